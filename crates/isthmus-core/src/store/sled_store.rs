@@ -1,0 +1,151 @@
+//! The on-disk engine: one sled database, one sled tree per [`Tree`].
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use super::bounds::KeyRange;
+use super::raw::{Batch, Op, RawStore};
+use super::{Error, Result, Tree};
+
+/// A sled database with every tree opened up front, so a typo'd tree name cannot exist.
+#[derive(Debug)]
+pub struct SledStore {
+    db: sled::Db,
+    trees: HashMap<Tree, sled::Tree>,
+}
+
+impl SledStore {
+    /// Opens (or creates) the database in the folder `path`. Another process holding the
+    /// database gives [`Error::ProfileInUse`].
+    pub fn open(path: impl AsRef<Path>) -> Result<SledStore> {
+        let db = sled::Config::new().path(path.as_ref()).open().map_err(map_open_error)?;
+        let mut trees = HashMap::with_capacity(Tree::ALL.len());
+        for tree in Tree::ALL {
+            let opened = db.open_tree(tree.name()).map_err(map_error)?;
+            trees.insert(tree, opened);
+        }
+        Ok(SledStore { db, trees })
+    }
+
+    fn tree(&self, tree: Tree) -> &sled::Tree {
+        self.trees.get(&tree).expect("open() opens every tree in Tree::ALL")
+    }
+}
+
+impl RawStore for SledStore {
+    fn get(&self, tree: Tree, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let value = self.tree(tree).get(key).map_err(map_error)?;
+        Ok(value.map(|value| value.to_vec()))
+    }
+
+    fn scan_prefix(&self, tree: Tree, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.scan_page(tree, prefix, None, usize::MAX, false)
+    }
+
+    fn scan_page(
+        &self,
+        tree: Tree,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+        reverse: bool,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let Some(range) = KeyRange::page(prefix, after, reverse) else {
+            return Ok(Vec::new());
+        };
+        let found = self.tree(tree).range::<&[u8], _>(range.as_bounds());
+        let pick = |entry: sled::Result<(sled::IVec, sled::IVec)>| {
+            entry.map(|(key, value)| (key.to_vec(), value.to_vec())).map_err(map_error)
+        };
+        if reverse {
+            found.rev().take(limit).map(pick).collect()
+        } else {
+            found.take(limit).map(pick).collect()
+        }
+    }
+
+    /// Runs the whole batch in one sled transaction over the trees it touches, so it lands
+    /// all together or not at all, also across a crash.
+    fn apply(&self, batch: Batch) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut touched: Vec<Tree> = Vec::new();
+        for op in &batch.ops {
+            let tree = match op {
+                Op::Put { tree, .. } | Op::Remove { tree, .. } => *tree,
+            };
+            if !touched.contains(&tree) {
+                touched.push(tree);
+            }
+        }
+        let position = |tree: Tree| {
+            touched.iter().position(|t| *t == tree).expect("every op's tree is in `touched`")
+        };
+        let trees: Vec<sled::Tree> = touched.iter().map(|tree| self.tree(*tree).clone()).collect();
+        let outcome: Result<(), TransactionError<()>> = trees.as_slice().transaction(|view| {
+            for op in &batch.ops {
+                match op {
+                    Op::Put { tree, key, value } => {
+                        view[position(*tree)].insert(key.as_slice(), value.as_slice())?;
+                    }
+                    Op::Remove { tree, key } => {
+                        view[position(*tree)].remove(key.as_slice())?;
+                    }
+                }
+            }
+            Ok::<(), ConflictableTransactionError<()>>(())
+        });
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Storage(error)) => Err(map_error(error)),
+            Err(TransactionError::Abort(())) => {
+                Err(Error::Engine("the storage transaction was aborted".into()))
+            }
+        }
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(map_error)?;
+        Ok(())
+    }
+}
+
+/// Sled reports a lock held elsewhere only as an I/O error with this text; matching it is the
+/// one way to tell "in use" from a real I/O failure. A test pins the behaviour.
+const SLED_LOCK_MESSAGE: &str = "could not acquire lock";
+
+fn map_open_error(error: sled::Error) -> Error {
+    match &error {
+        sled::Error::Io(io) if io.to_string().contains(SLED_LOCK_MESSAGE) => Error::ProfileInUse,
+        _ => map_error(error),
+    }
+}
+
+fn map_error(error: sled::Error) -> Error {
+    match error {
+        sled::Error::Corruption { .. } => {
+            Error::Corrupt("the storage engine found damaged data".into())
+        }
+        other => Error::Engine(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_open_of_the_same_folder_is_in_use() {
+        let dir = tempfile::tempdir().expect("a temporary folder is needed for the database");
+        let _first = SledStore::open(dir.path()).expect("the first open of a fresh folder works");
+        let second = SledStore::open(dir.path());
+        assert!(
+            matches!(second, Err(Error::ProfileInUse)),
+            "sled's file lock must surface as ProfileInUse so the user learns why, got {second:?}"
+        );
+    }
+}

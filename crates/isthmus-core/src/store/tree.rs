@@ -1,0 +1,71 @@
+//! Every tree (table) of the profile database, named in one place.
+//!
+//! A tree's name is part of every value's associated data, so renaming one is a migration.
+
+/// The trees of the local store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tree {
+    /// Schema version and other profile-wide settings.
+    Meta,
+    /// One record per account in the profile (keyed by a name hash of `name@network`).
+    Accounts,
+    /// This account's identity key pair and registration id.
+    LocalIdentity,
+    /// One-time EC prekeys (private halves).
+    PreKeys,
+    /// Signed EC prekeys.
+    SignedPreKeys,
+    /// Kyber (post-quantum) prekeys, one-time and last resort.
+    KyberPreKeys,
+    /// libsignal session records, per remote address.
+    Sessions,
+    /// Remote identity keys, per remote address.
+    RemoteIdentities,
+    /// Conversation records.
+    Conversations,
+    /// Messages, keyed by conversation hash and sequence number.
+    Messages,
+    /// Maps a message id to its conversation and sequence number.
+    MessageIndex,
+    /// Envelope ids already processed, for duplicate suppression.
+    SeenEnvelopes,
+    /// Messages waiting to be sent; survives restarts.
+    Outbox,
+}
+
+impl Tree {
+    pub const ALL: [Tree; 13] = [
+        Tree::Meta,
+        Tree::Accounts,
+        Tree::LocalIdentity,
+        Tree::PreKeys,
+        Tree::SignedPreKeys,
+        Tree::KyberPreKeys,
+        Tree::Sessions,
+        Tree::RemoteIdentities,
+        Tree::Conversations,
+        Tree::Messages,
+        Tree::MessageIndex,
+        Tree::SeenEnvelopes,
+        Tree::Outbox,
+    ];
+
+    /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tree::Meta => "meta",
+            Tree::Accounts => "accounts",
+            Tree::LocalIdentity => "local_identity",
+            Tree::PreKeys => "prekeys",
+            Tree::SignedPreKeys => "signed_prekeys",
+            Tree::KyberPreKeys => "kyber_prekeys",
+            Tree::Sessions => "sessions",
+            Tree::RemoteIdentities => "remote_identities",
+            Tree::Conversations => "conversations",
+            Tree::Messages => "messages",
+            Tree::MessageIndex => "message_index",
+            Tree::SeenEnvelopes => "seen_envelopes",
+            Tree::Outbox => "outbox",
+        }
+    }
+}
