@@ -1,0 +1,135 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "isthmus-cli",
+    version,
+    about = "Isthmus from the command line: profiles, accounts, messages, consent"
+)]
+pub struct Cli {
+    /// The profile folder.
+    #[arg(long, global = true, env = "ISTHMUS_PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// Read the passphrase from this file (first line). Otherwise ISTHMUS_PASSPHRASE, else a prompt.
+    #[arg(long, global = true)]
+    pub passphrase_file: Option<PathBuf>,
+    /// Machine-readable output: one JSON value per line.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create or unlock a profile.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Add and list accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Which other networks may reach an account (none by default).
+    #[command(subcommand)]
+    Interop(InteropCommand),
+    /// Send a text message and wait until the relay has it.
+    Send(SendArgs),
+    /// Connect and print events as they happen.
+    Listen(ListenArgs),
+    /// List conversations, most recent first.
+    Conversations {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// List a conversation's messages, newest first.
+    Messages(MessagesArgs),
+    /// Show the safety number with a contact.
+    SafetyNumber {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        peer: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// Create a new profile (asks for the passphrase twice at a prompt).
+    Create {
+        /// Argon2id memory in KiB (default 65536). Lower only for throwaway test profiles.
+        #[arg(long, hide = true)]
+        kdf_memory_kib: Option<u32>,
+    },
+    /// Check that the passphrase opens the profile.
+    Unlock,
+    /// Change the passphrase; the new one comes from ISTHMUS_NEW_PASSPHRASE or a prompt.
+    ChangePassphrase,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Register an account on a relay and add it to the profile.
+    Add {
+        /// The relay's base URL, e.g. https://meadow.example
+        #[arg(long)]
+        relay: String,
+        #[arg(long)]
+        name: String,
+    },
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InteropCommand {
+    /// Set the networks allowed to reach the account; none given turns interop off.
+    Set {
+        #[arg(long)]
+        account: String,
+        networks: Vec<String>,
+    },
+    Show {
+        #[arg(long)]
+        account: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+    /// Reply to this message id.
+    #[arg(long)]
+    pub reply_to: Option<String>,
+    /// Seconds to wait for the relay to accept the message; it stays queued after that.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    pub text: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ListenArgs {
+    /// Stop once every account's queued messages have been received.
+    #[arg(long)]
+    pub until_drained: bool,
+    /// Stop after this many seconds.
+    #[arg(long)]
+    pub seconds: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct MessagesArgs {
+    #[arg(long)]
+    pub account: String,
+    #[arg(long)]
+    pub peer: String,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Show messages before this position (for paging).
+    #[arg(long)]
+    pub before: Option<u64>,
+}

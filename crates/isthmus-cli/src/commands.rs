@@ -1,0 +1,284 @@
+//! What each command does.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use isthmus_core::{Engine, Event, KdfParams, MessageStatus, Outgoing, Profile};
+use isthmus_proto::{Address, NetworkName};
+use serde::Serialize;
+
+use crate::args::{AccountCommand, Cli, Command, InteropCommand, ListenArgs, ProfileCommand, SendArgs};
+use crate::passphrase;
+
+struct Context_ {
+    json: bool,
+    profile_dir: PathBuf,
+    passphrase_file: Option<PathBuf>,
+}
+
+impl Context_ {
+    fn passphrase(&self, confirm: bool) -> Result<String> {
+        passphrase::read(self.passphrase_file.as_deref(), "ISTHMUS_PASSPHRASE", confirm)
+    }
+
+    fn unlock(&self) -> Result<Profile> {
+        let passphrase = self.passphrase(false)?;
+        Ok(Profile::unlock(&self.profile_dir, &passphrase).map_err(isthmus_core::Error::from)?)
+    }
+
+    fn engine(&self) -> Result<Engine> {
+        Ok(Engine::open(self.unlock()?)?)
+    }
+
+    /// Prints `value` as one JSON line, or `human` for people.
+    fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
+        if self.json {
+            println!("{}", serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
+        } else {
+            println!("{}", human());
+        }
+    }
+}
+
+fn default_profile_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("isthmus/profile")
+}
+
+fn address(raw: &str) -> Result<Address> {
+    raw.parse::<Address>().map_err(|e| isthmus_core::Error::from(e).into())
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let context = Context_ {
+        json: cli.json,
+        profile_dir: cli.profile.clone().unwrap_or_else(default_profile_dir),
+        passphrase_file: cli.passphrase_file.clone(),
+    };
+    match cli.command {
+        Command::Profile(command) => profile(&context, command),
+        Command::Account(command) => account(&context, command).await,
+        Command::Interop(command) => interop(&context, command).await,
+        Command::Send(args) => send(&context, args).await,
+        Command::Listen(args) => listen(&context, args).await,
+        Command::Conversations { account } => {
+            let engine = context.engine()?;
+            let account = account.as_deref().map(address).transpose()?;
+            let conversations = engine.conversations(account.as_ref())?;
+            for conversation in &conversations {
+                context.print(conversation, || {
+                    format!(
+                        "{}  {} <-> {}  unread {}  {}",
+                        conversation.id,
+                        conversation.account,
+                        conversation.peer,
+                        conversation.unread,
+                        conversation.last_preview
+                    )
+                });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Messages(args) => {
+            let engine = context.engine()?;
+            let id = engine.conversation_id(&address(&args.account)?, &address(&args.peer)?);
+            let page = engine.messages(&id, args.before, args.limit)?;
+            for message in page.items.iter().rev() {
+                context.print(message, || {
+                    format!("#{} {} [{:?}] {}", message.seq, message.author, message.status, message.body)
+                });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SafetyNumber { account, peer } => {
+            let engine = context.engine()?;
+            let number = engine.safety_number(&address(&account)?, &address(&peer)?).await?;
+            context.print(&number, || {
+                number
+                    .digits
+                    .as_bytes()
+                    .chunks(5)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn profile(context: &Context_, command: ProfileCommand) -> Result<ExitCode> {
+    match command {
+        ProfileCommand::Create { kdf_memory_kib } => {
+            let passphrase = context.passphrase(true)?;
+            let mut kdf = KdfParams::default();
+            if let Some(memory) = kdf_memory_kib {
+                kdf = KdfParams { m_cost: memory, ..kdf };
+            }
+            Profile::create(&context.profile_dir, &passphrase, kdf).map_err(isthmus_core::Error::from)?;
+            let dir = context.profile_dir.display().to_string();
+            context.print(&serde_json::json!({ "created": dir }), || format!("created profile {dir}"));
+        }
+        ProfileCommand::Unlock => {
+            context.unlock()?;
+            context.print(&serde_json::json!({ "unlocked": true }), || "the passphrase opens the profile".into());
+        }
+        ProfileCommand::ChangePassphrase => {
+            let profile = context.unlock()?;
+            let old = context.passphrase(false)?;
+            let new = passphrase::read(None, "ISTHMUS_NEW_PASSPHRASE", true)?;
+            profile.change_passphrase(&old, &new, KdfParams::default()).map_err(isthmus_core::Error::from)?;
+            context.print(&serde_json::json!({ "changed": true }), || "passphrase changed".into());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    match command {
+        AccountCommand::Add { relay, name } => {
+            let info = engine.add_account(&relay, &name).await?;
+            context.print(&info, || format!("added {} on {}", info.address, info.relay_url));
+        }
+        AccountCommand::List => {
+            for info in engine.accounts()? {
+                context.print(&info, || {
+                    let reach = if info.interop.is_empty() { "none".to_owned() } else { info.interop.join(", ") };
+                    format!("{}  relay {}  other networks allowed: {reach}", info.address, info.relay_url)
+                });
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn interop(context: &Context_, command: InteropCommand) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let (account, info) = match command {
+        InteropCommand::Set { account, networks } => {
+            let networks = networks
+                .iter()
+                .map(|n| NetworkName::parse(n))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(isthmus_core::Error::from)?;
+            let account = address(&account)?;
+            let info = engine.set_interop(&account, networks).await?;
+            (account, info)
+        }
+        InteropCommand::Show { account } => {
+            let account = address(&account)?;
+            let info = engine
+                .accounts()?
+                .into_iter()
+                .find(|a| a.address == account.to_string())
+                .ok_or_else(|| isthmus_core::Error::NoSuchAccount(account.to_string()))?;
+            (account, info)
+        }
+    };
+    context.print(&serde_json::json!({ "account": account.to_string(), "networks": info.interop }), || {
+        if info.interop.is_empty() {
+            format!("{account}: no other network can reach this account")
+        } else {
+            format!("{account}: reachable from {}", info.interop.join(", "))
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let from = address(&args.from)?;
+    let to = address(&args.to)?;
+    let mut events = engine.subscribe();
+    engine.connect(&from)?;
+    let quote = args.reply_to.as_deref().map(str::parse).transpose()?;
+    let message =
+        engine.send(&from, &to, Outgoing::Text { body: args.text, quote }).await?.context("no message was created")?;
+    let wait = async {
+        loop {
+            match events.recv().await {
+                Ok(Event::MessageUpdated { message: update })
+                    if update.id == message.id && update.status != MessageStatus::Pending =>
+                {
+                    return Ok(update);
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(error) => bail!("engine stopped: {error}"),
+            }
+        }
+    };
+    match tokio::time::timeout(Duration::from_secs(args.timeout), wait).await {
+        Ok(Ok(update)) if update.status == MessageStatus::Failed => {
+            let code = update.failure.clone().unwrap_or_default();
+            context.print(&update, || format!("not delivered: {code}"));
+            Ok(ExitCode::from(3))
+        }
+        Ok(Ok(update)) => {
+            context.print(&update, || format!("sent {} to {to}", update.id));
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Err(error)) => Err(error),
+        Err(_) => {
+            context.print(&message, || "the relay did not answer in time; the message stays queued and goes out with the next command that connects".into());
+            Ok(ExitCode::from(4))
+        }
+    }
+}
+
+async fn listen(context: &Context_, args: ListenArgs) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let mut events = engine.subscribe();
+    let accounts = engine.accounts()?;
+    if accounts.is_empty() {
+        bail!("the profile has no account yet: add one with `isthmus-cli account add`");
+    }
+    engine.start()?;
+    let mut waiting: std::collections::HashSet<String> = accounts.into_iter().map(|a| a.address).collect();
+    let deadline = args.seconds.map(Duration::from_secs).unwrap_or(Duration::MAX);
+    let stream = async {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Event::QueueDrained { account } = &event {
+                        waiting.remove(account);
+                    }
+                    context.print(&event, || describe(&event));
+                    if args.until_drained && waiting.is_empty() {
+                        // Let the sender flush the receipts just queued.
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        return;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    eprintln!("warning: {missed} events were skipped; query to catch up");
+                }
+                Err(_) => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(deadline, stream).await;
+    engine.stop();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(event: &Event) -> String {
+    match event {
+        Event::MessageAdded { message } => format!("message from {}: {}", message.author, message.body),
+        Event::MessageUpdated { message } => format!("message {} is now {:?}", message.id, message.status),
+        Event::ConversationChanged { conversation } => {
+            format!("conversation with {} ({} unread)", conversation.peer, conversation.unread)
+        }
+        Event::Typing { author, started, .. } => {
+            format!("{author} {}", if *started { "is typing" } else { "stopped typing" })
+        }
+        Event::Connection { account, state, .. } => format!("{account}: {state:?}"),
+        Event::QueueDrained { account } => format!("{account}: up to date"),
+        Event::KeyChanged { peer, .. } => format!("the safety number with {peer} changed"),
+    }
+}

@@ -1,0 +1,43 @@
+//! isthmus-cli: a headless Isthmus client for people, scripts and testers.
+#![deny(unsafe_code)]
+
+mod args;
+mod commands;
+mod passphrase;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ISTHMUS_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            let user = match error.downcast_ref::<isthmus_core::Error>() {
+                Some(core) => isthmus_core::UserError::from(core),
+                None => {
+                    isthmus_core::UserError { code: isthmus_core::ErrorCode::Internal, message: format!("{error:#}") }
+                }
+            };
+            if json {
+                eprintln!("{}", serde_json::json!({ "error": user }));
+            } else {
+                eprintln!("error: {}", user.message);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Creating an account's keys and keeping its one-time prekeys topped up on the relay.
+//! Runs on the crypto worker.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use isthmus_proto::Address;
+
+use crate::account::{self, account_key, AccountRecord};
+use crate::keys;
+use crate::relay_types::{KeyUpload, RegisterRequest};
+use crate::signal_store::{LocalIdentity, SignalStore};
+use crate::store::Tree;
+use crate::tx::Tx;
+use crate::worker::WorkerState;
+use crate::{Error, Result};
+
+/// Generates a new account's keys. Nothing is written: the staged `Tx` is committed by
+/// `finish` only once the relay has accepted the registration.
+pub fn prepare(state: &mut WorkerState, address: &Address) -> Result<(Tx, LocalIdentity, RegisterRequest)> {
+    if account::load(&state.store, address)?.is_some() {
+        return Err(Error::Relay {
+            code: "name_taken".into(),
+            message: "this profile already has that account".into(),
+        });
+    }
+    let local = keys::new_identity();
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let store = SignalStore::new(tx.clone(), account_key(&state.store, address), &local)?;
+    let request = RegisterRequest {
+        name: address.name.to_string(),
+        registration_id: local.registration_id,
+        identity_key: store.identity().identity_key().serialize().to_vec(),
+        signed_prekey: keys::signed_prekey(&store, keys::SIGNED_PREKEY_ID)?,
+        kyber_last_resort: keys::kyber_prekey(&store, keys::KYBER_LAST_RESORT_ID, true)?,
+        prekeys: keys::one_time_prekeys(&store, keys::FIRST_ONE_TIME_ID, keys::PREKEY_BATCH)?,
+        kyber_prekeys: keys::one_time_kyber_prekeys(&store, keys::FIRST_ONE_TIME_ID, keys::PREKEY_BATCH)?,
+    };
+    drop(store);
+    let tx = Rc::try_unwrap(tx).map_err(|_| Error::Crypto("key store still borrowed".into()))?.into_inner();
+    Ok((tx, local, request))
+}
+
+/// Stores the registered account with the keys `prepare` staged.
+pub fn finish(state: &mut WorkerState, mut tx: Tx, local: &LocalIdentity, record: &AccountRecord) -> Result<()> {
+    let key = account_key(&state.store, &record.address);
+    tx.put_json(Tree::LocalIdentity, key.to_vec(), local)?;
+    account::save(&mut tx, record)?;
+    tx.commit()?;
+    state.store.flush()?;
+    Ok(())
+}
+
+/// Generates and stores `count` new one-time prekeys of each kind; returns the upload.
+pub fn top_up(state: &mut WorkerState, address: &Address, count: u32) -> Result<KeyUpload> {
+    let mut record = account::load(&state.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))?;
+    let local = state.local_identity(address)?;
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let store = SignalStore::new(tx.clone(), account_key(&state.store, address), &local)?;
+    let upload = KeyUpload {
+        signed_prekey: None,
+        kyber_last_resort: None,
+        prekeys: keys::one_time_prekeys(&store, record.next_prekey_id, count)?,
+        kyber_prekeys: keys::one_time_kyber_prekeys(&store, record.next_kyber_prekey_id, count)?,
+    };
+    record.next_prekey_id += count;
+    record.next_kyber_prekey_id += count;
+    account::save(&mut tx.borrow_mut(), &record)?;
+    tx.borrow_mut().commit()?;
+    // The private halves must be on disk before the public ones are handed out.
+    state.store.flush()?;
+    Ok(upload)
+}
+
+/// Records the account's interop networks after the relay accepted them.
+pub fn save_interop(
+    state: &mut WorkerState,
+    address: &Address,
+    networks: Vec<isthmus_proto::NetworkName>,
+) -> Result<AccountRecord> {
+    let mut record = account::load(&state.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))?;
+    record.interop = networks;
+    let mut tx = Tx::new(state.store.clone());
+    account::save(&mut tx, &record)?;
+    tx.commit()?;
+    state.store.flush()?;
+    Ok(record)
+}

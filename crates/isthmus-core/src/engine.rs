@@ -1,0 +1,351 @@
+//! `Engine`: the client engine's public face. A front end (CLI, desktop shell, tests) opens a
+//! profile, starts the engine, calls its methods and subscribes to its events.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use isthmus_proto::{Address, NetworkName, UserName};
+use libsignal_protocol::IdentityKey;
+use tokio::sync::{broadcast, Notify};
+use tokio::task::JoinHandle;
+
+use crate::account::{self, AccountInfo, AccountRecord};
+use crate::connection::{self, ConnectionContext, ConnectionHandle};
+use crate::conversations;
+use crate::events::Event;
+use crate::ids::ConversationId;
+use crate::keys;
+use crate::model::{Conversation, Message, Page};
+use crate::relay_client::{Credentials, RelayClient};
+use crate::safety::{self, SafetyNumber};
+use crate::send::Outgoing;
+use crate::sender::{self, SenderContext};
+use crate::store::{Profile, SealedStore, Tree};
+use crate::time::now_ms;
+use crate::worker::Worker;
+use crate::{Error, Result};
+
+/// How many events a slow subscriber may fall behind before it misses some (it can re-query).
+const EVENT_BUFFER: usize = 4096;
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    _profile: Profile,
+    store: Arc<SealedStore>,
+    worker: Worker,
+    events: broadcast::Sender<Event>,
+    online: Mutex<HashMap<Address, Online>>,
+}
+
+/// The tasks that keep one account online; they stop when this is dropped.
+struct Online {
+    connection: ConnectionHandle,
+    outbox_wake: Arc<Notify>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Online {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl Engine {
+    /// Opens the engine on an unlocked profile. Nothing goes online until `start`.
+    pub fn open(profile: Profile) -> Result<Self> {
+        let store = profile.store();
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let worker = Worker::spawn(store.clone(), events.clone())?;
+        Ok(Self {
+            inner: Arc::new(Inner { _profile: profile, store, worker, events, online: Mutex::new(HashMap::new()) }),
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn store(&self) -> &Arc<SealedStore> {
+        &self.inner.store
+    }
+
+    /// Registers a new account `name` on the relay at `relay_url` and adds it to the profile.
+    pub async fn add_account(&self, relay_url: &str, name: &str) -> Result<AccountInfo> {
+        let relay = RelayClient::new(relay_url)?;
+        let health = relay.health().await?;
+        let network = health
+            .get("network")
+            .and_then(|n| n.as_str())
+            .ok_or_else(|| Error::Protocol("the relay did not say which network it is".into()))?;
+        let address = Address::new(UserName::parse(name)?, NetworkName::parse(network)?);
+        let prepare_for = address.clone();
+        let (tx, local, request) = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::account_setup::prepare(state, &prepare_for) }))
+            .await?;
+        let registered = relay.register(&request).await?;
+        let record = AccountRecord {
+            address: address.clone(),
+            relay_url: relay.base_url().to_owned(),
+            secret: registered.secret,
+            registration_id: local.registration_id,
+            created_at: now_ms(),
+            interop: Vec::new(),
+            next_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
+            next_kyber_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
+        };
+        let info = AccountInfo::from(&record);
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::account_setup::finish(state, tx, &local, &record) }))
+            .await?;
+        Ok(info)
+    }
+
+    pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
+        Ok(account::load_all(&self.inner.store)?.iter().map(AccountInfo::from).collect())
+    }
+
+    fn account(&self, address: &Address) -> Result<AccountRecord> {
+        account::load(&self.inner.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))
+    }
+
+    fn credentials(record: &AccountRecord) -> Credentials {
+        Credentials { address: record.address.clone(), secret: record.secret.clone() }
+    }
+
+    /// Sets the networks allowed to reach `account` (none by default), at the relay first.
+    pub async fn set_interop(&self, address: &Address, networks: Vec<NetworkName>) -> Result<AccountInfo> {
+        let record = self.account(address)?;
+        let names: Vec<String> = networks.iter().map(ToString::to_string).collect();
+        RelayClient::new(&record.relay_url)?.set_interop(&Self::credentials(&record), &names).await?;
+        let address = address.clone();
+        let record = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::account_setup::save_interop(state, &address, networks) }))
+            .await?;
+        Ok(AccountInfo::from(&record))
+    }
+
+    /// Brings every account of the profile online.
+    pub fn start(&self) -> Result<()> {
+        for record in account::load_all(&self.inner.store)? {
+            self.go_online(record)?;
+        }
+        Ok(())
+    }
+
+    /// Brings one account online: its connection, its sender, and prekey top-ups.
+    pub fn connect(&self, address: &Address) -> Result<()> {
+        let record = self.account(address)?;
+        self.go_online(record)
+    }
+
+    fn go_online(&self, record: AccountRecord) -> Result<()> {
+        let mut online = self.inner.online.lock().map_err(|_| Error::Stopped)?;
+        if online.contains_key(&record.address) {
+            return Ok(());
+        }
+        let relay = RelayClient::new(&record.relay_url)?;
+        let credentials = Self::credentials(&record);
+        let outbox_wake = Arc::new(Notify::new());
+        let drained = Arc::new(Notify::new());
+        let (connection, connection_task) = connection::spawn(ConnectionContext {
+            account: record.address.clone(),
+            relay: relay.clone(),
+            credentials: credentials.clone(),
+            worker: self.inner.worker.clone(),
+            events: self.inner.events.clone(),
+            outbox_wake: outbox_wake.clone(),
+            drained: drained.clone(),
+        });
+        let sender_task = tokio::spawn(sender::run(SenderContext {
+            account: record.address.clone(),
+            store: self.inner.store.clone(),
+            relay: relay.clone(),
+            credentials: credentials.clone(),
+            worker: self.inner.worker.clone(),
+            connection: connection.clone(),
+            wake: outbox_wake.clone(),
+        }));
+        let top_up_task = tokio::spawn(keep_prekeys_topped_up(
+            record.address.clone(),
+            relay,
+            credentials,
+            self.inner.worker.clone(),
+            drained,
+        ));
+        online.insert(
+            record.address,
+            Online { connection, outbox_wake, tasks: vec![connection_task, sender_task, top_up_task] },
+        );
+        Ok(())
+    }
+
+    /// Takes every account offline (the outbox keeps what was not sent).
+    pub fn stop(&self) {
+        if let Ok(mut online) = self.inner.online.lock() {
+            online.clear();
+        }
+    }
+
+    fn wake_sender(&self, address: &Address) {
+        if let Ok(online) = self.inner.online.lock() {
+            if let Some(account) = online.get(address) {
+                account.outbox_wake.notify_one();
+            }
+        }
+    }
+
+    /// Sends text, a reply, a reaction, an edit or a delete to `peer` from `account`.
+    /// Returns the new message for text; the change is already stored as pending.
+    pub async fn send(&self, account: &Address, peer: &Address, outgoing: Outgoing) -> Result<Option<Message>> {
+        self.account(account)?;
+        let (from, to) = (account.clone(), peer.clone());
+        let message = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::send::queue(state, &from, &to, outgoing) }))
+            .await?;
+        self.wake_sender(account);
+        Ok(message)
+    }
+
+    pub async fn send_text(&self, account: &Address, peer: &Address, body: impl Into<String>) -> Result<Message> {
+        self.send(account, peer, Outgoing::Text { body: body.into(), quote: None })
+            .await?
+            .ok_or_else(|| Error::Protocol("text produced no message".into()))
+    }
+
+    /// Tells `peer` that the user started or stopped typing. Dropped while offline: a late
+    /// typing indicator is worse than none.
+    pub async fn send_typing(&self, account: &Address, peer: &Address, started: bool) -> Result<()> {
+        let connected = self
+            .inner
+            .online
+            .lock()
+            .map_err(|_| Error::Stopped)?
+            .get(account)
+            .is_some_and(|online| online.connection.is_connected());
+        if !connected {
+            return Ok(());
+        }
+        let (from, to) = (account.clone(), peer.clone());
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::send::queue_typing(state, &from, &to, started) }))
+            .await?;
+        self.wake_sender(account);
+        Ok(())
+    }
+
+    /// Marks a conversation read and sends read receipts for what was unread.
+    pub async fn mark_read(&self, conversation: ConversationId) -> Result<()> {
+        let account = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), &conversation)?
+            .ok_or(Error::NoSuchConversation)?
+            .account;
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::read_marks::mark_read(state, conversation) }))
+            .await?;
+        self.wake_sender(&account);
+        Ok(())
+    }
+
+    /// Conversations, most recent first, of one account or of all.
+    pub fn conversations(&self, account: Option<&Address>) -> Result<Vec<Conversation>> {
+        conversations::list(&self.inner.store, account)
+    }
+
+    pub fn conversation_id(&self, account: &Address, peer: &Address) -> ConversationId {
+        conversations::conversation_id(&self.inner.store, account, peer)
+    }
+
+    pub fn conversation(&self, id: &ConversationId) -> Result<Option<Conversation>> {
+        conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)
+    }
+
+    /// A page of a conversation's timeline, newest first, before the `seq` cursor if given.
+    pub fn messages(&self, conversation: &ConversationId, before: Option<u64>, limit: usize) -> Result<Page<Message>> {
+        conversations::messages(&self.inner.store, conversation, before, limit.clamp(1, 1000))
+    }
+
+    /// The safety number between `account` and `peer`. Uses the identity key seen in the
+    /// session, else asks the directory (through the own relay).
+    pub async fn safety_number(&self, account: &Address, peer: &Address) -> Result<SafetyNumber> {
+        let record = self.account(account)?;
+        let remote_key = match self.stored_identity(account, peer)? {
+            Some(key) => key,
+            None => {
+                let entry = RelayClient::new(&record.relay_url)?.directory(&Self::credentials(&record), peer).await?;
+                IdentityKey::decode(&entry.identity_key)?
+            }
+        };
+        let account_key = account::account_key(&self.inner.store, account);
+        let local: crate::signal_store::LocalIdentity = self
+            .inner
+            .store
+            .get(Tree::LocalIdentity, &account_key)?
+            .map(|bytes| crate::tx::decode_json(&bytes))
+            .transpose()?
+            .ok_or_else(|| Error::NoSuchAccount(account.to_string()))?;
+        let pair = libsignal_protocol::IdentityKeyPair::try_from(local.key_pair.as_slice())?;
+        safety::safety_number(&account.account(), pair.identity_key(), &peer.account(), &remote_key)
+    }
+
+    fn stored_identity(&self, account: &Address, peer: &Address) -> Result<Option<IdentityKey>> {
+        let mut key = account::account_key(&self.inner.store, account).to_vec();
+        key.extend_from_slice(&self.inner.store.name_key("peer", peer.account().as_bytes()));
+        key.extend_from_slice(&peer.device.to_be_bytes());
+        match self.inner.store.get(Tree::RemoteIdentities, &key)? {
+            Some(bytes) => Ok(Some(IdentityKey::decode(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Uploads a new batch of one-time prekeys whenever the relay runs low, checked after each
+/// drained backlog (when bundles were most likely consumed).
+async fn keep_prekeys_topped_up(
+    address: Address,
+    relay: RelayClient,
+    credentials: Credentials,
+    worker: Worker,
+    drained: Arc<Notify>,
+) {
+    loop {
+        drained.notified().await;
+        let count = match relay.key_count(&credentials).await {
+            Ok(count) => count,
+            Err(error) => {
+                tracing::info!(code = ?error.code(), "prekey count unavailable");
+                continue;
+            }
+        };
+        if count.prekeys >= keys::PREKEY_LOW_WATER && count.kyber_prekeys >= keys::PREKEY_LOW_WATER {
+            continue;
+        }
+        let for_worker = address.clone();
+        let upload = worker
+            .call(move |state| {
+                Box::pin(async move { crate::account_setup::top_up(state, &for_worker, keys::PREKEY_BATCH) })
+            })
+            .await;
+        match upload {
+            Ok(upload) => {
+                if let Err(error) = relay.upload_keys(&credentials, &upload).await {
+                    tracing::info!(code = ?error.code(), "prekey upload failed; will retry");
+                }
+            }
+            Err(error) => tracing::error!(code = ?error.code(), "could not generate prekeys"),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The engine's typed errors and the closed set of codes a UI or script switches on.
+
+use serde::Serialize;
+
+/// The closed set of error codes that cross to the UI and to `--json` output.
+/// Front ends switch on these, never on message text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    WrongPassphrase,
+    ProfileExists,
+    ProfileMissing,
+    ProfileInUse,
+    StorageCorrupt,
+    Storage,
+    InvalidAddress,
+    UnknownAccount,
+    UnknownConversation,
+    UnknownMessage,
+    NameTaken,
+    NetworkNotPeered,
+    RelayUnreachable,
+    RelayRejected,
+    Unauthorized,
+    RateLimited,
+    TooLarge,
+    Crypto,
+    Protocol,
+    Internal,
+}
+
+/// Errors of the client engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+    #[error("invalid address: {0}")]
+    InvalidAddress(#[from] isthmus_proto::Error),
+    #[error("no such account in this profile: {0}")]
+    NoSuchAccount(String),
+    #[error("no such conversation")]
+    NoSuchConversation,
+    #[error("no such message")]
+    NoSuchMessage,
+    /// The relay answered with an error from its closed set (see docs/relay-api.md).
+    #[error("the relay refused: {message} ({code})")]
+    Relay { code: String, message: String },
+    #[error("cannot reach the relay: {0}")]
+    Unreachable(String),
+    #[error("encryption failed: {0}")]
+    Crypto(String),
+    #[error("protocol error: {0}")]
+    Protocol(String),
+    #[error("the engine has stopped")]
+    Stopped,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The code a front end switches on.
+    pub fn code(&self) -> ErrorCode {
+        use crate::store::Error as S;
+        match self {
+            Error::Store(S::WrongPassphrase) => ErrorCode::WrongPassphrase,
+            Error::Store(S::ProfileExists(_)) => ErrorCode::ProfileExists,
+            Error::Store(S::ProfileMissing(_)) => ErrorCode::ProfileMissing,
+            Error::Store(S::ProfileInUse) => ErrorCode::ProfileInUse,
+            Error::Store(S::Corrupt(_)) => ErrorCode::StorageCorrupt,
+            Error::Store(_) => ErrorCode::Storage,
+            Error::InvalidAddress(_) => ErrorCode::InvalidAddress,
+            Error::NoSuchAccount(_) => ErrorCode::UnknownAccount,
+            Error::NoSuchConversation => ErrorCode::UnknownConversation,
+            Error::NoSuchMessage => ErrorCode::UnknownMessage,
+            Error::Relay { code, .. } => match code.as_str() {
+                "unknown_account" => ErrorCode::UnknownAccount,
+                "name_taken" => ErrorCode::NameTaken,
+                "network_not_peered" => ErrorCode::NetworkNotPeered,
+                "unauthorized" => ErrorCode::Unauthorized,
+                "rate_limited" => ErrorCode::RateLimited,
+                "too_large" => ErrorCode::TooLarge,
+                "invalid_name" => ErrorCode::InvalidAddress,
+                "peer_unavailable" => ErrorCode::RelayUnreachable,
+                _ => ErrorCode::RelayRejected,
+            },
+            Error::Unreachable(_) => ErrorCode::RelayUnreachable,
+            Error::Crypto(_) => ErrorCode::Crypto,
+            Error::Protocol(_) => ErrorCode::Protocol,
+            Error::Stopped => ErrorCode::Internal,
+        }
+    }
+
+    /// Whether trying again later may succeed (the outbox keeps such messages).
+    pub fn is_transient(&self) -> bool {
+        matches!(self.code(), ErrorCode::RelayUnreachable | ErrorCode::RateLimited | ErrorCode::Internal)
+            || matches!(self, Error::Relay { code, .. } if code == "queue_full" || code == "internal")
+    }
+}
+
+impl From<libsignal_protocol::SignalProtocolError> for Error {
+    fn from(error: libsignal_protocol::SignalProtocolError) -> Self {
+        Error::Crypto(error.to_string())
+    }
+}
+
+/// For libsignal results whose error type is not exported (curve errors).
+pub(crate) fn crypto(error: impl std::fmt::Display) -> Error {
+    Error::Crypto(error.to_string())
+}
+
+/// The one error shape that crosses to a UI or a script: `{ "code": ..., "message": ... }`.
+#[derive(Clone, Debug, Serialize)]
+pub struct UserError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<&Error> for UserError {
+    fn from(error: &Error) -> Self {
+        UserError { code: error.code(), message: error.to_string() }
+    }
+}

@@ -1,0 +1,48 @@
+//! Typed events the engine publishes; front ends subscribe and name them as they like.
+
+use serde::Serialize;
+
+use crate::ids::ConversationId;
+use crate::model::{Conversation, Message};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    Connecting,
+    Connected,
+    /// Waiting before the next attempt; `retry_in_ms` says how long.
+    Offline,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    MessageAdded {
+        message: Message,
+    },
+    MessageUpdated {
+        message: Message,
+    },
+    ConversationChanged {
+        conversation: Conversation,
+    },
+    Typing {
+        conversation: ConversationId,
+        author: String,
+        started: bool,
+    },
+    Connection {
+        account: String,
+        state: ConnectionState,
+        retry_in_ms: Option<u64>,
+    },
+    /// Everything the relay had queued for the account when it connected has been processed.
+    QueueDrained {
+        account: String,
+    },
+    /// A contact's identity key is not the one seen before.
+    KeyChanged {
+        account: String,
+        peer: String,
+    },
+}

@@ -1,0 +1,43 @@
+//! isthmus-core: the Isthmus client engine.
+//!
+//! A profile folder holds an encrypted store (`store`) with one or more accounts, each on its
+//! own network's relay. The engine (`Engine`) keeps Signal sessions on one crypto worker thread
+//! (`worker`), receives over a WebSocket per account (`connection`, `receive`), sends through a
+//! durable outbox (`outbox`, `sender`, `send`), and publishes typed events (`events`) and paged
+//! queries for front ends. It depends on `isthmus-proto` only: no UI, no Tauri.
+#![deny(unsafe_code)]
+
+pub mod account;
+mod account_setup;
+mod connection;
+pub mod conversations;
+mod engine;
+mod error;
+pub mod events;
+pub mod ids;
+mod keys;
+pub mod model;
+mod outbox;
+mod read_marks;
+mod receive;
+mod relay_client;
+pub mod relay_types;
+pub mod safety;
+pub mod send;
+mod sender;
+mod serde_bytes_b64;
+mod signal_store;
+pub mod store;
+pub mod time;
+mod tx;
+mod worker;
+
+pub use account::AccountInfo;
+pub use engine::Engine;
+pub use error::{Error, ErrorCode, Result, UserError};
+pub use events::{ConnectionState, Event};
+pub use ids::{ConversationId, EnvelopeId, MessageId};
+pub use model::{Conversation, Direction, Message, MessageStatus, Page};
+pub use safety::SafetyNumber;
+pub use send::Outgoing;
+pub use store::{KdfParams, Profile};

@@ -1,0 +1,108 @@
+//! The engine's domain records: what is stored (sealed) and what queries and events return.
+//!
+//! Records are serialized as JSON inside the sealed store; the schema version in
+//! `store::migrations` covers their shape.
+
+use isthmus_proto::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConversationId, MessageId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Incoming,
+    Outgoing,
+}
+
+/// Where a message stands. Outgoing: pending -> sent -> delivered -> read, or failed.
+/// Incoming: received, then read once the user has seen it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+    Received,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub message_id: MessageId,
+    pub author: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    pub author: String,
+    pub emoji: String,
+}
+
+/// An attachment as the message describes it (the pointer, minus the key, for display).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub origin_network: String,
+    pub id: String,
+    pub size: u64,
+    pub content_type: String,
+    pub file_name: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    /// Position in the conversation's timeline (1, 2, ...), assigned when stored.
+    pub seq: u64,
+    pub direction: Direction,
+    /// `name@network` of the author.
+    pub author: String,
+    pub body: String,
+    /// The author's clock, ms since the epoch.
+    pub sent_at: u64,
+    /// This device's clock when stored, ms since the epoch.
+    pub stored_at: u64,
+    pub status: MessageStatus,
+    /// For failed messages: the error code (see `ErrorCode`).
+    pub failure: Option<String>,
+    pub quote: Option<Quote>,
+    pub reactions: Vec<Reaction>,
+    pub edited: bool,
+    pub deleted: bool,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    /// The profile's account this conversation belongs to.
+    pub account: Address,
+    /// The other person.
+    pub peer: Address,
+    pub created_at: u64,
+    pub last_activity: u64,
+    /// The last message's text (or a note such as "Message deleted"), for the inbox.
+    pub last_preview: String,
+    pub last_status: Option<MessageStatus>,
+    pub unread: u32,
+    /// The next timeline position to assign.
+    pub next_seq: u64,
+}
+
+impl Conversation {
+    pub fn is_cross_network(&self) -> bool {
+        self.account.network != self.peer.network
+    }
+}
+
+/// A page of results and the cursor for the next one, if any.
+#[derive(Clone, Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<u64>,
+}

@@ -1,0 +1,95 @@
+//! The outbox: everything waiting to go out, durable across restarts.
+//!
+//! An entry starts as plaintext `Content`. Just before its first send it is encrypted and the
+//! envelope is stored in the entry, atomically with the session change. A retry after a crash
+//! or a dropped connection resends that very envelope (same id), so the receiver's duplicate
+//! check sees a repeat, never a second copy.
+
+use isthmus_proto::wire;
+use isthmus_proto::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConversationId, MessageId};
+use crate::store::{SealedStore, Tree};
+use crate::tx::{decode_json, Tx};
+use crate::Result;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum OutboxKind {
+    /// A message shown in the timeline; its status follows the send.
+    Message { conversation: ConversationId, message_id: MessageId },
+    /// A reaction, edit, delete or receipt: nothing in the timeline waits on it.
+    Control,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub peer: Address,
+    pub kind: OutboxKind,
+    /// The encoded `Content` to encrypt.
+    #[serde(with = "crate::serde_bytes_b64")]
+    pub content: Vec<u8>,
+    /// The encoded `Envelope`, once encrypted.
+    #[serde(default, with = "option_b64")]
+    pub envelope: Option<Vec<u8>>,
+}
+
+/// Outbox keys: the account key, then a time-ordered sequence, so a prefix scan is FIFO.
+pub fn entry_key(account: &[u8; 32], sequence: u64) -> Vec<u8> {
+    let mut key = account.to_vec();
+    key.extend_from_slice(&sequence.to_be_bytes());
+    key
+}
+
+/// Adds an entry at the end of the account's outbox.
+pub fn push(tx: &mut Tx, account: &[u8; 32], entry: &OutboxEntry) -> Result<Vec<u8>> {
+    // Micro-seconds since the epoch keep FIFO order across restarts; ties are broken below.
+    let mut sequence = crate::time::now_ms() * 1000;
+    let last = tx.store().scan_page(Tree::Outbox, account, None, 1, true)?;
+    if let Some((key, _)) = last.first() {
+        let tail: [u8; 8] = key[32..].try_into().unwrap_or([0; 8]);
+        sequence = sequence.max(u64::from_be_bytes(tail) + 1);
+    }
+    // Entries staged in this same transaction are not visible to the scan above.
+    while tx.get(Tree::Outbox, &entry_key(account, sequence))?.is_some() {
+        sequence += 1;
+    }
+    let key = entry_key(account, sequence);
+    tx.put_json(Tree::Outbox, key.clone(), entry)?;
+    Ok(key)
+}
+
+/// The account's pending entries, oldest first.
+pub fn pending(store: &SealedStore, account: &[u8; 32]) -> Result<Vec<(Vec<u8>, OutboxEntry)>> {
+    store.scan_prefix(Tree::Outbox, account)?.into_iter().map(|(key, bytes)| Ok((key, decode_json(&bytes)?))).collect()
+}
+
+/// Encodes `Content` with padding to a multiple of 64 bytes, so that relays cannot tell
+/// message lengths apart finely.
+pub fn encode_content(mut content: wire::Content) -> Vec<u8> {
+    use isthmus_proto::Message as _;
+    let unpadded = content.encoded_len() + 3;
+    let padding = (64 - unpadded % 64) % 64;
+    content.padding = vec![0u8; padding];
+    content.encode_to_vec()
+}
+
+mod option_b64 {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => s.serialize_some(&STANDARD.encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(text) => STANDARD.decode(text).map(Some).map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
+}

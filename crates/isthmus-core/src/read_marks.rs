@@ -1,0 +1,60 @@
+//! Marking a conversation read: incoming messages become read, the unread count goes to zero,
+//! and a read receipt goes back to the sender. Runs on the crypto worker.
+
+use isthmus_proto::wire;
+
+use crate::account::account_key;
+use crate::conversations;
+use crate::events::Event;
+use crate::ids::ConversationId;
+use crate::model::{Direction, MessageStatus};
+use crate::send::queue_receipt;
+use crate::tx::Tx;
+use crate::worker::WorkerState;
+use crate::{Error, Result};
+
+pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Result<()> {
+    let mut tx = Tx::new(state.store.clone());
+    let mut conversation = conversations::load(&tx, &conversation_id)?.ok_or(Error::NoSuchConversation)?;
+    if conversation.unread == 0 {
+        return Ok(());
+    }
+    let mut events = Vec::new();
+    let mut read_ids = Vec::new();
+    let mut cursor = None;
+    // Unread messages are the newest incoming ones: walk back until they are all found.
+    'pages: loop {
+        let page = conversations::messages(&state.store, &conversation_id, cursor, 200)?;
+        for mut message in page.items {
+            if message.direction != Direction::Incoming {
+                continue;
+            }
+            if message.status == MessageStatus::Read {
+                break 'pages;
+            }
+            message.status = MessageStatus::Read;
+            read_ids.push(message.id);
+            conversations::update(&mut tx, &message)?;
+            events.push(Event::MessageUpdated { message });
+        }
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    // `update` may have saved a refreshed preview: start from the staged record.
+    if let Some(staged) = conversations::load(&tx, &conversation_id)? {
+        conversation = staged;
+    }
+    conversation.unread = 0;
+    conversations::save(&mut tx, &conversation)?;
+    if !read_ids.is_empty() {
+        let account = account_key(&state.store, &conversation.account);
+        queue_receipt(&mut tx, &account, &conversation.peer, wire::receipt_message::Kind::Read, read_ids)?;
+    }
+    tx.commit()?;
+    state.store.flush()?;
+    events.push(Event::ConversationChanged { conversation });
+    state.emit(events);
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! The receive pipeline, on the crypto worker:
+//! envelope -> duplicate check -> decrypt -> decode -> apply -> one atomic write -> (flush) -> ack.
+//!
+//! The caller acks only the ids this returns, and only after it returns, which is after the
+//! flush: an envelope is never acked before what it carried is on disk.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use isthmus_proto::{wire, Address, Message as _};
+use libsignal_protocol::{message_decrypt, CiphertextMessage, PreKeySignalMessage, SignalMessage};
+
+use crate::account::account_key;
+use crate::conversations;
+use crate::events::Event;
+use crate::ids::{EnvelopeId, MessageId};
+use crate::model::{Attachment, Conversation, Direction, Message, MessageStatus, Quote};
+use crate::send::{apply_reaction, erase, protocol_address, queue_receipt};
+use crate::signal_store::SignalStore;
+use crate::store::Tree;
+use crate::time::now_ms;
+use crate::tx::Tx;
+use crate::worker::WorkerState;
+use crate::Result;
+
+/// Processes a run of pushed envelopes; returns the envelope ids that may be acked.
+pub async fn receive_batch(
+    state: &mut WorkerState,
+    account: &Address,
+    envelopes: Vec<wire::Envelope>,
+) -> Result<Vec<Vec<u8>>> {
+    let mut acks = Vec::with_capacity(envelopes.len());
+    let mut events = Vec::new();
+    for envelope in envelopes {
+        let raw_id = envelope.id.clone();
+        match receive_one(state, account, envelope).await {
+            Ok(mut produced) => {
+                events.append(&mut produced);
+                acks.push(raw_id);
+            }
+            // A storage failure must not be acked: the relay keeps the envelope for a retry.
+            Err(crate::Error::Store(error)) => {
+                state.store.flush()?;
+                state.emit(events);
+                return Err(error.into());
+            }
+            Err(error) => {
+                // Undecryptable or malformed: retrying cannot help, so it is acked and dropped.
+                tracing::warn!(code = ?error.code(), "dropped an envelope that could not be opened");
+                acks.push(raw_id);
+            }
+        }
+    }
+    state.store.flush()?;
+    state.emit(events);
+    Ok(acks)
+}
+
+async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire::Envelope) -> Result<Vec<Event>> {
+    let account_key = account_key(&state.store, account);
+    let id = EnvelopeId::from_slice(&envelope.id).ok_or_else(|| crate::Error::Protocol("bad envelope id".into()))?;
+    let mut seen_key = account_key.to_vec();
+    seen_key.extend_from_slice(&id.0);
+    if state.store.get(Tree::SeenEnvelopes, &seen_key)?.is_some() {
+        return Ok(Vec::new());
+    }
+    let source = Address::try_from(envelope.source.as_ref().ok_or(isthmus_proto::Error::MissingField("source"))?)?;
+
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let local = state.local_identity(account)?;
+    let store = SignalStore::new(tx.clone(), account_key, &local)?;
+    let ciphertext = match wire::CiphertextKind::try_from(envelope.kind) {
+        Ok(wire::CiphertextKind::Prekey) => {
+            CiphertextMessage::PreKeySignalMessage(PreKeySignalMessage::try_from(envelope.ciphertext.as_slice())?)
+        }
+        Ok(wire::CiphertextKind::Whisper) => {
+            CiphertextMessage::SignalMessage(SignalMessage::try_from(envelope.ciphertext.as_slice())?)
+        }
+        _ => return Err(crate::Error::Protocol("unknown ciphertext kind".into())),
+    };
+    let (mut sessions, mut identities, mut prekeys, signed, mut kyber) =
+        (store.clone(), store.clone(), store.clone(), store.clone(), store.clone());
+    let mut rng = rand::rng();
+    let plaintext = message_decrypt(
+        &ciphertext,
+        &protocol_address(&source)?,
+        &mut sessions,
+        &mut identities,
+        &mut prekeys,
+        &signed,
+        &mut kyber,
+        &mut rng,
+    )
+    .await?;
+    let content = wire::Content::decode(plaintext.as_slice())
+        .map_err(|_| crate::Error::Protocol("undecodable content".into()))?;
+
+    let mut events: Vec<Event> = store
+        .take_key_changes()
+        .into_iter()
+        .map(|peer| Event::KeyChanged { account: account.account(), peer })
+        .collect();
+    {
+        let mut tx = tx.borrow_mut();
+        apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut events)?;
+        tx.put(Tree::SeenEnvelopes, seen_key, envelope.server_timestamp.to_be_bytes().to_vec());
+        tx.commit()?;
+    }
+    Ok(events)
+}
+
+/// Applies decrypted content to the conversation with `source`.
+fn apply(
+    tx: &mut Tx,
+    account_key: &[u8; 32],
+    account: &Address,
+    source: &Address,
+    content: wire::Content,
+    server_timestamp: u64,
+    events: &mut Vec<Event>,
+) -> Result<()> {
+    let mut conversation = conversations::load_or_create(tx, account, source)?;
+    let author = source.account();
+    match content.body {
+        Some(wire::content::Body::Data(data)) => {
+            apply_data(tx, account_key, &mut conversation, &author, data, server_timestamp, events)?;
+        }
+        Some(wire::content::Body::Receipt(receipt)) => {
+            let status = match wire::receipt_message::Kind::try_from(receipt.kind) {
+                Ok(wire::receipt_message::Kind::Delivered) => MessageStatus::Delivered,
+                Ok(wire::receipt_message::Kind::Read) => MessageStatus::Read,
+                _ => return Ok(()),
+            };
+            for raw in receipt.message_ids {
+                let Some(id) = MessageId::from_slice(&raw) else { continue };
+                let Some(mut message) = conversations::find(tx, &conversation.id, &id)? else { continue };
+                if message.direction == Direction::Outgoing && conversations::advance_status(&mut message, status) {
+                    if let Some(changed) = conversations::update(tx, &message)? {
+                        events.push(Event::ConversationChanged { conversation: changed });
+                    }
+                    events.push(Event::MessageUpdated { message });
+                }
+            }
+        }
+        Some(wire::content::Body::Typing(typing)) => {
+            let started = typing.action == wire::typing_message::Action::Started as i32;
+            events.push(Event::Typing { conversation: conversation.id, author, started });
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+fn apply_data(
+    tx: &mut Tx,
+    account_key: &[u8; 32],
+    conversation: &mut Conversation,
+    author: &str,
+    data: wire::DataMessage,
+    server_timestamp: u64,
+    events: &mut Vec<Event>,
+) -> Result<()> {
+    let target_of =
+        |raw: &[u8]| MessageId::from_slice(raw).ok_or_else(|| crate::Error::Protocol("bad message id".into()));
+    if let Some(reaction) = data.reaction {
+        let target = target_of(&reaction.target_message_id)?;
+        if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
+            apply_reaction(&mut message, author, &reaction.emoji, reaction.remove);
+            conversations::update(tx, &message)?;
+            events.push(Event::MessageUpdated { message });
+        }
+        return Ok(());
+    }
+    if let Some(edit) = data.edit {
+        let target = target_of(&edit.target_message_id)?;
+        if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
+            // Only the author may change a message; anything else is ignored.
+            if message.author == author && !message.deleted {
+                message.body = edit.body;
+                message.edited = true;
+                update_with_events(tx, &message, events)?;
+            }
+        }
+        return Ok(());
+    }
+    if let Some(delete) = data.delete {
+        let target = target_of(&delete.target_message_id)?;
+        if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
+            if message.author == author {
+                erase(&mut message);
+                update_with_events(tx, &message, events)?;
+            }
+        }
+        return Ok(());
+    }
+    let id = target_of(&data.message_id)?;
+    // The same message can arrive in two envelopes (a resend after a crash): keep one.
+    if conversations::find(tx, &conversation.id, &id)?.is_some() {
+        return Ok(());
+    }
+    let quote = data.quote.and_then(|q| {
+        MessageId::from_slice(&q.message_id).map(|message_id| Quote { message_id, author: q.author, text: q.text })
+    });
+    let attachments = data
+        .attachments
+        .into_iter()
+        .map(|a| Attachment {
+            origin_network: a.origin_network,
+            id: a.id,
+            size: a.size,
+            content_type: a.content_type,
+            file_name: a.file_name,
+            width: a.width,
+            height: a.height,
+        })
+        .collect();
+    let message = Message {
+        id,
+        conversation: conversation.id,
+        seq: 0,
+        direction: Direction::Incoming,
+        author: author.to_owned(),
+        body: data.body,
+        sent_at: if data.sent_at == 0 { server_timestamp } else { data.sent_at },
+        stored_at: now_ms(),
+        status: MessageStatus::Received,
+        failure: None,
+        quote,
+        reactions: Vec::new(),
+        edited: false,
+        deleted: false,
+        attachments,
+    };
+    conversation.unread += 1;
+    let message = conversations::append(tx, conversation, message)?;
+    queue_receipt(tx, account_key, &conversation.peer, wire::receipt_message::Kind::Delivered, vec![id])?;
+    events.push(Event::MessageAdded { message });
+    events.push(Event::ConversationChanged { conversation: conversation.clone() });
+    Ok(())
+}
+
+fn update_with_events(tx: &mut Tx, message: &Message, events: &mut Vec<Event>) -> Result<()> {
+    if let Some(conversation) = conversations::update(tx, message)? {
+        events.push(Event::ConversationChanged { conversation });
+    }
+    events.push(Event::MessageUpdated { message: message.clone() });
+    Ok(())
+}

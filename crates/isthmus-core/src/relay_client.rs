@@ -1,0 +1,134 @@
+//! HTTP calls to an account's own relay (the control plane in docs/relay-api.md).
+//!
+//! Look-ups of people on other networks also go to the own relay, which asks its peer: the
+//! client never talks to another network directly.
+
+use std::time::Duration;
+
+use isthmus_proto::Address;
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::relay_types::{
+    Bundle, DirectoryEntry, ErrorBody, Interop, KeyCount, KeyUpload, RegisterRequest, RegisterResponse,
+};
+use crate::{Error, Result};
+
+/// Credentials of one device on its relay.
+#[derive(Clone)]
+pub struct Credentials {
+    pub address: Address,
+    pub secret: String,
+}
+
+impl Credentials {
+    fn bearer(&self) -> String {
+        format!("{}/{}/{}", self.address.name, self.address.device, self.secret)
+    }
+}
+
+#[derive(Clone)]
+pub struct RelayClient {
+    http: Client,
+    base: String,
+}
+
+impl RelayClient {
+    pub fn new(base_url: &str) -> Result<Self> {
+        let http = Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Unreachable(e.to_string()))?;
+        Ok(Self { http, base: base_url.trim_end_matches('/').to_owned() })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str, auth: Option<&Credentials>) -> RequestBuilder {
+        let builder = self.http.request(method, format!("{}{}", self.base, path));
+        match auth {
+            Some(credentials) => builder.bearer_auth(credentials.bearer()),
+            None => builder,
+        }
+    }
+
+    pub async fn health(&self) -> Result<serde_json::Value> {
+        json(send(self.request(Method::GET, "/healthz", None)).await?).await
+    }
+
+    pub async fn register(&self, body: &RegisterRequest) -> Result<RegisterResponse> {
+        json(send(self.request(Method::POST, "/v1/accounts", None).json(body)).await?).await
+    }
+
+    pub async fn upload_keys(&self, auth: &Credentials, body: &KeyUpload) -> Result<()> {
+        send(self.request(Method::PUT, "/v1/keys", Some(auth)).json(body)).await.map(drop)
+    }
+
+    pub async fn key_count(&self, auth: &Credentials) -> Result<KeyCount> {
+        json(send(self.request(Method::GET, "/v1/keys/count", Some(auth))).await?).await
+    }
+
+    pub async fn bundle(&self, auth: &Credentials, peer: &Address) -> Result<Bundle> {
+        let path = format!("/v1/keys/{}", peer.account());
+        json(send(self.request(Method::GET, &path, Some(auth))).await?).await
+    }
+
+    pub async fn directory(&self, auth: &Credentials, peer: &Address) -> Result<DirectoryEntry> {
+        let path = format!("/v1/directory/{}", peer.account());
+        json(send(self.request(Method::GET, &path, Some(auth))).await?).await
+    }
+
+    pub async fn set_interop(&self, auth: &Credentials, networks: &[String]) -> Result<Interop> {
+        let body = Interop { networks: networks.to_vec() };
+        let request = self.request(Method::PUT, "/v1/account/interop", Some(auth)).json(&body);
+        json(send(request).await?).await
+    }
+
+    /// The WebSocket URL of the data plane.
+    pub fn websocket_url(&self) -> String {
+        let base = if let Some(rest) = self.base.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else if let Some(rest) = self.base.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else {
+            self.base.clone()
+        };
+        format!("{base}/v1/ws")
+    }
+
+    pub fn bearer_header(auth: &Credentials) -> String {
+        format!("Bearer {}", auth.bearer())
+    }
+}
+
+async fn send(request: RequestBuilder) -> Result<Response> {
+    let response = request.send().await.map_err(|e| Error::Unreachable(without_url(&e)))?;
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    Err(match serde_json::from_slice::<ErrorBody>(&body) {
+        Ok(ErrorBody { code, message }) => Error::Relay { code, message },
+        Err(_) => Error::Relay {
+            code: if status == StatusCode::TOO_MANY_REQUESTS { "rate_limited" } else { "internal" }.to_owned(),
+            message: format!("unexpected answer {status}"),
+        },
+    })
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
+    response.json().await.map_err(|e| Error::Protocol(format!("unexpected relay answer: {}", without_url(&e))))
+}
+
+/// reqwest errors quote the URL, which names the person looked up; drop it.
+fn without_url(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), "<relay>");
+    }
+    text
+}

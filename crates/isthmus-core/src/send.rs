@@ -1,0 +1,335 @@
+//! The send pipeline's steps that run on the crypto worker: persist as pending, set up a
+//! session from a bundle, encrypt, and record the relay's answer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::SystemTime;
+
+use isthmus_proto::{wire, Address, Message as _};
+use libsignal_protocol::{
+    kem, message_encrypt, process_prekey_bundle, CiphertextMessage, DeviceId, IdentityKey, PreKeyBundle,
+    ProtocolAddress, PublicKey, SessionStore,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::account::account_key;
+use crate::conversations;
+use crate::events::Event;
+use crate::ids::{EnvelopeId, MessageId};
+use crate::model::{Direction, Message, MessageStatus, Quote, Reaction};
+use crate::outbox::{self, OutboxEntry, OutboxKind};
+use crate::relay_types::Bundle;
+use crate::signal_store::SignalStore;
+use crate::store::Tree;
+use crate::time::now_ms;
+use crate::tx::Tx;
+use crate::worker::WorkerState;
+use crate::{Error, Result};
+
+/// What the user asks to send.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outgoing {
+    Text { body: String, quote: Option<MessageId> },
+    Reaction { target: MessageId, emoji: String, remove: bool },
+    Edit { target: MessageId, body: String },
+    Delete { target: MessageId },
+}
+
+pub fn protocol_address(address: &Address) -> Result<ProtocolAddress> {
+    let device = u8::try_from(address.device)
+        .ok()
+        .and_then(|d| DeviceId::new(d).ok())
+        .ok_or_else(|| Error::Protocol("device id out of range".into()))?;
+    Ok(ProtocolAddress::new(address.account(), device))
+}
+
+fn signal_store(state: &mut WorkerState, account: &Address, tx: &Rc<RefCell<Tx>>) -> Result<SignalStore> {
+    let local = state.local_identity(account)?;
+    SignalStore::new(tx.clone(), account_key(&state.store, account), &local)
+}
+
+/// Stores the message as pending (or applies the local change) and queues it in the outbox.
+pub fn queue(
+    state: &mut WorkerState,
+    account: &Address,
+    peer: &Address,
+    outgoing: Outgoing,
+) -> Result<Option<Message>> {
+    let mut tx = Tx::new(state.store.clone());
+    let mut conversation = conversations::load_or_create(&tx, account, peer)?;
+    let me = account.account();
+    let now = now_ms();
+    let mut data = wire::DataMessage { sent_at: now, ..Default::default() };
+    let mut events = Vec::new();
+    let mut added = None;
+    let kind = match outgoing {
+        Outgoing::Text { body, quote } => {
+            let id = MessageId::random();
+            let quote = match quote {
+                Some(target) => {
+                    let quoted = conversations::find(&tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?;
+                    let text: String = quoted.body.chars().take(200).collect();
+                    data.quote = Some(wire::Quote {
+                        message_id: target.0.to_vec(),
+                        author: quoted.author.clone(),
+                        text: text.clone(),
+                    });
+                    Some(Quote { message_id: target, author: quoted.author, text })
+                }
+                None => None,
+            };
+            data.message_id = id.0.to_vec();
+            data.body = body.clone();
+            let message = Message {
+                id,
+                conversation: conversation.id,
+                seq: 0,
+                direction: Direction::Outgoing,
+                author: me.clone(),
+                body,
+                sent_at: now,
+                stored_at: now,
+                status: MessageStatus::Pending,
+                failure: None,
+                quote,
+                reactions: Vec::new(),
+                edited: false,
+                deleted: false,
+                attachments: Vec::new(),
+            };
+            let message = conversations::append(&mut tx, &mut conversation, message)?;
+            events.push(Event::MessageAdded { message: message.clone() });
+            events.push(Event::ConversationChanged { conversation: conversation.clone() });
+            added = Some(message);
+            OutboxKind::Message { conversation: conversation.id, message_id: id }
+        }
+        Outgoing::Reaction { target, emoji, remove } => {
+            let mut message = conversations::find(&tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?;
+            apply_reaction(&mut message, &me, &emoji, remove);
+            conversations::update(&mut tx, &message)?;
+            events.push(Event::MessageUpdated { message: message.clone() });
+            data.reaction = Some(wire::Reaction {
+                target_message_id: target.0.to_vec(),
+                target_author: message.author.clone(),
+                emoji,
+                remove,
+            });
+            OutboxKind::Control
+        }
+        Outgoing::Edit { target, body } => {
+            let mut message = own_message(&tx, &conversation.id, &target, &me)?;
+            message.body = body.clone();
+            message.edited = true;
+            push_update(&mut tx, &mut events, &message)?;
+            data.edit = Some(wire::Edit { target_message_id: target.0.to_vec(), body });
+            OutboxKind::Control
+        }
+        Outgoing::Delete { target } => {
+            let mut message = own_message(&tx, &conversation.id, &target, &me)?;
+            erase(&mut message);
+            push_update(&mut tx, &mut events, &message)?;
+            data.delete = Some(wire::Delete { target_message_id: target.0.to_vec() });
+            OutboxKind::Control
+        }
+    };
+    let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
+    let entry = OutboxEntry { peer: peer.clone(), kind, content: outbox::encode_content(content), envelope: None };
+    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
+    conversations::save(&mut tx, &conversation)?;
+    tx.commit()?;
+    state.store.flush()?;
+    state.emit(events);
+    Ok(added)
+}
+
+/// Queues a receipt (delivered or read) for messages of `peer`.
+pub fn queue_receipt(
+    tx: &mut Tx,
+    account: &[u8; 32],
+    peer: &Address,
+    kind: wire::receipt_message::Kind,
+    ids: Vec<MessageId>,
+) -> Result<()> {
+    let receipt = wire::ReceiptMessage { kind: kind as i32, message_ids: ids.iter().map(|id| id.0.to_vec()).collect() };
+    let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
+    let entry = OutboxEntry {
+        peer: peer.clone(),
+        kind: OutboxKind::Control,
+        content: outbox::encode_content(content),
+        envelope: None,
+    };
+    outbox::push(tx, account, &entry)?;
+    Ok(())
+}
+
+fn own_message(tx: &Tx, conversation: &crate::ids::ConversationId, target: &MessageId, me: &str) -> Result<Message> {
+    let message = conversations::find(tx, conversation, target)?.ok_or(Error::NoSuchMessage)?;
+    if message.author != me {
+        return Err(Error::Protocol("only the author can edit or delete a message".into()));
+    }
+    Ok(message)
+}
+
+fn push_update(tx: &mut Tx, events: &mut Vec<Event>, message: &Message) -> Result<()> {
+    if let Some(conversation) = conversations::update(tx, message)? {
+        events.push(Event::ConversationChanged { conversation });
+    }
+    events.push(Event::MessageUpdated { message: message.clone() });
+    Ok(())
+}
+
+pub fn apply_reaction(message: &mut Message, author: &str, emoji: &str, remove: bool) {
+    message.reactions.retain(|r| r.author != author);
+    if !remove {
+        message.reactions.push(Reaction { author: author.to_owned(), emoji: emoji.to_owned() });
+    }
+}
+
+/// A deleted message keeps its place in the timeline but loses its content.
+pub fn erase(message: &mut Message) {
+    message.deleted = true;
+    message.body.clear();
+    message.attachments.clear();
+    message.quote = None;
+    message.reactions.clear();
+}
+
+pub async fn has_session(state: &mut WorkerState, account: &Address, peer: &Address) -> Result<bool> {
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let store = signal_store(state, account, &tx)?;
+    Ok(store.load_session(&protocol_address(peer)?).await?.is_some())
+}
+
+/// Sets up a session from a fetched bundle (PQXDH); verifies the bundle's signatures.
+pub async fn process_bundle(state: &mut WorkerState, account: &Address, peer: &Address, bundle: Bundle) -> Result<()> {
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let mut store = signal_store(state, account, &tx)?;
+    let mut identity_store = store.clone();
+    let prekey = match &bundle.prekey {
+        Some(key) => Some((key.id.into(), PublicKey::deserialize(&key.public_key).map_err(crate::error::crypto)?)),
+        None => None,
+    };
+    let device = u8::try_from(bundle.device)
+        .ok()
+        .and_then(|d| DeviceId::new(d).ok())
+        .ok_or_else(|| Error::Protocol("bundle device id out of range".into()))?;
+    let bundle = PreKeyBundle::new(
+        bundle.registration_id,
+        device,
+        prekey,
+        bundle.signed_prekey.id.into(),
+        PublicKey::deserialize(&bundle.signed_prekey.public_key).map_err(crate::error::crypto)?,
+        bundle.signed_prekey.signature.clone(),
+        bundle.kyber_prekey.id.into(),
+        kem::PublicKey::deserialize(&bundle.kyber_prekey.public_key)?,
+        bundle.kyber_prekey.signature.clone(),
+        IdentityKey::decode(&bundle.identity_key)?,
+    )?;
+    let mut rng = rand::rng();
+    process_prekey_bundle(
+        &protocol_address(peer)?,
+        &mut store,
+        &mut identity_store,
+        &bundle,
+        SystemTime::now(),
+        &mut rng,
+    )
+    .await?;
+    let changes = store.take_key_changes();
+    tx.borrow_mut().commit()?;
+    state.store.flush()?;
+    state.emit(changes.into_iter().map(|peer| Event::KeyChanged { account: account.account(), peer }));
+    Ok(())
+}
+
+/// Encrypts the entry (if not yet) and returns the envelope to send.
+pub async fn seal_entry(state: &mut WorkerState, account: &Address, key: Vec<u8>) -> Result<Vec<u8>> {
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let Some(mut entry): Option<OutboxEntry> = tx.borrow().get_json(Tree::Outbox, &key)? else {
+        return Err(Error::NoSuchMessage);
+    };
+    if let Some(envelope) = entry.envelope {
+        return Ok(envelope);
+    }
+    let mut store = signal_store(state, account, &tx)?;
+    let mut identity_store = store.clone();
+    let mut rng = rand::rng();
+    let ciphertext = message_encrypt(
+        &entry.content,
+        &protocol_address(&entry.peer)?,
+        &mut store,
+        &mut identity_store,
+        SystemTime::now(),
+        &mut rng,
+    )
+    .await?;
+    let kind = match ciphertext {
+        CiphertextMessage::PreKeySignalMessage(_) => wire::CiphertextKind::Prekey,
+        CiphertextMessage::SignalMessage(_) => wire::CiphertextKind::Whisper,
+        _ => return Err(Error::Crypto("unexpected ciphertext type".into())),
+    };
+    let envelope = wire::Envelope {
+        id: EnvelopeId::random().0.to_vec(),
+        source: Some(account.into()),
+        destination: Some((&entry.peer).into()),
+        server_timestamp: 0,
+        kind: kind as i32,
+        ciphertext: ciphertext.serialize().to_vec(),
+    };
+    let encoded = envelope.encode_to_vec();
+    entry.envelope = Some(encoded.clone());
+    tx.borrow_mut().put_json(Tree::Outbox, key, &entry)?;
+    tx.borrow_mut().commit()?;
+    // The session advanced: it must be on disk before the ciphertext can leave.
+    state.store.flush()?;
+    Ok(encoded)
+}
+
+/// Records the relay's answer to a send: the entry leaves the outbox and its message is
+/// marked sent, or failed with the relay's code.
+pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) -> Result<()> {
+    let mut tx = Tx::new(state.store.clone());
+    let Some(entry): Option<OutboxEntry> = tx.get_json(Tree::Outbox, &key)? else {
+        return Ok(());
+    };
+    tx.remove(Tree::Outbox, key);
+    let mut events = Vec::new();
+    if let OutboxKind::Message { conversation, message_id } = entry.kind {
+        if let Some(mut message) = conversations::find(&tx, &conversation, &message_id)? {
+            let changed = match &failure {
+                None => conversations::advance_status(&mut message, MessageStatus::Sent),
+                Some(code) => {
+                    message.status = MessageStatus::Failed;
+                    message.failure = Some(code.clone());
+                    true
+                }
+            };
+            if changed {
+                push_update(&mut tx, &mut events, &message)?;
+            }
+        }
+    }
+    tx.commit()?;
+    state.store.flush()?;
+    state.emit(events);
+    Ok(())
+}
+
+/// Queues a typing indicator. It goes through the outbox like everything encrypted, so the
+/// session advances in one place; callers send it only while connected.
+pub fn queue_typing(state: &mut WorkerState, account: &Address, peer: &Address, started: bool) -> Result<()> {
+    let action = if started { wire::typing_message::Action::Started } else { wire::typing_message::Action::Stopped };
+    let typing = wire::TypingMessage { action: action as i32, timestamp: now_ms() };
+    let content = wire::Content { body: Some(wire::content::Body::Typing(typing)), ..Default::default() };
+    let entry = OutboxEntry {
+        peer: peer.clone(),
+        kind: OutboxKind::Control,
+        content: outbox::encode_content(content),
+        envelope: None,
+    };
+    let mut tx = Tx::new(state.store.clone());
+    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
+    tx.commit()?;
+    Ok(())
+}

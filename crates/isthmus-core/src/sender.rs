@@ -1,0 +1,111 @@
+//! One account's sender: drains the outbox in order through the connection, setting up
+//! sessions (fetching bundles through the own relay) as needed, and retrying transient
+//! failures with backoff. Permanent failures mark the message failed with the relay's code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use isthmus_proto::Address;
+use tokio::sync::Notify;
+
+use crate::account::account_key;
+use crate::connection::ConnectionHandle;
+use crate::outbox::{self, OutboxEntry};
+use crate::relay_client::{Credentials, RelayClient};
+use crate::store::SealedStore;
+use crate::worker::Worker;
+use crate::Result;
+
+pub struct SenderContext {
+    pub account: Address,
+    pub store: Arc<SealedStore>,
+    pub relay: RelayClient,
+    pub credentials: Credentials,
+    pub worker: Worker,
+    pub connection: ConnectionHandle,
+    pub wake: Arc<Notify>,
+}
+
+pub async fn run(mut context: SenderContext) {
+    let account_key = account_key(&context.store, &context.account);
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        context.connection.wait_connected().await;
+        let entries = match outbox::pending(&context.store, &account_key) {
+            Ok(entries) => entries,
+            Err(error) => {
+                tracing::error!(code = ?error.code(), "cannot read the outbox");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                continue;
+            }
+        };
+        if entries.is_empty() {
+            context.wake.notified().await;
+            continue;
+        }
+        let mut retry = false;
+        for (key, entry) in entries {
+            match deliver(&context, key.clone(), entry).await {
+                Ok(()) => {}
+                Err(error) if error.is_transient() => {
+                    retry = true;
+                    break;
+                }
+                Err(error) => {
+                    let code = serde_json::to_value(error.code())
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "internal".into());
+                    let failed = context
+                        .worker
+                        .call(move |state| Box::pin(async move { crate::send::complete(state, key, Some(code)) }))
+                        .await;
+                    if let Err(error) = failed {
+                        tracing::error!(code = ?error.code(), "cannot record a failed send");
+                    }
+                }
+            }
+        }
+        if retry {
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = context.wake.notified() => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(30));
+        } else {
+            backoff = Duration::from_millis(250);
+        }
+    }
+}
+
+async fn deliver(context: &SenderContext, key: Vec<u8>, entry: OutboxEntry) -> Result<()> {
+    let account = context.account.clone();
+    if entry.envelope.is_none() {
+        let peer = entry.peer.clone();
+        let has_session = context
+            .worker
+            .call({
+                let account = account.clone();
+                move |state| Box::pin(async move { crate::send::has_session(state, &account, &peer).await })
+            })
+            .await?;
+        if !has_session {
+            let bundle = context.relay.bundle(&context.credentials, &entry.peer).await?;
+            let peer = entry.peer.clone();
+            let account = account.clone();
+            context
+                .worker
+                .call(move |state| {
+                    Box::pin(async move { crate::send::process_bundle(state, &account, &peer, bundle).await })
+                })
+                .await?;
+        }
+    }
+    let seal_key = key.clone();
+    let envelope = context
+        .worker
+        .call(move |state| Box::pin(async move { crate::send::seal_entry(state, &account, seal_key).await }))
+        .await?;
+    context.connection.send(envelope).await?;
+    context.worker.call(move |state| Box::pin(async move { crate::send::complete(state, key, None) })).await
+}

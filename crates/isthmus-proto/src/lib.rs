@@ -1,0 +1,23 @@
+//! The Isthmus wire protocol.
+//!
+//! `wire` holds the prost types generated from `proto/isthmus/v1` at build time; they stay
+//! inside this crate's namespace and are converted at the edge into the domain types defined
+//! here (`Address`, ...), which validate what the raw types cannot.
+#![deny(unsafe_code)]
+
+mod address;
+mod error;
+
+pub use address::{Address, NetworkName, UserName, DEFAULT_DEVICE};
+pub use error::{Error, Result};
+
+/// The protocol version these types implement; relays report it on `/healthz`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Generated prost types for `isthmus.v1`.
+#[allow(clippy::all, missing_docs)]
+pub mod wire {
+    include!(concat!(env!("OUT_DIR"), "/isthmus.v1.rs"));
+}
+
+pub use prost::Message;
