@@ -3,6 +3,7 @@
 //! Each check is a function over `&dyn RawStore`; `raw_store_conformance!` turns the list into
 //! tests for one engine. A new engine adds one macro line.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::{Batch, MemoryStore, RawStore, SledStore, Tree};
@@ -210,13 +211,19 @@ pub(super) fn batch_spans_trees_and_applies_in_order(store: &dyn RawStore) {
 
 /// A reader racing a writer must never see half a batch: every batch writes counter `n` to two
 /// trees (Messages first), and the reader reads Messages first, so a torn batch would show a
-/// Sessions counter behind the Messages one.
+/// Sessions counter behind the Messages one. The writer keeps going until the reader has looked
+/// often enough, so the two really overlap.
 pub(super) fn batch_is_never_seen_half_applied(store: Arc<dyn RawStore>) {
-    const ROUNDS: u32 = 300;
+    const OBSERVATIONS: u32 = 2_000;
+    const MIN_CHANGES: u32 = 20;
+    let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let store = Arc::clone(&store);
+        let stop = Arc::clone(&stop);
         std::thread::spawn(move || {
-            for n in 1..=ROUNDS {
+            let mut n: u32 = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
                 let mut batch = Batch::default();
                 batch.put(Tree::Messages, b"counter", n.to_be_bytes());
                 batch.put(Tree::Sessions, b"counter", n.to_be_bytes());
@@ -229,17 +236,25 @@ pub(super) fn batch_is_never_seen_half_applied(store: Arc<dyn RawStore>) {
             u32::from_be_bytes(bytes.try_into().expect("the writer stores four bytes"))
         })
     };
-    loop {
+    // Look until both enough reads and enough of the writer's batches have gone by, so the
+    // check cannot pass merely because the writer had not started yet.
+    let (mut observations, mut changes_seen, mut last) = (0u32, 0u32, 0u32);
+    while observations < OBSERVATIONS || changes_seen < MIN_CHANGES {
         let messages = read(Tree::Messages);
         let sessions = read(Tree::Sessions);
         assert!(
             sessions >= messages,
             "batch {messages} was visible in one tree but not the other ({sessions}): not atomic"
         );
-        if messages == ROUNDS {
-            break;
+        observations += 1;
+        // Reads must not starve the writer (sled's readers share a lock with transactions).
+        std::thread::yield_now();
+        if messages != last {
+            changes_seen += 1;
+            last = messages;
         }
     }
+    stop.store(true, Ordering::Relaxed);
     writer.join().expect("the writer finishes without panicking");
 }
 

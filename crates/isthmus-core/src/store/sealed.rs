@@ -304,3 +304,251 @@ impl SealedBatch {
         self.batch.ops.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::store::MemoryStore;
+
+    fn store_with(key: &DataKey) -> SealedStore {
+        SealedStore::new(Arc::new(MemoryStore::new()), key)
+    }
+
+    fn new_store() -> SealedStore {
+        store_with(&DataKey::random())
+    }
+
+    /// Copies a raw (sealed) record from one place to another, as an attacker with the disk could.
+    fn copy_raw(store: &SealedStore, from: (Tree, &[u8]), to: (Tree, &[u8])) {
+        let sealed = store.raw().get(from.0, from.1).expect("raw get").expect("the record exists");
+        let mut batch = Batch::default();
+        batch.put(to.0, to.1, sealed);
+        store.raw().apply(batch).expect("raw put");
+    }
+
+    fn overwrite_raw(store: &SealedStore, tree: Tree, key: &[u8], bytes: Vec<u8>) {
+        let mut batch = Batch::default();
+        batch.put(tree, key, bytes);
+        store.raw().apply(batch).expect("raw put");
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Record {
+        text: String,
+        n: u64,
+    }
+
+    #[test]
+    fn values_round_trip_and_are_sealed_underneath() {
+        let store = new_store();
+        store.put(Tree::Messages, b"k", b"hello there").expect("put");
+        assert_eq!(
+            store.get(Tree::Messages, b"k").expect("get"),
+            Some(b"hello there".to_vec()),
+            "what is put is what is read back"
+        );
+        let raw = store.raw().get(Tree::Messages, b"k").expect("raw get").expect("stored");
+        assert_eq!(raw[0], SEAL_VERSION, "every sealed value starts with its format version");
+        assert_eq!(
+            raw.len(),
+            1 + NONCE_LEN + b"hello there".len() + 16,
+            "version, nonce, ciphertext and a 16-byte tag: nothing else is stored"
+        );
+        assert!(
+            !raw.windows(5).any(|window| window == b"hello"),
+            "the engine underneath never sees the plaintext"
+        );
+
+        let record = Record { text: "hi".into(), n: 7 };
+        store.put_json(Tree::Conversations, b"c", &record).expect("put_json");
+        assert_eq!(
+            store.get_json::<Record>(Tree::Conversations, b"c").expect("get_json"),
+            Some(record),
+            "JSON values round-trip"
+        );
+        assert_eq!(store.get(Tree::Messages, b"absent").expect("get"), None, "absent stays absent");
+        store.remove(Tree::Messages, b"k").expect("remove");
+        assert_eq!(store.get(Tree::Messages, b"k").expect("get"), None, "remove deletes");
+    }
+
+    #[test]
+    fn equal_values_seal_differently() {
+        let store = new_store();
+        store.put(Tree::Messages, b"a", b"same").expect("put");
+        store.put(Tree::Messages, b"b", b"same").expect("put");
+        let a = store.raw().get(Tree::Messages, b"a").expect("raw get").expect("stored");
+        let b = store.raw().get(Tree::Messages, b"b").expect("raw get").expect("stored");
+        assert_ne!(a[1..1 + NONCE_LEN], b[1..1 + NONCE_LEN], "every seal draws a fresh nonce");
+        assert_ne!(a, b, "equal plaintexts must not be recognisable on disk");
+    }
+
+    #[test]
+    fn scans_and_batches_open_every_value() {
+        let store = new_store();
+        let mut batch = store.batch();
+        for n in 0u8..5 {
+            batch.put_json(Tree::Messages, &[b'm', n], &(u32::from(n) * 10)).expect("seal");
+        }
+        batch.put(Tree::Sessions, b"s", b"session").expect("seal");
+        assert_eq!(batch.len(), 6, "every op is kept");
+        store.apply(batch).expect("apply");
+
+        let all = store.scan_prefix_json::<u32>(Tree::Messages, b"m").expect("scan_prefix_json");
+        assert_eq!(
+            all.iter().map(|(_, value)| *value).collect::<Vec<_>>(),
+            vec![0, 10, 20, 30, 40],
+            "scan_prefix opens every value, in key order"
+        );
+        let page = store.scan_page(Tree::Messages, b"m", Some(&[b'm', 3]), 2, true).expect("page");
+        assert_eq!(
+            page.into_iter().map(|(key, _)| key[1]).collect::<Vec<_>>(),
+            vec![2, 1],
+            "scan_page keeps the engine's cursor and order semantics"
+        );
+        assert_eq!(
+            store.get(Tree::Sessions, b"s").expect("get"),
+            Some(b"session".to_vec()),
+            "a batch lands in every tree it names"
+        );
+    }
+
+    #[test]
+    fn a_value_moved_to_another_key_or_tree_is_corrupt() {
+        let store = new_store();
+        store.put(Tree::Sessions, b"alice", b"alice's session").expect("put");
+        copy_raw(&store, (Tree::Sessions, b"alice"), (Tree::Sessions, b"bob"));
+        let moved = store.get(Tree::Sessions, b"bob");
+        assert!(
+            matches!(moved, Err(Error::Corrupt(_))),
+            "the key is bound into the seal, so a swapped record must not open: {moved:?}"
+        );
+        copy_raw(&store, (Tree::Sessions, b"alice"), (Tree::RemoteIdentities, b"alice"));
+        let moved = store.get(Tree::RemoteIdentities, b"alice");
+        assert!(
+            matches!(moved, Err(Error::Corrupt(_))),
+            "the tree is bound into the seal, so a record moved across trees must not open: {moved:?}"
+        );
+        copy_raw(&store, (Tree::Sessions, b"alice"), (Tree::Sessions, b"alice2"));
+        assert!(
+            matches!(store.get(Tree::Sessions, b"alice2"), Err(Error::Corrupt(_))),
+            "a key that extends the original key is a different key"
+        );
+        assert!(
+            matches!(store.scan_prefix(Tree::Sessions, b""), Err(Error::Corrupt(_))),
+            "a scan fails on a bad record instead of silently skipping it"
+        );
+    }
+
+    #[test]
+    fn every_tampered_byte_is_detected() {
+        let store = new_store();
+        store.put(Tree::Messages, b"k", b"do not touch").expect("put");
+        let original = store.raw().get(Tree::Messages, b"k").expect("raw get").expect("stored");
+        for position in 1..original.len() {
+            let mut tampered = original.clone();
+            tampered[position] ^= 0x01;
+            overwrite_raw(&store, Tree::Messages, b"k", tampered);
+            let opened = store.get(Tree::Messages, b"k");
+            assert!(
+                matches!(opened, Err(Error::Corrupt(_))),
+                "a flipped bit at byte {position} (nonce, ciphertext or tag) must fail the AEAD check"
+            );
+        }
+        let mut tampered = original.clone();
+        tampered[0] = 9;
+        overwrite_raw(&store, Tree::Messages, b"k", tampered);
+        assert!(
+            matches!(
+                store.get(Tree::Messages, b"k"),
+                Err(Error::UnsupportedVersion { found: 9, supported: 1 })
+            ),
+            "an unknown format byte is reported as such, not misread"
+        );
+        overwrite_raw(&store, Tree::Messages, b"k", original[..10].to_vec());
+        assert!(
+            matches!(store.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))),
+            "a truncated record is corrupt"
+        );
+        overwrite_raw(&store, Tree::Messages, b"k", Vec::new());
+        assert!(
+            matches!(store.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))),
+            "an empty record is corrupt"
+        );
+    }
+
+    #[test]
+    fn another_data_key_cannot_open_a_value() {
+        let raw: Arc<dyn RawStore> = Arc::new(MemoryStore::new());
+        let writer = SealedStore::new(Arc::clone(&raw), &DataKey::random());
+        writer.put(Tree::Messages, b"k", b"secret").expect("put");
+        let reader = SealedStore::new(raw, &DataKey::random());
+        assert!(
+            matches!(reader.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))),
+            "only the data key that sealed a value opens it"
+        );
+    }
+
+    #[test]
+    fn undecodable_json_is_corrupt() {
+        let store = new_store();
+        store.put(Tree::Accounts, b"a", b"not json").expect("put");
+        assert!(
+            matches!(store.get_json::<Record>(Tree::Accounts, b"a"), Err(Error::Corrupt(_))),
+            "a record that opens but does not decode is damage, never a silent None"
+        );
+    }
+
+    #[test]
+    fn a_batch_from_another_store_is_refused() {
+        let one = new_store();
+        let other = new_store();
+        let mut batch = other.batch();
+        batch.put(Tree::Meta, b"k", b"v").expect("seal");
+        assert!(
+            matches!(one.apply(batch), Err(Error::Encoding(_))),
+            "values sealed under another key would be unreadable here, so they never land"
+        );
+        assert_eq!(one.raw().get(Tree::Meta, b"k").expect("raw get"), None, "nothing landed");
+    }
+
+    #[test]
+    fn name_key_is_stable_per_data_key_and_unrelated_across_profiles() {
+        let key = DataKey::random();
+        let store = store_with(&key);
+        let same_key_again = store_with(&key);
+        let other_profile = new_store();
+        let name = b"alice@meadow.example";
+        assert_eq!(
+            store.name_key("account", name),
+            store.name_key("account", name),
+            "the same name must always find the same record"
+        );
+        assert_eq!(
+            store.name_key("account", name),
+            same_key_again.name_key("account", name),
+            "the hash depends only on the data key, so it survives a restart"
+        );
+        assert_ne!(
+            store.name_key("account", name),
+            other_profile.name_key("account", name),
+            "another profile's hashes must not link the same person across profiles"
+        );
+        assert_ne!(
+            store.name_key("account", name),
+            store.name_key("conversation", name),
+            "domains separate kinds of names"
+        );
+        assert_ne!(
+            store.name_key("ab", b"c"),
+            store.name_key("a", b"bc"),
+            "domain and value are length-prefixed, so they cannot run into each other"
+        );
+        assert_ne!(
+            store.name_key("account", name),
+            *blake3::hash(name).as_bytes(),
+            "an unkeyed hash could be computed by anyone who guesses the name"
+        );
+    }
+}
