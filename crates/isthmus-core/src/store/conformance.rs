@@ -31,17 +31,9 @@ fn key_list(list: &[&[u8]]) -> Vec<Vec<u8>> {
 pub(super) fn get_put_remove(store: &dyn RawStore) {
     assert_eq!(store.get(Tree::Meta, b"k").expect("get"), None, "a new store is empty");
     put(store, Tree::Meta, b"k", b"one");
-    assert_eq!(
-        store.get(Tree::Meta, b"k").expect("get"),
-        Some(b"one".to_vec()),
-        "put is read back"
-    );
+    assert_eq!(store.get(Tree::Meta, b"k").expect("get"), Some(b"one".to_vec()), "put is read back");
     put(store, Tree::Meta, b"k", b"two");
-    assert_eq!(
-        store.get(Tree::Meta, b"k").expect("get"),
-        Some(b"two".to_vec()),
-        "a second put replaces the value"
-    );
+    assert_eq!(store.get(Tree::Meta, b"k").expect("get"), Some(b"two".to_vec()), "a second put replaces the value");
     put(store, Tree::Meta, b"empty", b"");
     assert_eq!(
         store.get(Tree::Meta, b"empty").expect("get"),
@@ -51,11 +43,7 @@ pub(super) fn get_put_remove(store: &dyn RawStore) {
     remove(store, Tree::Meta, b"k");
     assert_eq!(store.get(Tree::Meta, b"k").expect("get"), None, "remove deletes the entry");
     remove(store, Tree::Meta, b"never-there");
-    assert_eq!(
-        store.get(Tree::Meta, b"never-there").expect("get"),
-        None,
-        "removing a missing key is not an error"
-    );
+    assert_eq!(store.get(Tree::Meta, b"never-there").expect("get"), None, "removing a missing key is not an error");
 }
 
 pub(super) fn trees_are_isolated(store: &dyn RawStore) {
@@ -66,11 +54,7 @@ pub(super) fn trees_are_isolated(store: &dyn RawStore) {
         Some(b"session".to_vec()),
         "equal keys in different trees are different entries"
     );
-    assert_eq!(
-        store.get(Tree::Outbox, b"same-key").expect("get"),
-        None,
-        "a tree never sees another tree's keys"
-    );
+    assert_eq!(store.get(Tree::Outbox, b"same-key").expect("get"), None, "a tree never sees another tree's keys");
     assert_eq!(
         keys(&store.scan_prefix(Tree::Messages, b"").expect("scan")),
         key_list(&[b"same-key"]),
@@ -144,11 +128,7 @@ pub(super) fn scan_page_walks_both_ways(store: &dyn RawStore) {
         vec![5, 6],
         "a cursor that is not a stored key still splits the range correctly"
     );
-    assert_eq!(
-        page(Some(&[b'p', 4, 0]), 2, true),
-        vec![4, 3],
-        "a missing cursor key works in reverse too"
-    );
+    assert_eq!(page(Some(&[b'p', 4, 0]), 2, true), vec![4, 3], "a missing cursor key works in reverse too");
     assert_eq!(page(Some(b"a"), 2, false), vec![0, 1], "a cursor before the prefix is no limit");
     assert_eq!(page(Some(b"z"), 2, true), vec![9, 8], "a cursor after the prefix is no limit");
 
@@ -180,11 +160,7 @@ pub(super) fn batch_spans_trees_and_applies_in_order(store: &dyn RawStore) {
     batch.remove(Tree::Meta, b"gone");
     store.apply(batch).expect("a batch across trees applies");
 
-    assert_eq!(
-        store.get(Tree::Messages, b"m1").expect("get"),
-        Some(b"hello".to_vec()),
-        "put lands"
-    );
+    assert_eq!(store.get(Tree::Messages, b"m1").expect("get"), Some(b"hello".to_vec()), "put lands");
     assert_eq!(
         store.get(Tree::Sessions, b"s1").expect("get"),
         Some(b"ratchet".to_vec()),
@@ -201,11 +177,7 @@ pub(super) fn batch_spans_trees_and_applies_in_order(store: &dyn RawStore) {
         Some(b"second".to_vec()),
         "ops apply in order, so the later put wins"
     );
-    assert_eq!(
-        store.get(Tree::Meta, b"gone").expect("get"),
-        None,
-        "a put then remove leaves nothing"
-    );
+    assert_eq!(store.get(Tree::Meta, b"gone").expect("get"), None, "a put then remove leaves nothing");
     store.apply(Batch::default()).expect("an empty batch is a no-op, not an error");
 }
 
@@ -232,9 +204,10 @@ pub(super) fn batch_is_never_seen_half_applied(store: Arc<dyn RawStore>) {
         })
     };
     let read = |tree| {
-        store.get(tree, b"counter").expect("get").map_or(0, |bytes| {
-            u32::from_be_bytes(bytes.try_into().expect("the writer stores four bytes"))
-        })
+        store
+            .get(tree, b"counter")
+            .expect("get")
+            .map_or(0, |bytes| u32::from_be_bytes(bytes.try_into().expect("the writer stores four bytes")))
     };
     // Look until both enough reads and enough of the writer's batches have gone by, so the
     // check cannot pass merely because the writer had not started yet.
@@ -336,9 +309,5 @@ fn sled_keeps_data_across_reopen() {
         Some(b"kept too".to_vec()),
         "every tree of a batch survives closing"
     );
-    assert_eq!(
-        store.get(Tree::Meta, b"removed").expect("get"),
-        None,
-        "a flushed remove stays removed after reopening"
-    );
+    assert_eq!(store.get(Tree::Meta, b"removed").expect("get"), None, "a flushed remove stays removed after reopening");
 }

@@ -110,45 +110,32 @@ impl KeyFile {
         let wrapped_key = XChaCha20Poly1305::new(wrapping_key.as_ref().into())
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: data_key.as_bytes(), aad: &aad })
             .map_err(|_| Error::Encoding("could not wrap the data key".into()))?;
-        Ok(KeyFile {
-            format: KEY_FILE_FORMAT,
-            kdf,
-            salt: salt.to_vec(),
-            nonce: nonce.to_vec(),
-            wrapped_key,
-        })
+        Ok(KeyFile { format: KEY_FILE_FORMAT, kdf, salt: salt.to_vec(), nonce: nonce.to_vec(), wrapped_key })
     }
 
     /// Recovers the data key. A failed authentication can only mean a wrong passphrase or a
     /// damaged file; the two are indistinguishable by design, and the former is far likelier.
     pub fn unwrap_key(&self, passphrase: &str) -> Result<DataKey> {
         if self.format != KEY_FILE_FORMAT {
-            return Err(Error::UnsupportedVersion {
-                found: self.format,
-                supported: KEY_FILE_FORMAT,
-            });
+            return Err(Error::UnsupportedVersion { found: self.format, supported: KEY_FILE_FORMAT });
         }
-        self.kdf.validate().map_err(|why| {
-            Error::Corrupt(format!("the key file asks for unusable key derivation: {why}"))
-        })?;
+        self.kdf
+            .validate()
+            .map_err(|why| Error::Corrupt(format!("the key file asks for unusable key derivation: {why}")))?;
         if self.salt.len() != SALT_LEN || self.nonce.len() != NONCE_LEN {
-            return Err(Error::Corrupt(
-                "the key file has a salt or nonce of the wrong size".into(),
-            ));
+            return Err(Error::Corrupt("the key file has a salt or nonce of the wrong size".into()));
         }
         let wrapping_key = self.kdf.derive(passphrase, &self.salt)?;
         let aad = associated_data(self.format, &self.kdf, &self.salt);
         let plaintext = Zeroizing::new(
             XChaCha20Poly1305::new(wrapping_key.as_ref().into())
-                .decrypt(
-                    XNonce::from_slice(&self.nonce),
-                    Payload { msg: &self.wrapped_key, aad: &aad },
-                )
+                .decrypt(XNonce::from_slice(&self.nonce), Payload { msg: &self.wrapped_key, aad: &aad })
                 .map_err(|_| Error::WrongPassphrase)?,
         );
-        let bytes: [u8; 32] = plaintext.as_slice().try_into().map_err(|_| {
-            Error::Corrupt("the key file holds a data key of the wrong size".into())
-        })?;
+        let bytes: [u8; 32] = plaintext
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::Corrupt("the key file holds a data key of the wrong size".into()))?;
         Ok(DataKey::from_bytes(bytes))
     }
 
@@ -160,9 +147,8 @@ impl KeyFile {
             format: u32,
         }
         let text = fs::read(path)?;
-        let unreadable = |e: serde_json::Error| {
-            Error::Corrupt(format!("the key file profile.json is unreadable ({e})"))
-        };
+        let unreadable =
+            |e: serde_json::Error| Error::Corrupt(format!("the key file profile.json is unreadable ({e})"));
         let FormatOnly { format } = serde_json::from_slice(&text).map_err(unreadable)?;
         if format != KEY_FILE_FORMAT {
             return Err(Error::UnsupportedVersion { found: format, supported: KEY_FILE_FORMAT });

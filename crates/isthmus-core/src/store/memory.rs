@@ -58,11 +58,7 @@ impl RawStore for MemoryStore {
         };
         let found = entries.range::<[u8], _>(range.as_bounds());
         let pick = |(key, value): (&Vec<u8>, &Vec<u8>)| (key.clone(), value.clone());
-        Ok(if reverse {
-            found.rev().take(limit).map(pick).collect()
-        } else {
-            found.take(limit).map(pick).collect()
-        })
+        Ok(if reverse { found.rev().take(limit).map(pick).collect() } else { found.take(limit).map(pick).collect() })
     }
 
     fn apply(&self, batch: Batch) -> Result<()> {

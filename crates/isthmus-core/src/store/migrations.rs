@@ -153,11 +153,7 @@ mod tests {
         assert_eq!(found, 1, "migrate reports the version it started from");
         assert_eq!(STEPS_RUN.load(Ordering::SeqCst), 2, "only the steps after version 1 run");
         assert_eq!(schema_version(&store).expect("readable"), 3, "the last step is recorded");
-        assert_eq!(
-            applied(&store).expect("readable"),
-            vec!["one", "two", "three"],
-            "every step is recorded, in order"
-        );
+        assert_eq!(applied(&store).expect("readable"), vec!["one", "two", "three"], "every step is recorded, in order");
 
         migrate_with(&store, &list).expect("an up-to-date store migrates trivially");
         assert_eq!(STEPS_RUN.load(Ordering::SeqCst), 2, "an up-to-date store runs no step again");
@@ -170,10 +166,8 @@ mod tests {
     #[test]
     fn a_failed_step_keeps_the_version_before_it() {
         let store = fresh_store();
-        let list = [
-            Migration { to: 1, name: "one", run: initial },
-            Migration { to: 2, name: "fails", run: failing_step },
-        ];
+        let list =
+            [Migration { to: 1, name: "one", run: initial }, Migration { to: 2, name: "fails", run: failing_step }];
         assert!(migrate_with(&store, &list).is_err(), "the step's error reaches the caller");
         assert_eq!(
             schema_version(&store).expect("readable"),

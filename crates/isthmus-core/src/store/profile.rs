@@ -258,11 +258,7 @@ mod tests {
             matches!(outcome, Err(Error::WrongPassphrase)),
             "a near miss is still the wrong passphrase: {outcome:?}"
         );
-        assert_eq!(
-            snapshot(&dir),
-            before,
-            "a failed unlock must not touch any file: it may be an attacker or a typo"
-        );
+        assert_eq!(snapshot(&dir), before, "a failed unlock must not touch any file: it may be an attacker or a typo");
     }
 
     #[test]
@@ -270,10 +266,7 @@ mod tests {
         let (_root, dir) = new_profile();
         let _open = Profile::create(&dir, PASS, fast()).expect("create");
         let second = Profile::unlock(&dir, PASS);
-        assert!(
-            matches!(second, Err(Error::ProfileInUse)),
-            "two writers on one database would corrupt it: {second:?}"
-        );
+        assert!(matches!(second, Err(Error::ProfileInUse)), "two writers on one database would corrupt it: {second:?}");
     }
 
     #[test]
@@ -283,28 +276,16 @@ mod tests {
             let profile = Profile::create(&dir, "old", fast()).expect("create");
             profile.store().put(Tree::Messages, b"k", b"survives").expect("put");
             profile.store().flush().expect("flush");
-            let db_before: BTreeMap<_, _> = snapshot(&dir)
-                .into_iter()
-                .filter(|(path, _)| path.starts_with(dir.join(DB_DIR_NAME)))
-                .collect();
+            let db_before: BTreeMap<_, _> =
+                snapshot(&dir).into_iter().filter(|(path, _)| path.starts_with(dir.join(DB_DIR_NAME))).collect();
             assert!(
-                matches!(
-                    profile.change_passphrase("wrong", "new", fast()),
-                    Err(Error::WrongPassphrase)
-                ),
+                matches!(profile.change_passphrase("wrong", "new", fast()), Err(Error::WrongPassphrase)),
                 "changing the passphrase requires the current one"
             );
-            profile
-                .change_passphrase("old", "new", fast())
-                .expect("the right old passphrase works");
-            let db_after: BTreeMap<_, _> = snapshot(&dir)
-                .into_iter()
-                .filter(|(path, _)| path.starts_with(dir.join(DB_DIR_NAME)))
-                .collect();
-            assert_eq!(
-                db_after, db_before,
-                "only the key file changes; the data is not re-encrypted"
-            );
+            profile.change_passphrase("old", "new", fast()).expect("the right old passphrase works");
+            let db_after: BTreeMap<_, _> =
+                snapshot(&dir).into_iter().filter(|(path, _)| path.starts_with(dir.join(DB_DIR_NAME))).collect();
+            assert_eq!(db_after, db_before, "only the key file changes; the data is not re-encrypted");
             assert!(
                 !dir.join("profile.json.tmp").exists(),
                 "the temporary file is renamed into place, never left behind"
@@ -342,14 +323,8 @@ mod tests {
                 !contains(&bytes, message),
                 "a message must be sealed before it reaches the disk, found in {path:?}"
             );
-            assert!(
-                !contains(&bytes, name),
-                "an identifier must never be stored in the clear, found in {path:?}"
-            );
-            assert!(
-                !contains(&bytes, PASS.as_bytes()),
-                "the passphrase itself is never written, found in {path:?}"
-            );
+            assert!(!contains(&bytes, name), "an identifier must never be stored in the clear, found in {path:?}");
+            assert!(!contains(&bytes, PASS.as_bytes()), "the passphrase itself is never written, found in {path:?}");
         }
     }
 
@@ -391,18 +366,12 @@ mod tests {
 
         fs::write(dir.join(KEY_FILE_NAME), &original).expect("restore");
         edit_key_file(&dir, |json| json["salt"] = "abcd".into());
-        assert!(
-            matches!(Profile::unlock(&dir, PASS), Err(Error::Corrupt(_))),
-            "a salt of the wrong size is damage"
-        );
+        assert!(matches!(Profile::unlock(&dir, PASS), Err(Error::Corrupt(_))), "a salt of the wrong size is damage");
 
         fs::write(dir.join(KEY_FILE_NAME), &original).expect("restore");
         edit_key_file(&dir, |json| json["format"] = 2.into());
         assert!(
-            matches!(
-                Profile::unlock(&dir, PASS),
-                Err(Error::UnsupportedVersion { found: 2, supported: 1 })
-            ),
+            matches!(Profile::unlock(&dir, PASS), Err(Error::UnsupportedVersion { found: 2, supported: 1 })),
             "a key file from a newer release asks for an update instead of looking damaged"
         );
 
@@ -420,10 +389,7 @@ mod tests {
             matches!(outcome, Err(Error::Corrupt(_))),
             "an empty database would hide lost messages; it must be reported: {outcome:?}"
         );
-        assert!(
-            !dir.join(DB_DIR_NAME).exists(),
-            "the failed unlock does not create a new database"
-        );
+        assert!(!dir.join(DB_DIR_NAME).exists(), "the failed unlock does not create a new database");
     }
 
     #[test]
@@ -459,8 +425,7 @@ mod tests {
         let (_root, dir) = new_profile();
         drop(Profile::create(&dir, PASS, KdfParams::default()).expect("create with defaults"));
         let json: serde_json::Value =
-            serde_json::from_slice(&fs::read(dir.join(KEY_FILE_NAME)).expect("read"))
-                .expect("JSON");
+            serde_json::from_slice(&fs::read(dir.join(KEY_FILE_NAME)).expect("read")).expect("JSON");
         assert_eq!(json["format"], 1, "the key file records its format version");
         assert_eq!(json["kdf"]["m_cost"], 64 * 1024, "64 MiB of memory, in KiB");
         assert_eq!(json["kdf"]["t_cost"], 3, "three passes");

@@ -79,13 +79,9 @@ impl Keys {
     }
 
     fn open(&self, tree: Tree, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
-        let (&version, rest) =
-            sealed.split_first().ok_or_else(|| corrupt(tree, "an empty record"))?;
+        let (&version, rest) = sealed.split_first().ok_or_else(|| corrupt(tree, "an empty record"))?;
         if version != SEAL_VERSION {
-            return Err(Error::UnsupportedVersion {
-                found: version.into(),
-                supported: SEAL_VERSION.into(),
-            });
+            return Err(Error::UnsupportedVersion { found: version.into(), supported: SEAL_VERSION.into() });
         }
         if rest.len() < NONCE_LEN {
             return Err(corrupt(tree, "a truncated record"));
@@ -202,11 +198,7 @@ impl SealedStore {
     }
 
     /// [`SealedStore::scan_prefix`] with every value decoded from JSON.
-    pub fn scan_prefix_json<T: DeserializeOwned>(
-        &self,
-        tree: Tree,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, T)>> {
+    pub fn scan_prefix_json<T: DeserializeOwned>(&self, tree: Tree, prefix: &[u8]) -> Result<Vec<(Vec<u8>, T)>> {
         decode_all(tree, self.scan_prefix(tree, prefix)?)
     }
 
@@ -279,14 +271,8 @@ impl SealedBatch {
         Ok(())
     }
 
-    pub fn put_json<T: Serialize + ?Sized>(
-        &mut self,
-        tree: Tree,
-        key: &[u8],
-        value: &T,
-    ) -> Result<()> {
-        let mut plaintext =
-            serde_json::to_vec(value).map_err(|error| Error::Encoding(error.to_string()))?;
+    pub fn put_json<T: Serialize + ?Sized>(&mut self, tree: Tree, key: &[u8], value: &T) -> Result<()> {
+        let mut plaintext = serde_json::to_vec(value).map_err(|error| Error::Encoding(error.to_string()))?;
         let outcome = self.put(tree, key, &plaintext);
         plaintext.zeroize();
         outcome
@@ -356,10 +342,7 @@ mod tests {
             1 + NONCE_LEN + b"hello there".len() + 16,
             "version, nonce, ciphertext and a 16-byte tag: nothing else is stored"
         );
-        assert!(
-            !raw.windows(5).any(|window| window == b"hello"),
-            "the engine underneath never sees the plaintext"
-        );
+        assert!(!raw.windows(5).any(|window| window == b"hello"), "the engine underneath never sees the plaintext");
 
         let record = Record { text: "hi".into(), n: 7 };
         store.put_json(Tree::Conversations, b"c", &record).expect("put_json");
@@ -460,22 +443,13 @@ mod tests {
         tampered[0] = 9;
         overwrite_raw(&store, Tree::Messages, b"k", tampered);
         assert!(
-            matches!(
-                store.get(Tree::Messages, b"k"),
-                Err(Error::UnsupportedVersion { found: 9, supported: 1 })
-            ),
+            matches!(store.get(Tree::Messages, b"k"), Err(Error::UnsupportedVersion { found: 9, supported: 1 })),
             "an unknown format byte is reported as such, not misread"
         );
         overwrite_raw(&store, Tree::Messages, b"k", original[..10].to_vec());
-        assert!(
-            matches!(store.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))),
-            "a truncated record is corrupt"
-        );
+        assert!(matches!(store.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))), "a truncated record is corrupt");
         overwrite_raw(&store, Tree::Messages, b"k", Vec::new());
-        assert!(
-            matches!(store.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))),
-            "an empty record is corrupt"
-        );
+        assert!(matches!(store.get(Tree::Messages, b"k"), Err(Error::Corrupt(_))), "an empty record is corrupt");
     }
 
     #[test]

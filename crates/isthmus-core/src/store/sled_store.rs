@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
@@ -9,6 +10,10 @@ use sled::Transactional;
 use super::bounds::KeyRange;
 use super::raw::{Batch, Op, RawStore};
 use super::{Error, Result, Tree};
+
+/// How long [`SledStore::open`] waits for a lock that is held elsewhere.
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
+const LOCK_RETRY: Duration = Duration::from_millis(20);
 
 /// A sled database with every tree opened up front, so a typo'd tree name cannot exist.
 #[derive(Debug)]
@@ -18,10 +23,27 @@ pub struct SledStore {
 }
 
 impl SledStore {
-    /// Opens (or creates) the database in the folder `path`. Another process holding the
-    /// database gives [`Error::ProfileInUse`].
+    /// Opens (or creates) the database in the folder `path`. A database held by another process
+    /// (or another open store) gives [`Error::ProfileInUse`] after waiting up to [`LOCK_WAIT`].
     pub fn open(path: impl AsRef<Path>) -> Result<SledStore> {
-        let db = sled::Config::new().path(path.as_ref()).open().map_err(map_open_error)?;
+        SledStore::open_waiting(path.as_ref(), LOCK_WAIT)
+    }
+
+    /// Like [`SledStore::open`], waiting at most `wait` for the lock.
+    ///
+    /// Waiting is needed even within one process: sled releases its file lock from background
+    /// threads shortly *after* the last handle is dropped, so closing and reopening a profile
+    /// (locking and unlocking the app, say) would otherwise fail now and then.
+    pub fn open_waiting(path: &Path, wait: Duration) -> Result<SledStore> {
+        let started = Instant::now();
+        let db = loop {
+            match sled::Config::new().path(path).open().map_err(map_open_error) {
+                Err(Error::ProfileInUse) if started.elapsed() < wait => {
+                    std::thread::sleep(LOCK_RETRY);
+                }
+                other => break other?,
+            }
+        };
         let mut trees = HashMap::with_capacity(Tree::ALL.len());
         for tree in Tree::ALL {
             let opened = db.open_tree(tree.name()).map_err(map_error)?;
@@ -82,9 +104,7 @@ impl RawStore for SledStore {
                 touched.push(tree);
             }
         }
-        let position = |tree: Tree| {
-            touched.iter().position(|t| *t == tree).expect("every op's tree is in `touched`")
-        };
+        let position = |tree: Tree| touched.iter().position(|t| *t == tree).expect("every op's tree is in `touched`");
         let trees: Vec<sled::Tree> = touched.iter().map(|tree| self.tree(*tree).clone()).collect();
         let outcome: Result<(), TransactionError<()>> = trees.as_slice().transaction(|view| {
             for op in &batch.ops {
@@ -102,9 +122,7 @@ impl RawStore for SledStore {
         match outcome {
             Ok(()) => Ok(()),
             Err(TransactionError::Storage(error)) => Err(map_error(error)),
-            Err(TransactionError::Abort(())) => {
-                Err(Error::Engine("the storage transaction was aborted".into()))
-            }
+            Err(TransactionError::Abort(())) => Err(Error::Engine("the storage transaction was aborted".into())),
         }
     }
 
@@ -127,9 +145,7 @@ fn map_open_error(error: sled::Error) -> Error {
 
 fn map_error(error: sled::Error) -> Error {
     match error {
-        sled::Error::Corruption { .. } => {
-            Error::Corrupt("the storage engine found damaged data".into())
-        }
+        sled::Error::Corruption { .. } => Error::Corrupt("the storage engine found damaged data".into()),
         other => Error::Engine(other.to_string()),
     }
 }
@@ -141,11 +157,24 @@ mod tests {
     #[test]
     fn second_open_of_the_same_folder_is_in_use() {
         let dir = tempfile::tempdir().expect("a temporary folder is needed for the database");
-        let _first = SledStore::open(dir.path()).expect("the first open of a fresh folder works");
-        let second = SledStore::open(dir.path());
+        let first = SledStore::open(dir.path()).expect("the first open of a fresh folder works");
+        let second = SledStore::open_waiting(dir.path(), Duration::from_millis(100));
         assert!(
             matches!(second, Err(Error::ProfileInUse)),
             "sled's file lock must surface as ProfileInUse so the user learns why, got {second:?}"
         );
+        drop(first);
+        SledStore::open(dir.path()).expect("once the first store is closed the folder opens again");
+    }
+
+    #[test]
+    fn closing_and_reopening_at_once_works() {
+        let dir = tempfile::tempdir().expect("a temporary folder is needed for the database");
+        for round in 0..10 {
+            let store = SledStore::open(dir.path()).unwrap_or_else(|error| {
+                panic!("open waits out sled's delayed lock release, yet round {round} failed: {error}")
+            });
+            store.flush().expect("flush");
+        }
     }
 }
