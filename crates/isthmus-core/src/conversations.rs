@@ -152,3 +152,73 @@ pub fn messages(
     let next_cursor = if items.len() == limit { items.last().map(|m| m.seq) } else { None };
     Ok(Page { items, next_cursor })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Direction;
+
+    fn message(status: MessageStatus) -> Message {
+        Message {
+            id: MessageId::random(),
+            conversation: ConversationId([0; 32]),
+            seq: 0,
+            direction: Direction::Outgoing,
+            author: "alice@meadow.test".into(),
+            body: "hi".into(),
+            sent_at: 0,
+            stored_at: 0,
+            status,
+            failure: None,
+            quote: None,
+            reactions: Vec::new(),
+            edited: false,
+            deleted: false,
+            attachments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn status_only_moves_forward() {
+        let mut m = message(MessageStatus::Pending);
+        assert!(advance_status(&mut m, MessageStatus::Sent));
+        assert!(advance_status(&mut m, MessageStatus::Read), "a read receipt may come before the delivered one");
+        assert!(!advance_status(&mut m, MessageStatus::Delivered), "a late delivered receipt must not undo read");
+        assert_eq!(m.status, MessageStatus::Read);
+        let mut failed = message(MessageStatus::Failed);
+        assert!(!advance_status(&mut failed, MessageStatus::Sent), "a failed message stays failed");
+    }
+
+    #[test]
+    fn timelines_page_newest_first_and_lookups_find_messages() {
+        let profile = crate::store::Profile::in_memory();
+        let store = profile.store();
+        let account: Address = "alice@meadow.test".parse().expect("valid");
+        let peer: Address = "bob@harbor.test".parse().expect("valid");
+        let mut tx = Tx::new(store.clone());
+        let mut conversation = load_or_create(&tx, &account, &peer).expect("new");
+        let mut ids = Vec::new();
+        for n in 0..25 {
+            let mut m = message(MessageStatus::Sent);
+            m.body = format!("m{n}");
+            ids.push(append(&mut tx, &mut conversation, m).expect("append").id);
+        }
+        tx.commit().expect("commit");
+
+        let first = messages(&store, &conversation.id, None, 10).expect("page");
+        assert_eq!(first.items[0].body, "m24", "newest first");
+        assert_eq!(first.items.len(), 10);
+        let second = messages(&store, &conversation.id, first.next_cursor, 10).expect("page");
+        assert_eq!(second.items[0].body, "m14", "the cursor continues where the last page ended");
+        let last = messages(&store, &conversation.id, Some(6), 10).expect("page");
+        assert_eq!(last.items.len(), 5);
+        assert_eq!(last.next_cursor, None, "no cursor after the oldest message");
+
+        let tx = Tx::new(store.clone());
+        assert_eq!(find(&tx, &conversation.id, &ids[3]).expect("find").map(|m| m.body), Some("m3".into()));
+        let listed = list(&store, Some(&account)).expect("list");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].last_preview, "m24");
+        assert!(list(&store, Some(&peer)).expect("list").is_empty(), "conversations belong to their account");
+    }
+}

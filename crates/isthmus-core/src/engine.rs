@@ -197,6 +197,24 @@ impl Engine {
         }
     }
 
+    /// Takes every account offline and stops the crypto worker, waiting until the tasks and
+    /// the worker have let go of the store, so the profile can be unlocked again (app lock).
+    pub async fn shutdown(self) -> Result<()> {
+        let online: Vec<Online> = match self.inner.online.lock() {
+            Ok(mut online) => online.drain().map(|(_, account)| account).collect(),
+            Err(_) => Vec::new(),
+        };
+        for mut account in online {
+            for task in std::mem::take(&mut account.tasks) {
+                task.abort();
+                let _ = task.await;
+            }
+        }
+        self.inner.store.flush()?;
+        self.inner.worker.stop().await;
+        Ok(())
+    }
+
     fn wake_sender(&self, address: &Address) {
         if let Ok(online) = self.inner.online.lock() {
             if let Some(account) = online.get(address) {
@@ -208,7 +226,7 @@ impl Engine {
     /// Sends text, a reply, a reaction, an edit or a delete to `peer` from `account`.
     /// Returns the new message for text; the change is already stored as pending.
     pub async fn send(&self, account: &Address, peer: &Address, outgoing: Outgoing) -> Result<Option<Message>> {
-        self.account(account)?;
+        Self::check_reachable(&self.account(account)?, peer)?;
         let (from, to) = (account.clone(), peer.clone());
         let message = self
             .inner
@@ -225,6 +243,15 @@ impl Engine {
             .ok_or_else(|| Error::Protocol("text produced no message".into()))
     }
 
+    /// Another network can be written to only while the account allows it: the same consent
+    /// that lets that network reach the user. Without it the chat is read-only.
+    fn check_reachable(record: &AccountRecord, peer: &Address) -> Result<()> {
+        if peer.network != record.address.network && !record.interop.contains(&peer.network) {
+            return Err(Error::InteropOff(peer.network.to_string()));
+        }
+        Ok(())
+    }
+
     /// Tells `peer` that the user started or stopped typing. Dropped while offline: a late
     /// typing indicator is worse than none.
     pub async fn send_typing(&self, account: &Address, peer: &Address, started: bool) -> Result<()> {
@@ -238,6 +265,7 @@ impl Engine {
         if !connected {
             return Ok(());
         }
+        Self::check_reachable(&self.account(account)?, peer)?;
         let (from, to) = (account.clone(), peer.clone());
         self.inner
             .worker

@@ -17,6 +17,7 @@ pub enum ErrorCode {
     UnknownAccount,
     UnknownConversation,
     UnknownMessage,
+    InteropOff,
     NameTaken,
     NetworkNotPeered,
     RelayUnreachable,
@@ -42,6 +43,9 @@ pub enum Error {
     NoSuchConversation,
     #[error("no such message")]
     NoSuchMessage,
+    /// The account has not allowed this network; chats with it are read-only.
+    #[error("{0} is not among the networks this account allows; turn interop on for it first")]
+    InteropOff(String),
     /// The relay answered with an error from its closed set (see docs/relay-api.md).
     #[error("the relay refused: {message} ({code})")]
     Relay { code: String, message: String },
@@ -72,6 +76,7 @@ impl Error {
             Error::NoSuchAccount(_) => ErrorCode::UnknownAccount,
             Error::NoSuchConversation => ErrorCode::UnknownConversation,
             Error::NoSuchMessage => ErrorCode::UnknownMessage,
+            Error::InteropOff(_) => ErrorCode::InteropOff,
             Error::Relay { code, .. } => match code.as_str() {
                 "unknown_account" => ErrorCode::UnknownAccount,
                 "name_taken" => ErrorCode::NameTaken,

@@ -68,9 +68,11 @@ pub fn pending(store: &SealedStore, account: &[u8; 32]) -> Result<Vec<(Vec<u8>, 
 /// message lengths apart finely.
 pub fn encode_content(mut content: wire::Content) -> Vec<u8> {
     use isthmus_proto::Message as _;
-    let unpadded = content.encoded_len() + 3;
-    let padding = (64 - unpadded % 64) % 64;
-    content.padding = vec![0u8; padding];
+    // The padding field's own tag and length bytes count too, so grow it until the total fits.
+    content.padding.clear();
+    while content.encoded_len() % 64 != 0 {
+        content.padding.push(0);
+    }
     content.encode_to_vec()
 }
 
@@ -91,5 +93,43 @@ mod option_b64 {
             Some(text) => STANDARD.decode(text).map(Some).map_err(serde::de::Error::custom),
             None => Ok(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use isthmus_proto::Message as _;
+
+    #[test]
+    fn content_is_padded_to_a_multiple_of_64_bytes() {
+        for length in [0, 1, 50, 63, 64, 65, 500] {
+            let data = wire::DataMessage { body: "x".repeat(length), ..Default::default() };
+            let encoded =
+                encode_content(wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() });
+            assert_eq!(encoded.len() % 64, 0, "a {length}-byte body must not reveal its length to the byte");
+            let decoded = wire::Content::decode(encoded.as_slice()).expect("padding keeps it decodable");
+            assert!(matches!(decoded.body, Some(wire::content::Body::Data(d)) if d.body.len() == length));
+        }
+    }
+
+    #[test]
+    fn entries_come_back_in_the_order_they_were_pushed() {
+        let profile = crate::store::Profile::in_memory();
+        let account = [7u8; 32];
+        let mut tx = Tx::new(profile.store());
+        let peer: Address = "bob@meadow.test".parse().expect("valid");
+        for n in 0..5u8 {
+            let entry = OutboxEntry { peer: peer.clone(), kind: OutboxKind::Control, content: vec![n], envelope: None };
+            push(&mut tx, &account, &entry).expect("push");
+        }
+        tx.commit().expect("commit");
+        let contents: Vec<u8> =
+            pending(&profile.store(), &account).expect("read").iter().map(|(_, e)| e.content[0]).collect();
+        assert_eq!(contents, vec![0, 1, 2, 3, 4], "the outbox is first in, first out, even within one transaction");
+        assert!(
+            pending(&profile.store(), &[8u8; 32]).expect("read").is_empty(),
+            "other accounts' outboxes are separate"
+        );
     }
 }

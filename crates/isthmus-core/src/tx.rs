@@ -86,3 +86,27 @@ impl Tx {
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| crate::store::Error::Corrupt(format!("undecodable record: {e}")).into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staged_writes_are_visible_in_the_transaction_and_nowhere_else_until_commit() {
+        let profile = crate::store::Profile::in_memory();
+        let store = profile.store();
+        let mut tx = Tx::new(store.clone());
+        tx.put(Tree::Meta, b"k".to_vec(), b"v".to_vec());
+        assert_eq!(tx.get(Tree::Meta, b"k").expect("get"), Some(b"v".to_vec()), "read your own writes");
+        assert_eq!(store.get(Tree::Meta, b"k").expect("get"), None, "nothing lands before commit");
+        tx.commit().expect("commit");
+        assert_eq!(store.get(Tree::Meta, b"k").expect("get"), Some(b"v".to_vec()));
+
+        let mut tx = Tx::new(store.clone());
+        tx.remove(Tree::Meta, b"k".to_vec());
+        assert_eq!(tx.get(Tree::Meta, b"k").expect("get"), None, "a staged removal hides the value");
+        tx.rollback();
+        tx.commit().expect("commit");
+        assert_eq!(store.get(Tree::Meta, b"k").expect("get"), Some(b"v".to_vec()), "rollback forgets staged work");
+    }
+}

@@ -25,6 +25,7 @@ pub struct WorkerState {
     pub store: Arc<SealedStore>,
     pub events: broadcast::Sender<Event>,
     identities: HashMap<[u8; 32], LocalIdentity>,
+    stopping: bool,
 }
 
 impl WorkerState {
@@ -53,11 +54,14 @@ impl WorkerState {
 #[derive(Clone)]
 pub struct Worker {
     jobs: mpsc::UnboundedSender<Job>,
+    /// Resolves once the thread has ended and dropped everything it held (the store above all).
+    finished: Arc<tokio::sync::Mutex<Option<oneshot::Receiver<()>>>>,
 }
 
 impl Worker {
     pub fn spawn(store: Arc<SealedStore>, events: broadcast::Sender<Event>) -> Result<Self> {
         let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
+        let (done, finished) = oneshot::channel();
         std::thread::Builder::new()
             .name("isthmus-crypto".into())
             // libsignal's PQXDH and SPQR code keeps large values on the stack.
@@ -70,15 +74,35 @@ impl Worker {
                         return;
                     }
                 };
-                let mut state = WorkerState { store, events, identities: HashMap::new() };
-                runtime.block_on(async move {
+                let mut state = WorkerState { store, events, identities: HashMap::new(), stopping: false };
+                runtime.block_on(async {
                     while let Some(job) = queue.recv().await {
                         job(&mut state).await;
+                        if state.stopping {
+                            break;
+                        }
                     }
                 });
+                drop(state);
+                let _ = done.send(());
             })
             .map_err(|e| Error::Crypto(format!("cannot start the crypto worker: {e}")))?;
-        Ok(Self { jobs })
+        Ok(Self { jobs, finished: Arc::new(tokio::sync::Mutex::new(Some(finished))) })
+    }
+
+    /// Ends the thread after the jobs already queued, and waits until it has let go of the store.
+    pub async fn stop(&self) {
+        let _ = self
+            .call(|state| {
+                Box::pin(async move {
+                    state.stopping = true;
+                    Ok(())
+                })
+            })
+            .await;
+        if let Some(finished) = self.finished.lock().await.take() {
+            let _ = finished.await;
+        }
     }
 
     /// Runs `job` on the worker thread and returns its result.
