@@ -212,3 +212,35 @@ mod hex_bytes {
         hex::decode(text).map_err(serde::de::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key file written by the first release (insecure parameters, passphrase "pass", data key
+    /// of 32 sevens). Every later release must still open it, or users are locked out.
+    const FIRST_RELEASE_KEY_FILE: &str = r#"{"format":1,"kdf":{"m_cost":8,"t_cost":1,"p_cost":1},"salt":"5aacb04ceb6f12986f5513b85261af1b","nonce":"ae4defaba888c24b3d80f6dc39a948faaeec5be75f6f1ed8","wrapped_key":"274a3af96535ce8a0f4767ab4f96de45444f82892d7f9fa75dd1bda74a805f5d3905760f0ec690c03ebbac950fcfb4b3"}"#;
+
+    fn first_release_file() -> KeyFile {
+        serde_json::from_str(FIRST_RELEASE_KEY_FILE).expect("the first release's key file parses")
+    }
+
+    #[test]
+    fn a_first_release_key_file_still_opens() {
+        let key = first_release_file().unwrap_key("pass").expect("the right passphrase unwraps");
+        assert_eq!(key.as_bytes(), &[7; 32], "the wrapped data key comes back bit for bit");
+        assert!(
+            matches!(first_release_file().unwrap_key("Pass"), Err(Error::WrongPassphrase)),
+            "any other passphrase is refused"
+        );
+    }
+
+    #[test]
+    fn wrapping_twice_gives_unrelated_files() {
+        let key = DataKey::from_bytes([7; 32]);
+        let one = KeyFile::wrap(&key, "pass", KdfParams::insecure_for_tests()).expect("wrap");
+        let two = KeyFile::wrap(&key, "pass", KdfParams::insecure_for_tests()).expect("wrap");
+        assert_ne!(one.salt, two.salt, "every wrapping draws a fresh salt, so old guesses do not carry over");
+        assert_ne!(one.wrapped_key, two.wrapped_key, "equal keys must not be recognisable across files");
+    }
+}

@@ -65,7 +65,11 @@ impl Keys {
     }
 
     fn seal(&self, tree: Tree, key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
-        let nonce: [u8; NONCE_LEN] = rand::random();
+        self.seal_with_nonce(tree, key, plaintext, rand::random())
+    }
+
+    /// Sealing with a given nonce: only for [`Keys::seal`] and known-answer tests.
+    fn seal_with_nonce(&self, tree: Tree, key: &[u8], plaintext: &[u8], nonce: [u8; NONCE_LEN]) -> Result<Vec<u8>> {
         let aad = associated_data(SEAL_VERSION, tree, key);
         let ciphertext = self
             .cipher
@@ -523,6 +527,26 @@ mod tests {
             store.name_key("account", name),
             *blake3::hash(name).as_bytes(),
             "an unkeyed hash could be computed by anyone who guesses the name"
+        );
+    }
+
+    /// The on-disk format is frozen: a change to the associated data, the layout or the name-key
+    /// derivation would make every existing profile unreadable, so it must fail here first (and
+    /// come with a new version byte and a migration).
+    #[test]
+    fn the_sealed_format_and_name_keys_are_frozen() {
+        let store = store_with(&DataKey::from_bytes([7; 32]));
+        let sealed = store.keys.seal_with_nonce(Tree::Messages, b"key", b"hello", [9; NONCE_LEN]).expect("seal");
+        assert_eq!(
+            hex::encode(&sealed),
+            "01090909090909090909090909090909090909090909090909d6178ee613c4d022a9a88a0ab4f23671f287f92a2f",
+            "sealing a fixed input must give the same bytes forever"
+        );
+        assert_eq!(store.get(Tree::Messages, b"key").expect("get"), None, "sealing alone writes nothing");
+        assert_eq!(
+            hex::encode(store.name_key("account", b"alice@meadow.example")),
+            "db4a05faba240d3f5dd974faee60d66f875e10eada88b65a6cc46aaa76c58c2d",
+            "name keys find existing records only if they never change"
         );
     }
 }
