@@ -7,7 +7,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::key_file::{KeyFile, KEY_FILE_NAME};
 use super::memory::MemoryStore;
@@ -25,6 +25,9 @@ const DB_DIR_NAME: &str = "db";
 pub struct Profile {
     dir: Option<PathBuf>,
     store: Arc<SealedStore>,
+    /// Serialises key-file rewrites within this process (they share one temp file); the
+    /// database lock already keeps other processes out.
+    key_file_writes: Mutex<()>,
 }
 
 impl Profile {
@@ -65,7 +68,7 @@ impl Profile {
         migrations::migrate(&store)?;
         store.flush()?;
         key_file.write_atomically(&dir.join(KEY_FILE_NAME))?;
-        Ok(Profile { dir: Some(dir.to_path_buf()), store })
+        Ok(Profile::assemble(Some(dir.to_path_buf()), store))
     }
 
     /// Opens the profile in `dir`. A wrong passphrase gives [`Error::WrongPassphrase`] and
@@ -84,24 +87,29 @@ impl Profile {
         }
         let store = open_sled(dir, &data_key)?;
         migrations::migrate(&store)?;
-        Ok(Profile { dir: Some(dir.to_path_buf()), store })
+        Ok(Profile::assemble(Some(dir.to_path_buf()), store))
     }
 
     /// A profile with a random key that lives in memory only, for tests and ephemeral sandboxes.
     pub fn in_memory() -> Profile {
         let store = SealedStore::new(Arc::new(MemoryStore::new()), &DataKey::random());
         migrations::migrate(&store).expect("migrating an empty in-memory store cannot fail");
-        Profile { dir: None, store: Arc::new(store) }
+        Profile::assemble(None, Arc::new(store))
     }
 
     /// Rewraps the data key under `new` (with fresh salt and `kdf`). The data is untouched.
     pub fn change_passphrase(&self, old: &str, new: &str, kdf: KdfParams) -> Result<()> {
         let dir = self.dir.as_deref().ok_or(Error::InMemoryProfile)?;
         kdf.validate().map_err(Error::InvalidKdfParams)?;
+        let _one_writer = self.key_file_writes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let key_path = dir.join(KEY_FILE_NAME);
         // Checking `old` against the file (not the key in memory) proves the caller knows it.
         let data_key = KeyFile::read(&key_path)?.unwrap_key(old)?;
         KeyFile::wrap(&data_key, new, kdf)?.write_atomically(&key_path)
+    }
+
+    fn assemble(dir: Option<PathBuf>, store: Arc<SealedStore>) -> Profile {
+        Profile { dir, store, key_file_writes: Mutex::new(()) }
     }
 
     pub fn store(&self) -> Arc<SealedStore> {
