@@ -1,0 +1,71 @@
+//! Putting envelopes into queues: from this relay's own clients (local or through federation) and
+//! from peered relays.
+
+use isthmus_proto::{wire, Address, Message as _, NetworkName};
+
+use crate::clock::now_ms;
+use crate::error_code::ApiError;
+use crate::federation::outbound;
+use crate::state::RelayState;
+use crate::store::DeviceKey;
+
+/// Envelope ids are 16 random bytes (envelope.proto).
+pub const ENVELOPE_ID_LEN: usize = 16;
+
+/// Checks what the relay relies on in an envelope and returns its destination.
+pub fn check_envelope(state: &RelayState, envelope: &wire::Envelope) -> Result<Address, ApiError> {
+    if envelope.id.len() != ENVELOPE_ID_LEN {
+        return Err(ApiError::bad_request("the envelope id must be 16 bytes"));
+    }
+    if envelope.ciphertext.len() > state.limits.max_ciphertext_bytes {
+        return Err(ApiError::too_large(format!("the ciphertext is over {} bytes", state.limits.max_ciphertext_bytes)));
+    }
+    let destination =
+        envelope.destination.as_ref().ok_or_else(|| ApiError::bad_request("the envelope has no destination"))?;
+    Address::try_from(destination).map_err(|_| ApiError::bad_request("the destination is not a valid address"))
+}
+
+/// Sends an envelope from one of this relay's clients. The relay stamps the source (from the
+/// credentials, never from the client) and the time, then queues it locally or hands it to the
+/// destination's relay. Returns the server timestamp once the envelope is durably queued.
+pub async fn send_from_client(
+    state: &RelayState,
+    sender: &Address,
+    mut envelope: wire::Envelope,
+) -> Result<u64, ApiError> {
+    let destination = check_envelope(state, &envelope)?;
+    let timestamp = now_ms();
+    envelope.source = Some(sender.into());
+    envelope.server_timestamp = timestamp;
+    if destination.network == state.domain {
+        // Same network: always allowed; the interop setting is only about other networks.
+        deliver_local(state, &destination, &envelope, None).await?;
+    } else {
+        outbound::deliver(state, &destination, envelope).await?;
+    }
+    Ok(timestamp)
+}
+
+/// Queues an envelope for an account on this relay. `origin` is the sending network when the
+/// envelope came through federation: the account must have allowed it, and an account that has
+/// not answers exactly like one that does not exist.
+pub async fn deliver_local(
+    state: &RelayState,
+    destination: &Address,
+    envelope: &wire::Envelope,
+    origin: Option<&NetworkName>,
+) -> Result<(), ApiError> {
+    let account = state.store.account(&destination.name).await?.ok_or_else(ApiError::unknown_account)?;
+    if account.device != destination.device {
+        return Err(ApiError::unknown_account());
+    }
+    if let Some(origin) = origin {
+        if !state.store.interop(&destination.name).await?.contains(origin) {
+            return Err(ApiError::unknown_account());
+        }
+    }
+    let device = DeviceKey::new(destination.name.clone(), destination.device);
+    state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
+    state.hub.wake(&device);
+    Ok(())
+}

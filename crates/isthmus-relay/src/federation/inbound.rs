@@ -1,0 +1,171 @@
+//! The federation routes: what a peered relay may ask of this one.
+//!
+//! Every request is checked by [`SignedRequest`] before a handler sees it. An account that has not
+//! allowed the origin network answers exactly as a missing account does.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use isthmus_proto::{wire, Address, Message, NetworkName, UserName, DEFAULT_DEVICE};
+
+use super::signature::{self, ReceivedHeaders, Rejection, MAX_CLOCK_SKEW_MS};
+use super::PROTOBUF_CONTENT_TYPE;
+use crate::clock::now_ms;
+use crate::delivery::{check_envelope, deliver_local};
+use crate::error_code::{ApiError, ErrorCode};
+use crate::state::RelayState;
+use crate::store::AccountRecord;
+
+/// Nonces are kept a minute past the end of the window in which their timestamp is accepted.
+const NONCE_MARGIN_MS: u64 = 60_000;
+
+/// A federation request whose origin, timestamp, signature and nonce all checked out.
+pub struct SignedRequest {
+    pub origin: NetworkName,
+    pub body: Bytes,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+fn refuse(rejection: Rejection) -> ApiError {
+    tracing::info!(reason = %rejection, "federation request refused");
+    ApiError::forbidden("federation request refused")
+}
+
+impl FromRequest<Arc<RelayState>> for SignedRequest {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &Arc<RelayState>) -> Result<Self, ApiError> {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, state.limits.max_federation_body_bytes)
+            .await
+            .map_err(|_| ApiError::too_large("the federation body is over the limit"))?;
+        let received = ReceivedHeaders {
+            origin: header(&parts.headers, signature::HEADER_ORIGIN),
+            timestamp: header(&parts.headers, signature::HEADER_TIMESTAMP),
+            nonce: header(&parts.headers, signature::HEADER_NONCE),
+            signature: header(&parts.headers, signature::HEADER_SIGNATURE),
+        };
+        let verified = signature::verify(
+            |domain| state.peer(domain),
+            &state.domain,
+            parts.method.as_str(),
+            parts.uri.path(),
+            &received,
+            &body,
+            now_ms(),
+        )
+        .map_err(refuse)?;
+        if let Err(retry_after) = state.peer_limiter.check(&verified.origin) {
+            return Err(ApiError::rate_limited(retry_after));
+        }
+        // Recorded only after the signature checked out, so strangers cannot fill the nonce store.
+        let expires = verified.timestamp_ms.saturating_add(MAX_CLOCK_SKEW_MS + NONCE_MARGIN_MS);
+        if !state.store.remember_nonce(&verified.origin, &verified.nonce, expires).await? {
+            return Err(refuse(Rejection::Replayed));
+        }
+        Ok(Self { origin: verified.origin, body })
+    }
+}
+
+fn protobuf(message: &impl Message) -> Response {
+    ([(header::CONTENT_TYPE, PROTOBUF_CONTENT_TYPE)], message.encode_to_vec()).into_response()
+}
+
+fn decode<T: Message + Default>(body: &[u8]) -> Result<T, ApiError> {
+    T::decode(body).map_err(|_| ApiError::bad_request("the body is not a valid protobuf message"))
+}
+
+/// The requester must be someone on the origin network: a relay speaks only for its own users.
+fn check_requester(requester: Option<&wire::Address>, origin: &NetworkName) -> Result<(), ApiError> {
+    let requester = requester
+        .and_then(|raw| Address::try_from(raw).ok())
+        .ok_or_else(|| ApiError::bad_request("the requester is missing or invalid"))?;
+    if &requester.network != origin {
+        return Err(ApiError::forbidden("the requester is not on the origin network"));
+    }
+    Ok(())
+}
+
+/// The account `name` if it exists and allows `origin`; `None` answers as unknown either way.
+async fn visible_account(
+    state: &RelayState,
+    name: &str,
+    device: u32,
+    origin: &NetworkName,
+) -> Result<Option<AccountRecord>, ApiError> {
+    let Ok(name) = UserName::parse(name) else {
+        return Ok(None);
+    };
+    let Some(account) = state.store.account(&name).await? else {
+        return Ok(None);
+    };
+    let device = if device == 0 { DEFAULT_DEVICE } else { device };
+    if account.device != device || !state.store.interop(&name).await?.contains(origin) {
+        return Ok(None);
+    }
+    Ok(Some(account))
+}
+
+pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
+    let delivery: wire::FederatedDelivery = decode(&request.body)?;
+    if delivery.envelopes.len() > state.limits.max_envelopes_per_delivery {
+        return Err(ApiError::too_large("too many envelopes in one delivery"));
+    }
+    let from_origin = |envelope: &wire::Envelope| {
+        envelope
+            .source
+            .as_ref()
+            .and_then(|raw| Address::try_from(raw).ok())
+            .is_some_and(|source| source.network == request.origin)
+    };
+    if !delivery.envelopes.iter().all(from_origin) {
+        tracing::info!("federated delivery refused: an envelope's source is not on the origin network");
+        return Err(ApiError::forbidden("envelope sources must belong to the origin network"));
+    }
+    let mut error_codes = Vec::with_capacity(delivery.envelopes.len());
+    for envelope in &delivery.envelopes {
+        let outcome = match check_envelope(&state, envelope) {
+            Ok(destination) if destination.network == state.domain => {
+                deliver_local(&state, &destination, envelope, Some(&request.origin)).await
+            }
+            Ok(_) => Err(ApiError::unknown_account()),
+            Err(error) => Err(error),
+        };
+        error_codes.push(match outcome {
+            Ok(()) => String::new(),
+            Err(error) if error.code == ErrorCode::Internal => return Err(error),
+            Err(error) => error.code.as_str().to_owned(),
+        });
+    }
+    let delivered = error_codes.iter().filter(|code| code.is_empty()).count();
+    tracing::debug!(delivered, refused = error_codes.len() - delivered, "federated delivery");
+    Ok(protobuf(&wire::FederatedDeliveryResult { error_codes }))
+}
+
+pub async fn bundle(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
+    let ask: wire::FederatedBundleRequest = decode(&request.body)?;
+    check_requester(ask.requester.as_ref(), &request.origin)?;
+    // Consent is checked before any key is consumed: a refused network must not drain prekeys.
+    let Some(account) = visible_account(&state, &ask.name, ask.device, &request.origin).await? else {
+        return Err(ApiError::unknown_account());
+    };
+    let bundle = state.store.take_bundle(&account.name).await?.ok_or_else(ApiError::unknown_account)?;
+    Ok(protobuf(&wire::PreKeyBundle::from(&bundle)))
+}
+
+pub async fn directory(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
+    let ask: wire::FederatedDirectoryRequest = decode(&request.body)?;
+    check_requester(ask.requester.as_ref(), &request.origin)?;
+    let account = visible_account(&state, &ask.name, DEFAULT_DEVICE, &request.origin).await?;
+    let result = match account {
+        Some(account) => wire::FederatedDirectoryResult { found: true, identity_key: account.identity_key },
+        None => wire::FederatedDirectoryResult { found: false, identity_key: Vec::new() },
+    };
+    Ok(protobuf(&result))
+}

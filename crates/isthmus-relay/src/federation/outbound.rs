@@ -1,0 +1,167 @@
+//! Calls to peered relays, made on behalf of this relay's own clients.
+
+use std::time::Duration;
+
+use isthmus_proto::{wire, Address, Message as _};
+
+use super::signature::{self, RequestLine};
+use super::{FederationRoute, PROTOBUF_CONTENT_TYPE};
+use crate::clock::now_ms;
+use crate::config::Peer;
+use crate::error_code::{ApiError, ErrorBody, ErrorCode};
+use crate::state::RelayState;
+use crate::{Error, Result};
+
+/// Most bytes of a peer's error answer the relay reads.
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+pub struct FederationClient {
+    http: reqwest::Client,
+    max_body: usize,
+}
+
+fn peer_unavailable() -> ApiError {
+    ApiError::new(ErrorCode::PeerUnavailable, "the peered relay did not answer")
+}
+
+impl FederationClient {
+    pub fn new(timeout: Duration, max_body: usize) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("isthmus-relay/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| Error::HttpClient(error.to_string()))?;
+        Ok(Self { http, max_body })
+    }
+
+    /// Sends a signed request to `peer` and returns the body of a 200 answer. A peer's
+    /// `unknown_account`, `rate_limited`, `too_large` and `queue_full` pass through to the client;
+    /// anything else (no answer, a refused signature, a bug) is `peer_unavailable`.
+    async fn call(
+        &self,
+        state: &RelayState,
+        peer: &Peer,
+        route: FederationRoute,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, ApiError> {
+        let nonce = signature::new_nonce();
+        let line = RequestLine {
+            method: "POST",
+            path: route.path(),
+            origin: state.domain.as_str(),
+            destination: peer.domain.as_str(),
+            timestamp_ms: now_ms(),
+            nonce: &nonce,
+        };
+        let headers = signature::sign(&state.signing_key, &line, &body);
+        let response = self
+            .http
+            .post(format!("{}{}", peer.url, route.path()))
+            .header(reqwest::header::CONTENT_TYPE, PROTOBUF_CONTENT_TYPE)
+            .header(signature::HEADER_ORIGIN, headers.origin)
+            .header(signature::HEADER_TIMESTAMP, headers.timestamp_ms.to_string())
+            .header(signature::HEADER_NONCE, headers.nonce)
+            .header(signature::HEADER_SIGNATURE, headers.signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|error| {
+                tracing::warn!(peer = %peer.domain, timeout = error.is_timeout(), "peer relay did not answer");
+                peer_unavailable()
+            })?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if status.is_success() {
+            return read_capped(response, self.max_body).await.ok_or_else(|| {
+                tracing::warn!(peer = %peer.domain, "peer relay answered with an unreadable or oversized body");
+                peer_unavailable()
+            });
+        }
+        let body = read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
+        let code = serde_json::from_slice::<ErrorBody>(&body).ok().and_then(|body| ErrorCode::parse(&body.code));
+        match code {
+            Some(ErrorCode::UnknownAccount) => Err(ApiError::unknown_account()),
+            Some(ErrorCode::RateLimited) => Err(ApiError::rate_limited(retry_after.unwrap_or(1))),
+            Some(ErrorCode::TooLarge) => Err(ApiError::too_large("the peered relay refused the size")),
+            Some(ErrorCode::QueueFull) => Err(ApiError::new(ErrorCode::QueueFull, "the recipient's queue is full")),
+            other => {
+                tracing::warn!(
+                    peer = %peer.domain,
+                    status = status.as_u16(),
+                    code = other.map_or("none", ErrorCode::as_str),
+                    "peer relay refused a federation request"
+                );
+                Err(peer_unavailable())
+            }
+        }
+    }
+}
+
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.ok()? {
+        if body.len() + chunk.len() > cap {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Some(body)
+}
+
+fn peer_for(state: &RelayState, address: &Address) -> Result<Peer, ApiError> {
+    state
+        .peer(&address.network)
+        .ok_or_else(|| ApiError::new(ErrorCode::NetworkNotPeered, "this relay does not peer with that network"))
+}
+
+fn undecodable() -> ApiError {
+    tracing::warn!("peer relay answered with a body that does not decode");
+    peer_unavailable()
+}
+
+/// Delivers one envelope to the relay of its destination's network; `Ok` once that relay has
+/// queued it durably.
+pub async fn deliver(state: &RelayState, destination: &Address, envelope: wire::Envelope) -> Result<(), ApiError> {
+    let peer = peer_for(state, destination)?;
+    let request = wire::FederatedDelivery { envelopes: vec![envelope] };
+    let body = state.federation.call(state, &peer, FederationRoute::Deliver, request.encode_to_vec()).await?;
+    let result = wire::FederatedDeliveryResult::decode(body.as_slice()).map_err(|_| undecodable())?;
+    match result.error_codes.first().map(String::as_str) {
+        Some("") => Ok(()),
+        Some(code) => Err(match ErrorCode::parse(code) {
+            Some(ErrorCode::UnknownAccount) => ApiError::unknown_account(),
+            Some(
+                known @ (ErrorCode::QueueFull | ErrorCode::TooLarge | ErrorCode::BadRequest | ErrorCode::RateLimited),
+            ) => ApiError::new(known, "the peered relay refused the envelope"),
+            _ => peer_unavailable(),
+        }),
+        None => Err(undecodable()),
+    }
+}
+
+/// Fetches a bundle for `target` from its network's relay, on behalf of `requester`.
+pub async fn bundle(state: &RelayState, requester: &Address, target: &Address) -> Result<wire::PreKeyBundle, ApiError> {
+    let peer = peer_for(state, target)?;
+    let request = wire::FederatedBundleRequest {
+        requester: Some(requester.into()),
+        name: target.name.to_string(),
+        device: target.device,
+    };
+    let body = state.federation.call(state, &peer, FederationRoute::Bundle, request.encode_to_vec()).await?;
+    wire::PreKeyBundle::decode(body.as_slice()).map_err(|_| undecodable())
+}
+
+/// Looks `target` up at its network's relay, on behalf of `requester`; `None` if unknown there.
+pub async fn directory(state: &RelayState, requester: &Address, target: &Address) -> Result<Option<Vec<u8>>, ApiError> {
+    let peer = peer_for(state, target)?;
+    let request = wire::FederatedDirectoryRequest { requester: Some(requester.into()), name: target.name.to_string() };
+    let body = state.federation.call(state, &peer, FederationRoute::Directory, request.encode_to_vec()).await?;
+    let result = wire::FederatedDirectoryResult::decode(body.as_slice()).map_err(|_| undecodable())?;
+    Ok(result.found.then_some(result.identity_key))
+}

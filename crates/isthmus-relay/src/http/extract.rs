@@ -1,0 +1,73 @@
+//! Extractors that turn requests into checked values or `{code, message}` errors.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use isthmus_proto::Address;
+use serde::de::DeserializeOwned;
+
+use crate::credentials::{hash_secret, hashes_match, parse_bearer};
+use crate::error_code::ApiError;
+use crate::state::RelayState;
+
+/// A JSON body whose errors are answered in the relay's error shape: `too_large` over the body
+/// limit, `bad_request` for anything that does not parse.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::too_large("the request body is over the limit"))
+            }
+            Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
+        }
+    }
+}
+
+/// The client's IP address, when the server knows it (it always does when served by `start`).
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())))
+    }
+}
+
+/// A request from a device of this relay that presented its secret. Taking one also takes a token
+/// from the account's rate-limit bucket.
+pub struct Authenticated {
+    pub address: Address,
+}
+
+impl FromRequestParts<Arc<RelayState>> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<RelayState>) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_bearer)
+            .ok_or_else(ApiError::unauthorized)?;
+        let account = state.store.account(&token.name).await?.ok_or_else(ApiError::unauthorized)?;
+        if account.device != token.device || !hashes_match(&hash_secret(&token.secret), &account.secret_hash) {
+            return Err(ApiError::unauthorized());
+        }
+        if let Err(retry_after) = state.account_limiter.check(&account.name) {
+            return Err(ApiError::rate_limited(retry_after));
+        }
+        let mut address = Address::new(account.name, state.domain.clone());
+        address.device = account.device;
+        Ok(Self { address })
+    }
+}

@@ -1,0 +1,40 @@
+//! `/v1/account/interop`: which other networks may reach the account. Empty (the default) means
+//! none: the account is invisible outside its own network.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use isthmus_proto::NetworkName;
+
+use super::api_types::InteropJson;
+use super::extract::{ApiJson, Authenticated};
+use crate::error_code::ApiError;
+use crate::state::RelayState;
+
+fn to_json(networks: &BTreeSet<NetworkName>) -> InteropJson {
+    InteropJson { networks: networks.iter().map(ToString::to_string).collect() }
+}
+
+pub async fn get(State(state): State<Arc<RelayState>>, auth: Authenticated) -> Result<Json<InteropJson>, ApiError> {
+    Ok(Json(to_json(&state.store.interop(&auth.address.name).await?)))
+}
+
+pub async fn set(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<InteropJson>,
+) -> Result<Json<InteropJson>, ApiError> {
+    if body.networks.len() > state.limits.max_interop_networks {
+        return Err(ApiError::too_large(format!("at most {} networks", state.limits.max_interop_networks)));
+    }
+    let networks = body
+        .networks
+        .iter()
+        .map(|raw| NetworkName::parse(raw).map_err(|_| ApiError::bad_request("networks must be domain names")))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    state.store.set_interop(&auth.address.name, networks.clone()).await?;
+    tracing::debug!(networks = networks.len(), "interop setting changed");
+    Ok(Json(to_json(&networks)))
+}

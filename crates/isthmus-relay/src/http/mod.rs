@@ -1,0 +1,65 @@
+//! The HTTP side of the relay: the control plane for clients, the WebSocket upgrade, the
+//! federation routes and `/healthz`, with the limits every route shares.
+
+mod accounts;
+pub mod api_types;
+mod directory;
+pub mod extract;
+mod interop;
+mod keys;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+
+use crate::error_code::ApiError;
+use crate::federation::{inbound, FederationRoute};
+use crate::state::RelayState;
+use api_types::HealthJson;
+
+/// Every route of the relay.
+pub fn router(state: Arc<RelayState>) -> Router {
+    let client_routes = Router::new()
+        .route("/v1/accounts", post(accounts::register))
+        .route("/v1/keys", put(keys::upload))
+        .route("/v1/keys/count", get(keys::count))
+        .route("/v1/keys/{address}", get(keys::bundle))
+        .route("/v1/directory/{address}", get(directory::lookup))
+        .route("/v1/account/interop", get(interop::get).put(interop::set))
+        .route("/v1/ws", get(crate::ws::upgrade))
+        .layer(DefaultBodyLimit::max(state.limits.max_json_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), limit_by_ip));
+    let federation_routes = Router::new()
+        .route(FederationRoute::Deliver.path(), post(inbound::deliver))
+        .route(FederationRoute::Bundle.path(), post(inbound::bundle))
+        .route(FederationRoute::Directory.path(), post(inbound::directory));
+    Router::new()
+        .route("/healthz", get(health))
+        .merge(client_routes)
+        .merge(federation_routes)
+        .fallback(|| async { ApiError::bad_request("no such route") })
+        .with_state(state)
+}
+
+async fn health(State(state): State<Arc<RelayState>>) -> Json<HealthJson> {
+    Json(HealthJson {
+        status: "ok".into(),
+        network: state.domain.to_string(),
+        protocol: isthmus_proto::PROTOCOL_VERSION,
+    })
+}
+
+/// Takes a token from the client IP's bucket before any client route runs.
+async fn limit_by_ip(State(state): State<Arc<RelayState>>, request: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        if let Err(retry_after) = state.ip_limiter.check(&peer.ip()) {
+            return ApiError::rate_limited(retry_after).into_response();
+        }
+    }
+    next.run(request).await
+}

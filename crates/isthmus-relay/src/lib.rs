@@ -1,0 +1,30 @@
+//! An Isthmus network's relay: accounts, prekeys, per-device queues, and federation with the
+//! relays of peered networks.
+//!
+//! The HTTP and WebSocket contract is docs/relay-api.md (machine-readable: docs/openapi.yaml).
+//! Start one with [`start`]; end-to-end tests start several in one process on 127.0.0.1:0 and
+//! peer them with [`RunningRelay::set_peers`].
+#![deny(unsafe_code)]
+
+mod bundle;
+pub mod clock;
+pub mod config;
+pub mod credentials;
+mod delivery;
+mod error;
+pub mod error_code;
+pub mod federation;
+pub mod http;
+mod hub;
+pub mod key_shapes;
+pub mod rate_limit;
+pub mod relay_key;
+mod server;
+mod state;
+pub mod store;
+pub mod ws;
+
+pub use config::{ConfigFile, Limits, Peer, PeerEntry, Rate, RelayConfig};
+pub use error::{Error, Result};
+pub use error_code::{ApiError, ErrorBody, ErrorCode};
+pub use server::{start, RunningRelay, DATABASE_DIR};

@@ -1,0 +1,76 @@
+//! The state every request handler shares.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, RwLock};
+
+use ed25519_dalek::SigningKey;
+use isthmus_proto::{NetworkName, UserName};
+use tokio::sync::watch;
+
+use crate::config::{Limits, Peer};
+use crate::federation::FederationClient;
+use crate::hub::{DeviceHub, SessionTracker};
+use crate::rate_limit::RateLimiter;
+use crate::store::RelayStore;
+
+pub struct RelayState {
+    pub domain: NetworkName,
+    pub store: Arc<dyn RelayStore>,
+    pub limits: Limits,
+    pub signing_key: SigningKey,
+    peers: RwLock<HashMap<NetworkName, Peer>>,
+    pub hub: DeviceHub,
+    pub sessions: SessionTracker,
+    pub ip_limiter: RateLimiter<IpAddr>,
+    pub account_limiter: RateLimiter<UserName>,
+    pub registration_limiter: RateLimiter<IpAddr>,
+    pub peer_limiter: RateLimiter<NetworkName>,
+    pub federation: FederationClient,
+    /// Becomes `true` when the relay shuts down; sockets close on it.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl RelayState {
+    pub fn new(
+        domain: NetworkName,
+        store: Arc<dyn RelayStore>,
+        limits: Limits,
+        signing_key: SigningKey,
+        peers: Vec<Peer>,
+        federation: FederationClient,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            ip_limiter: RateLimiter::new(limits.ip_rate),
+            account_limiter: RateLimiter::new(limits.account_rate),
+            registration_limiter: RateLimiter::new(limits.registration_rate),
+            peer_limiter: RateLimiter::new(limits.peer_rate),
+            domain,
+            store,
+            limits,
+            signing_key,
+            peers: RwLock::new(Self::index(peers)),
+            hub: DeviceHub::default(),
+            sessions: SessionTracker::default(),
+            federation,
+            shutdown,
+        }
+    }
+
+    fn index(peers: Vec<Peer>) -> HashMap<NetworkName, Peer> {
+        peers.into_iter().map(|peer| (peer.domain.clone(), peer)).collect()
+    }
+
+    pub fn peer(&self, domain: &NetworkName) -> Option<Peer> {
+        self.peers.read().expect("the peers lock is never poisoned").get(domain).cloned()
+    }
+
+    pub fn set_peers(&self, peers: Vec<Peer>) {
+        *self.peers.write().expect("the peers lock is never poisoned") = Self::index(peers);
+    }
+
+    pub fn peer_count(&self) -> usize {
+        self.peers.read().expect("the peers lock is never poisoned").len()
+    }
+}

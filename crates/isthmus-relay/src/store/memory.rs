@@ -1,0 +1,193 @@
+//! The in-memory store: the reference implementation, used by tests and ephemeral relays.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use isthmus_proto::{NetworkName, UserName};
+
+use super::{
+    AccountRecord, DeviceKey, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore, Result,
+    SignedPreKey, StoreError, StoredBundle,
+};
+
+#[derive(Default)]
+struct Queue {
+    entries: BTreeMap<u64, (Vec<u8>, Vec<u8>)>,
+    ids: HashMap<Vec<u8>, u64>,
+}
+
+#[derive(Default)]
+struct State {
+    accounts: HashMap<UserName, AccountRecord>,
+    prekeys: HashMap<UserName, BTreeMap<u32, PreKey>>,
+    kyber_prekeys: HashMap<UserName, BTreeMap<u32, SignedPreKey>>,
+    interop: HashMap<UserName, BTreeSet<NetworkName>>,
+    queues: HashMap<DeviceKey, Queue>,
+    next_seq: u64,
+    nonces: HashMap<(NetworkName, String), u64>,
+}
+
+/// Everything in one map behind one lock: simple, and every operation is trivially atomic.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("the memory store lock is never poisoned")
+    }
+}
+
+#[async_trait]
+impl RelayStore for MemoryStore {
+    async fn create_account(&self, account: NewAccount) -> Result<()> {
+        let mut state = self.state();
+        let name = account.record.name.clone();
+        if state.accounts.contains_key(&name) {
+            return Err(StoreError::NameTaken);
+        }
+        state.accounts.insert(name.clone(), account.record);
+        state.prekeys.insert(name.clone(), account.prekeys.into_iter().map(|key| (key.id, key)).collect());
+        state.kyber_prekeys.insert(name, account.kyber_prekeys.into_iter().map(|key| (key.id, key)).collect());
+        Ok(())
+    }
+
+    async fn account(&self, name: &UserName) -> Result<Option<AccountRecord>> {
+        Ok(self.state().accounts.get(name).cloned())
+    }
+
+    async fn update_keys(&self, name: &UserName, update: KeyUpdate, max_stored: usize) -> Result<()> {
+        let mut state = self.state();
+        if !state.accounts.contains_key(name) {
+            return Err(StoreError::UnknownAccount);
+        }
+        let ec = state.prekeys.entry(name.clone()).or_default();
+        let new_ec = update.prekeys.iter().filter(|key| !ec.contains_key(&key.id)).count();
+        let ec_total = ec.len() + new_ec;
+        let kyber = state.kyber_prekeys.entry(name.clone()).or_default();
+        let new_kyber = update.kyber_prekeys.iter().filter(|key| !kyber.contains_key(&key.id)).count();
+        if ec_total > max_stored || kyber.len() + new_kyber > max_stored {
+            return Err(StoreError::TooManyPreKeys);
+        }
+        kyber.extend(update.kyber_prekeys.into_iter().map(|key| (key.id, key)));
+        state.prekeys.entry(name.clone()).or_default().extend(update.prekeys.into_iter().map(|key| (key.id, key)));
+        let account = state.accounts.get_mut(name).expect("checked above under the same lock");
+        if let Some(key) = update.signed_prekey {
+            account.signed_prekey = key;
+        }
+        if let Some(key) = update.kyber_last_resort {
+            account.kyber_last_resort = key;
+        }
+        Ok(())
+    }
+
+    async fn prekey_counts(&self, name: &UserName) -> Result<PreKeyCounts> {
+        let state = self.state();
+        Ok(PreKeyCounts {
+            prekeys: state.prekeys.get(name).map_or(0, BTreeMap::len),
+            kyber_prekeys: state.kyber_prekeys.get(name).map_or(0, BTreeMap::len),
+        })
+    }
+
+    async fn take_bundle(&self, name: &UserName) -> Result<Option<StoredBundle>> {
+        let mut state = self.state();
+        let Some(account) = state.accounts.get(name).cloned() else {
+            return Ok(None);
+        };
+        let prekey = state.prekeys.get_mut(name).and_then(|keys| keys.pop_first()).map(|(_, key)| key);
+        let kyber = state.kyber_prekeys.get_mut(name).and_then(|keys| keys.pop_first()).map(|(_, key)| key);
+        Ok(Some(StoredBundle::assemble(account, prekey, kyber)))
+    }
+
+    async fn interop(&self, name: &UserName) -> Result<BTreeSet<NetworkName>> {
+        Ok(self.state().interop.get(name).cloned().unwrap_or_default())
+    }
+
+    async fn set_interop(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()> {
+        let mut state = self.state();
+        if !state.accounts.contains_key(name) {
+            return Err(StoreError::UnknownAccount);
+        }
+        state.interop.insert(name.clone(), networks);
+        Ok(())
+    }
+
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
+        let mut state = self.state();
+        state.next_seq += 1;
+        let seq = state.next_seq;
+        let queue = state.queues.entry(device.clone()).or_default();
+        if let Some(existing) = queue.ids.get(id) {
+            return Ok(*existing);
+        }
+        if queue.entries.len() >= max_len {
+            return Err(StoreError::QueueFull);
+        }
+        queue.entries.insert(seq, (id.to_vec(), envelope.to_vec()));
+        queue.ids.insert(id.to_vec(), seq);
+        Ok(seq)
+    }
+
+    async fn queued(&self, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>> {
+        let state = self.state();
+        let Some(queue) = state.queues.get(device) else {
+            return Ok(Vec::new());
+        };
+        let start = after.map_or(0, |seq| seq.saturating_add(1));
+        Ok(queue
+            .entries
+            .range(start..)
+            .take(limit)
+            .map(|(seq, (id, envelope))| QueueEntry { seq: *seq, id: id.clone(), envelope: envelope.clone() })
+            .collect())
+    }
+
+    async fn ack(&self, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize> {
+        let mut state = self.state();
+        let Some(queue) = state.queues.get_mut(device) else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for id in ids {
+            if let Some(seq) = queue.ids.remove(id) {
+                queue.entries.remove(&seq);
+                removed += 1;
+            }
+        }
+        if queue.entries.is_empty() {
+            state.queues.remove(device);
+        }
+        Ok(removed)
+    }
+
+    async fn queue_len(&self, device: &DeviceKey) -> Result<usize> {
+        Ok(self.state().queues.get(device).map_or(0, |queue| queue.entries.len()))
+    }
+
+    async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool> {
+        let mut state = self.state();
+        let key = (origin.clone(), nonce.to_owned());
+        if state.nonces.contains_key(&key) {
+            return Ok(false);
+        }
+        state.nonces.insert(key, expires_at_ms);
+        Ok(true)
+    }
+
+    async fn prune_nonces(&self, now_ms: u64) -> Result<usize> {
+        let mut state = self.state();
+        let before = state.nonces.len();
+        state.nonces.retain(|_, expires| *expires >= now_ms);
+        Ok(before - state.nonces.len())
+    }
+
+    async fn flush(&self) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! Relay state behind one trait, with a sled implementation (the embedded default) and an in-memory
+//! one. Both pass the same conformance suite (`tests/store_conformance.rs`).
+//!
+//! Every write a client is told succeeded is durable when the method returns: the sled store
+//! flushes before it answers, so a killed process loses nothing that was acknowledged. Acks are
+//! the one exception: losing an ack only means a redelivery, which clients drop by envelope id.
+
+mod memory;
+mod records;
+mod sled_store;
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use isthmus_proto::{NetworkName, UserName};
+
+pub use memory::MemoryStore;
+pub use records::{
+    AccountRecord, DeviceKey, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, SignedPreKey, StoredBundle,
+};
+pub use sled_store::{SledStore, Tree, SCHEMA_VERSION};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the name is taken")]
+    NameTaken,
+    #[error("no such account")]
+    UnknownAccount,
+    #[error("the queue is full")]
+    QueueFull,
+    #[error("too many one-time prekeys")]
+    TooManyPreKeys,
+    #[error("the database is from a newer relay (schema {found}, this relay knows {known})")]
+    SchemaTooNew { found: u32, known: u32 },
+    #[error("corrupt record in {tree}")]
+    Corrupt { tree: &'static str },
+    #[error("database: {0}")]
+    Backend(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Everything the relay keeps.
+#[async_trait]
+pub trait RelayStore: Send + Sync + 'static {
+    /// Creates an account with its first keys, all or nothing; `NameTaken` if the name exists.
+    async fn create_account(&self, account: NewAccount) -> Result<()>;
+
+    async fn account(&self, name: &UserName) -> Result<Option<AccountRecord>>;
+
+    /// Replaces the signed and last-resort keys given and adds one-time keys to those stored.
+    /// `TooManyPreKeys` (and nothing written) if the account would hold more than `max_stored`
+    /// one-time keys of a kind.
+    async fn update_keys(&self, name: &UserName, update: KeyUpdate, max_stored: usize) -> Result<()>;
+
+    async fn prekey_counts(&self, name: &UserName) -> Result<PreKeyCounts>;
+
+    /// A bundle for `name`, consuming one one-time EC prekey (if any) and one one-time Kyber prekey
+    /// (else the last-resort one falls in). Two concurrent fetches never get the same one-time key.
+    async fn take_bundle(&self, name: &UserName) -> Result<Option<StoredBundle>>;
+
+    /// The other networks allowed to reach the account (empty for an unknown account).
+    async fn interop(&self, name: &UserName) -> Result<BTreeSet<NetworkName>>;
+
+    async fn set_interop(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()>;
+
+    /// Appends an encoded envelope to a device's queue and returns its sequence number. Enqueuing
+    /// an id that is already queued returns the existing sequence number and stores nothing, so
+    /// a sender's retry is harmless. `QueueFull` when the queue holds `max_len` envelopes.
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64>;
+
+    /// Up to `limit` queued envelopes with sequence numbers above `after`, in order.
+    async fn queued(&self, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>>;
+
+    /// Deletes the envelopes with these ids; returns how many were queued.
+    async fn ack(&self, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize>;
+
+    async fn queue_len(&self, device: &DeviceKey) -> Result<usize>;
+
+    /// Records a federation nonce until `expires_at_ms`. `false` if it was already recorded: a
+    /// replay. Durable, so a restart cannot reopen the replay window.
+    async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool>;
+
+    /// Forgets nonces that expired before `now_ms`; returns how many.
+    async fn prune_nonces(&self, now_ms: u64) -> Result<usize>;
+
+    /// Writes everything to disk (a no-op in memory).
+    async fn flush(&self) -> Result<()>;
+}

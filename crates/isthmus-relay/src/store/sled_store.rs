@@ -1,0 +1,496 @@
+//! The sled store: the embedded default, one database folder per relay.
+//!
+//! Writes that a client or peer is told about are flushed before the method returns.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use async_trait::async_trait;
+use isthmus_proto::{NetworkName, UserName};
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional as _};
+
+use super::records::InteropRecord;
+use super::{
+    AccountRecord, DeviceKey, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore, Result,
+    SignedPreKey, StoreError, StoredBundle,
+};
+
+/// The on-disk format version. Raise it with a migration in [`SledStore::migrate`].
+pub const SCHEMA_VERSION: u32 = 1;
+
+const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
+
+/// Every sled tree the relay uses, so that no tree name is ever spelled twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tree {
+    /// `schema_version` and other store-wide facts.
+    Meta,
+    /// name -> `AccountRecord` (JSON).
+    Accounts,
+    /// name -> `InteropRecord` (JSON).
+    Interop,
+    /// name 0x00 id(be) -> `PreKey` (JSON).
+    PreKeys,
+    /// name 0x00 id(be) -> `SignedPreKey` (JSON).
+    KyberPreKeys,
+    /// device key, seq(be) -> id length (1 byte), id, encoded envelope.
+    Queue,
+    /// device key, envelope id -> seq(be): finds an envelope to ack, refuses duplicates.
+    QueueIds,
+    /// device key -> number of queued envelopes (u64 be), for the queue limit.
+    QueueCounts,
+    /// origin 0x00 nonce -> expiry in ms (u64 be).
+    Nonces,
+}
+
+impl Tree {
+    pub const ALL: [Tree; 9] = [
+        Tree::Meta,
+        Tree::Accounts,
+        Tree::Interop,
+        Tree::PreKeys,
+        Tree::KyberPreKeys,
+        Tree::Queue,
+        Tree::QueueIds,
+        Tree::QueueCounts,
+        Tree::Nonces,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tree::Meta => "meta",
+            Tree::Accounts => "accounts",
+            Tree::Interop => "interop",
+            Tree::PreKeys => "prekeys",
+            Tree::KyberPreKeys => "kyber_prekeys",
+            Tree::Queue => "queue",
+            Tree::QueueIds => "queue_ids",
+            Tree::QueueCounts => "queue_counts",
+            Tree::Nonces => "nonces",
+        }
+    }
+}
+
+pub struct SledStore {
+    db: sled::Db,
+    meta: sled::Tree,
+    accounts: sled::Tree,
+    interop: sled::Tree,
+    prekeys: sled::Tree,
+    kyber_prekeys: sled::Tree,
+    queue: sled::Tree,
+    queue_ids: sled::Tree,
+    queue_counts: sled::Tree,
+    nonces: sled::Tree,
+    /// Makes "take a sequence number and commit" one step, so envelopes become visible in
+    /// sequence order. Without it a socket could read seq 11, move its cursor past 10, and only
+    /// then see 10 commit, leaving it unpushed until the next connection.
+    enqueue_order: std::sync::Mutex<()>,
+}
+
+fn backend(error: sled::Error) -> StoreError {
+    StoreError::Backend(error.to_string())
+}
+
+fn from_transaction(error: TransactionError<StoreError>) -> StoreError {
+    match error {
+        TransactionError::Abort(error) => error,
+        TransactionError::Storage(error) => backend(error),
+    }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|error| StoreError::Backend(error.to_string()))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(tree: Tree, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { tree: tree.name() })
+}
+
+fn name_key(name: &UserName) -> Vec<u8> {
+    name.as_str().as_bytes().to_vec()
+}
+
+/// `name 0x00`: the prefix of an account's prekeys.
+fn prekey_prefix(name: &UserName) -> Vec<u8> {
+    let mut key = name_key(name);
+    key.push(0);
+    key
+}
+
+fn prekey_key(name: &UserName, id: u32) -> Vec<u8> {
+    let mut key = prekey_prefix(name);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+fn queue_key(device: &DeviceKey, seq: u64) -> Vec<u8> {
+    let mut key = device.to_bytes();
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn queue_id_key(device: &DeviceKey, id: &[u8]) -> Vec<u8> {
+    let mut key = device.to_bytes();
+    key.extend_from_slice(id);
+    key
+}
+
+fn nonce_key(origin: &NetworkName, nonce: &str) -> Vec<u8> {
+    let mut key = origin.as_str().as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(nonce.as_bytes());
+    key
+}
+
+fn read_u64(tree: Tree, bytes: &[u8]) -> Result<u64> {
+    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt { tree: tree.name() })?;
+    Ok(u64::from_be_bytes(array))
+}
+
+fn queue_value(id: &[u8], envelope: &[u8]) -> Result<Vec<u8>> {
+    let id_len = u8::try_from(id.len()).map_err(|_| StoreError::Backend("envelope id over 255 bytes".into()))?;
+    let mut value = Vec::with_capacity(1 + id.len() + envelope.len());
+    value.push(id_len);
+    value.extend_from_slice(id);
+    value.extend_from_slice(envelope);
+    Ok(value)
+}
+
+fn split_queue_value(value: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let corrupt = || StoreError::Corrupt { tree: Tree::Queue.name() };
+    let (&id_len, rest) = value.split_first().ok_or_else(corrupt)?;
+    let id_len = usize::from(id_len);
+    if rest.len() < id_len {
+        return Err(corrupt());
+    }
+    Ok((rest[..id_len].to_vec(), rest[id_len..].to_vec()))
+}
+
+impl SledStore {
+    /// Opens (or creates) the database in `path`, checking and migrating its schema version.
+    pub fn open(path: &Path) -> Result<Self> {
+        let db = sled::Config::new().path(path).open().map_err(backend)?;
+        let open = |tree: Tree| db.open_tree(tree.name()).map_err(backend);
+        let store = Self {
+            meta: open(Tree::Meta)?,
+            accounts: open(Tree::Accounts)?,
+            interop: open(Tree::Interop)?,
+            prekeys: open(Tree::PreKeys)?,
+            kyber_prekeys: open(Tree::KyberPreKeys)?,
+            queue: open(Tree::Queue)?,
+            queue_ids: open(Tree::QueueIds)?,
+            queue_counts: open(Tree::QueueCounts)?,
+            nonces: open(Tree::Nonces)?,
+            enqueue_order: std::sync::Mutex::new(()),
+            db,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Brings an older database up to [`SCHEMA_VERSION`], one ordered step at a time. Version 1
+    /// is the first, so there is no step yet; a new version adds `1 => { ...; 2 }` below.
+    fn migrate(&self) -> Result<()> {
+        let found = match self.meta.get(SCHEMA_VERSION_KEY).map_err(backend)? {
+            Some(bytes) => {
+                let array: [u8; 4] =
+                    bytes.as_ref().try_into().map_err(|_| StoreError::Corrupt { tree: Tree::Meta.name() })?;
+                u32::from_be_bytes(array)
+            }
+            None => SCHEMA_VERSION,
+        };
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
+        }
+        let version = found;
+        // Ordered migrations go here: `while version < SCHEMA_VERSION { version = match version { .. } }`.
+        self.meta.insert(SCHEMA_VERSION_KEY, &version.to_be_bytes()).map_err(backend)?;
+        self.db.flush().map_err(backend)?;
+        Ok(())
+    }
+
+    async fn durable(&self) -> Result<()> {
+        self.db.flush_async().await.map_err(backend)?;
+        Ok(())
+    }
+
+    fn count_prefix(tree: &sled::Tree, prefix: &[u8]) -> Result<usize> {
+        let mut count = 0;
+        for entry in tree.scan_prefix(prefix).keys() {
+            entry.map_err(backend)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Removes and returns the lowest-numbered key under `prefix`. `remove` is atomic, so when a
+    /// concurrent fetch took a key first, this one moves on to the next.
+    fn take_first<T: serde::de::DeserializeOwned>(tree: &sled::Tree, which: Tree, prefix: &[u8]) -> Result<Option<T>> {
+        for entry in tree.scan_prefix(prefix).keys() {
+            let key = entry.map_err(backend)?;
+            if let Some(value) = tree.remove(&key).map_err(backend)? {
+                return Ok(Some(decode(which, &value)?));
+            }
+        }
+        Ok(None)
+    }
+
+    fn new_keys_count(tree: &sled::Tree, name: &UserName, ids: impl Iterator<Item = u32>) -> Result<usize> {
+        let mut count = 0;
+        for id in ids {
+            if !tree.contains_key(prekey_key(name, id)).map_err(backend)? {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+}
+
+#[async_trait]
+impl RelayStore for SledStore {
+    async fn create_account(&self, account: NewAccount) -> Result<()> {
+        let name = account.record.name.clone();
+        let record = encode(&account.record)?;
+        let prekeys = account
+            .prekeys
+            .iter()
+            .map(|key| Ok((prekey_key(&name, key.id), encode(key)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let kyber = account
+            .kyber_prekeys
+            .iter()
+            .map(|key| Ok((prekey_key(&name, key.id), encode(key)?)))
+            .collect::<Result<Vec<_>>>()?;
+        (&self.accounts, &self.prekeys, &self.kyber_prekeys)
+            .transaction(|(accounts, prekey_tree, kyber_tree)| {
+                if accounts.get(name_key(&name))?.is_some() {
+                    return Err(ConflictableTransactionError::Abort(StoreError::NameTaken));
+                }
+                accounts.insert(name_key(&name), record.clone())?;
+                for (key, value) in &prekeys {
+                    prekey_tree.insert(key.clone(), value.clone())?;
+                }
+                for (key, value) in &kyber {
+                    kyber_tree.insert(key.clone(), value.clone())?;
+                }
+                Ok(())
+            })
+            .map_err(from_transaction)?;
+        self.durable().await
+    }
+
+    async fn account(&self, name: &UserName) -> Result<Option<AccountRecord>> {
+        self.accounts.get(name_key(name)).map_err(backend)?.map(|bytes| decode(Tree::Accounts, &bytes)).transpose()
+    }
+
+    async fn update_keys(&self, name: &UserName, update: KeyUpdate, max_stored: usize) -> Result<()> {
+        if self.account(name).await?.is_none() {
+            return Err(StoreError::UnknownAccount);
+        }
+        // Counted outside the transaction (sled transactions cannot scan): two concurrent uploads
+        // by one account can overshoot the cap by one batch, which is harmless.
+        let prefix = prekey_prefix(name);
+        let ec_total = Self::count_prefix(&self.prekeys, &prefix)?
+            + Self::new_keys_count(&self.prekeys, name, update.prekeys.iter().map(|key| key.id))?;
+        let kyber_total = Self::count_prefix(&self.kyber_prekeys, &prefix)?
+            + Self::new_keys_count(&self.kyber_prekeys, name, update.kyber_prekeys.iter().map(|key| key.id))?;
+        if ec_total > max_stored || kyber_total > max_stored {
+            return Err(StoreError::TooManyPreKeys);
+        }
+        let prekeys = update
+            .prekeys
+            .iter()
+            .map(|key| Ok((prekey_key(name, key.id), encode(key)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let kyber = update
+            .kyber_prekeys
+            .iter()
+            .map(|key| Ok((prekey_key(name, key.id), encode(key)?)))
+            .collect::<Result<Vec<_>>>()?;
+        (&self.accounts, &self.prekeys, &self.kyber_prekeys)
+            .transaction(|(accounts, prekey_tree, kyber_tree)| {
+                let Some(bytes) = accounts.get(name_key(name))? else {
+                    return Err(ConflictableTransactionError::Abort(StoreError::UnknownAccount));
+                };
+                let mut record: AccountRecord =
+                    decode(Tree::Accounts, &bytes).map_err(ConflictableTransactionError::Abort)?;
+                if let Some(key) = &update.signed_prekey {
+                    record.signed_prekey = key.clone();
+                }
+                if let Some(key) = &update.kyber_last_resort {
+                    record.kyber_last_resort = key.clone();
+                }
+                let encoded = encode(&record).map_err(ConflictableTransactionError::Abort)?;
+                accounts.insert(name_key(name), encoded)?;
+                for (key, value) in &prekeys {
+                    prekey_tree.insert(key.clone(), value.clone())?;
+                }
+                for (key, value) in &kyber {
+                    kyber_tree.insert(key.clone(), value.clone())?;
+                }
+                Ok(())
+            })
+            .map_err(from_transaction)?;
+        self.durable().await
+    }
+
+    async fn prekey_counts(&self, name: &UserName) -> Result<PreKeyCounts> {
+        let prefix = prekey_prefix(name);
+        Ok(PreKeyCounts {
+            prekeys: Self::count_prefix(&self.prekeys, &prefix)?,
+            kyber_prekeys: Self::count_prefix(&self.kyber_prekeys, &prefix)?,
+        })
+    }
+
+    async fn take_bundle(&self, name: &UserName) -> Result<Option<StoredBundle>> {
+        let Some(account) = self.account(name).await? else {
+            return Ok(None);
+        };
+        let prefix = prekey_prefix(name);
+        let prekey: Option<PreKey> = Self::take_first(&self.prekeys, Tree::PreKeys, &prefix)?;
+        let kyber: Option<SignedPreKey> = Self::take_first(&self.kyber_prekeys, Tree::KyberPreKeys, &prefix)?;
+        if prekey.is_some() || kyber.is_some() {
+            // A one-time key handed out must stay gone after a crash, or it could be handed out twice.
+            self.durable().await?;
+        }
+        Ok(Some(StoredBundle::assemble(account, prekey, kyber)))
+    }
+
+    async fn interop(&self, name: &UserName) -> Result<BTreeSet<NetworkName>> {
+        let Some(bytes) = self.interop.get(name_key(name)).map_err(backend)? else {
+            return Ok(BTreeSet::new());
+        };
+        let record: InteropRecord = decode(Tree::Interop, &bytes)?;
+        Ok(record.networks.into_iter().collect())
+    }
+
+    async fn set_interop(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()> {
+        if self.account(name).await?.is_none() {
+            return Err(StoreError::UnknownAccount);
+        }
+        let record = InteropRecord { networks: networks.into_iter().collect() };
+        self.interop.insert(name_key(name), encode(&record)?).map_err(backend)?;
+        self.durable().await
+    }
+
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
+        let value = queue_value(id, envelope)?;
+        let count_key = device.to_bytes();
+        let id_key = queue_id_key(device, id);
+        let order = self.enqueue_order.lock().expect("the enqueue lock is never poisoned");
+        // `generate_id` is monotonic across restarts, so queue keys sort in arrival order.
+        let seq = self.db.generate_id().map_err(backend)?;
+        let entry_key = queue_key(device, seq);
+        let seq = (&self.queue, &self.queue_ids, &self.queue_counts)
+            .transaction(|(queue, ids, counts)| {
+                if let Some(existing) = ids.get(&id_key)? {
+                    return read_u64(Tree::QueueIds, &existing).map_err(ConflictableTransactionError::Abort);
+                }
+                let count = match counts.get(&count_key)? {
+                    Some(bytes) => read_u64(Tree::QueueCounts, &bytes).map_err(ConflictableTransactionError::Abort)?,
+                    None => 0,
+                };
+                if count >= max_len as u64 {
+                    return Err(ConflictableTransactionError::Abort(StoreError::QueueFull));
+                }
+                queue.insert(entry_key.clone(), value.clone())?;
+                ids.insert(id_key.clone(), &seq.to_be_bytes())?;
+                counts.insert(count_key.clone(), &(count + 1).to_be_bytes())?;
+                Ok(seq)
+            })
+            .map_err(from_transaction)?;
+        drop(order);
+        self.durable().await?;
+        Ok(seq)
+    }
+
+    async fn queued(&self, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>> {
+        let prefix = device.to_bytes();
+        let start = match after {
+            Some(u64::MAX) => return Ok(Vec::new()),
+            Some(seq) => queue_key(device, seq + 1),
+            None => prefix.clone(),
+        };
+        let mut entries = Vec::new();
+        for item in self.queue.range(start..) {
+            if entries.len() >= limit {
+                break;
+            }
+            let (key, value) = item.map_err(backend)?;
+            if !key.starts_with(&prefix) {
+                break;
+            }
+            let seq = read_u64(Tree::Queue, &key[prefix.len()..])?;
+            let (id, envelope) = split_queue_value(&value)?;
+            entries.push(QueueEntry { seq, id, envelope });
+        }
+        Ok(entries)
+    }
+
+    async fn ack(&self, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize> {
+        let count_key = device.to_bytes();
+        (&self.queue, &self.queue_ids, &self.queue_counts)
+            .transaction(|(queue, id_tree, counts)| {
+                let mut removed = 0u64;
+                for id in ids {
+                    if let Some(seq) = id_tree.remove(queue_id_key(device, id))? {
+                        let seq = read_u64(Tree::QueueIds, &seq).map_err(ConflictableTransactionError::Abort)?;
+                        queue.remove(queue_key(device, seq))?;
+                        removed += 1;
+                    }
+                }
+                if removed > 0 {
+                    let count = match counts.get(&count_key)? {
+                        Some(bytes) => {
+                            read_u64(Tree::QueueCounts, &bytes).map_err(ConflictableTransactionError::Abort)?
+                        }
+                        None => 0,
+                    };
+                    let left = count.saturating_sub(removed);
+                    if left == 0 {
+                        counts.remove(count_key.clone())?;
+                    } else {
+                        counts.insert(count_key.clone(), &left.to_be_bytes())?;
+                    }
+                }
+                Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+            })
+            .map_err(from_transaction)
+    }
+
+    async fn queue_len(&self, device: &DeviceKey) -> Result<usize> {
+        match self.queue_counts.get(device.to_bytes()).map_err(backend)? {
+            Some(bytes) => Ok(usize::try_from(read_u64(Tree::QueueCounts, &bytes)?).unwrap_or(usize::MAX)),
+            None => Ok(0),
+        }
+    }
+
+    async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool> {
+        let fresh = self
+            .nonces
+            .compare_and_swap(nonce_key(origin, nonce), None as Option<&[u8]>, Some(&expires_at_ms.to_be_bytes()))
+            .map_err(backend)?
+            .is_ok();
+        if fresh {
+            self.durable().await?;
+        }
+        Ok(fresh)
+    }
+
+    async fn prune_nonces(&self, now_ms: u64) -> Result<usize> {
+        let mut pruned = 0;
+        for item in self.nonces.iter() {
+            let (key, value) = item.map_err(backend)?;
+            if read_u64(Tree::Nonces, &value)? < now_ms {
+                self.nonces.remove(key).map_err(backend)?;
+                pruned += 1;
+            }
+        }
+        Ok(pruned)
+    }
+
+    async fn flush(&self) -> Result<()> {
+        self.durable().await
+    }
+}
