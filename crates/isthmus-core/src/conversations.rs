@@ -135,7 +135,7 @@ pub fn list(store: &SealedStore, account: Option<&Address>) -> Result<Vec<Conver
             _ => true,
         })
         .collect::<Result<Vec<_>>>()?;
-    conversations.sort_by(|a, b| b.last_activity.cmp(&a.last_activity));
+    conversations.sort_by_key(|c| std::cmp::Reverse(c.last_activity));
     Ok(conversations)
 }
 

@@ -70,7 +70,7 @@ pub fn encode_content(mut content: wire::Content) -> Vec<u8> {
     use isthmus_proto::Message as _;
     // The padding field's own tag and length bytes count too, so grow it until the total fits.
     content.padding.clear();
-    while content.encoded_len() % 64 != 0 {
+    while !content.encoded_len().is_multiple_of(64) {
         content.padding.push(0);
     }
     content.encode_to_vec()
