@@ -46,6 +46,8 @@ pub enum Command {
     },
     /// List a conversation's messages, newest first.
     Messages(MessagesArgs),
+    /// Start two peered networks on loopback with demo people, and print how to join them.
+    Sandbox(SandboxArgs),
     /// Show the safety number with a contact.
     SafetyNumber {
         #[arg(long)]
@@ -132,4 +134,20 @@ pub struct MessagesArgs {
     /// Show messages before this position (for paging).
     #[arg(long)]
     pub before: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct SandboxArgs {
+    /// Keep the relays' data here instead of a temporary folder.
+    #[arg(long)]
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Where meadow.test's relay listens.
+    #[arg(long, default_value = "127.0.0.1:7701")]
+    pub meadow_listen: String,
+    /// Where harbor.test's relay listens.
+    #[arg(long, default_value = "127.0.0.1:7702")]
+    pub harbor_listen: String,
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long)]
+    pub seconds: Option<u64>,
 }

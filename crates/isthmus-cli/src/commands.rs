@@ -9,7 +9,7 @@ use isthmus_core::{Engine, Event, KdfParams, MessageStatus, Outgoing, Profile};
 use isthmus_proto::{Address, NetworkName};
 use serde::Serialize;
 
-use crate::args::{AccountCommand, Cli, Command, InteropCommand, ListenArgs, ProfileCommand, SendArgs};
+use crate::args::{AccountCommand, Cli, Command, InteropCommand, ListenArgs, ProfileCommand, SandboxArgs, SendArgs};
 use crate::passphrase;
 
 struct Context_ {
@@ -95,6 +95,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sandbox(args) => run_sandbox(&context, args).await,
         Command::SafetyNumber { account, peer } => {
             let engine = context.engine()?;
             let number = engine.safety_number(&address(&account)?, &address(&peer)?).await?;
@@ -281,4 +282,44 @@ fn describe(event: &Event) -> String {
         Event::QueueDrained { account } => format!("{account}: up to date"),
         Event::KeyChanged { peer, .. } => format!("the safety number with {peer} changed"),
     }
+}
+
+async fn run_sandbox(context: &Context_, args: SandboxArgs) -> Result<ExitCode> {
+    let sandbox = crate::sandbox::Sandbox::start(args.data_dir, &args.meadow_listen, &args.harbor_listen).await?;
+    let people: Vec<serde_json::Value> = sandbox
+        .people
+        .iter()
+        .map(|p| serde_json::json!({ "address": p.address.to_string(), "does": p.role }))
+        .collect();
+    let summary = serde_json::json!({
+        "networks": [
+            { "network": crate::sandbox::MEADOW, "relay": sandbox.meadow.url() },
+            { "network": crate::sandbox::HARBOR, "relay": sandbox.harbor.url() },
+        ],
+        "people": people,
+        "data_dir": sandbox.data_dir.display().to_string(),
+    });
+    context.print(&summary, || {
+        let mut text = String::from("Isthmus sandbox: two peered networks on this machine.\n\n");
+        text += &format!("  {}  relay {}\n  {}  relay {}\n\nDemo people:\n", crate::sandbox::MEADOW, sandbox.meadow.url(), crate::sandbox::HARBOR, sandbox.harbor.url());
+        for person in &sandbox.people {
+            text += &format!("  {:<24} {}\n", person.address.to_string(), person.role);
+        }
+        text += &format!(
+            "\nJoin from another terminal:\n  export ISTHMUS_PROFILE=$(mktemp -d)/me ISTHMUS_PASSPHRASE=sandbox\n  isthmus-cli profile create\n  isthmus-cli account add --relay {} --name me\n  isthmus-cli interop set --account me@{} {}\n  isthmus-cli send --from me@{} --to juniper@{} \"hello\"\n  isthmus-cli listen\n\nData: {}\nPress Ctrl-C to stop.",
+            sandbox.meadow.url(), crate::sandbox::MEADOW, crate::sandbox::HARBOR, crate::sandbox::MEADOW, crate::sandbox::HARBOR, sandbox.data_dir.display()
+        );
+        text
+    });
+    let until = async {
+        match args.seconds {
+            Some(seconds) => tokio::time::sleep(Duration::from_secs(seconds)).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = until => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(ExitCode::SUCCESS)
 }

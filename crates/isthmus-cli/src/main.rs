@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod passphrase;
+mod sandbox;
 
 use std::process::ExitCode;
 

@@ -167,6 +167,8 @@ async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mps
                         .worker
                         .call(move |state| Box::pin(async move { crate::receive::receive_batch(state, &account, pushes).await }))
                         .await;
+                    // What was received may have queued receipts: let the sender look.
+                    context.outbox_wake.notify_one();
                     match acks {
                         Ok(envelope_ids) if !envelope_ids.is_empty() => {
                             let frame = wire::ClientFrame { frame: Some(wire::client_frame::Frame::Ack(wire::Ack { envelope_ids })) };

@@ -1,0 +1,145 @@
+//! The CLI as a tester uses it: separate processes, passphrases from files and the
+//! environment, `--json` output, exit codes that say what happened.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use isthmus_proto::NetworkName;
+use isthmus_relay::RelayConfig;
+
+const CLI: &str = env!("CARGO_BIN_EXE_isthmus-cli");
+
+fn cli(profile: &Path, passphrase: &str, args: &[&str]) -> Output {
+    Command::new(CLI)
+        .arg("--profile")
+        .arg(profile)
+        .arg("--json")
+        .args(args)
+        .env("ISTHMUS_PASSPHRASE", passphrase)
+        .output()
+        .expect("the CLI runs")
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
+        .collect()
+}
+
+fn ok(output: Output) -> Output {
+    assert!(output.status.success(), "command failed: {}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_profiles_talk_through_a_relay_from_the_command_line() {
+    let relay = isthmus_relay::start(RelayConfig::new(NetworkName::parse("meadow.test").expect("valid")))
+        .await
+        .expect("relay starts");
+    let url = relay.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alice = dir.path().join("alice");
+    let bob = dir.path().join("bob");
+
+    let run = |profile: std::path::PathBuf, pass: &'static str, args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cli(&profile, pass, &args)
+        })
+    };
+    let s = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+    ok(run(alice.clone(), "alice-pass", s(&["profile", "create", "--kdf-memory-kib", "1024"])).await.expect("joined"));
+    ok(run(bob.clone(), "bob-pass", s(&["profile", "create", "--kdf-memory-kib", "1024"])).await.expect("joined"));
+    let added = ok(run(alice.clone(), "alice-pass", s(&["account", "add", "--relay", &url, "--name", "alice"]))
+        .await
+        .expect("joined"));
+    assert_eq!(json_lines(&added)[0]["address"], "alice@meadow.test");
+    ok(run(bob.clone(), "bob-pass", s(&["account", "add", "--relay", &url, "--name", "bob"])).await.expect("joined"));
+
+    let sent = ok(run(
+        alice.clone(),
+        "alice-pass",
+        s(&["send", "--from", "alice@meadow.test", "--to", "bob@meadow.test", "hello from a script"]),
+    )
+    .await
+    .expect("joined"));
+    assert_eq!(json_lines(&sent)[0]["status"], "sent", "send waits until the relay has the message");
+
+    let listened =
+        ok(run(bob.clone(), "bob-pass", s(&["listen", "--until-drained", "--seconds", "60"])).await.expect("joined"));
+    let events = json_lines(&listened);
+    assert!(
+        events.iter().any(|e| e["type"] == "message_added" && e["message"]["body"] == "hello from a script"),
+        "listen streams the message as a JSON event: {events:?}"
+    );
+
+    let messages = ok(run(
+        bob.clone(),
+        "bob-pass",
+        s(&["messages", "--account", "bob@meadow.test", "--peer", "alice@meadow.test"]),
+    )
+    .await
+    .expect("joined"));
+    let messages = json_lines(&messages);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["body"], "hello from a script");
+
+    let number = ok(run(
+        bob.clone(),
+        "bob-pass",
+        s(&["safety-number", "--account", "bob@meadow.test", "--peer", "alice@meadow.test"]),
+    )
+    .await
+    .expect("joined"));
+    assert_eq!(json_lines(&number)[0]["digits"].as_str().map(str::len), Some(60));
+}
+
+#[test]
+fn a_wrong_passphrase_gives_a_coded_error_and_a_failing_exit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("p");
+    ok(cli(&profile, "right", &["profile", "create", "--kdf-memory-kib", "1024"]));
+    let output = cli(&profile, "wrong", &["profile", "unlock"]);
+    assert!(!output.status.success(), "a wrong passphrase must fail the command");
+    let error: serde_json::Value =
+        serde_json::from_slice(output.stderr.trim_ascii()).expect("the error is JSON on stderr with --json");
+    assert_eq!(error["error"]["code"], "wrong_passphrase", "scripts switch on the code: {error}");
+    ok(cli(&profile, "right", &["profile", "unlock"]));
+}
+
+#[test]
+fn a_passphrase_file_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("p");
+    let file = dir.path().join("pass.txt");
+    std::fs::write(&file, "from-a-file\n").expect("write");
+    let create = Command::new(CLI)
+        .arg("--profile")
+        .arg(&profile)
+        .arg("--passphrase-file")
+        .arg(&file)
+        .args(["profile", "create", "--kdf-memory-kib", "1024"])
+        .env_remove("ISTHMUS_PASSPHRASE")
+        .output()
+        .expect("runs");
+    ok(create);
+    ok(cli(&profile, "from-a-file", &["profile", "unlock"]));
+}
+
+#[test]
+fn without_any_passphrase_source_the_cli_says_how_to_give_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(CLI)
+        .arg("--profile")
+        .arg(dir.path().join("p"))
+        .args(["profile", "unlock"])
+        .env_remove("ISTHMUS_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ISTHMUS_PASSPHRASE"), "the error names the ways to give a passphrase: {stderr}");
+}
