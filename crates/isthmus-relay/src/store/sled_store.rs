@@ -210,8 +210,15 @@ impl SledStore {
         Ok(())
     }
 
+    /// Flushes to disk on tokio's blocking pool. Not `flush_async`: that runs the flush on sled's
+    /// own small IO pool, and concurrent flushes there can wait on write-outs queued behind
+    /// themselves and hang (seen with 20 concurrent bundle fetches).
     async fn durable(&self) -> Result<()> {
-        self.db.flush_async().await.map_err(backend)?;
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|error| StoreError::Backend(format!("the flush task failed: {error}")))?
+            .map_err(backend)?;
         Ok(())
     }
 

@@ -1,0 +1,268 @@
+//! One conformance suite for every `RelayStore`: the in-memory reference and sled must behave
+//! the same, or tests passing on one would prove nothing about the other.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use isthmus_proto::{NetworkName, UserName};
+use isthmus_relay::store::{
+    AccountRecord, DeviceKey, KeyUpdate, MemoryStore, NewAccount, PreKey, RelayStore, SignedPreKey, SledStore,
+    StoreError,
+};
+
+fn name(raw: &str) -> UserName {
+    UserName::parse(raw).expect("test names are valid")
+}
+
+fn net(raw: &str) -> NetworkName {
+    NetworkName::parse(raw).expect("test networks are valid")
+}
+
+fn prekey(id: u32) -> PreKey {
+    PreKey { id, public_key: vec![5; 33] }
+}
+
+fn kyber(id: u32) -> SignedPreKey {
+    SignedPreKey { id, public_key: vec![8; 1569], signature: vec![1; 64] }
+}
+
+fn account(raw: &str, prekeys: u32, kybers: u32) -> NewAccount {
+    NewAccount {
+        record: AccountRecord {
+            name: name(raw),
+            device: 1,
+            secret_hash: [9; 32],
+            registration_id: 7,
+            identity_key: vec![5; 33],
+            signed_prekey: SignedPreKey { id: 1, public_key: vec![5; 33], signature: vec![2; 64] },
+            kyber_last_resort: SignedPreKey { id: 999, public_key: vec![8; 1569], signature: vec![3; 64] },
+            created_at_ms: 1,
+        },
+        prekeys: (1..=prekeys).map(prekey).collect(),
+        kyber_prekeys: (1..=kybers).map(kyber).collect(),
+    }
+}
+
+fn device(raw: &str) -> DeviceKey {
+    DeviceKey::new(name(raw), 1)
+}
+
+mod suite {
+    use super::*;
+
+    pub async fn accounts_are_unique(store: Arc<dyn RelayStore>) {
+        store.create_account(account("alice", 0, 0)).await.expect("a new name registers");
+        let stored = store.account(&name("alice")).await.expect("read").expect("the account exists");
+        assert_eq!(stored, account("alice", 0, 0).record, "the record reads back as written");
+        assert!(
+            matches!(store.create_account(account("alice", 1, 1)).await, Err(StoreError::NameTaken)),
+            "a name belongs to one account"
+        );
+        assert_eq!(
+            store.prekey_counts(&name("alice")).await.expect("count").prekeys,
+            0,
+            "a refused registration must not add its keys to the existing account"
+        );
+        assert!(store.account(&name("bob")).await.expect("read").is_none(), "unknown names read as none");
+    }
+
+    pub async fn key_updates_replace_and_add(store: Arc<dyn RelayStore>) {
+        store.create_account(account("alice", 2, 1)).await.expect("registers");
+        let update = KeyUpdate {
+            signed_prekey: Some(SignedPreKey { id: 2, public_key: vec![5; 33], signature: vec![4; 64] }),
+            kyber_last_resort: None,
+            prekeys: vec![prekey(3), prekey(4)],
+            kyber_prekeys: vec![kyber(2)],
+        };
+        store.update_keys(&name("alice"), update, 100).await.expect("the upload is stored");
+        let counts = store.prekey_counts(&name("alice")).await.expect("count");
+        assert_eq!((counts.prekeys, counts.kyber_prekeys), (4, 2), "one-time keys add to what is stored");
+        let record = store.account(&name("alice")).await.expect("read").expect("exists");
+        assert_eq!(record.signed_prekey.id, 2, "the signed prekey is replaced");
+        assert_eq!(record.kyber_last_resort.id, 999, "an absent last-resort key is kept");
+
+        let too_many = KeyUpdate { prekeys: (10..20).map(prekey).collect(), ..KeyUpdate::default() };
+        assert!(
+            matches!(store.update_keys(&name("alice"), too_many, 5).await, Err(StoreError::TooManyPreKeys)),
+            "the stored total is capped"
+        );
+        assert_eq!(
+            store.prekey_counts(&name("alice")).await.expect("count").prekeys,
+            4,
+            "a refused upload stores nothing"
+        );
+        assert!(
+            matches!(store.update_keys(&name("bob"), KeyUpdate::default(), 5).await, Err(StoreError::UnknownAccount)),
+            "keys cannot be uploaded for an account that does not exist"
+        );
+    }
+
+    pub async fn bundles_consume_one_time_keys(store: Arc<dyn RelayStore>) {
+        store.create_account(account("alice", 2, 1)).await.expect("registers");
+        let first = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
+        assert_eq!(first.prekey.as_ref().map(|key| key.id), Some(1), "one-time keys go out lowest id first");
+        assert_eq!(first.kyber_prekey.id, 1, "a one-time Kyber key is preferred over the last-resort one");
+        let second = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
+        assert_eq!(second.prekey.as_ref().map(|key| key.id), Some(2), "a one-time key is never handed out twice");
+        assert_eq!(second.kyber_prekey.id, 999, "without one-time Kyber keys the last-resort key falls in");
+        let third = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
+        assert!(third.prekey.is_none(), "an exhausted account gives a bundle without a one-time EC key");
+        assert_eq!(third.kyber_prekey.id, 999, "the last-resort key is never consumed");
+        let counts = store.prekey_counts(&name("alice")).await.expect("count");
+        assert_eq!((counts.prekeys, counts.kyber_prekeys), (0, 0));
+        assert!(store.take_bundle(&name("bob")).await.expect("fetch").is_none(), "no bundle for unknown names");
+    }
+
+    pub async fn concurrent_fetches_never_share_a_key(store: Arc<dyn RelayStore>) {
+        store.create_account(account("alice", 20, 20)).await.expect("registers");
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move { store.take_bundle(&name("alice")).await }));
+        }
+        let mut ids = BTreeSet::new();
+        for task in tasks {
+            let bundle = task.await.expect("the task ran").expect("fetch").expect("exists");
+            let id = bundle.prekey.expect("20 keys for 20 fetches").id;
+            assert!(ids.insert(id), "two fetches got one-time key {id}: it would be used for two sessions");
+        }
+    }
+
+    pub async fn interop_defaults_to_none(store: Arc<dyn RelayStore>) {
+        store.create_account(account("alice", 0, 0)).await.expect("registers");
+        assert!(
+            store.interop(&name("alice")).await.expect("read").is_empty(),
+            "by default no other network may reach an account"
+        );
+        let networks = BTreeSet::from([net("harbor.example"), net("cove.example")]);
+        store.set_interop(&name("alice"), networks.clone()).await.expect("stored");
+        assert_eq!(store.interop(&name("alice")).await.expect("read"), networks);
+        store.set_interop(&name("alice"), BTreeSet::new()).await.expect("stored");
+        assert!(store.interop(&name("alice")).await.expect("read").is_empty(), "consent can be withdrawn");
+        assert!(matches!(store.set_interop(&name("bob"), BTreeSet::new()).await, Err(StoreError::UnknownAccount)));
+    }
+
+    pub async fn queues_keep_order_until_acked(store: Arc<dyn RelayStore>) {
+        let alice = device("alice");
+        let mut seqs = Vec::new();
+        for n in 0u8..5 {
+            seqs.push(store.enqueue(&alice, &[n; 16], &[n, n, n], 100).await.expect("enqueued"));
+        }
+        assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "sequence numbers grow in arrival order");
+        let all = store.queued(&alice, None, 100).await.expect("read");
+        assert_eq!(all.iter().map(|entry| entry.envelope[0]).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(all[2].id, vec![2; 16], "entries carry their envelope id");
+        let page = store.queued(&alice, Some(seqs[1]), 2).await.expect("read");
+        assert_eq!(
+            page.iter().map(|entry| entry.seq).collect::<Vec<_>>(),
+            vec![seqs[2], seqs[3]],
+            "reading after a cursor gives the next entries, at most `limit`"
+        );
+        assert_eq!(store.ack(&alice, &[vec![1; 16], vec![3; 16], vec![7; 16]]).await.expect("ack"), 2);
+        let left = store.queued(&alice, None, 100).await.expect("read");
+        assert_eq!(
+            left.iter().map(|entry| entry.envelope[0]).collect::<Vec<_>>(),
+            vec![0, 2, 4],
+            "acked envelopes are gone, the others keep their order"
+        );
+        assert_eq!(store.queue_len(&alice).await.expect("len"), 3);
+        assert_eq!(store.ack(&alice, &[vec![1; 16]]).await.expect("ack"), 0, "acking twice is harmless");
+    }
+
+    pub async fn queues_are_per_device(store: Arc<dyn RelayStore>) {
+        // `al` is a prefix of `alice`: their keys must not run into each other.
+        store.enqueue(&device("al"), &[1; 16], b"for al", 100).await.expect("enqueued");
+        store.enqueue(&device("alice"), &[2; 16], b"for alice", 100).await.expect("enqueued");
+        let al = store.queued(&device("al"), None, 100).await.expect("read");
+        assert_eq!(al.len(), 1, "a queue holds only its own device's envelopes");
+        assert_eq!(al[0].envelope, b"for al");
+        assert_eq!(store.ack(&device("al"), &[vec![2; 16]]).await.expect("ack"), 0, "acks cannot reach other queues");
+        assert_eq!(store.queue_len(&device("alice")).await.expect("len"), 1);
+    }
+
+    pub async fn queues_are_capped_and_idempotent(store: Arc<dyn RelayStore>) {
+        let bob = device("bob");
+        let first = store.enqueue(&bob, &[1; 16], b"a", 2).await.expect("enqueued");
+        let again = store.enqueue(&bob, &[1; 16], b"a", 2).await.expect("a retried id is accepted");
+        assert_eq!(first, again, "a retry of the same envelope id is the same queue entry");
+        store.enqueue(&bob, &[2; 16], b"b", 2).await.expect("enqueued");
+        assert!(
+            matches!(store.enqueue(&bob, &[3; 16], b"c", 2).await, Err(StoreError::QueueFull)),
+            "a full queue refuses more"
+        );
+        assert_eq!(store.queue_len(&bob).await.expect("len"), 2, "a refused envelope is not stored");
+        store.ack(&bob, &[vec![1; 16]]).await.expect("ack");
+        store.enqueue(&bob, &[3; 16], b"c", 2).await.expect("an ack makes room");
+    }
+
+    pub async fn nonces_are_single_use(store: Arc<dyn RelayStore>) {
+        let meadow = net("meadow.example");
+        assert!(store.remember_nonce(&meadow, "00ff", 1_000).await.expect("stored"), "a new nonce is fresh");
+        assert!(!store.remember_nonce(&meadow, "00ff", 1_000).await.expect("read"), "a seen nonce is a replay");
+        assert!(
+            store.remember_nonce(&net("harbor.example"), "00ff", 1_000).await.expect("stored"),
+            "nonces are per origin"
+        );
+        assert_eq!(store.prune_nonces(500).await.expect("prune"), 0, "unexpired nonces are kept");
+        assert_eq!(store.prune_nonces(2_000).await.expect("prune"), 2, "expired nonces are forgotten");
+    }
+}
+
+macro_rules! conformance {
+    ($backend:ident, $open:expr) => {
+        mod $backend {
+            use super::*;
+
+            conformance!(@tests $open;
+                accounts_are_unique,
+                key_updates_replace_and_add,
+                bundles_consume_one_time_keys,
+                concurrent_fetches_never_share_a_key,
+                interop_defaults_to_none,
+                queues_keep_order_until_acked,
+                queues_are_per_device,
+                queues_are_capped_and_idempotent,
+                nonces_are_single_use
+            );
+        }
+    };
+    (@tests $open:expr; $($test:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                let (store, _guard) = $open;
+                super::suite::$test(store).await;
+            }
+        )+
+    };
+}
+
+conformance!(memory, (Arc::new(MemoryStore::new()) as Arc<dyn RelayStore>, ()));
+conformance!(sled, {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = SledStore::open(dir.path()).expect("sled opens");
+    (Arc::new(store) as Arc<dyn RelayStore>, dir)
+});
+
+/// Sled only: what was acknowledged must still be there after the database is reopened.
+#[tokio::test]
+async fn sled_keeps_everything_across_reopen() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    {
+        let store = SledStore::open(dir.path()).expect("sled opens");
+        store.create_account(account("alice", 1, 0)).await.expect("registers");
+        store.enqueue(&device("alice"), &[1; 16], b"kept", 10).await.expect("enqueued");
+        store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("stored");
+    }
+    let store = SledStore::open(dir.path()).expect("sled reopens");
+    assert!(store.account(&name("alice")).await.expect("read").is_some(), "accounts survive a restart");
+    assert_eq!(store.queue_len(&device("alice")).await.expect("len"), 1, "queues survive a restart");
+    let seq = store.enqueue(&device("alice"), &[2; 16], b"later", 10).await.expect("enqueued");
+    let queued = store.queued(&device("alice"), None, 10).await.expect("read");
+    assert_eq!(queued.last().map(|entry| entry.seq), Some(seq), "sequence numbers keep growing after a restart");
+    assert_eq!(queued[0].envelope, b"kept");
+    assert!(
+        !store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("read"),
+        "a restart must not reopen the replay window"
+    );
+}
