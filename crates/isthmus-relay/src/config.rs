@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// Everything a relay needs to start.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RelayConfig {
     /// The network this relay serves, such as `meadow.example`.
     pub domain: NetworkName,
@@ -25,6 +25,20 @@ pub struct RelayConfig {
     /// The Ed25519 seed that signs federation requests. `None` loads or creates `data_dir/relay.key`,
     /// or, without a data folder, makes a fresh key for this run.
     pub signing_key: Option<[u8; 32]>,
+}
+
+/// Written by hand so that the signing key never lands in a log line.
+impl std::fmt::Debug for RelayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayConfig")
+            .field("domain", &self.domain)
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("peers", &self.peers)
+            .field("limits", &self.limits)
+            .field("signing_key", &self.signing_key.map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl RelayConfig {
