@@ -111,6 +111,11 @@ impl Person {
         Ok(Self { engine, address, events, profile_dir: Some(dir.to_path_buf()) })
     }
 
+    /// Drops the events received so far, so that the next wait sees only what happens next.
+    pub fn forget_events(&mut self) {
+        self.events = self.engine.subscribe();
+    }
+
     /// Waits for an event that `pick` accepts, and returns what it made of it.
     pub async fn wait_for<T>(&mut self, what: &str, mut pick: impl FnMut(&Event) -> Option<T>) -> Result<T> {
         let deadline = tokio::time::Instant::now() + PATIENCE;

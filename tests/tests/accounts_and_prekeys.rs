@@ -66,6 +66,7 @@ async fn one_time_prekeys_are_topped_up_when_they_run_low() -> Result<()> {
 
     // Bob's client checks after each drained backlog: reconnecting triggers it.
     bob.engine.stop();
+    bob.forget_events();
     bob.engine.connect(&bob.address)?;
     let name = bob.address.to_string();
     bob.wait_for("bob to be online again", |e| {

@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 mod bundle;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod credentials;
