@@ -104,7 +104,7 @@ async fn replies_reactions_edits_and_deletes_reach_the_other_side() -> Result<()
 #[tokio::test]
 async fn typing_indicators_arrive() -> Result<()> {
     let meadow = relay("meadow.test").await?;
-    let mut alice = Person::join(&meadow, "alice").await?;
+    let alice = Person::join(&meadow, "alice").await?;
     let mut bob = Person::join(&meadow, "bob").await?;
     // A first message sets up the session and proves both are online.
     alice.engine.send_text(&alice.address, &bob.address, "hey").await?;
@@ -123,7 +123,7 @@ async fn typing_indicators_arrive() -> Result<()> {
 #[tokio::test]
 async fn the_safety_number_is_the_same_on_both_sides() -> Result<()> {
     let meadow = relay("meadow.test").await?;
-    let mut alice = Person::join(&meadow, "alice").await?;
+    let alice = Person::join(&meadow, "alice").await?;
     let mut bob = Person::join(&meadow, "bob").await?;
     alice.engine.send_text(&alice.address, &bob.address, "hey").await?;
     bob.receives(&alice.address, "hey").await?;
