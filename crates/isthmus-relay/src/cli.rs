@@ -1,4 +1,5 @@
-//! The `isthmus-relay` command line: `run` serves a network, `key` prints the relay's public key.
+//! The `isthmus-relay` command line: `run` serves a network, `key` prints the relay's public key,
+//! `reports` lists the reports users filed.
 //!
 //! It lives in the library so that end-to-end tests can build the very same command as a binary
 //! of their own package and start it as a process (to kill it the hard way).
@@ -31,6 +32,15 @@ enum Command {
     Key {
         #[arg(long, env = "ISTHMUS_RELAY_DATA_DIR")]
         data_dir: PathBuf,
+    },
+    /// List the reports users filed, newest first. They include the message text the reporting
+    /// users chose to share. Reads the database, so the relay must be stopped.
+    Reports {
+        #[arg(long, env = "ISTHMUS_RELAY_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Print a JSON array instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -75,6 +85,7 @@ fn run_cli() -> anyhow::Result<()> {
             println!("{}", relay_key::public_key_base64(&key));
             Ok(())
         }
+        Command::Reports { data_dir, json } => print_reports(&data_dir, json),
         Command::Run(args) => {
             init_tracing();
             let config = build_config(args)?;
@@ -85,6 +96,44 @@ fn run_cli() -> anyhow::Result<()> {
                 .block_on(run(config))
         }
     }
+}
+
+fn print_reports(data_dir: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let path = data_dir.join(crate::DATABASE_DIR);
+    if !path.is_dir() {
+        bail!("no relay database in {}", data_dir.display());
+    }
+    let store = match crate::store::SledStore::open(&path) {
+        Err(crate::store::StoreError::Backend(message)) if message.to_lowercase().contains("lock") => {
+            bail!("the database is in use, probably by a running relay: stop it first")
+        }
+        other => other.context("opening the relay database")?,
+    };
+    let reports = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(crate::store::RelayStore::reports(&store, usize::MAX))
+        .context("reading the reports")?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &reports)?;
+        writeln!(stdout)?;
+        return Ok(());
+    }
+    if reports.is_empty() {
+        writeln!(stdout, "no reports")?;
+    }
+    for report in &reports {
+        writeln!(stdout, "report {} received_at_ms={}", report.id, report.received_at_ms)?;
+        writeln!(stdout, "  reporter: {}", report.reporter)?;
+        writeln!(stdout, "  reported: {}", report.address)?;
+        writeln!(stdout, "  reason:   {}", report.reason.as_str())?;
+        writeln!(stdout, "  note:     {:?}", report.note)?;
+        for message in &report.messages {
+            writeln!(stdout, "  message {} sent_at={}: {:?}", message.id, message.sent_at, message.body)?;
+        }
+    }
+    Ok(())
 }
 
 fn init_tracing() {

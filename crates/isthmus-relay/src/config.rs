@@ -107,6 +107,23 @@ pub struct Limits {
     pub registration_rate: Rate,
     /// Requests per peered relay.
     pub peer_rate: Rate,
+    /// Most addresses one account may block.
+    pub max_blocks_per_account: usize,
+    /// Most addresses one account may mark as contacts.
+    pub max_contacts_per_account: usize,
+    /// Most first contacts (deliveries to someone who has not accepted the sender and has not heard
+    /// from it before) one sender address may make in an hour; more get `rate_limited`.
+    pub first_contacts_per_sender_per_hour: u32,
+    /// Most pending message requests (distinct senders) one account may have; more get `recipient_busy`.
+    pub pending_requests_per_recipient: usize,
+    /// Most messages one report may include.
+    pub max_report_messages: usize,
+    /// Longest report note, in characters.
+    pub max_report_note_chars: usize,
+    /// Longest message body in a report, in characters.
+    pub max_report_message_chars: usize,
+    /// Most reports one account may file in an hour.
+    pub reports_per_account_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -127,6 +144,14 @@ impl Default for Limits {
             account_rate: Rate { burst: 500, per_minute: 3000 },
             registration_rate: Rate { burst: 100, per_minute: 600 },
             peer_rate: Rate { burst: 5000, per_minute: 60_000 },
+            max_blocks_per_account: 10_000,
+            max_contacts_per_account: 10_000,
+            first_contacts_per_sender_per_hour: 20,
+            pending_requests_per_recipient: 100,
+            max_report_messages: 50,
+            max_report_note_chars: 2000,
+            max_report_message_chars: 4096,
+            reports_per_account_per_hour: 20,
         }
     }
 }

@@ -4,6 +4,7 @@
 use isthmus_proto::{wire, Address, Message as _, NetworkName};
 
 use crate::clock::now_ms;
+use crate::consent::{self, Admission};
 use crate::error_code::ApiError;
 use crate::federation::outbound;
 use crate::state::RelayState;
@@ -38,17 +39,40 @@ pub async fn send_from_client(
     envelope.source = Some(sender.into());
     envelope.server_timestamp = timestamp;
     if destination.network == state.domain {
-        // Same network: always allowed; the interop setting is only about other networks.
+        // Same network: always allowed; the interop setting is only about other networks. The
+        // recipient's blocks, requests and the sender's first contacts are checked there.
         deliver_local(state, &destination, &envelope, None).await?;
     } else {
-        outbound::deliver(state, &destination, envelope).await?;
+        deliver_remote(state, sender, &destination, envelope).await?;
     }
     Ok(timestamp)
 }
 
+/// Hands an envelope to a peered relay, counting it against the sender's first contacts on the
+/// sending side unless the two have corresponded before (either way). The recipient's relay
+/// counts again per sender, and decides blocks and request slots.
+async fn deliver_remote(
+    state: &RelayState,
+    sender: &Address,
+    destination: &Address,
+    envelope: wire::Envelope,
+) -> Result<(), ApiError> {
+    let first = !state.store.is_correspondent(&sender.name, destination).await?;
+    if first {
+        state.first_contacts.check(&consent::sender_key(sender)).map_err(ApiError::first_contacts_exhausted)?;
+    }
+    outbound::deliver(state, destination, envelope).await?;
+    if first && state.store.add_correspondent(&sender.name, destination).await? {
+        state.first_contacts.record(&consent::sender_key(sender));
+    }
+    Ok(())
+}
+
 /// Queues an envelope for an account on this relay. `origin` is the sending network when the
 /// envelope came through federation: the account must have allowed it, and an account that has
-/// not answers exactly like one that does not exist.
+/// not answers exactly like one that does not exist; so does an account that blocked the sender.
+/// A first contact must fit the sender's hourly allowance (`rate_limited`) and the recipient's
+/// request slots (`recipient_busy`); contacts and pending requests are not counted again.
 pub async fn deliver_local(
     state: &RelayState,
     destination: &Address,
@@ -59,13 +83,23 @@ pub async fn deliver_local(
     if account.device != destination.device {
         return Err(ApiError::unknown_account());
     }
+    let sender = envelope
+        .source
+        .as_ref()
+        .and_then(|raw| Address::try_from(raw).ok())
+        .ok_or_else(|| ApiError::bad_request("the envelope has no valid source"))?;
+    let _consent = state.consent_locks.lock(&destination.name).await;
     if let Some(origin) = origin {
         if !state.store.interop(&destination.name).await?.contains(origin) {
             return Err(ApiError::unknown_account());
         }
     }
+    let admission = consent::admit(state, &destination.name, &sender).await?;
     let device = DeviceKey::new(destination.name.clone(), destination.device);
     state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
+    if admission == Admission::FirstContact {
+        consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
+    }
     state.hub.wake(&device);
     Ok(())
 }

@@ -21,12 +21,13 @@ pub enum ErrorCode {
     TooLarge,
     RateLimited,
     QueueFull,
+    RecipientBusy,
     PeerUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidName,
         ErrorCode::Unauthorized,
@@ -37,6 +38,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
         ErrorCode::QueueFull,
+        ErrorCode::RecipientBusy,
         ErrorCode::PeerUnavailable,
         ErrorCode::Internal,
     ];
@@ -54,6 +56,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::QueueFull => "queue_full",
+            ErrorCode::RecipientBusy => "recipient_busy",
             ErrorCode::PeerUnavailable => "peer_unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -70,7 +73,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::UnknownAccount | ErrorCode::NetworkNotPeered => StatusCode::NOT_FOUND,
-            ErrorCode::NameTaken => StatusCode::CONFLICT,
+            ErrorCode::NameTaken | ErrorCode::RecipientBusy => StatusCode::CONFLICT,
             ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::QueueFull => StatusCode::INSUFFICIENT_STORAGE,
@@ -142,6 +145,25 @@ impl ApiError {
         }
     }
 
+    /// A sender's first-contact budget for the hour is spent.
+    pub fn first_contacts_exhausted(retry_after_secs: u64) -> Self {
+        Self {
+            code: ErrorCode::RateLimited,
+            message: "too many first contacts (messages to people who have not accepted this sender) in the last \
+                      hour; try again later"
+                .into(),
+            retry_after_secs: Some(retry_after_secs.max(1)),
+        }
+    }
+
+    /// The recipient has as many pending message requests as the relay keeps.
+    pub fn recipient_busy() -> Self {
+        Self::new(
+            ErrorCode::RecipientBusy,
+            "the recipient has too many unanswered message requests; try again after they answer some",
+        )
+    }
+
     pub fn body(&self) -> ErrorBody {
         ErrorBody { code: self.code.as_str().into(), message: self.message.clone() }
     }
@@ -175,6 +197,8 @@ impl From<crate::store::StoreError> for ApiError {
             StoreError::TooManyPreKeys => {
                 ApiError::too_large("the account would hold more one-time prekeys than allowed")
             }
+            StoreError::TooManyBlocks => ApiError::too_large("the account blocks as many addresses as allowed"),
+            StoreError::TooManyContacts => ApiError::too_large("the account has as many contacts as allowed"),
             other => {
                 tracing::error!(error = %other, "store failure");
                 ApiError::internal()

@@ -10,6 +10,7 @@ mod bundle;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod consent;
 pub mod credentials;
 mod delivery;
 mod error;
@@ -23,6 +24,7 @@ pub mod relay_key;
 mod server;
 mod state;
 pub mod store;
+pub mod window_limit;
 pub mod ws;
 
 pub use config::{ConfigFile, Limits, Peer, PeerEntry, Rate, RelayConfig};

@@ -9,10 +9,14 @@ use isthmus_proto::{NetworkName, UserName};
 use tokio::sync::watch;
 
 use crate::config::{Limits, Peer};
+use crate::consent::ConsentLocks;
 use crate::federation::FederationClient;
 use crate::hub::{DeviceHub, SessionTracker};
 use crate::rate_limit::RateLimiter;
 use crate::store::RelayStore;
+use crate::window_limit::WindowLimiter;
+
+const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub struct RelayState {
     pub domain: NetworkName,
@@ -26,6 +30,11 @@ pub struct RelayState {
     pub account_limiter: RateLimiter<UserName>,
     pub registration_limiter: RateLimiter<IpAddr>,
     pub peer_limiter: RateLimiter<NetworkName>,
+    /// First contacts per sender address (`name@network`) in the last hour.
+    pub first_contacts: WindowLimiter<String>,
+    /// Reports per account in the last hour.
+    pub report_limiter: WindowLimiter<UserName>,
+    pub consent_locks: ConsentLocks,
     pub federation: FederationClient,
     /// Becomes `true` when the relay shuts down; sockets close on it.
     pub shutdown: watch::Receiver<bool>,
@@ -46,6 +55,9 @@ impl RelayState {
             account_limiter: RateLimiter::new(limits.account_rate),
             registration_limiter: RateLimiter::new(limits.registration_rate),
             peer_limiter: RateLimiter::new(limits.peer_rate),
+            first_contacts: WindowLimiter::new(limits.first_contacts_per_sender_per_hour, HOUR),
+            report_limiter: WindowLimiter::new(limits.reports_per_account_per_hour, HOUR),
+            consent_locks: ConsentLocks::default(),
             domain,
             store,
             limits,

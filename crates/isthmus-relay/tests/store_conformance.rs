@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use isthmus_proto::{NetworkName, UserName};
+use isthmus_proto::{Address, NetworkName, UserName};
 use isthmus_relay::store::{
-    AccountRecord, DeviceKey, KeyUpdate, MemoryStore, NewAccount, PreKey, RelayStore, SignedPreKey, SledStore,
-    StoreError,
+    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, MemoryStore, NewAccount, PreKey, RelayStore, ReportReason,
+    ReportRecord, ReportedMessage, SignedPreKey, SledStore, Standing, StoreError,
 };
 
 fn name(raw: &str) -> UserName {
@@ -45,6 +45,22 @@ fn account(raw: &str, prekeys: u32, kybers: u32) -> NewAccount {
 
 fn device(raw: &str) -> DeviceKey {
     DeviceKey::new(name(raw), 1)
+}
+
+fn addr(raw: &str) -> Address {
+    raw.parse().expect("test addresses are valid")
+}
+
+fn report(id: &str, at: u64) -> ReportRecord {
+    ReportRecord {
+        id: id.into(),
+        reporter: "alice@meadow.example".into(),
+        address: "mallory@harbor.example".into(),
+        reason: ReportReason::Spam,
+        note: "sells fake watches".into(),
+        messages: vec![ReportedMessage { id: "00ff".into(), sent_at: 5, body: "cheap watches!".into() }],
+        received_at_ms: at,
+    }
 }
 
 mod suite {
@@ -195,6 +211,142 @@ mod suite {
         store.enqueue(&bob, &[3; 16], b"c", 2).await.expect("an ack makes room");
     }
 
+    pub async fn identity_reset_replaces_every_key(store: Arc<dyn RelayStore>) {
+        store.create_account(account("alice", 3, 3)).await.expect("registers");
+        let keys = IdentityKeys {
+            registration_id: 8,
+            identity_key: vec![6; 33],
+            signed_prekey: SignedPreKey { id: 50, public_key: vec![5; 33], signature: vec![4; 64] },
+            kyber_last_resort: SignedPreKey { id: 51, public_key: vec![8; 1569], signature: vec![4; 64] },
+            prekeys: vec![prekey(100)],
+            kyber_prekeys: vec![],
+        };
+        store.replace_identity(&name("alice"), keys).await.expect("replaced");
+        let record = store.account(&name("alice")).await.expect("read").expect("exists");
+        assert_eq!(record.identity_key, vec![6; 33], "the identity key is the new one");
+        assert_eq!(
+            (record.registration_id, record.signed_prekey.id),
+            (8, 50),
+            "so are the registration id and signed key"
+        );
+        assert_eq!(record.secret_hash, [9; 32], "the device keeps its credentials");
+        let counts = store.prekey_counts(&name("alice")).await.expect("count");
+        assert_eq!(
+            (counts.prekeys, counts.kyber_prekeys),
+            (1, 0),
+            "old one-time keys are deleted: they belong to the old identity and would fail to decrypt"
+        );
+        let bundle = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
+        assert_eq!(bundle.prekey.map(|key| key.id), Some(100), "only the new one-time key is handed out");
+        assert_eq!(bundle.kyber_prekey.id, 51, "the new last-resort key falls in");
+        let missing = store.replace_identity(&name("bob"), IdentityKeys { prekeys: vec![], ..dummy_keys() }).await;
+        assert!(matches!(missing, Err(StoreError::UnknownAccount)), "there is no identity to replace");
+    }
+
+    fn dummy_keys() -> IdentityKeys {
+        IdentityKeys {
+            registration_id: 1,
+            identity_key: vec![5; 33],
+            signed_prekey: SignedPreKey { id: 1, public_key: vec![5; 33], signature: vec![1; 64] },
+            kyber_last_resort: SignedPreKey { id: 2, public_key: vec![8; 1569], signature: vec![1; 64] },
+            prekeys: vec![],
+            kyber_prekeys: vec![],
+        }
+    }
+
+    pub async fn blocks_are_a_capped_set(store: Arc<dyn RelayStore>) {
+        let alice = name("alice");
+        let mallory = addr("mallory@harbor.example");
+        store.add_request(&alice, &mallory, 1).await.expect("a request");
+        store.block(&alice, &mallory, 2).await.expect("blocked");
+        store.block(&alice, &mallory, 2).await.expect("blocking twice is harmless");
+        assert!(store.is_blocked(&alice, &mallory).await.expect("read"));
+        assert!(!store.is_blocked(&name("bob"), &mallory).await.expect("read"), "blocks are per account");
+        assert_eq!(
+            store.standing(&alice, &mallory).await.expect("read"),
+            Standing::Stranger,
+            "a block ends the pending request, freeing its slot"
+        );
+        store.block(&alice, &addr("eve@meadow.example"), 2).await.expect("second block");
+        assert!(
+            matches!(store.block(&alice, &addr("trent@cove.example"), 2).await, Err(StoreError::TooManyBlocks)),
+            "the number of blocks is capped"
+        );
+        store.block(&alice, &mallory, 2).await.expect("re-blocking an address already blocked is not a new block");
+        assert_eq!(
+            store.blocks(&alice).await.expect("read"),
+            vec![addr("eve@meadow.example"), addr("mallory@harbor.example")],
+            "the list is sorted and holds what was blocked, nothing refused"
+        );
+        store.unblock(&alice, &mallory).await.expect("unblocked");
+        store.unblock(&alice, &mallory).await.expect("unblocking twice is harmless");
+        assert!(!store.is_blocked(&alice, &mallory).await.expect("read"), "an unblock lifts the block");
+    }
+
+    pub async fn requests_and_contacts_track_first_contacts(store: Arc<dyn RelayStore>) {
+        let bob = name("bob");
+        let alice = addr("alice@meadow.example");
+        let carol = addr("carol@harbor.example");
+        assert_eq!(store.standing(&bob, &alice).await.expect("read"), Standing::Stranger);
+        store.add_request(&bob, &alice, 10).await.expect("a request");
+        store.add_request(&bob, &alice, 20).await.expect("a second message is the same request");
+        store.add_request(&bob, &carol, 30).await.expect("another request");
+        assert_eq!(store.request_count(&bob).await.expect("count"), 2, "requests are counted per sender");
+        assert_eq!(store.standing(&bob, &alice).await.expect("read"), Standing::Requested);
+        store.add_contact(&bob, &alice, 10).await.expect("accepted");
+        assert_eq!(store.standing(&bob, &alice).await.expect("read"), Standing::Contact);
+        assert_eq!(store.request_count(&bob).await.expect("count"), 1, "accepting frees the request slot");
+        store.add_request(&bob, &alice, 40).await.expect("harmless");
+        assert_eq!(
+            store.standing(&bob, &alice).await.expect("read"),
+            Standing::Contact,
+            "a contact's messages never turn it back into a request"
+        );
+        store.delete_request(&bob, &carol).await.expect("deleted");
+        assert_eq!(store.standing(&bob, &carol).await.expect("read"), Standing::Stranger, "deleting makes a stranger");
+        assert_eq!(store.request_count(&bob).await.expect("count"), 0, "and frees the slot");
+        assert!(
+            matches!(store.add_contact(&bob, &carol, 1).await, Err(StoreError::TooManyContacts)),
+            "the number of contacts is capped"
+        );
+        store.add_contact(&bob, &alice, 1).await.expect("an existing contact is not a new one");
+        assert!(store.add_correspondent(&bob, &carol).await.expect("new"), "the first exchange is new");
+        assert!(!store.add_correspondent(&bob, &carol).await.expect("known"), "the second is not");
+        assert!(store.is_correspondent(&bob, &carol).await.expect("read"));
+        assert!(!store.is_correspondent(&name("carol"), &addr("bob@meadow.example")).await.expect("read"));
+    }
+
+    pub async fn reports_list_newest_first(store: Arc<dyn RelayStore>) {
+        store.add_report(report("aa", 100)).await.expect("stored");
+        store.add_report(report("bb", 300)).await.expect("stored");
+        store.add_report(report("cc", 200)).await.expect("stored");
+        let all = store.reports(10).await.expect("read");
+        assert_eq!(
+            all.iter().map(|report| report.id.as_str()).collect::<Vec<_>>(),
+            vec!["bb", "cc", "aa"],
+            "operators read the newest first"
+        );
+        assert_eq!(all[0], report("bb", 300), "a report reads back as written, message text included");
+        assert_eq!(store.reports(1).await.expect("read").len(), 1, "the limit is honoured");
+    }
+
+    pub async fn purge_removes_only_what_is_picked(store: Arc<dyn RelayStore>) {
+        let bob = device("bob");
+        for n in 0u8..5 {
+            store.enqueue(&bob, &[n; 16], &[n], 100).await.expect("enqueued");
+        }
+        let odd = |bytes: &[u8]| bytes[0] % 2 == 1;
+        assert_eq!(store.purge(&bob, &odd).await.expect("purged"), 2, "two odd envelopes were queued");
+        let left = store.queued(&bob, None, 100).await.expect("read");
+        assert_eq!(
+            left.iter().map(|entry| entry.envelope[0]).collect::<Vec<_>>(),
+            vec![0, 2, 4],
+            "the rest stay, in order"
+        );
+        assert_eq!(store.queue_len(&bob).await.expect("len"), 3, "the queue count follows the purge");
+        assert_eq!(store.purge(&bob, &odd).await.expect("purged"), 0, "purging again finds nothing");
+    }
+
     pub async fn nonces_are_single_use(store: Arc<dyn RelayStore>) {
         let meadow = net("meadow.example");
         assert!(store.remember_nonce(&meadow, "00ff", 1_000).await.expect("stored"), "a new nonce is fresh");
@@ -222,6 +374,11 @@ macro_rules! conformance {
                 queues_keep_order_until_acked,
                 queues_are_per_device,
                 queues_are_capped_and_idempotent,
+                identity_reset_replaces_every_key,
+                blocks_are_a_capped_set,
+                requests_and_contacts_track_first_contacts,
+                reports_list_newest_first,
+                purge_removes_only_what_is_picked,
                 nonces_are_single_use
             );
         }
@@ -253,6 +410,8 @@ async fn sled_keeps_everything_across_reopen() {
         store.create_account(account("alice", 1, 0)).await.expect("registers");
         store.enqueue(&device("alice"), &[1; 16], b"kept", 10).await.expect("enqueued");
         store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("stored");
+        store.block(&name("alice"), &addr("mallory@harbor.example"), 10).await.expect("blocked");
+        store.add_report(report("aa", 1)).await.expect("stored");
     }
     let store = SledStore::open(dir.path()).expect("sled reopens");
     assert!(store.account(&name("alice")).await.expect("read").is_some(), "accounts survive a restart");
@@ -265,4 +424,9 @@ async fn sled_keeps_everything_across_reopen() {
         !store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("read"),
         "a restart must not reopen the replay window"
     );
+    assert!(
+        store.is_blocked(&name("alice"), &addr("mallory@harbor.example")).await.expect("read"),
+        "blocks survive a restart"
+    );
+    assert_eq!(store.reports(10).await.expect("read").len(), 1, "reports survive a restart");
 }

@@ -82,22 +82,24 @@ fn decode<T: Message + Default>(body: &[u8]) -> Result<T, ApiError> {
 }
 
 /// The requester must be someone on the origin network: a relay speaks only for its own users.
-fn check_requester(requester: Option<&wire::Address>, origin: &NetworkName) -> Result<(), ApiError> {
+fn check_requester(requester: Option<&wire::Address>, origin: &NetworkName) -> Result<Address, ApiError> {
     let requester = requester
         .and_then(|raw| Address::try_from(raw).ok())
         .ok_or_else(|| ApiError::bad_request("the requester is missing or invalid"))?;
     if &requester.network != origin {
         return Err(ApiError::forbidden("the requester is not on the origin network"));
     }
-    Ok(())
+    Ok(requester)
 }
 
-/// The account `name` if it exists and allows `origin`; `None` answers as unknown either way.
+/// The account `name` if it exists, allows `origin` and does not block `requester`; `None`
+/// answers as unknown in every case.
 async fn visible_account(
     state: &RelayState,
     name: &str,
     device: u32,
     origin: &NetworkName,
+    requester: &Address,
 ) -> Result<Option<AccountRecord>, ApiError> {
     let Ok(name) = UserName::parse(name) else {
         return Ok(None);
@@ -107,6 +109,9 @@ async fn visible_account(
     };
     let device = if device == 0 { DEFAULT_DEVICE } else { device };
     if account.device != device || !state.store.interop(&name).await?.contains(origin) {
+        return Ok(None);
+    }
+    if state.store.is_blocked(&name, requester).await? {
         return Ok(None);
     }
     Ok(Some(account))
@@ -150,9 +155,9 @@ pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedReques
 
 pub async fn bundle(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
     let ask: wire::FederatedBundleRequest = decode(&request.body)?;
-    check_requester(ask.requester.as_ref(), &request.origin)?;
+    let requester = check_requester(ask.requester.as_ref(), &request.origin)?;
     // Consent is checked before any key is consumed: a refused network must not drain prekeys.
-    let Some(account) = visible_account(&state, &ask.name, ask.device, &request.origin).await? else {
+    let Some(account) = visible_account(&state, &ask.name, ask.device, &request.origin, &requester).await? else {
         return Err(ApiError::unknown_account());
     };
     let bundle = state.store.take_bundle(&account.name).await?.ok_or_else(ApiError::unknown_account)?;
@@ -161,8 +166,8 @@ pub async fn bundle(State(state): State<Arc<RelayState>>, request: SignedRequest
 
 pub async fn directory(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
     let ask: wire::FederatedDirectoryRequest = decode(&request.body)?;
-    check_requester(ask.requester.as_ref(), &request.origin)?;
-    let account = visible_account(&state, &ask.name, DEFAULT_DEVICE, &request.origin).await?;
+    let requester = check_requester(ask.requester.as_ref(), &request.origin)?;
+    let account = visible_account(&state, &ask.name, DEFAULT_DEVICE, &request.origin, &requester).await?;
     let result = match account {
         Some(account) => wire::FederatedDirectoryResult { found: true, identity_key: account.identity_key },
         None => wire::FederatedDirectoryResult { found: false, identity_key: Vec::new() },

@@ -136,9 +136,14 @@ pub async fn deliver(state: &RelayState, destination: &Address, envelope: wire::
         Some("") => Ok(()),
         Some(code) => Err(match ErrorCode::parse(code) {
             Some(ErrorCode::UnknownAccount) => ApiError::unknown_account(),
-            Some(
-                known @ (ErrorCode::QueueFull | ErrorCode::TooLarge | ErrorCode::BadRequest | ErrorCode::RateLimited),
-            ) => ApiError::new(known, "the peered relay refused the envelope"),
+            Some(ErrorCode::RecipientBusy) => ApiError::recipient_busy(),
+            Some(ErrorCode::RateLimited) => ApiError::new(
+                ErrorCode::RateLimited,
+                "the recipient's relay refused: too many first contacts from this sender in the last hour",
+            ),
+            Some(known @ (ErrorCode::QueueFull | ErrorCode::TooLarge | ErrorCode::BadRequest)) => {
+                ApiError::new(known, "the peered relay refused the envelope")
+            }
             _ => peer_unavailable(),
         }),
         None => Err(undecodable()),

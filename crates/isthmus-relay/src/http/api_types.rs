@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error_code::ApiError;
 use crate::key_shapes;
-use crate::store::{PreKey, SignedPreKey};
+use crate::store::{PreKey, ReportReason, SignedPreKey};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedPreKeyJson {
@@ -79,6 +79,51 @@ pub struct DirectoryEntryJson {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InteropJson {
     pub networks: Vec<String>,
+}
+
+/// `PUT /v1/account/identity`: a registration without the name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityResetRequest {
+    pub registration_id: u32,
+    pub identity_key: String,
+    pub signed_prekey: SignedPreKeyJson,
+    pub kyber_last_resort: SignedPreKeyJson,
+    #[serde(default)]
+    pub prekeys: Vec<PreKeyJson>,
+    #[serde(default)]
+    pub kyber_prekeys: Vec<SignedPreKeyJson>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlocksJson {
+    pub addresses: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedMessageJson {
+    /// The envelope id, hex.
+    pub id: String,
+    /// When it was sent, ms since the epoch.
+    pub sent_at: u64,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    pub address: String,
+    pub reason: ReportReason,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub messages: Vec<ReportedMessageJson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCreated {
+    pub id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! `/v1/account/interop`: which other networks may reach the account. Empty (the default) means
-//! none: the account is invisible outside its own network.
+//! none: the account is invisible outside its own network. Withdrawing a network also deletes what
+//! it has queued for the account.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use isthmus_proto::NetworkName;
 
 use super::api_types::InteropJson;
 use super::extract::{ApiJson, Authenticated};
+use crate::consent;
 use crate::error_code::ApiError;
 use crate::state::RelayState;
 
@@ -34,7 +36,10 @@ pub async fn set(
         .iter()
         .map(|raw| NetworkName::parse(raw).map_err(|_| ApiError::bad_request("networks must be domain names")))
         .collect::<Result<BTreeSet<_>, _>>()?;
+    let _consent = state.consent_locks.lock(&auth.address.name).await;
     state.store.set_interop(&auth.address.name, networks.clone()).await?;
-    tracing::debug!(networks = networks.len(), "interop setting changed");
+    // Envelopes accepted under consent that is now withdrawn are not delivered after all.
+    let purged = consent::purge_revoked(&state, &auth.address, &networks).await?;
+    tracing::debug!(networks = networks.len(), purged, "interop setting changed");
     Ok(Json(to_json(&networks)))
 }

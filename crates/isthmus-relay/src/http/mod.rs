@@ -3,10 +3,13 @@
 
 mod accounts;
 pub mod api_types;
+mod consent;
 mod directory;
 pub mod extract;
+mod identity;
 mod interop;
 mod keys;
+mod reports;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,7 +17,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 
 use crate::error_code::ApiError;
@@ -31,6 +34,12 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/keys/{address}", get(keys::bundle))
         .route("/v1/directory/{address}", get(directory::lookup))
         .route("/v1/account/interop", get(interop::get).put(interop::set))
+        .route("/v1/account/identity", put(identity::reset))
+        .route("/v1/account/blocks", get(consent::list_blocks))
+        .route("/v1/account/blocks/{address}", put(consent::block).delete(consent::unblock))
+        .route("/v1/account/contacts/{address}", put(consent::add_contact))
+        .route("/v1/account/requests/{address}", delete(consent::delete_request))
+        .route("/v1/reports", post(reports::create))
         .route("/v1/ws", get(crate::ws::upgrade))
         .layer(DefaultBodyLimit::max(state.limits.max_json_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), limit_by_ip));

@@ -4,12 +4,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use isthmus_proto::{NetworkName, UserName};
+use isthmus_proto::{Address, NetworkName, UserName, DEFAULT_DEVICE};
 
 use super::{
-    AccountRecord, DeviceKey, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore, Result,
-    SignedPreKey, StoreError, StoredBundle,
+    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore,
+    ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
 };
+
+/// Addresses are kept per account, without the device: a block or a contact is about a person.
+fn account_of(address: &Address) -> Address {
+    Address { device: DEFAULT_DEVICE, ..address.clone() }
+}
 
 #[derive(Default)]
 struct Queue {
@@ -26,6 +31,11 @@ struct State {
     queues: HashMap<DeviceKey, Queue>,
     next_seq: u64,
     nonces: HashMap<(NetworkName, String), u64>,
+    blocks: HashMap<UserName, BTreeSet<Address>>,
+    contacts: HashMap<UserName, BTreeSet<Address>>,
+    requests: HashMap<UserName, BTreeMap<Address, u64>>,
+    correspondents: HashMap<UserName, BTreeSet<Address>>,
+    reports: Vec<ReportRecord>,
 }
 
 /// Everything in one map behind one lock: simple, and every operation is trivially atomic.
@@ -189,5 +199,117 @@ impl RelayStore for MemoryStore {
 
     async fn flush(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn replace_identity(&self, name: &UserName, keys: IdentityKeys) -> Result<()> {
+        let mut state = self.state();
+        let account = state.accounts.get_mut(name).ok_or(StoreError::UnknownAccount)?;
+        account.registration_id = keys.registration_id;
+        account.identity_key = keys.identity_key;
+        account.signed_prekey = keys.signed_prekey;
+        account.kyber_last_resort = keys.kyber_last_resort;
+        state.prekeys.insert(name.clone(), keys.prekeys.into_iter().map(|key| (key.id, key)).collect());
+        state.kyber_prekeys.insert(name.clone(), keys.kyber_prekeys.into_iter().map(|key| (key.id, key)).collect());
+        Ok(())
+    }
+
+    async fn block(&self, owner: &UserName, address: &Address, max: usize) -> Result<()> {
+        let address = account_of(address);
+        let mut state = self.state();
+        let blocks = state.blocks.entry(owner.clone()).or_default();
+        if !blocks.contains(&address) {
+            if blocks.len() >= max {
+                return Err(StoreError::TooManyBlocks);
+            }
+            blocks.insert(address.clone());
+        }
+        if let Some(requests) = state.requests.get_mut(owner) {
+            requests.remove(&address);
+        }
+        Ok(())
+    }
+
+    async fn unblock(&self, owner: &UserName, address: &Address) -> Result<()> {
+        if let Some(blocks) = self.state().blocks.get_mut(owner) {
+            blocks.remove(&account_of(address));
+        }
+        Ok(())
+    }
+
+    async fn is_blocked(&self, owner: &UserName, address: &Address) -> Result<bool> {
+        Ok(self.state().blocks.get(owner).is_some_and(|blocks| blocks.contains(&account_of(address))))
+    }
+
+    async fn blocks(&self, owner: &UserName) -> Result<Vec<Address>> {
+        Ok(self.state().blocks.get(owner).map(|blocks| blocks.iter().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn add_contact(&self, owner: &UserName, address: &Address, max: usize) -> Result<()> {
+        let address = account_of(address);
+        let mut state = self.state();
+        let contacts = state.contacts.entry(owner.clone()).or_default();
+        if !contacts.contains(&address) {
+            if contacts.len() >= max {
+                return Err(StoreError::TooManyContacts);
+            }
+            contacts.insert(address.clone());
+        }
+        if let Some(requests) = state.requests.get_mut(owner) {
+            requests.remove(&address);
+        }
+        Ok(())
+    }
+
+    async fn standing(&self, owner: &UserName, address: &Address) -> Result<Standing> {
+        let address = account_of(address);
+        let state = self.state();
+        if state.contacts.get(owner).is_some_and(|contacts| contacts.contains(&address)) {
+            return Ok(Standing::Contact);
+        }
+        if state.requests.get(owner).is_some_and(|requests| requests.contains_key(&address)) {
+            return Ok(Standing::Requested);
+        }
+        Ok(Standing::Stranger)
+    }
+
+    async fn add_request(&self, owner: &UserName, address: &Address, at_ms: u64) -> Result<()> {
+        let address = account_of(address);
+        let mut state = self.state();
+        if state.contacts.get(owner).is_some_and(|contacts| contacts.contains(&address)) {
+            return Ok(());
+        }
+        state.requests.entry(owner.clone()).or_default().entry(address).or_insert(at_ms);
+        Ok(())
+    }
+
+    async fn delete_request(&self, owner: &UserName, address: &Address) -> Result<()> {
+        if let Some(requests) = self.state().requests.get_mut(owner) {
+            requests.remove(&account_of(address));
+        }
+        Ok(())
+    }
+
+    async fn request_count(&self, owner: &UserName) -> Result<usize> {
+        Ok(self.state().requests.get(owner).map_or(0, BTreeMap::len))
+    }
+
+    async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
+        Ok(self.state().correspondents.entry(owner.clone()).or_default().insert(account_of(address)))
+    }
+
+    async fn is_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
+        Ok(self.state().correspondents.get(owner).is_some_and(|known| known.contains(&account_of(address))))
+    }
+
+    async fn add_report(&self, report: ReportRecord) -> Result<()> {
+        self.state().reports.push(report);
+        Ok(())
+    }
+
+    async fn reports(&self, limit: usize) -> Result<Vec<ReportRecord>> {
+        let mut reports = self.state().reports.clone();
+        reports.sort_by(|a, b| (b.received_at_ms, &b.id).cmp(&(a.received_at_ms, &a.id)));
+        reports.truncate(limit);
+        Ok(reports)
     }
 }

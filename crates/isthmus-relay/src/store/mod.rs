@@ -12,11 +12,12 @@ mod sled_store;
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
-use isthmus_proto::{NetworkName, UserName};
+use isthmus_proto::{Address, NetworkName, UserName};
 
 pub use memory::MemoryStore;
 pub use records::{
-    AccountRecord, DeviceKey, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, SignedPreKey, StoredBundle,
+    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, ReportReason,
+    ReportRecord, ReportedMessage, SignedPreKey, Standing, StoredBundle,
 };
 pub use sled_store::{SledStore, Tree, SCHEMA_VERSION};
 
@@ -30,6 +31,10 @@ pub enum StoreError {
     QueueFull,
     #[error("too many one-time prekeys")]
     TooManyPreKeys,
+    #[error("too many blocked addresses")]
+    TooManyBlocks,
+    #[error("too many contacts")]
+    TooManyContacts,
     #[error("the database is from a newer relay (schema {found}, this relay knows {known})")]
     SchemaTooNew { found: u32, known: u32 },
     #[error("corrupt record in {tree}")]
@@ -86,4 +91,80 @@ pub trait RelayStore: Send + Sync + 'static {
 
     /// Writes everything to disk (a no-op in memory).
     async fn flush(&self) -> Result<()>;
+
+    /// Replaces the account's registration id, identity key, signed and last-resort keys, and all
+    /// its one-time keys (the old ones are deleted), all or nothing.
+    async fn replace_identity(&self, name: &UserName, keys: IdentityKeys) -> Result<()>;
+
+    /// Blocks `address` for `owner` (idempotent) and forgets its pending request. `TooManyBlocks`
+    /// (and nothing written) when `owner` already blocks `max` other addresses.
+    async fn block(&self, owner: &UserName, address: &Address, max: usize) -> Result<()>;
+
+    /// Lifts a block (a no-op when there is none). The address is a stranger again.
+    async fn unblock(&self, owner: &UserName, address: &Address) -> Result<()>;
+
+    async fn is_blocked(&self, owner: &UserName, address: &Address) -> Result<bool>;
+
+    /// The addresses `owner` blocks, sorted.
+    async fn blocks(&self, owner: &UserName) -> Result<Vec<Address>>;
+
+    /// Marks `address` as a contact of `owner` (idempotent), ending any pending request.
+    /// `TooManyContacts` (and nothing written) when `owner` already has `max` contacts.
+    async fn add_contact(&self, owner: &UserName, address: &Address, max: usize) -> Result<()>;
+
+    async fn standing(&self, owner: &UserName, address: &Address) -> Result<Standing>;
+
+    /// Records a pending request (a first contact) from `address`, unless it is a contact.
+    async fn add_request(&self, owner: &UserName, address: &Address, at_ms: u64) -> Result<()>;
+
+    /// Forgets a pending request (a no-op for contacts and strangers).
+    async fn delete_request(&self, owner: &UserName, address: &Address) -> Result<()>;
+
+    /// How many pending requests `owner` has.
+    async fn request_count(&self, owner: &UserName) -> Result<usize>;
+
+    /// Remembers that `owner` and `address` have exchanged a message (either way); `true` if new.
+    async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool>;
+
+    async fn is_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool>;
+
+    /// Stores a report durably.
+    async fn add_report(&self, report: ReportRecord) -> Result<()>;
+
+    /// Up to `limit` reports, newest first.
+    async fn reports(&self, limit: usize) -> Result<Vec<ReportRecord>>;
+
+    /// Deletes from a device's queue every envelope whose encoding `doomed` picks, durably;
+    /// returns how many. Built on `queued` and `ack`, then flushed: unlike an ack, a purge that a
+    /// crash undid would hand back envelopes the account has refused.
+    async fn purge(
+        &self,
+        device: &DeviceKey,
+        doomed: &(dyn for<'a> Fn(&'a [u8]) -> bool + Send + Sync),
+    ) -> Result<usize> {
+        let mut ids = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.queued(device, cursor, PURGE_PAGE).await?;
+            let full = page.len() == PURGE_PAGE;
+            for entry in page {
+                cursor = Some(entry.seq);
+                if doomed(&entry.envelope) {
+                    ids.push(entry.id);
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let removed = self.ack(device, &ids).await?;
+        self.flush().await?;
+        Ok(removed)
+    }
 }
+
+/// How many queued envelopes a purge reads at a time.
+const PURGE_PAGE: usize = 500;

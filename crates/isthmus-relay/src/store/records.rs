@@ -118,6 +118,75 @@ pub struct QueueEntry {
     pub envelope: Vec<u8>,
 }
 
+/// The keys an identity reset installs: everything registration sets but the name and secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityKeys {
+    pub registration_id: u32,
+    pub identity_key: Vec<u8>,
+    pub signed_prekey: SignedPreKey,
+    pub kyber_last_resort: SignedPreKey,
+    pub prekeys: Vec<PreKey>,
+    pub kyber_prekeys: Vec<SignedPreKey>,
+}
+
+/// How an address stands with an account, as far as first contacts go. Blocking is kept apart:
+/// a block wins over every standing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Has never delivered to the account, or its request was deleted since.
+    Stranger,
+    /// Has delivered a first contact that the account has neither accepted nor deleted.
+    Requested,
+    /// Accepted by the account (it accepted a request or wrote first).
+    Contact,
+}
+
+/// Why a user reported someone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportReason {
+    Spam,
+    Fraud,
+    Harassment,
+    Other,
+}
+
+impl ReportReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportReason::Spam => "spam",
+            ReportReason::Fraud => "fraud",
+            ReportReason::Harassment => "harassment",
+            ReportReason::Other => "other",
+        }
+    }
+}
+
+/// A message the reporting user chose to include, in plain text: the one place the relay
+/// stores message text, by the user's choice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportedMessage {
+    /// The envelope id, hex.
+    pub id: String,
+    pub sent_at: u64,
+    pub body: String,
+}
+
+/// A report as stored on the reporter's relay (never forwarded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    /// 16 random bytes, hex.
+    pub id: String,
+    /// `name@network` of the reporting account.
+    pub reporter: String,
+    /// `name@network` of the reported address.
+    pub address: String,
+    pub reason: ReportReason,
+    pub note: String,
+    pub messages: Vec<ReportedMessage>,
+    pub received_at_ms: u64,
+}
+
 /// The interop setting as stored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct InteropRecord {

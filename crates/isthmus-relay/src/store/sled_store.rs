@@ -6,17 +6,19 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use async_trait::async_trait;
-use isthmus_proto::{NetworkName, UserName};
+use isthmus_proto::{Address, NetworkName, UserName};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional as _};
 
 use super::records::InteropRecord;
 use super::{
-    AccountRecord, DeviceKey, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore, Result,
-    SignedPreKey, StoreError, StoredBundle,
+    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore,
+    ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
 };
 
 /// The on-disk format version. Raise it with a migration in [`SledStore::migrate`].
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2 added the consent trees (blocks, contacts, requests, correspondents) and reports: a relay
+/// that knows only version 1 must not open such a database, or it would ignore the blocks.
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 
@@ -41,10 +43,20 @@ pub enum Tree {
     QueueCounts,
     /// origin 0x00 nonce -> expiry in ms (u64 be).
     Nonces,
+    /// owner 0x00 `name@network` -> blocked since, ms (u64 be).
+    Blocks,
+    /// owner 0x00 `name@network` -> contact since, ms (u64 be).
+    Contacts,
+    /// owner 0x00 `name@network` -> first contact at, ms (u64 be): pending message requests.
+    Requests,
+    /// owner 0x00 `name@network` -> empty: the two have exchanged a message, either way.
+    Correspondents,
+    /// received at ms (u64 be), report id -> `ReportRecord` (JSON).
+    Reports,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 9] = [
+    pub const ALL: [Tree; 14] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::Interop,
@@ -54,6 +66,11 @@ impl Tree {
         Tree::QueueIds,
         Tree::QueueCounts,
         Tree::Nonces,
+        Tree::Blocks,
+        Tree::Contacts,
+        Tree::Requests,
+        Tree::Correspondents,
+        Tree::Reports,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +84,11 @@ impl Tree {
             Tree::QueueIds => "queue_ids",
             Tree::QueueCounts => "queue_counts",
             Tree::Nonces => "nonces",
+            Tree::Blocks => "blocks",
+            Tree::Contacts => "contacts",
+            Tree::Requests => "requests",
+            Tree::Correspondents => "correspondents",
+            Tree::Reports => "reports",
         }
     }
 }
@@ -82,6 +104,14 @@ pub struct SledStore {
     queue_ids: sled::Tree,
     queue_counts: sled::Tree,
     nonces: sled::Tree,
+    blocks: sled::Tree,
+    contacts: sled::Tree,
+    requests: sled::Tree,
+    correspondents: sled::Tree,
+    reports: sled::Tree,
+    /// Makes "count, check the cap, write" one step for prekeys and for the consent sets, which
+    /// sled transactions cannot do (they cannot scan).
+    count_then_write: std::sync::Mutex<()>,
     /// Makes "take a sequence number and commit" one step, so envelopes become visible in
     /// sequence order. Without it a socket could read seq 11, move its cursor past 10, and only
     /// then see 10 commit, leaving it unpushed until the next connection.
@@ -143,6 +173,20 @@ fn nonce_key(origin: &NetworkName, nonce: &str) -> Vec<u8> {
     key
 }
 
+/// `owner 0x00 name@network`: one member of an account's block, contact, request or
+/// correspondent set. The device is left out: these are about people.
+fn member_key(owner: &UserName, address: &Address) -> Vec<u8> {
+    let mut key = prekey_prefix(owner);
+    key.extend_from_slice(address.account().as_bytes());
+    key
+}
+
+fn report_key(report: &ReportRecord) -> Vec<u8> {
+    let mut key = report.received_at_ms.to_be_bytes().to_vec();
+    key.extend_from_slice(report.id.as_bytes());
+    key
+}
+
 fn read_u64(tree: Tree, bytes: &[u8]) -> Result<u64> {
     let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt { tree: tree.name() })?;
     Ok(u64::from_be_bytes(array))
@@ -182,6 +226,12 @@ impl SledStore {
             queue_ids: open(Tree::QueueIds)?,
             queue_counts: open(Tree::QueueCounts)?,
             nonces: open(Tree::Nonces)?,
+            blocks: open(Tree::Blocks)?,
+            contacts: open(Tree::Contacts)?,
+            requests: open(Tree::Requests)?,
+            correspondents: open(Tree::Correspondents)?,
+            reports: open(Tree::Reports)?,
+            count_then_write: std::sync::Mutex::new(()),
             enqueue_order: std::sync::Mutex::new(()),
             db,
         };
@@ -189,8 +239,8 @@ impl SledStore {
         Ok(store)
     }
 
-    /// Brings an older database up to [`SCHEMA_VERSION`], one ordered step at a time. Version 1
-    /// is the first, so there is no step yet; a new version adds `1 => { ...; 2 }` below.
+    /// Brings an older database up to [`SCHEMA_VERSION`], one ordered step at a time; a new
+    /// version adds its step to the `match` below.
     fn migrate(&self) -> Result<()> {
         let found = match self.meta.get(SCHEMA_VERSION_KEY).map_err(backend)? {
             Some(bytes) => {
@@ -203,8 +253,14 @@ impl SledStore {
         if found > SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
         }
-        let version = found;
-        // Ordered migrations go here: `while version < SCHEMA_VERSION { version = match version { .. } }`.
+        let mut version = found;
+        while version < SCHEMA_VERSION {
+            version = match version {
+                // The consent trees and reports are new and start empty: nothing to convert.
+                1 => 2,
+                other => return Err(StoreError::Backend(format!("no migration from schema {other}"))),
+            };
+        }
         self.meta.insert(SCHEMA_VERSION_KEY, &version.to_be_bytes()).map_err(backend)?;
         self.db.flush().map_err(backend)?;
         Ok(())
@@ -295,8 +351,7 @@ impl RelayStore for SledStore {
         if self.account(name).await?.is_none() {
             return Err(StoreError::UnknownAccount);
         }
-        // Counted outside the transaction (sled transactions cannot scan): two concurrent uploads
-        // by one account can overshoot the cap by one batch, which is harmless.
+        let order = self.count_then_write.lock().expect("the count lock is never poisoned");
         let prefix = prekey_prefix(name);
         let ec_total = Self::count_prefix(&self.prekeys, &prefix)?
             + Self::new_keys_count(&self.prekeys, name, update.prekeys.iter().map(|key| key.id))?;
@@ -339,6 +394,7 @@ impl RelayStore for SledStore {
                 Ok(())
             })
             .map_err(from_transaction)?;
+        drop(order);
         self.durable().await
     }
 
@@ -499,5 +555,183 @@ impl RelayStore for SledStore {
 
     async fn flush(&self) -> Result<()> {
         self.durable().await
+    }
+
+    async fn replace_identity(&self, name: &UserName, keys: IdentityKeys) -> Result<()> {
+        let prekeys = keys.prekeys.iter().map(|key| Ok((key.id, encode(key)?))).collect::<Result<Vec<_>>>()?;
+        let kyber = keys.kyber_prekeys.iter().map(|key| Ok((key.id, encode(key)?))).collect::<Result<Vec<_>>>()?;
+        let order = self.count_then_write.lock().expect("the count lock is never poisoned");
+        // The old one-time keys are listed outside the transaction (it cannot scan); the lock keeps
+        // uploads out, and a key a concurrent bundle fetch takes first is simply already gone.
+        let prefix = prekey_prefix(name);
+        let old_prekeys = self.prekeys.scan_prefix(&prefix).keys().collect::<Result<Vec<_>, _>>().map_err(backend)?;
+        let old_kyber =
+            self.kyber_prekeys.scan_prefix(&prefix).keys().collect::<Result<Vec<_>, _>>().map_err(backend)?;
+        (&self.accounts, &self.prekeys, &self.kyber_prekeys)
+            .transaction(|(accounts, prekey_tree, kyber_tree)| {
+                let Some(bytes) = accounts.get(name_key(name))? else {
+                    return Err(ConflictableTransactionError::Abort(StoreError::UnknownAccount));
+                };
+                let mut record: AccountRecord =
+                    decode(Tree::Accounts, &bytes).map_err(ConflictableTransactionError::Abort)?;
+                record.registration_id = keys.registration_id;
+                record.identity_key = keys.identity_key.clone();
+                record.signed_prekey = keys.signed_prekey.clone();
+                record.kyber_last_resort = keys.kyber_last_resort.clone();
+                let encoded = encode(&record).map_err(ConflictableTransactionError::Abort)?;
+                accounts.insert(name_key(name), encoded)?;
+                for key in &old_prekeys {
+                    prekey_tree.remove(key.clone())?;
+                }
+                for key in &old_kyber {
+                    kyber_tree.remove(key.clone())?;
+                }
+                for (id, value) in &prekeys {
+                    prekey_tree.insert(prekey_key(name, *id), value.clone())?;
+                }
+                for (id, value) in &kyber {
+                    kyber_tree.insert(prekey_key(name, *id), value.clone())?;
+                }
+                Ok(())
+            })
+            .map_err(from_transaction)?;
+        drop(order);
+        self.durable().await
+    }
+
+    async fn block(&self, owner: &UserName, address: &Address, max: usize) -> Result<()> {
+        let key = member_key(owner, address);
+        let order = self.count_then_write.lock().expect("the count lock is never poisoned");
+        if !self.blocks.contains_key(&key).map_err(backend)?
+            && Self::count_prefix(&self.blocks, &prekey_prefix(owner))? >= max
+        {
+            return Err(StoreError::TooManyBlocks);
+        }
+        let since = crate::clock::now_ms().to_be_bytes();
+        (&self.blocks, &self.requests)
+            .transaction(|(blocks, requests)| {
+                if blocks.get(&key)?.is_none() {
+                    blocks.insert(key.clone(), &since)?;
+                }
+                requests.remove(key.clone())?;
+                Ok(())
+            })
+            .map_err(from_transaction)?;
+        drop(order);
+        self.durable().await
+    }
+
+    async fn unblock(&self, owner: &UserName, address: &Address) -> Result<()> {
+        if self.blocks.remove(member_key(owner, address)).map_err(backend)?.is_some() {
+            self.durable().await?;
+        }
+        Ok(())
+    }
+
+    async fn is_blocked(&self, owner: &UserName, address: &Address) -> Result<bool> {
+        self.blocks.contains_key(member_key(owner, address)).map_err(backend)
+    }
+
+    async fn blocks(&self, owner: &UserName) -> Result<Vec<Address>> {
+        let prefix = prekey_prefix(owner);
+        let mut blocked = Vec::new();
+        for key in self.blocks.scan_prefix(&prefix).keys() {
+            let key = key.map_err(backend)?;
+            let address = std::str::from_utf8(&key[prefix.len()..])
+                .ok()
+                .and_then(|raw| raw.parse::<Address>().ok())
+                .ok_or(StoreError::Corrupt { tree: Tree::Blocks.name() })?;
+            blocked.push(address);
+        }
+        blocked.sort();
+        Ok(blocked)
+    }
+
+    async fn add_contact(&self, owner: &UserName, address: &Address, max: usize) -> Result<()> {
+        let key = member_key(owner, address);
+        let order = self.count_then_write.lock().expect("the count lock is never poisoned");
+        if !self.contacts.contains_key(&key).map_err(backend)?
+            && Self::count_prefix(&self.contacts, &prekey_prefix(owner))? >= max
+        {
+            return Err(StoreError::TooManyContacts);
+        }
+        let since = crate::clock::now_ms().to_be_bytes();
+        (&self.contacts, &self.requests)
+            .transaction(|(contacts, requests)| {
+                if contacts.get(&key)?.is_none() {
+                    contacts.insert(key.clone(), &since)?;
+                }
+                requests.remove(key.clone())?;
+                Ok(())
+            })
+            .map_err(from_transaction)?;
+        drop(order);
+        self.durable().await
+    }
+
+    async fn standing(&self, owner: &UserName, address: &Address) -> Result<Standing> {
+        let key = member_key(owner, address);
+        if self.contacts.contains_key(&key).map_err(backend)? {
+            return Ok(Standing::Contact);
+        }
+        if self.requests.contains_key(&key).map_err(backend)? {
+            return Ok(Standing::Requested);
+        }
+        Ok(Standing::Stranger)
+    }
+
+    async fn add_request(&self, owner: &UserName, address: &Address, at_ms: u64) -> Result<()> {
+        let key = member_key(owner, address);
+        let added = (&self.contacts, &self.requests)
+            .transaction(|(contacts, requests)| {
+                if contacts.get(&key)?.is_some() || requests.get(&key)?.is_some() {
+                    return Ok(false);
+                }
+                requests.insert(key.clone(), &at_ms.to_be_bytes())?;
+                Ok(true)
+            })
+            .map_err(from_transaction)?;
+        if added {
+            self.durable().await?;
+        }
+        Ok(())
+    }
+
+    async fn delete_request(&self, owner: &UserName, address: &Address) -> Result<()> {
+        if self.requests.remove(member_key(owner, address)).map_err(backend)?.is_some() {
+            self.durable().await?;
+        }
+        Ok(())
+    }
+
+    async fn request_count(&self, owner: &UserName) -> Result<usize> {
+        Self::count_prefix(&self.requests, &prekey_prefix(owner))
+    }
+
+    async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
+        let added = self.correspondents.insert(member_key(owner, address), &[]).map_err(backend)?.is_none();
+        if added {
+            self.durable().await?;
+        }
+        Ok(added)
+    }
+
+    async fn is_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
+        self.correspondents.contains_key(member_key(owner, address)).map_err(backend)
+    }
+
+    async fn add_report(&self, report: ReportRecord) -> Result<()> {
+        self.reports.insert(report_key(&report), encode(&report)?).map_err(backend)?;
+        self.durable().await
+    }
+
+    async fn reports(&self, limit: usize) -> Result<Vec<ReportRecord>> {
+        self.reports
+            .iter()
+            .values()
+            .rev()
+            .take(limit)
+            .map(|value| decode(Tree::Reports, &value.map_err(backend)?))
+            .collect()
     }
 }

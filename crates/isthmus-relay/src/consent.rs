@@ -1,0 +1,123 @@
+//! What the relay enforces for an account's consent, beyond the interop setting: blocks, contacts,
+//! message requests and their limits, and purging envelopes the account no longer accepts.
+//!
+//! A delivery to an account runs under that account's [`ConsentLocks`] stripe, and so do blocking,
+//! accepting, deleting requests and changing the interop setting. So a block cannot pass a
+//! delivery that checked just before it and then queues behind the purge, and two first contacts
+//! cannot both take the last request slot.
+
+use std::collections::BTreeSet;
+use std::hash::{Hash as _, Hasher as _};
+
+use isthmus_proto::{wire, Address, Message as _, NetworkName, UserName};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::clock::now_ms;
+use crate::error_code::ApiError;
+use crate::state::RelayState;
+use crate::store::{DeviceKey, Standing};
+
+/// How many locks the accounts share.
+const STRIPES: usize = 64;
+
+/// Per-account locks, striped: accounts that share a stripe wait for each other, which costs a
+/// little throughput and no correctness.
+pub struct ConsentLocks {
+    stripes: Vec<Mutex<()>>,
+}
+
+impl Default for ConsentLocks {
+    fn default() -> Self {
+        Self { stripes: (0..STRIPES).map(|_| Mutex::new(())).collect() }
+    }
+}
+
+impl ConsentLocks {
+    pub async fn lock(&self, account: &UserName) -> MutexGuard<'_, ()> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        account.hash(&mut hasher);
+        let stripe = usize::try_from(hasher.finish() % STRIPES as u64).unwrap_or(0);
+        self.stripes[stripe].lock().await
+    }
+}
+
+/// The key first contacts are counted under: the sender's `name@network`, device left out.
+pub fn sender_key(sender: &Address) -> String {
+    sender.account()
+}
+
+/// What a delivery to a local account is, once admitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// From a contact, from oneself, or from a sender with a pending request: nothing to count.
+    Known,
+    /// A first contact: counts against the sender's hour and takes a request slot.
+    FirstContact,
+}
+
+/// Decides whether `sender` may deliver to `recipient` now. Call under the recipient's lock.
+/// A block answers exactly like a missing account.
+pub async fn admit(state: &RelayState, recipient: &UserName, sender: &Address) -> Result<Admission, ApiError> {
+    if state.store.is_blocked(recipient, sender).await? {
+        return Err(ApiError::unknown_account());
+    }
+    if sender.network == state.domain && &sender.name == recipient {
+        return Ok(Admission::Known);
+    }
+    match state.store.standing(recipient, sender).await? {
+        Standing::Contact | Standing::Requested => Ok(Admission::Known),
+        Standing::Stranger => {
+            state.first_contacts.check(&sender_key(sender)).map_err(ApiError::first_contacts_exhausted)?;
+            if state.store.request_count(recipient).await? >= state.limits.pending_requests_per_recipient {
+                return Err(ApiError::recipient_busy());
+            }
+            Ok(Admission::FirstContact)
+        }
+    }
+}
+
+/// Records an admitted first contact once its envelope is queued: a pending request, one event of
+/// the sender's hour, and (for a sender on another network) that the two have corresponded, so
+/// that the recipient's replies are not first contacts on the way back.
+pub async fn record_first_contact(
+    state: &RelayState,
+    recipient: &UserName,
+    sender: &Address,
+    federated: bool,
+) -> Result<(), ApiError> {
+    state.first_contacts.record(&sender_key(sender));
+    state.store.add_request(recipient, sender, now_ms()).await?;
+    if federated {
+        state.store.add_correspondent(recipient, sender).await?;
+    }
+    Ok(())
+}
+
+fn source_of(envelope: &[u8]) -> Option<Address> {
+    let envelope = wire::Envelope::decode(envelope).ok()?;
+    Address::try_from(envelope.source.as_ref()?).ok()
+}
+
+/// Deletes from `account`'s queue what `blocked` sent. Call under the account's lock.
+pub async fn purge_sender(state: &RelayState, account: &Address, blocked: &Address) -> Result<usize, ApiError> {
+    let device = DeviceKey::new(account.name.clone(), account.device);
+    let blocked = blocked.account();
+    let doomed = move |bytes: &[u8]| source_of(bytes).is_some_and(|source| source.account() == blocked);
+    Ok(state.store.purge(&device, &doomed).await?)
+}
+
+/// Deletes from `account`'s queue what came from other networks no longer in `allowed`: it was
+/// accepted under consent that has since been withdrawn. Call under the account's lock.
+pub async fn purge_revoked(
+    state: &RelayState,
+    account: &Address,
+    allowed: &BTreeSet<NetworkName>,
+) -> Result<usize, ApiError> {
+    let device = DeviceKey::new(account.name.clone(), account.device);
+    let home = state.domain.clone();
+    let allowed = allowed.clone();
+    let doomed = move |bytes: &[u8]| {
+        source_of(bytes).is_some_and(|source| source.network != home && !allowed.contains(&source.network))
+    };
+    Ok(state.store.purge(&device, &doomed).await?)
+}
