@@ -98,6 +98,32 @@ impl Account {
             .await?)
     }
 
+    pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<reqwest::Response> {
+        Ok(reqwest::Client::new()
+            .post(format!("{}{path}", self.base_url))
+            .header("authorization", self.authorization())
+            .json(body)
+            .send()
+            .await?)
+    }
+
+    /// A PUT without a body, as the block and contact routes take.
+    pub async fn put_empty(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(reqwest::Client::new()
+            .put(format!("{}{path}", self.base_url))
+            .header("authorization", self.authorization())
+            .send()
+            .await?)
+    }
+
+    pub async fn delete(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(reqwest::Client::new()
+            .delete(format!("{}{path}", self.base_url))
+            .header("authorization", self.authorization())
+            .send()
+            .await?)
+    }
+
     pub async fn allow(&self, networks: &[&str]) -> anyhow::Result<()> {
         let response = self.put("/v1/account/interop", &json!({ "networks": networks })).await?;
         if !response.status().is_success() {
