@@ -320,11 +320,12 @@ mod suite {
         store.add_report(report("aa", 100)).await.expect("stored");
         store.add_report(report("bb", 300)).await.expect("stored");
         store.add_report(report("cc", 200)).await.expect("stored");
+        store.add_report(report("00", 200)).await.expect("stored");
         let all = store.reports(10).await.expect("read");
         assert_eq!(
             all.iter().map(|report| report.id.as_str()).collect::<Vec<_>>(),
-            vec!["bb", "cc", "aa"],
-            "operators read the newest first"
+            vec!["bb", "00", "cc", "aa"],
+            "operators read the newest first; within one millisecond, the later arrival first"
         );
         assert_eq!(all[0], report("bb", 300), "a report reads back as written, message text included");
         assert_eq!(store.reports(1).await.expect("read").len(), 1, "the limit is honoured");

@@ -51,7 +51,7 @@ pub enum Tree {
     Requests,
     /// owner 0x00 `name@network` -> empty: the two have exchanged a message, either way.
     Correspondents,
-    /// received at ms (u64 be), report id -> `ReportRecord` (JSON).
+    /// received at ms (u64 be), arrival counter (u64 be) -> `ReportRecord` (JSON).
     Reports,
 }
 
@@ -181,9 +181,11 @@ fn member_key(owner: &UserName, address: &Address) -> Vec<u8> {
     key
 }
 
-fn report_key(report: &ReportRecord) -> Vec<u8> {
+/// Received time, then a counter that grows across restarts, so that two reports within one
+/// millisecond still list in the order they arrived.
+fn report_key(report: &ReportRecord, seq: u64) -> Vec<u8> {
     let mut key = report.received_at_ms.to_be_bytes().to_vec();
-    key.extend_from_slice(report.id.as_bytes());
+    key.extend_from_slice(&seq.to_be_bytes());
     key
 }
 
@@ -721,7 +723,8 @@ impl RelayStore for SledStore {
     }
 
     async fn add_report(&self, report: ReportRecord) -> Result<()> {
-        self.reports.insert(report_key(&report), encode(&report)?).map_err(backend)?;
+        let seq = self.db.generate_id().map_err(backend)?;
+        self.reports.insert(report_key(&report, seq), encode(&report)?).map_err(backend)?;
         self.durable().await
     }
 
