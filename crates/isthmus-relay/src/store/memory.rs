@@ -309,7 +309,7 @@ impl RelayStore for MemoryStore {
     async fn reports(&self, limit: usize) -> Result<Vec<ReportRecord>> {
         // Newest arrival first, then a stable sort by time: ties keep arrival order, newest first.
         let mut reports: Vec<ReportRecord> = self.state().reports.iter().rev().cloned().collect();
-        reports.sort_by(|a, b| b.received_at_ms.cmp(&a.received_at_ms));
+        reports.sort_by_key(|report| std::cmp::Reverse(report.received_at_ms));
         reports.truncate(limit);
         Ok(reports)
     }
