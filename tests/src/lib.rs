@@ -111,6 +111,26 @@ impl Person {
         Ok(Self { engine, address, events, profile_dir: Some(dir.to_path_buf()) })
     }
 
+    /// Accepts the message request from `from` (someone new who wrote first).
+    pub async fn accepts(&self, from: &Address) -> Result<()> {
+        self.engine.accept_request(self.engine.conversation_id(&self.address, from)).await?;
+        Ok(())
+    }
+
+    /// Lets `network` reach this person, under the current disclosure.
+    pub async fn allows(&self, network: &str) -> Result<()> {
+        self.engine
+            .enable_interop(&self.address, &NetworkName::parse(network)?, isthmus_core::DISCLOSURE_VERSION)
+            .await?;
+        Ok(())
+    }
+
+    /// Confirms writing to `peer` on another network for the first time.
+    pub async fn confirms(&self, peer: &Address) -> Result<()> {
+        self.engine.confirm_first_contact(&self.address, peer).await?;
+        Ok(())
+    }
+
     /// Drops the events received so far, so that the next wait sees only what happens next.
     pub fn forget_events(&mut self) {
         self.events = self.engine.subscribe();
@@ -135,6 +155,34 @@ impl Person {
         }
     }
 
+    /// Like `wait_for`, but gives up after `limit` and returns None: for showing that
+    /// something does not happen (after a sync point that makes "not yet" mean "not at all").
+    pub async fn wait_for_at_most<T>(
+        &mut self,
+        limit: Duration,
+        mut pick: impl FnMut(&Event) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Ok(event)) => {
+                    if let Some(found) = pick(&event) {
+                        return Some(found);
+                    }
+                }
+                Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(_)) | Err(_) => return None,
+            }
+        }
+    }
+
+    /// The same person, online again after `engine.stop()`, with a fresh event stream.
+    pub async fn rejoin(person: Person) -> Result<Self> {
+        let events = person.engine.subscribe();
+        person.engine.start()?;
+        Ok(Self { events, ..person })
+    }
+
     /// Waits until a message with `body` from `author` has been stored.
     pub async fn receives(&mut self, author: &Address, body: &str) -> Result<isthmus_core::Message> {
         let author = author.to_string();
@@ -143,6 +191,19 @@ impl Person {
                 Some(message.clone())
             }
             _ => None,
+        })
+        .await
+    }
+
+    /// Waits until every (author, body) has arrived, in any order.
+    pub async fn receives_all(&mut self, expected: &[(&Address, &str)]) -> Result<()> {
+        let mut missing: Vec<(String, String)> =
+            expected.iter().map(|(a, b)| (a.to_string(), (*b).to_owned())).collect();
+        self.wait_for(&format!("{missing:?}"), |event| {
+            if let Event::MessageAdded { message } = event {
+                missing.retain(|(author, body)| !(message.author == *author && message.body == *body));
+            }
+            missing.is_empty().then_some(())
         })
         .await
     }

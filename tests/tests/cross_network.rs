@@ -5,7 +5,7 @@ use anyhow::Result;
 use isthmus_core::{Engine, MessageStatus};
 use isthmus_e2e::raw::bearer;
 use isthmus_e2e::{peer, relay, Person};
-use isthmus_proto::{Address, NetworkName};
+use isthmus_proto::Address;
 
 /// What meadow's relay answers alice when she looks `who` up, as (HTTP status, body).
 async fn lookup(engine: &Engine, me: &Address, relay_url: &str, path: &str) -> Result<(u16, String)> {
@@ -30,7 +30,12 @@ async fn carol_is_unreachable_until_she_allows_meadow_then_chats_both_ways() -> 
         Some(isthmus_core::ErrorCode::InteropOff),
         "sending to a network the account has not allowed is refused before anything leaves"
     );
-    alice.engine.set_interop(&alice.address, vec![NetworkName::parse("harbor.test")?]).await?;
+    alice.allows("harbor.test").await?;
+    // Writing to someone on another network for the first time takes a confirmation.
+    let unconfirmed = alice.engine.send_text(&alice.address, &carol.address, "too early").await;
+    assert_eq!(unconfirmed.err().map(|e| e.code()), Some(isthmus_core::ErrorCode::FirstContactRequired));
+    alice.confirms(&carol.address).await?;
+    alice.confirms(&nobody).await?;
 
     // Carol has not allowed meadow: every way of asking about her answers as for nobody.
     for kind in ["keys", "directory"] {
@@ -52,11 +57,12 @@ async fn carol_is_unreachable_until_she_allows_meadow_then_chats_both_ways() -> 
     assert_eq!(carol_failure, nobody_failure, "a send to carol fails exactly as a send to nobody");
 
     // Carol allows meadow.
-    let info = carol.engine.set_interop(&carol.address, vec![NetworkName::parse("meadow.test")?]).await?;
-    assert_eq!(info.interop, vec!["meadow.test".to_owned()]);
+    carol.allows("meadow.test").await?;
+    assert_eq!(carol.engine.accounts()?[0].interop, vec!["meadow.test".to_owned()]);
 
     let hello = alice.engine.send_text(&alice.address, &carol.address, "hello from meadow").await?;
     carol.receives(&alice.address, "hello from meadow").await?;
+    carol.accepts(&alice.address).await?;
     alice.sees_status(hello.id, MessageStatus::Delivered).await?;
     let conversation = carol.engine.conversation_id(&carol.address, &alice.address);
     assert!(
@@ -78,7 +84,8 @@ async fn a_reply_to_someone_who_has_not_allowed_the_network_fails_cleanly() -> R
     peer(&meadow, &harbor);
     let alice = Person::join(&meadow, "alice").await?;
     let mut carol = Person::join(&harbor, "carol").await?;
-    carol.engine.set_interop(&carol.address, vec![NetworkName::parse("meadow.test")?]).await?;
+    carol.allows("meadow.test").await?;
+    carol.confirms(&alice.address).await?;
 
     // Alice has not allowed harbor: carol cannot reach her, whatever carol allowed.
     let attempt = carol.engine.send_text(&carol.address, &alice.address, "can you hear me?").await?;

@@ -21,6 +21,7 @@ async fn a_message_written_offline_goes_out_after_a_restart() -> Result<()> {
 
     let mut alice = Person::reopen(&dir, address).await?;
     bob.receives(&alice.address, "written on the train").await?;
+    bob.accepts(&alice.address).await?;
     alice.sees_status(queued.id, MessageStatus::Delivered).await?;
     Ok(())
 }

@@ -16,6 +16,7 @@ async fn no_plaintext_lands_in_the_profile_folder() -> Result<()> {
     let secret_text = "the zebra crosses at 4471 midnight";
     let sent = alice.engine.send_text(&alice.address, &bob.address, secret_text).await?;
     bob.receives(&alice.address, secret_text).await?;
+    bob.accepts(&alice.address).await?;
     alice.sees_status(sent.id, MessageStatus::Delivered).await?;
     let reply_text = "understood, periwinkle lanterns";
     bob.engine.send_text(&bob.address, &alice.address, reply_text).await?;

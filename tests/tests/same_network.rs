@@ -14,6 +14,7 @@ async fn alice_and_bob_exchange_messages_both_ways() -> Result<()> {
     let hello = alice.engine.send_text(&alice.address, &bob.address, "hello bob").await?;
     assert_eq!(hello.status, MessageStatus::Pending, "a message is stored as pending before it leaves");
     bob.receives(&alice.address, "hello bob").await?;
+    bob.accepts(&alice.address).await?;
     alice.sees_status(hello.id, MessageStatus::Delivered).await?;
 
     let reply = bob.engine.send_text(&bob.address, &alice.address, "hi alice").await?;
@@ -37,6 +38,7 @@ async fn replies_reactions_edits_and_deletes_reach_the_other_side() -> Result<()
 
     let original = alice.engine.send_text(&alice.address, &bob.address, "lunch at noon?").await?;
     bob.receives(&alice.address, "lunch at noon?").await?;
+    bob.accepts(&alice.address).await?;
 
     let reply = bob
         .engine
@@ -109,6 +111,7 @@ async fn typing_indicators_arrive() -> Result<()> {
     // A first message sets up the session and proves both are online.
     alice.engine.send_text(&alice.address, &bob.address, "hey").await?;
     bob.receives(&alice.address, "hey").await?;
+    bob.accepts(&alice.address).await?;
 
     alice.engine.send_typing(&alice.address, &bob.address, true).await?;
     let alice_name = alice.address.to_string();
@@ -127,6 +130,7 @@ async fn the_safety_number_is_the_same_on_both_sides() -> Result<()> {
     let mut bob = Person::join(&meadow, "bob").await?;
     alice.engine.send_text(&alice.address, &bob.address, "hey").await?;
     bob.receives(&alice.address, "hey").await?;
+    bob.accepts(&alice.address).await?;
 
     let seen_by_alice = alice.engine.safety_number(&alice.address, &bob.address).await?;
     let seen_by_bob = bob.engine.safety_number(&bob.address, &alice.address).await?;

@@ -35,6 +35,23 @@ pub enum Command {
     /// Which other networks may reach an account (none by default).
     #[command(subcommand)]
     Interop(InteropCommand),
+    /// Message requests: list, accept, delete.
+    #[command(subcommand)]
+    Request(RequestCommand),
+    /// Decisions about one person: confirm, block, report, verify, acknowledge a key change.
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// The account's identity key.
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// Print the consent record (every decision, oldest first) as JSON.
+    Ledger {
+        /// Write it to this file instead.
+        #[arg(long)]
+        export: Option<std::path::PathBuf>,
+    },
+    /// Show or set the inbox layout: combined, or separate (other networks in their own folder).
+    InboxLayout { layout: Option<String> },
     /// Send a text message and wait until the relay has it.
     Send(SendArgs),
     /// Connect and print events as they happen.
@@ -86,13 +103,95 @@ pub enum AccountCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum InteropCommand {
-    /// Set the networks allowed to reach the account; none given turns interop off.
-    Set {
+    /// Show the disclosure for a network: what turning interop on means.
+    Disclosure {
+        #[arg(long)]
+        network: String,
+    },
+    /// Let a network reach the account. Requires the version of the disclosure you were shown.
+    Enable {
         #[arg(long)]
         account: String,
-        networks: Vec<String>,
+        #[arg(long)]
+        network: String,
+        /// The disclosure version you accept (from `interop disclosure`).
+        #[arg(long)]
+        accept_disclosure: String,
+    },
+    /// Stop a network from reaching the account; chats with it become read-only.
+    Disable {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        network: String,
     },
     Show {
+        #[arg(long)]
+        account: String,
+    },
+}
+
+/// An account and another person.
+#[derive(Args, Debug, Clone)]
+pub struct Pair {
+    #[arg(long)]
+    pub account: String,
+    #[arg(long)]
+    pub peer: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RequestCommand {
+    /// List pending message requests.
+    List {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Accept: the request becomes a normal chat.
+    Accept(Pair),
+    /// Delete: the request is gone; a later message opens a new one.
+    Delete(Pair),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ContactCommand {
+    /// Show what was decided about a person (verified, blocked, key change held...).
+    Show(Pair),
+    /// Confirm writing to someone on another network for the first time.
+    Confirm(Pair),
+    /// Block: the relay refuses them from every network.
+    Block(Pair),
+    Unblock(Pair),
+    /// Report to your own relay, with the messages you name, optionally blocking too.
+    Report {
+        #[command(flatten)]
+        pair: Pair,
+        /// spam, fraud, harassment or other.
+        #[arg(long, default_value = "spam")]
+        reason: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A message id to include (repeatable).
+        #[arg(long = "message")]
+        messages: Vec<String>,
+        #[arg(long)]
+        block: bool,
+    },
+    /// Acknowledge a changed safety number; sending resumes.
+    AcknowledgeKey(Pair),
+    /// Mark the safety number verified (or, with --undo, not verified).
+    Verify {
+        #[command(flatten)]
+        pair: Pair,
+        #[arg(long)]
+        undo: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IdentityCommand {
+    /// Replace the account's identity key: everyone will see a changed safety number.
+    Reset {
         #[arg(long)]
         account: String,
     },

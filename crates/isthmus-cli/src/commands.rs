@@ -6,34 +6,34 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use isthmus_core::{Engine, Event, KdfParams, MessageStatus, Outgoing, Profile};
-use isthmus_proto::{Address, NetworkName};
+use isthmus_proto::Address;
 use serde::Serialize;
 
-use crate::args::{AccountCommand, Cli, Command, InteropCommand, ListenArgs, ProfileCommand, SandboxArgs, SendArgs};
+use crate::args::{AccountCommand, Cli, Command, ListenArgs, ProfileCommand, SandboxArgs, SendArgs};
 use crate::passphrase;
 
-struct Context_ {
+pub(crate) struct Context_ {
     json: bool,
     profile_dir: PathBuf,
     passphrase_file: Option<PathBuf>,
 }
 
 impl Context_ {
-    fn passphrase(&self, confirm: bool) -> Result<String> {
+    pub(crate) fn passphrase(&self, confirm: bool) -> Result<String> {
         passphrase::read(self.passphrase_file.as_deref(), "ISTHMUS_PASSPHRASE", confirm)
     }
 
-    fn unlock(&self) -> Result<Profile> {
+    pub(crate) fn unlock(&self) -> Result<Profile> {
         let passphrase = self.passphrase(false)?;
         Ok(Profile::unlock(&self.profile_dir, &passphrase).map_err(isthmus_core::Error::from)?)
     }
 
-    fn engine(&self) -> Result<Engine> {
+    pub(crate) fn engine(&self) -> Result<Engine> {
         Ok(Engine::open(self.unlock()?)?)
     }
 
     /// Prints `value` as one JSON line, or `human` for people.
-    fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
+    pub(crate) fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
         if self.json {
             println!("{}", serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
         } else {
@@ -50,7 +50,7 @@ fn default_profile_dir() -> PathBuf {
     base.join("isthmus/profile")
 }
 
-fn address(raw: &str) -> Result<Address> {
+pub(crate) fn address(raw: &str) -> Result<Address> {
     raw.parse::<Address>().map_err(|e| isthmus_core::Error::from(e).into())
 }
 
@@ -63,7 +63,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Profile(command) => profile(&context, command),
         Command::Account(command) => account(&context, command).await,
-        Command::Interop(command) => interop(&context, command).await,
+        Command::Interop(command) => crate::consent_commands::interop(&context, command).await,
+        Command::Request(command) => crate::consent_commands::request(&context, command).await,
+        Command::Contact(command) => crate::consent_commands::contact(&context, command).await,
+        Command::Identity(command) => crate::consent_commands::identity(&context, command).await,
+        Command::Ledger { export } => crate::consent_commands::ledger(&context, export),
+        Command::InboxLayout { layout } => crate::consent_commands::inbox_layout(&context, layout),
         Command::Send(args) => send(&context, args).await,
         Command::Listen(args) => listen(&context, args).await,
         Command::Conversations { account } => {
@@ -159,39 +164,6 @@ async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-async fn interop(context: &Context_, command: InteropCommand) -> Result<ExitCode> {
-    let engine = context.engine()?;
-    let (account, info) = match command {
-        InteropCommand::Set { account, networks } => {
-            let networks = networks
-                .iter()
-                .map(|n| NetworkName::parse(n))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(isthmus_core::Error::from)?;
-            let account = address(&account)?;
-            let info = engine.set_interop(&account, networks).await?;
-            (account, info)
-        }
-        InteropCommand::Show { account } => {
-            let account = address(&account)?;
-            let info = engine
-                .accounts()?
-                .into_iter()
-                .find(|a| a.address == account.to_string())
-                .ok_or_else(|| isthmus_core::Error::NoSuchAccount(account.to_string()))?;
-            (account, info)
-        }
-    };
-    context.print(&serde_json::json!({ "account": account.to_string(), "networks": info.interop }), || {
-        if info.interop.is_empty() {
-            format!("{account}: no other network can reach this account")
-        } else {
-            format!("{account}: reachable from {}", info.interop.join(", "))
-        }
-    });
-    Ok(ExitCode::SUCCESS)
-}
-
 async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
     let engine = context.engine()?;
     let from = address(&args.from)?;
@@ -280,7 +252,13 @@ fn describe(event: &Event) -> String {
         }
         Event::Connection { account, state, .. } => format!("{account}: {state:?}"),
         Event::QueueDrained { account } => format!("{account}: up to date"),
-        Event::KeyChanged { peer, .. } => format!("the safety number with {peer} changed"),
+        Event::KeyChanged { peer, .. } => {
+            format!("the safety number with {peer} changed: sending is held until you acknowledge it")
+        }
+        Event::ConversationRemoved { conversation } => format!("conversation {conversation} removed"),
+        Event::ConsentRecorded { entry } => {
+            format!("recorded: {:?} {} for {}", entry.decision, entry.counterpart, entry.account)
+        }
     }
 }
 
@@ -301,14 +279,35 @@ async fn run_sandbox(context: &Context_, args: SandboxArgs) -> Result<ExitCode> 
     });
     context.print(&summary, || {
         let mut text = String::from("Isthmus sandbox: two peered networks on this machine.\n\n");
-        text += &format!("  {}  relay {}\n  {}  relay {}\n\nDemo people:\n", crate::sandbox::MEADOW, sandbox.meadow.url(), crate::sandbox::HARBOR, sandbox.harbor.url());
+        text += &format!(
+            "  {}  relay {}\n  {}  relay {}\n\nDemo people:\n",
+            crate::sandbox::MEADOW,
+            sandbox.meadow.url(),
+            crate::sandbox::HARBOR,
+            sandbox.harbor.url()
+        );
         for person in &sandbox.people {
             text += &format!("  {:<24} {}\n", person.address.to_string(), person.role);
         }
-        text += &format!(
-            "\nJoin from another terminal:\n  export ISTHMUS_PROFILE=$(mktemp -d)/me ISTHMUS_PASSPHRASE=sandbox\n  isthmus-cli profile create\n  isthmus-cli account add --relay {} --name me\n  isthmus-cli interop set --account me@{} {}\n  isthmus-cli send --from me@{} --to juniper@{} \"hello\"\n  isthmus-cli listen\n\nData: {}\nPress Ctrl-C to stop.",
-            sandbox.meadow.url(), crate::sandbox::MEADOW, crate::sandbox::HARBOR, crate::sandbox::MEADOW, crate::sandbox::HARBOR, sandbox.data_dir.display()
-        );
+        let meadow_url = sandbox.meadow.url();
+        let (m, h) = (crate::sandbox::MEADOW, crate::sandbox::HARBOR);
+        text += "\nJoin from another terminal:\n";
+        for line in [
+            "export ISTHMUS_PROFILE=$(mktemp -d)/me ISTHMUS_PASSPHRASE=sandbox".to_owned(),
+            "isthmus-cli profile create".to_owned(),
+            format!("isthmus-cli account add --relay {meadow_url} --name me"),
+            format!("isthmus-cli interop disclosure --network {h}"),
+            format!(
+                "isthmus-cli interop enable --account me@{m} --network {h} --accept-disclosure {}",
+                isthmus_core::DISCLOSURE_VERSION
+            ),
+            format!("isthmus-cli contact confirm --account me@{m} --peer juniper@{h}"),
+            format!("isthmus-cli send --from me@{m} --to juniper@{h} \"hello\""),
+            "isthmus-cli listen".to_owned(),
+        ] {
+            text += &format!("  {line}\n");
+        }
+        text += &format!("\nData: {}\nPress Ctrl-C to stop.", sandbox.data_dir.display());
         text
     });
     let until = async {

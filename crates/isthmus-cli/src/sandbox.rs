@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use isthmus_core::{Engine, Event, Profile};
+use isthmus_core::{Engine, Event, Profile, DISCLOSURE_VERSION};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{Peer, RelayConfig, RunningRelay};
 
@@ -56,38 +56,103 @@ impl Sandbox {
         meadow.set_peers(vec![peer_of(&harbor)]);
         harbor.set_peers(vec![peer_of(&meadow)]);
 
+        let (newcomers, _) = tokio::sync::broadcast::channel::<Address>(64);
         let mut people = Vec::new();
-        for (relay, name, other, role) in
-            [(&meadow, "robin", HARBOR, "answers every message"), (&harbor, "juniper", MEADOW, "answers every message")]
-        {
+        for (relay, name, other, role) in [
+            (&meadow, "robin", HARBOR, Role::Answers),
+            (&harbor, "juniper", MEADOW, Role::Answers),
+            (&harbor, "wren", MEADOW, Role::SendsRequests),
+            (&meadow, "kestrel", HARBOR, Role::ChangesKey),
+        ] {
             let engine = Engine::open(Profile::in_memory())?;
             let info = engine.add_account(&relay.url(), name).await?;
             let address: Address = info.address.parse()?;
-            engine.set_interop(&address, vec![NetworkName::parse(other)?]).await?;
+            engine.enable_interop(&address, &NetworkName::parse(other)?, DISCLOSURE_VERSION).await?;
             engine.connect(&address)?;
-            tokio::spawn(answer_everyone(engine.clone(), address.clone()));
-            people.push(DemoPerson { address, role, engine });
+            tokio::spawn(act(engine.clone(), address.clone(), role, newcomers.clone()));
+            people.push(DemoPerson { address, role: role.describe(), engine });
         }
         Ok(Self { meadow, harbor, people, _temp: temp, data_dir })
     }
 }
 
-/// A demo person who reads what arrives and answers it.
-async fn answer_everyone(engine: Engine, me: Address) {
+/// What a demo person does on their own.
+#[derive(Clone, Copy, Debug)]
+enum Role {
+    /// Accepts requests and answers every message.
+    Answers,
+    /// Writes first to everyone who turns up in the sandbox: a message request to handle.
+    SendsRequests,
+    /// Answers, and after its second answer to someone gets a new identity key (a changed
+    /// safety number) and says so.
+    ChangesKey,
+}
+
+impl Role {
+    fn describe(self) -> &'static str {
+        match self {
+            Role::Answers => "answers every message",
+            Role::SendsRequests => "sends a message request to everyone who writes to the sandbox",
+            Role::ChangesKey => "answers, then changes its identity key after its second answer",
+        }
+    }
+}
+
+async fn act(engine: Engine, me: Address, role: Role, newcomers: tokio::sync::broadcast::Sender<Address>) {
     let mut events = engine.subscribe();
+    let mut arrivals = newcomers.subscribe();
+    let mut answered: std::collections::HashMap<Address, u32> = std::collections::HashMap::new();
+    let mut greeted = std::collections::HashSet::new();
     loop {
-        let message = match events.recv().await {
-            Ok(Event::MessageAdded { message }) if message.author != me.to_string() => message,
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(_) => return,
-        };
-        let Ok(author) = message.author.parse::<Address>() else { continue };
-        let _ = engine.mark_read(message.conversation).await;
-        let _ = engine.send_typing(&me, &author, true).await;
-        tokio::time::sleep(Duration::from_millis(600)).await;
-        let reply = format!("{} here. You said: \"{}\"", me.name, message.body);
-        if let Err(error) = engine.send_text(&me, &author, reply).await {
-            tracing::info!(code = ?error.code(), "demo reply not sent");
+        tokio::select! {
+            event = events.recv() => {
+                let message = match event {
+                    Ok(Event::MessageAdded { message }) if message.author != me.to_string() => message,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => return,
+                };
+                let Ok(author) = message.author.parse::<Address>() else { continue };
+                if !answered.contains_key(&author) {
+                    let _ = newcomers.send(author.clone());
+                }
+                if matches!(role, Role::SendsRequests) {
+                    continue;
+                }
+                let count = answered.entry(author.clone()).or_insert(0);
+                *count += 1;
+                let nth = *count;
+                if let Ok(Some(conversation)) = engine.conversation(&message.conversation) {
+                    if conversation.request {
+                        let _ = engine.accept_request(conversation.id).await;
+                    }
+                }
+                let _ = engine.mark_read(message.conversation).await;
+                let _ = engine.send_typing(&me, &author, true).await;
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                let reply = format!("{} here. You said: \"{}\"", me.name, message.body);
+                if let Err(error) = engine.send_text(&me, &author, reply).await {
+                    tracing::info!(code = ?error.code(), "demo reply not sent");
+                }
+                if matches!(role, Role::ChangesKey) && nth == 2 {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    if engine.reset_identity(&me).await.is_ok() {
+                        let _ = engine.send_text(&me, &author, "I reinstalled Isthmus, so my safety number changed.").await;
+                    }
+                }
+            }
+            arrival = arrivals.recv() => {
+                let Ok(person) = arrival else { continue };
+                if !matches!(role, Role::SendsRequests) || person == me || !greeted.insert(person.clone()) {
+                    continue;
+                }
+                if person.network != me.network {
+                    let _ = engine.confirm_first_contact(&me, &person).await;
+                }
+                let text = format!("Hi, I'm {} on {}. This is a message request: accept, delete, block or report it.", me.name, me.network);
+                if let Err(error) = engine.send_text(&me, &person, text).await {
+                    tracing::info!(code = ?error.code(), "demo request not sent");
+                }
+            }
         }
     }
 }

@@ -61,7 +61,20 @@ fn a_tester_joins_the_sandbox_and_a_demo_person_on_the_other_network_answers() {
     };
     ok(cli(&me, &["profile", "create", "--kdf-memory-kib", "1024"]));
     ok(cli(&me, &["account", "add", "--relay", &meadow, "--name", "tester"]));
-    ok(cli(&me, &["interop", "set", "--account", "tester@meadow.test", "harbor.test"]));
+    ok(cli(
+        &me,
+        &[
+            "interop",
+            "enable",
+            "--account",
+            "tester@meadow.test",
+            "--network",
+            "harbor.test",
+            "--accept-disclosure",
+            isthmus_core::DISCLOSURE_VERSION,
+        ],
+    ));
+    ok(cli(&me, &["contact", "confirm", "--account", "tester@meadow.test", "--peer", "juniper@harbor.test"]));
     ok(cli(&me, &["send", "--from", "tester@meadow.test", "--to", "juniper@harbor.test", "hello juniper"]));
 
     let mut answered = false;

@@ -8,7 +8,7 @@ use isthmus_proto::Address;
 
 use crate::account::{self, account_key, AccountRecord};
 use crate::keys;
-use crate::relay_types::{KeyUpload, RegisterRequest};
+use crate::relay_types::{IdentityReplacement, KeyUpload, RegisterRequest};
 use crate::signal_store::{LocalIdentity, SignalStore};
 use crate::store::Tree;
 use crate::tx::Tx;
@@ -72,17 +72,43 @@ pub fn top_up(state: &mut WorkerState, address: &Address, count: u32) -> Result<
     Ok(upload)
 }
 
-/// Records the account's interop networks after the relay accepted them.
-pub fn save_interop(
+/// Generates a new identity key with fresh prekeys (a reinstall, or a user who wants a new
+/// key). Staged only: `finish_new_identity` commits it once the relay has accepted it. Existing
+/// sessions are dropped with the old key.
+pub fn prepare_new_identity(
     state: &mut WorkerState,
     address: &Address,
-    networks: Vec<isthmus_proto::NetworkName>,
-) -> Result<AccountRecord> {
+) -> Result<(Tx, LocalIdentity, IdentityReplacement)> {
     let mut record = account::load(&state.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))?;
-    record.interop = networks;
-    let mut tx = Tx::new(state.store.clone());
+    let local = keys::new_identity();
+    let key = account_key(&state.store, address);
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let store = SignalStore::new(tx.clone(), key, &local)?;
+    let replacement = IdentityReplacement {
+        registration_id: local.registration_id,
+        identity_key: store.identity().identity_key().serialize().to_vec(),
+        signed_prekey: keys::signed_prekey(&store, keys::SIGNED_PREKEY_ID)?,
+        kyber_last_resort: keys::kyber_prekey(&store, keys::KYBER_LAST_RESORT_ID, true)?,
+        prekeys: keys::one_time_prekeys(&store, record.next_prekey_id, keys::PREKEY_BATCH)?,
+        kyber_prekeys: keys::one_time_kyber_prekeys(&store, record.next_kyber_prekey_id, keys::PREKEY_BATCH)?,
+    };
+    drop(store);
+    let mut tx = Rc::try_unwrap(tx).map_err(|_| Error::Crypto("key store still borrowed".into()))?.into_inner();
+    for (session, _) in state.store.raw().scan_prefix(Tree::Sessions, &key)? {
+        tx.remove(Tree::Sessions, session);
+    }
+    record.next_prekey_id += keys::PREKEY_BATCH;
+    record.next_kyber_prekey_id += keys::PREKEY_BATCH;
+    record.registration_id = local.registration_id;
     account::save(&mut tx, &record)?;
+    tx.put_json(Tree::LocalIdentity, key.to_vec(), &local)?;
+    Ok((tx, local, replacement))
+}
+
+/// Commits a new identity the relay has accepted.
+pub fn finish_new_identity(state: &mut WorkerState, mut tx: Tx, address: &Address) -> Result<()> {
     tx.commit()?;
     state.store.flush()?;
-    Ok(record)
+    state.forget_identity(address);
+    Ok(())
 }

@@ -51,11 +51,25 @@ pub fn load_or_create(tx: &Tx, account: &Address, peer: &Address) -> Result<Conv
         last_status: None,
         unread: 0,
         next_seq: 1,
+        request: false,
+        read_only: false,
     })
 }
 
 pub fn save(tx: &mut Tx, conversation: &Conversation) -> Result<()> {
     tx.put_json(Tree::Conversations, conversation.id.0.to_vec(), conversation)
+}
+
+/// Removes a conversation with its whole timeline (a deleted or blocked request).
+pub fn remove(tx: &mut Tx, id: &ConversationId) -> Result<()> {
+    for (key, _) in tx.store().raw().scan_prefix(Tree::Messages, &id.0)? {
+        tx.remove(Tree::Messages, key);
+    }
+    for (key, _) in tx.store().raw().scan_prefix(Tree::MessageIndex, &id.0)? {
+        tx.remove(Tree::MessageIndex, key);
+    }
+    tx.remove(Tree::Conversations, id.0.to_vec());
+    Ok(())
 }
 
 /// What the inbox shows for a message.
@@ -135,8 +149,21 @@ pub fn list(store: &SealedStore, account: Option<&Address>) -> Result<Vec<Conver
             _ => true,
         })
         .collect::<Result<Vec<_>>>()?;
+    let accounts = crate::account::load_all(store)?;
+    for conversation in &mut conversations {
+        conversation.read_only = is_read_only(conversation, &accounts);
+    }
     conversations.sort_by_key(|c| std::cmp::Reverse(c.last_activity));
     Ok(conversations)
+}
+
+/// Whether the account has withdrawn consent for the conversation's network.
+pub fn is_read_only(conversation: &Conversation, accounts: &[crate::account::AccountRecord]) -> bool {
+    conversation.is_cross_network()
+        && accounts
+            .iter()
+            .find(|a| a.address == conversation.account)
+            .is_some_and(|a| !a.interop.contains(&conversation.peer.network))
 }
 
 /// A page of the timeline, newest first, starting before `before` (a `seq`) if given.

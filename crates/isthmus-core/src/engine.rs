@@ -30,13 +30,13 @@ const EVENT_BUFFER: usize = 4096;
 
 #[derive(Clone)]
 pub struct Engine {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     _profile: Profile,
-    store: Arc<SealedStore>,
-    worker: Worker,
+    pub(crate) store: Arc<SealedStore>,
+    pub(crate) worker: Worker,
     events: broadcast::Sender<Event>,
     online: Mutex<HashMap<Address, Online>>,
 }
@@ -113,26 +113,12 @@ impl Engine {
         Ok(account::load_all(&self.inner.store)?.iter().map(AccountInfo::from).collect())
     }
 
-    fn account(&self, address: &Address) -> Result<AccountRecord> {
+    pub(crate) fn account(&self, address: &Address) -> Result<AccountRecord> {
         account::load(&self.inner.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))
     }
 
-    fn credentials(record: &AccountRecord) -> Credentials {
+    pub(crate) fn credentials(record: &AccountRecord) -> Credentials {
         Credentials { address: record.address.clone(), secret: record.secret.clone() }
-    }
-
-    /// Sets the networks allowed to reach `account` (none by default), at the relay first.
-    pub async fn set_interop(&self, address: &Address, networks: Vec<NetworkName>) -> Result<AccountInfo> {
-        let record = self.account(address)?;
-        let names: Vec<String> = networks.iter().map(ToString::to_string).collect();
-        RelayClient::new(&record.relay_url)?.set_interop(&Self::credentials(&record), &names).await?;
-        let address = address.clone();
-        let record = self
-            .inner
-            .worker
-            .call(move |state| Box::pin(async move { crate::account_setup::save_interop(state, &address, networks) }))
-            .await?;
-        Ok(AccountInfo::from(&record))
     }
 
     /// Brings every account of the profile online.
@@ -215,7 +201,7 @@ impl Engine {
         Ok(())
     }
 
-    fn wake_sender(&self, address: &Address) {
+    pub(crate) fn wake_sender(&self, address: &Address) {
         if let Ok(online) = self.inner.online.lock() {
             if let Some(account) = online.get(address) {
                 account.outbox_wake.notify_one();
@@ -226,7 +212,15 @@ impl Engine {
     /// Sends text, a reply, a reaction, an edit or a delete to `peer` from `account`.
     /// Returns the new message for text; the change is already stored as pending.
     pub async fn send(&self, account: &Address, peer: &Address, outgoing: Outgoing) -> Result<Option<Message>> {
-        Self::check_reachable(&self.account(account)?, peer)?;
+        let record = self.account(account)?;
+        let first = self.check_may_send(&record, peer)?;
+        if first {
+            // Tell the own relay this person is a contact, so their answers are no request there.
+            let relay = RelayClient::new(&record.relay_url)?;
+            if let Err(error) = relay.add_contact(&Self::credentials(&record), peer).await {
+                tracing::info!(code = ?error.code(), "could not record the contact at the relay");
+            }
+        }
         let (from, to) = (account.clone(), peer.clone());
         let message = self
             .inner
@@ -243,13 +237,35 @@ impl Engine {
             .ok_or_else(|| Error::Protocol("text produced no message".into()))
     }
 
-    /// Another network can be written to only while the account allows it: the same consent
-    /// that lets that network reach the user. Without it the chat is read-only.
-    fn check_reachable(record: &AccountRecord, peer: &Address) -> Result<()> {
-        if peer.network != record.address.network && !record.interop.contains(&peer.network) {
+    /// Whether the user may write to `peer` now; `Ok(true)` when this starts a new chat.
+    ///
+    /// Another network can be written to only while the account allows it (the same consent
+    /// that lets that network reach the user; without it the chat is read-only), and a first
+    /// message there needs the user's confirmation. Blocked people, pending requests and
+    /// unacknowledged key changes stop sending too.
+    fn check_may_send(&self, record: &AccountRecord, peer: &Address) -> Result<bool> {
+        let cross_network = peer.network != record.address.network;
+        if cross_network && !record.interop.contains(&peer.network) {
             return Err(Error::InteropOff(peer.network.to_string()));
         }
-        Ok(())
+        let tx = crate::tx::Tx::new(self.inner.store.clone());
+        let contact = crate::consent::contacts::load(&tx, &record.address, peer)?;
+        if contact.blocked {
+            return Err(Error::Blocked(peer.to_string()));
+        }
+        if contact.key_change_held {
+            return Err(Error::KeyChangeUnacknowledged(peer.to_string()));
+        }
+        let existing =
+            conversations::load(&tx, &conversations::conversation_id(&self.inner.store, &record.address, peer))?;
+        match existing {
+            Some(conversation) if conversation.request => Err(Error::RequestPending),
+            Some(_) => Ok(false),
+            None if cross_network && !contact.first_contact_confirmed => {
+                Err(Error::FirstContactRequired(peer.to_string()))
+            }
+            None => Ok(true),
+        }
     }
 
     /// Tells `peer` that the user started or stopped typing. Dropped while offline: a late
@@ -265,7 +281,10 @@ impl Engine {
         if !connected {
             return Ok(());
         }
-        Self::check_reachable(&self.account(account)?, peer)?;
+        let record = self.account(account)?;
+        if self.check_may_send(&record, peer)? {
+            return Ok(());
+        }
         let (from, to) = (account.clone(), peer.clone());
         self.inner
             .worker

@@ -18,6 +18,12 @@ pub enum ErrorCode {
     UnknownConversation,
     UnknownMessage,
     InteropOff,
+    DisclosureOutdated,
+    FirstContactRequired,
+    RequestPending,
+    Blocked,
+    KeyChangeUnacknowledged,
+    RecipientBusy,
     NameTaken,
     NetworkNotPeered,
     RelayUnreachable,
@@ -46,6 +52,17 @@ pub enum Error {
     /// The account has not allowed this network; chats with it are read-only.
     #[error("{0} is not among the networks this account allows; turn interop on for it first")]
     InteropOff(String),
+    /// Interop was asked for under a disclosure the user was not shown (another version).
+    #[error("the decision names disclosure {given}, but the current disclosure is {current}; show it first")]
+    DisclosureOutdated { given: String, current: String },
+    #[error("{0} is on another network: confirm writing to them first")]
+    FirstContactRequired(String),
+    #[error("this chat is a message request: accept it before replying")]
+    RequestPending,
+    #[error("{0} is blocked")]
+    Blocked(String),
+    #[error("{0}'s safety number changed: acknowledge the new key before sending")]
+    KeyChangeUnacknowledged(String),
     /// The relay answered with an error from its closed set (see docs/relay-api.md).
     #[error("the relay refused: {message} ({code})")]
     Relay { code: String, message: String },
@@ -77,6 +94,11 @@ impl Error {
             Error::NoSuchConversation => ErrorCode::UnknownConversation,
             Error::NoSuchMessage => ErrorCode::UnknownMessage,
             Error::InteropOff(_) => ErrorCode::InteropOff,
+            Error::DisclosureOutdated { .. } => ErrorCode::DisclosureOutdated,
+            Error::FirstContactRequired(_) => ErrorCode::FirstContactRequired,
+            Error::RequestPending => ErrorCode::RequestPending,
+            Error::Blocked(_) => ErrorCode::Blocked,
+            Error::KeyChangeUnacknowledged(_) => ErrorCode::KeyChangeUnacknowledged,
             Error::Relay { code, .. } => match code.as_str() {
                 "unknown_account" => ErrorCode::UnknownAccount,
                 "name_taken" => ErrorCode::NameTaken,
@@ -86,6 +108,7 @@ impl Error {
                 "too_large" => ErrorCode::TooLarge,
                 "invalid_name" => ErrorCode::InvalidAddress,
                 "peer_unavailable" => ErrorCode::RelayUnreachable,
+                "recipient_busy" => ErrorCode::RecipientBusy,
                 _ => ErrorCode::RelayRejected,
             },
             Error::Unreachable(_) => ErrorCode::RelayUnreachable,

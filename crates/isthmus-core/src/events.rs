@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::consent::LedgerEntry;
 use crate::ids::ConversationId;
 use crate::model::{Conversation, Message};
 
@@ -40,9 +41,18 @@ pub enum Event {
     QueueDrained {
         account: String,
     },
-    /// A contact's identity key is not the one seen before.
+    /// A contact's identity key is not the one seen before; sending to them is held until the
+    /// user acknowledges it.
     KeyChanged {
         account: String,
         peer: String,
+    },
+    /// A deleted or blocked request is gone.
+    ConversationRemoved {
+        conversation: ConversationId,
+    },
+    /// A consent decision was made and recorded.
+    ConsentRecorded {
+        entry: LedgerEntry,
     },
 }

@@ -10,8 +10,11 @@
 pub mod account;
 mod account_setup;
 mod connection;
+pub mod consent;
 pub mod conversations;
+mod decisions;
 mod engine;
+mod engine_consent;
 mod error;
 pub mod events;
 pub mod ids;
@@ -33,7 +36,9 @@ mod tx;
 mod worker;
 
 pub use account::AccountInfo;
+pub use consent::{Contact, Decision, Disclosure, LedgerEntry, DISCLOSURE_VERSION};
 pub use engine::Engine;
+pub use engine_consent::InboxLayout;
 pub use error::{Error, ErrorCode, Result, UserError};
 pub use events::{ConnectionState, Event};
 pub use ids::{ConversationId, EnvelopeId, MessageId};

@@ -92,6 +92,14 @@ pub struct Conversation {
     pub unread: u32,
     /// The next timeline position to assign.
     pub next_seq: u64,
+    /// A message request: someone new wrote first and the user has not accepted yet. Until
+    /// then no receipts or typing go back, attachments are not fetched, links are inert.
+    #[serde(default)]
+    pub request: bool,
+    /// Filled in by queries, not stored: the account no longer allows this chat's network, so
+    /// the chat is read-only.
+    #[serde(default, skip_deserializing)]
+    pub read_only: bool,
 }
 
 impl Conversation {

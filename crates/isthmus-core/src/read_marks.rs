@@ -48,7 +48,8 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
     }
     conversation.unread = 0;
     conversations::save(&mut tx, &conversation)?;
-    if !read_ids.is_empty() {
+    // A pending request gets no read receipt: the sender must not learn it was seen.
+    if !read_ids.is_empty() && !conversation.request {
         let account = account_key(&state.store, &conversation.account);
         queue_receipt(&mut tx, &account, &conversation.peer, wire::receipt_message::Kind::Read, read_ids)?;
     }

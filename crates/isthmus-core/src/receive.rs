@@ -65,6 +65,14 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
         return Ok(Vec::new());
     }
     let source = Address::try_from(envelope.source.as_ref().ok_or(isthmus_proto::Error::MissingField("source"))?)?;
+    // A blocked person reaches nobody: the relay refuses them, and should anything still come
+    // (queued before the block, say), the client drops it unopened.
+    if crate::consent::contacts::load(&Tx::new(state.store.clone()), account, &source)?.blocked {
+        let mut tx = Tx::new(state.store.clone());
+        tx.put(Tree::SeenEnvelopes, seen_key, envelope.server_timestamp.to_be_bytes().to_vec());
+        tx.commit()?;
+        return Ok(Vec::new());
+    }
 
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let local = state.local_identity(account)?;
@@ -95,18 +103,29 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
     let content = wire::Content::decode(plaintext.as_slice())
         .map_err(|_| crate::Error::Protocol("undecodable content".into()))?;
 
-    let mut events: Vec<Event> = store
-        .take_key_changes()
-        .into_iter()
-        .map(|peer| Event::KeyChanged { account: account.account(), peer })
-        .collect();
+    let key_changed = !store.take_key_changes().is_empty();
+    let mut events = Vec::new();
     {
         let mut tx = tx.borrow_mut();
+        if key_changed {
+            hold_for_key_change(&mut tx, account, &source)?;
+            events.push(Event::KeyChanged { account: account.account(), peer: source.account() });
+        }
         apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut events)?;
         tx.put(Tree::SeenEnvelopes, seen_key, envelope.server_timestamp.to_be_bytes().to_vec());
         tx.commit()?;
     }
     Ok(events)
+}
+
+/// A contact's identity key changed: verification no longer holds, and sending to them waits
+/// until the user acknowledges the new key.
+pub fn hold_for_key_change(tx: &mut Tx, account: &Address, peer: &Address) -> Result<()> {
+    crate::consent::contacts::update(tx, account, peer, |contact| {
+        contact.verified = false;
+        contact.key_change_held = true;
+    })?;
+    Ok(())
 }
 
 /// Applies decrypted content to the conversation with `source`.
@@ -119,11 +138,12 @@ fn apply(
     server_timestamp: u64,
     events: &mut Vec<Event>,
 ) -> Result<()> {
+    let existed = conversations::load(tx, &conversations::conversation_id(tx.store(), account, source))?.is_some();
     let mut conversation = conversations::load_or_create(tx, account, source)?;
     let author = source.account();
     match content.body {
         Some(wire::content::Body::Data(data)) => {
-            apply_data(tx, account_key, &mut conversation, &author, data, server_timestamp, events)?;
+            apply_data(tx, account_key, &mut conversation, existed, &author, data, server_timestamp, events)?;
         }
         Some(wire::content::Body::Receipt(receipt)) => {
             let status = match wire::receipt_message::Kind::try_from(receipt.kind) {
@@ -142,6 +162,8 @@ fn apply(
                 }
             }
         }
+        // A requester's typing is not shown: nothing of theirs reaches the user beyond the request.
+        Some(wire::content::Body::Typing(_)) if conversation.request || !existed => {}
         Some(wire::content::Body::Typing(typing)) => {
             let started = typing.action == wire::typing_message::Action::Started as i32;
             events.push(Event::Typing { conversation: conversation.id, author, started });
@@ -151,10 +173,12 @@ fn apply(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_data(
     tx: &mut Tx,
     account_key: &[u8; 32],
     conversation: &mut Conversation,
+    existed: bool,
     author: &str,
     data: wire::DataMessage,
     server_timestamp: u64,
@@ -231,9 +255,16 @@ fn apply_data(
         deleted: false,
         attachments,
     };
+    // Someone new writing first opens a message request.
+    if !existed {
+        conversation.request = true;
+    }
     conversation.unread += 1;
     let message = conversations::append(tx, conversation, message)?;
-    queue_receipt(tx, account_key, &conversation.peer, wire::receipt_message::Kind::Delivered, vec![id])?;
+    // A pending request gets no receipts back: the sender sees only "sent".
+    if !conversation.request {
+        queue_receipt(tx, account_key, &conversation.peer, wire::receipt_message::Kind::Delivered, vec![id])?;
+    }
     events.push(Event::MessageAdded { message });
     events.push(Event::ConversationChanged { conversation: conversation.clone() });
     Ok(())

@@ -87,6 +87,40 @@ impl RelayClient {
         json(send(request).await?).await
     }
 
+    pub async fn block(&self, auth: &Credentials, peer: &Address) -> Result<()> {
+        let path = format!("/v1/account/blocks/{}", peer.account());
+        send(self.request(Method::PUT, &path, Some(auth))).await.map(drop)
+    }
+
+    pub async fn unblock(&self, auth: &Credentials, peer: &Address) -> Result<()> {
+        let path = format!("/v1/account/blocks/{}", peer.account());
+        send(self.request(Method::DELETE, &path, Some(auth))).await.map(drop)
+    }
+
+    /// Tells the relay `peer` is an accepted contact (exempt from first-contact limits).
+    pub async fn add_contact(&self, auth: &Credentials, peer: &Address) -> Result<()> {
+        let path = format!("/v1/account/contacts/{}", peer.account());
+        send(self.request(Method::PUT, &path, Some(auth))).await.map(drop)
+    }
+
+    /// Tells the relay the user deleted `peer`'s request (frees its slot).
+    pub async fn delete_request(&self, auth: &Credentials, peer: &Address) -> Result<()> {
+        let path = format!("/v1/account/requests/{}", peer.account());
+        send(self.request(Method::DELETE, &path, Some(auth))).await.map(drop)
+    }
+
+    pub async fn report(&self, auth: &Credentials, report: &crate::relay_types::Report) -> Result<()> {
+        send(self.request(Method::POST, "/v1/reports", Some(auth)).json(report)).await.map(drop)
+    }
+
+    pub async fn replace_identity(
+        &self,
+        auth: &Credentials,
+        body: &crate::relay_types::IdentityReplacement,
+    ) -> Result<()> {
+        send(self.request(Method::PUT, "/v1/account/identity", Some(auth)).json(body)).await.map(drop)
+    }
+
     /// The WebSocket URL of the data plane.
     pub fn websocket_url(&self) -> String {
         let base = if let Some(rest) = self.base.strip_prefix("https://") {

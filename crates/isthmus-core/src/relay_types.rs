@@ -82,3 +82,31 @@ pub struct ErrorBody {
     pub code: String,
     pub message: String,
 }
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportedMessage {
+    pub id: String,
+    pub sent_at: u64,
+    pub body: String,
+}
+
+/// A report to the user's own relay, with the messages the user chose to include.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub address: String,
+    pub reason: String,
+    pub note: String,
+    pub messages: Vec<ReportedMessage>,
+}
+
+/// A new identity key with fresh prekeys, replacing the old ones at the relay.
+#[derive(Clone, Debug, Serialize)]
+pub struct IdentityReplacement {
+    pub registration_id: u32,
+    #[serde(with = "crate::serde_bytes_b64")]
+    pub identity_key: Vec<u8>,
+    pub signed_prekey: SignedKey,
+    pub kyber_last_resort: SignedKey,
+    pub prekeys: Vec<OneTimeKey>,
+    pub kyber_prekeys: Vec<SignedKey>,
+}

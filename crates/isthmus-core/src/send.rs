@@ -201,7 +201,8 @@ pub async fn has_session(state: &mut WorkerState, account: &Address, peer: &Addr
     Ok(store.load_session(&protocol_address(peer)?).await?.is_some())
 }
 
-/// Sets up a session from a fetched bundle (PQXDH); verifies the bundle's signatures.
+/// Sets up a session from a fetched bundle (PQXDH); verifies the bundle's signatures. A bundle
+/// with another identity key than the one seen before holds sending until acknowledged.
 pub async fn process_bundle(state: &mut WorkerState, account: &Address, peer: &Address, bundle: Bundle) -> Result<()> {
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let mut store = signal_store(state, account, &tx)?;
@@ -236,10 +237,16 @@ pub async fn process_bundle(state: &mut WorkerState, account: &Address, peer: &A
         &mut rng,
     )
     .await?;
-    let changes = store.take_key_changes();
+    let changed = !store.take_key_changes().is_empty();
+    if changed {
+        crate::receive::hold_for_key_change(&mut tx.borrow_mut(), account, peer)?;
+    }
     tx.borrow_mut().commit()?;
     state.store.flush()?;
-    state.emit(changes.into_iter().map(|peer| Event::KeyChanged { account: account.account(), peer }));
+    if changed {
+        state.emit([Event::KeyChanged { account: account.account(), peer: peer.account() }]);
+        return Err(Error::KeyChangeUnacknowledged(peer.to_string()));
+    }
     Ok(())
 }
 

@@ -44,9 +44,23 @@ pub async fn run(mut context: SenderContext) {
             continue;
         }
         let mut retry = false;
+        let mut waiting = 0;
         for (key, entry) in entries {
+            // Held for a key change the user has not acknowledged: wait, in order, keep the rest going.
+            let held = crate::consent::contacts::load(
+                &crate::tx::Tx::new(context.store.clone()),
+                &context.account,
+                &entry.peer,
+            )
+            .map(|c| c.key_change_held)
+            .unwrap_or(true);
+            if held {
+                waiting += 1;
+                continue;
+            }
             match deliver(&context, key.clone(), entry).await {
                 Ok(()) => {}
+                Err(crate::Error::KeyChangeUnacknowledged(_)) => waiting += 1,
                 Err(error) if error.is_transient() => {
                     retry = true;
                     break;
@@ -65,6 +79,11 @@ pub async fn run(mut context: SenderContext) {
                     }
                 }
             }
+        }
+        if waiting > 0 && !retry {
+            // Only held entries are left: sleep until something changes (an acknowledgement wakes us).
+            context.wake.notified().await;
+            continue;
         }
         if retry {
             tokio::select! {

@@ -43,6 +43,12 @@ impl WorkerState {
         Ok(identity)
     }
 
+    /// Drops the cached identity after the account's key changed.
+    pub fn forget_identity(&mut self, account: &Address) {
+        let key = crate::account::account_key(&self.store, account);
+        self.identities.remove(&key);
+    }
+
     pub fn emit(&self, events: impl IntoIterator<Item = Event>) {
         for event in events {
             // No subscriber is fine: events are notifications, the store is the truth.

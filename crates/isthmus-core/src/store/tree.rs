@@ -31,10 +31,14 @@ pub enum Tree {
     SeenEnvelopes,
     /// Messages waiting to be sent; survives restarts.
     Outbox,
+    /// What the user decided about each person: verified, blocked, key change held, first contact confirmed.
+    Contacts,
+    /// The append-only record of every consent decision.
+    ConsentLedger,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 13] = [
+    pub const ALL: [Tree; 15] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -48,6 +52,8 @@ impl Tree {
         Tree::MessageIndex,
         Tree::SeenEnvelopes,
         Tree::Outbox,
+        Tree::Contacts,
+        Tree::ConsentLedger,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -66,6 +72,8 @@ impl Tree {
             Tree::MessageIndex => "message_index",
             Tree::SeenEnvelopes => "seen_envelopes",
             Tree::Outbox => "outbox",
+            Tree::Contacts => "contacts",
+            Tree::ConsentLedger => "consent_ledger",
         }
     }
 }

@@ -1,0 +1,174 @@
+//! Consent and safety from the command line: every decision a tester needs to script.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use isthmus_core::{InboxLayout, MessageId};
+use isthmus_proto::NetworkName;
+
+use crate::args::{ContactCommand, IdentityCommand, InteropCommand, Pair, RequestCommand};
+use crate::commands::{address, Context_};
+
+fn network(raw: &str) -> Result<NetworkName> {
+    NetworkName::parse(raw).map_err(|e| isthmus_core::Error::from(e).into())
+}
+
+pub async fn interop(context: &Context_, command: InteropCommand) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let info = match command {
+        InteropCommand::Disclosure { network: name } => {
+            let disclosure = engine.disclosure(&network(&name)?);
+            context.print(&disclosure, || {
+                let mut text = format!("{}\n\n", disclosure.title);
+                for fact in &disclosure.facts {
+                    text += &format!("  - {fact}\n");
+                }
+                text + &format!("\nTo accept: --accept-disclosure {}", disclosure.version)
+            });
+            return Ok(ExitCode::SUCCESS);
+        }
+        InteropCommand::Enable { account, network: name, accept_disclosure } => {
+            engine.enable_interop(&address(&account)?, &network(&name)?, &accept_disclosure).await?
+        }
+        InteropCommand::Disable { account, network: name } => {
+            engine.disable_interop(&address(&account)?, &network(&name)?).await?
+        }
+        InteropCommand::Show { account } => {
+            let account = address(&account)?;
+            engine
+                .accounts()?
+                .into_iter()
+                .find(|a| a.address == account.to_string())
+                .ok_or_else(|| isthmus_core::Error::NoSuchAccount(account.to_string()))?
+        }
+    };
+    context.print(&serde_json::json!({ "account": info.address, "networks": info.interop }), || {
+        if info.interop.is_empty() {
+            format!("{}: no other network can reach this account", info.address)
+        } else {
+            format!("{}: reachable from {}", info.address, info.interop.join(", "))
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pair(pair: &Pair) -> Result<(isthmus_proto::Address, isthmus_proto::Address)> {
+    Ok((address(&pair.account)?, address(&pair.peer)?))
+}
+
+pub async fn request(context: &Context_, command: RequestCommand) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    match command {
+        RequestCommand::List { account } => {
+            let account = account.as_deref().map(address).transpose()?;
+            for request in engine.requests(account.as_ref())? {
+                context
+                    .print(&request, || format!("{} -> {}: {}", request.peer, request.account, request.last_preview));
+            }
+        }
+        RequestCommand::Accept(who) => {
+            let (account, peer) = pair(&who)?;
+            let accepted = engine.accept_request(engine.conversation_id(&account, &peer)).await?;
+            context.print(&accepted, || format!("accepted {peer}: this is a normal chat now"));
+        }
+        RequestCommand::Delete(who) => {
+            let (account, peer) = pair(&who)?;
+            engine.delete_request(engine.conversation_id(&account, &peer)).await?;
+            context.print(&serde_json::json!({ "deleted": peer.to_string() }), || {
+                format!("deleted the request from {peer}")
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn contact(context: &Context_, command: ContactCommand) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let done = |what: &str, peer: &isthmus_proto::Address| {
+        context.print(&serde_json::json!({ "done": what, "peer": peer.to_string() }), || format!("{what}: {peer}"));
+    };
+    match command {
+        ContactCommand::Show(who) => {
+            let (account, peer) = pair(&who)?;
+            let contact = engine.contact(&account, &peer)?;
+            context.print(&contact, || format!("{contact:?}"));
+        }
+        ContactCommand::Confirm(who) => {
+            let (account, peer) = pair(&who)?;
+            engine.confirm_first_contact(&account, &peer).await?;
+            done("confirmed first contact", &peer);
+        }
+        ContactCommand::Block(who) => {
+            let (account, peer) = pair(&who)?;
+            engine.block(&account, &peer).await?;
+            done("blocked", &peer);
+        }
+        ContactCommand::Unblock(who) => {
+            let (account, peer) = pair(&who)?;
+            engine.unblock(&account, &peer).await?;
+            done("unblocked", &peer);
+        }
+        ContactCommand::Report { pair: who, reason, note, messages, block } => {
+            let (account, peer) = pair(&who)?;
+            let ids = messages.iter().map(|m| m.parse::<MessageId>()).collect::<Result<Vec<_>, _>>()?;
+            engine.report(engine.conversation_id(&account, &peer), ids, &reason, &note, block).await?;
+            done(if block { "reported and blocked" } else { "reported" }, &peer);
+        }
+        ContactCommand::AcknowledgeKey(who) => {
+            let (account, peer) = pair(&who)?;
+            engine.acknowledge_key_change(&account, &peer).await?;
+            done("acknowledged the new safety number of", &peer);
+        }
+        ContactCommand::Verify { pair: who, undo } => {
+            let (account, peer) = pair(&who)?;
+            engine.set_verified(&account, &peer, !undo).await?;
+            done(if undo { "no longer verified" } else { "verified" }, &peer);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn identity(context: &Context_, command: IdentityCommand) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    match command {
+        IdentityCommand::Reset { account } => {
+            let account = address(&account)?;
+            engine.reset_identity(&account).await?;
+            context.print(&serde_json::json!({ "identity_reset": account.to_string() }), || {
+                format!("{account} has a new identity key; contacts will see a changed safety number")
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn ledger(context: &Context_, export: Option<PathBuf>) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let document = engine.export_ledger()?;
+    match export {
+        Some(path) => {
+            std::fs::write(&path, document)?;
+            context.print(&serde_json::json!({ "exported": path.display().to_string() }), || {
+                format!("consent record written to {}", path.display())
+            });
+        }
+        None => println!("{document}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn inbox_layout(context: &Context_, layout: Option<String>) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    if let Some(layout) = layout {
+        let layout = match layout.as_str() {
+            "combined" => InboxLayout::Combined,
+            "separate" => InboxLayout::Separate,
+            other => bail!("unknown layout {other:?}: use combined or separate"),
+        };
+        engine.set_inbox_layout(layout)?;
+    }
+    let layout = engine.inbox_layout()?;
+    context.print(&serde_json::json!({ "inbox_layout": layout }), || format!("inbox layout: {layout:?}"));
+    Ok(ExitCode::SUCCESS)
+}

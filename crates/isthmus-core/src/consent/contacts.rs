@@ -1,0 +1,45 @@
+//! What the user decided about each person, per account.
+
+use isthmus_proto::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::account::{account_key, peer_key};
+use crate::store::{SealedStore, Tree};
+use crate::tx::Tx;
+use crate::Result;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The user compared safety numbers and marked this person verified.
+    pub verified: bool,
+    /// Blocked: nothing from this person reaches the user, from any network.
+    pub blocked: bool,
+    /// This person's identity key changed and the user has not acknowledged it yet;
+    /// sending to them waits until they do.
+    pub key_change_held: bool,
+    /// The user confirmed writing to this person on another network.
+    pub first_contact_confirmed: bool,
+}
+
+pub fn key(store: &SealedStore, account: &Address, peer: &Address) -> Vec<u8> {
+    let mut key = account_key(store, account).to_vec();
+    key.extend_from_slice(&peer_key(store, peer));
+    key
+}
+
+pub fn load(tx: &Tx, account: &Address, peer: &Address) -> Result<Contact> {
+    Ok(tx.get_json(Tree::Contacts, &key(tx.store(), account, peer))?.unwrap_or_default())
+}
+
+pub fn save(tx: &mut Tx, account: &Address, peer: &Address, contact: &Contact) -> Result<()> {
+    let key = key(tx.store(), account, peer);
+    tx.put_json(Tree::Contacts, key, contact)
+}
+
+/// Changes one person's record in `tx`.
+pub fn update(tx: &mut Tx, account: &Address, peer: &Address, change: impl FnOnce(&mut Contact)) -> Result<Contact> {
+    let mut contact = load(tx, account, peer)?;
+    change(&mut contact);
+    save(tx, account, peer, &contact)?;
+    Ok(contact)
+}

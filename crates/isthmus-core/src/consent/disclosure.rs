@@ -1,0 +1,57 @@
+//! The interop disclosure: what a user is told, in plain words, before turning interop on for
+//! a network. It is versioned; a decision names the version it was made under, and the engine
+//! refuses a decision made under any other version than the current one.
+
+use serde::Serialize;
+
+/// The current disclosure. Change the text below only together with this version.
+pub const DISCLOSURE_VERSION: &str = "interop-disclosure-v1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Disclosure {
+    pub version: &'static str,
+    /// The network the disclosure is about.
+    pub network: String,
+    pub title: String,
+    /// The facts, one per item, in the order they are shown.
+    pub facts: Vec<String>,
+    /// What does not work across networks.
+    pub not_available: Vec<&'static str>,
+}
+
+/// Features that do not work in chats with another network.
+pub const NOT_AVAILABLE_ACROSS_NETWORKS: [&str; 4] =
+    ["profile photos", "group chats", "voice and video calls", "disappearing messages"];
+
+pub fn disclosure(network: &str) -> Disclosure {
+    Disclosure {
+        version: DISCLOSURE_VERSION,
+        network: network.to_owned(),
+        title: format!("Let people on {network} reach you?"),
+        facts: vec![
+            format!("People who use {network} will be able to send you messages and message requests."),
+            format!("Spam and scams may be more common on {network}. Messages from people you don't know arrive as requests you can accept, delete, block or report."),
+            format!("{network} has its own policies and may handle your data differently. Messages stay end-to-end encrypted, but {network} sees who you talk to and when."),
+            "Your profile photo is not shared with other networks.".to_owned(),
+            format!("Some features don't work with people on {network}: {}.", NOT_AVAILABLE_ACROSS_NETWORKS.join(", ")),
+            "You can turn this off at any time. Chats with this network then become read-only.".to_owned(),
+        ],
+        not_available: NOT_AVAILABLE_ACROSS_NETWORKS.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_disclosure_states_every_required_fact() {
+        let text = disclosure("harbor.example").facts.join(" ").to_lowercase();
+        for required in
+            ["send you messages", "spam and scams", "own policies", "profile photo is not shared", "don't work"]
+        {
+            assert!(text.contains(required), "the disclosure must say {required:?}");
+        }
+        assert!(text.contains("harbor.example"), "the disclosure names the network");
+    }
+}

@@ -1,0 +1,259 @@
+//! The engine's consent and safety API: interop under a disclosure, message requests,
+//! blocking, reports, first contacts, key changes, verification, the ledger, the inbox layout.
+//!
+//! Every decision reaches the relay first (where the relay enforces it) and is then recorded
+//! locally, in the same write as its ledger entry.
+
+use isthmus_proto::{Address, NetworkName};
+use serde::{Deserialize, Serialize};
+
+use crate::account::AccountInfo;
+use crate::consent::{contacts, disclosure, ledger, Contact, Disclosure, LedgerEntry, DISCLOSURE_VERSION};
+use crate::engine::Engine;
+use crate::ids::{ConversationId, MessageId};
+use crate::model::Conversation;
+use crate::relay_client::RelayClient;
+use crate::store::Tree;
+use crate::tx::Tx;
+use crate::{Error, Result};
+
+/// How the inbox shows chats with other networks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxLayout {
+    /// One inbox for everything, each chat marked with its network.
+    #[default]
+    Combined,
+    /// Chats with other networks in a separate "Other networks" folder.
+    Separate,
+}
+
+const INBOX_LAYOUT: &[u8] = b"inbox_layout";
+
+impl Engine {
+    /// The disclosure to show before interop with `network` is turned on.
+    pub fn disclosure(&self, network: &NetworkName) -> Disclosure {
+        disclosure::disclosure(network.as_str())
+    }
+
+    /// Lets `network` reach `account`. `disclosure_version` names the disclosure the user was
+    /// shown; anything but the current one is refused, so consent is always informed.
+    pub async fn enable_interop(
+        &self,
+        account: &Address,
+        network: &NetworkName,
+        disclosure_version: &str,
+    ) -> Result<AccountInfo> {
+        if disclosure_version != DISCLOSURE_VERSION {
+            return Err(Error::DisclosureOutdated {
+                given: disclosure_version.to_owned(),
+                current: DISCLOSURE_VERSION.to_owned(),
+            });
+        }
+        if network == &account.network {
+            return Err(Error::Protocol("interop is about other networks; this is the account's own".into()));
+        }
+        self.change_interop(account, network, true, Some(disclosure_version)).await
+    }
+
+    /// Stops `network` from reaching `account`, at once: the relay refuses it, and chats with
+    /// it become read-only.
+    pub async fn disable_interop(&self, account: &Address, network: &NetworkName) -> Result<AccountInfo> {
+        self.change_interop(account, network, false, None).await
+    }
+
+    async fn change_interop(
+        &self,
+        account: &Address,
+        network: &NetworkName,
+        enabled: bool,
+        version: Option<&str>,
+    ) -> Result<AccountInfo> {
+        let record = self.account(account)?;
+        let mut networks: Vec<String> =
+            record.interop.iter().filter(|n| *n != network).map(ToString::to_string).collect();
+        if enabled {
+            networks.push(network.to_string());
+        }
+        RelayClient::new(&record.relay_url)?.set_interop(&Self::credentials(&record), &networks).await?;
+        let (address, network, version) = (account.clone(), network.clone(), version.map(str::to_owned));
+        let record = self
+            .inner
+            .worker
+            .call(move |state| {
+                Box::pin(async move {
+                    crate::decisions::record_interop(state, &address, &network, enabled, version.as_deref())
+                })
+            })
+            .await?;
+        self.wake_sender(account);
+        Ok(AccountInfo::from(&record))
+    }
+
+    /// Pending message requests, most recent first.
+    pub fn requests(&self, account: Option<&Address>) -> Result<Vec<Conversation>> {
+        Ok(self.conversations(account)?.into_iter().filter(|c| c.request).collect())
+    }
+
+    fn conversation_or_fail(&self, id: &ConversationId) -> Result<Conversation> {
+        self.conversation(id)?.ok_or(Error::NoSuchConversation)
+    }
+
+    pub async fn accept_request(&self, id: ConversationId) -> Result<Conversation> {
+        let conversation = self.conversation_or_fail(&id)?;
+        let record = self.account(&conversation.account)?;
+        RelayClient::new(&record.relay_url)?.add_contact(&Self::credentials(&record), &conversation.peer).await?;
+        let accepted = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::accept_request(state, id) }))
+            .await?;
+        self.wake_sender(&conversation.account);
+        Ok(accepted)
+    }
+
+    pub async fn delete_request(&self, id: ConversationId) -> Result<()> {
+        let conversation = self.conversation_or_fail(&id)?;
+        let record = self.account(&conversation.account)?;
+        RelayClient::new(&record.relay_url)?.delete_request(&Self::credentials(&record), &conversation.peer).await?;
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::delete_request(state, id) }))
+            .await?;
+        Ok(())
+    }
+
+    /// Blocks `peer`: the relay refuses them from every network, and the client drops them too.
+    pub async fn block(&self, account: &Address, peer: &Address) -> Result<()> {
+        let record = self.account(account)?;
+        RelayClient::new(&record.relay_url)?.block(&Self::credentials(&record), peer).await?;
+        let (address, peer) = (account.clone(), peer.clone());
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::block(state, &address, &peer) }))
+            .await
+    }
+
+    pub async fn unblock(&self, account: &Address, peer: &Address) -> Result<()> {
+        let record = self.account(account)?;
+        RelayClient::new(&record.relay_url)?.unblock(&Self::credentials(&record), peer).await?;
+        let (address, peer) = (account.clone(), peer.clone());
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::unblock(state, &address, &peer) }))
+            .await
+    }
+
+    /// Reports the person of a conversation to the user's own relay, with the messages the
+    /// user chose to include (only the other person's). Optionally blocks them as well.
+    pub async fn report(
+        &self,
+        id: ConversationId,
+        message_ids: Vec<MessageId>,
+        reason: &str,
+        note: &str,
+        and_block: bool,
+    ) -> Result<()> {
+        let conversation = self.conversation_or_fail(&id)?;
+        let record = self.account(&conversation.account)?;
+        let (reason, note) = (reason.to_owned(), note.to_owned());
+        let (_, report) = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::report(state, id, message_ids, reason, note) }))
+            .await?;
+        RelayClient::new(&record.relay_url)?.report(&Self::credentials(&record), &report).await?;
+        if and_block {
+            self.block(&conversation.account, &conversation.peer).await?;
+        }
+        Ok(())
+    }
+
+    /// The user confirmed writing to `peer`, on another network, for the first time.
+    pub async fn confirm_first_contact(&self, account: &Address, peer: &Address) -> Result<Conversation> {
+        let record = self.account(account)?;
+        if peer.network == record.address.network {
+            return Err(Error::Protocol("first-contact confirmation is for people on other networks".into()));
+        }
+        if !record.interop.contains(&peer.network) {
+            return Err(Error::InteropOff(peer.network.to_string()));
+        }
+        if let Err(error) = RelayClient::new(&record.relay_url)?.add_contact(&Self::credentials(&record), peer).await {
+            tracing::info!(code = ?error.code(), "could not record the contact at the relay");
+        }
+        let (address, peer) = (account.clone(), peer.clone());
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::confirm_first_contact(state, &address, &peer) }))
+            .await
+    }
+
+    /// The user saw that `peer`'s safety number changed; sending to them resumes.
+    pub async fn acknowledge_key_change(&self, account: &Address, peer: &Address) -> Result<()> {
+        let (address, who) = (account.clone(), peer.clone());
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::decisions::acknowledge_key_change(state, &address, &who) }))
+            .await?;
+        self.wake_sender(account);
+        Ok(())
+    }
+
+    pub async fn set_verified(&self, account: &Address, peer: &Address, verified: bool) -> Result<()> {
+        let (address, peer) = (account.clone(), peer.clone());
+        self.inner
+            .worker
+            .call(move |state| {
+                Box::pin(async move { crate::decisions::set_verified(state, &address, &peer, verified) })
+            })
+            .await
+    }
+
+    /// What the user decided about `peer` so far.
+    pub fn contact(&self, account: &Address, peer: &Address) -> Result<Contact> {
+        contacts::load(&Tx::new(self.inner.store.clone()), account, peer)
+    }
+
+    /// Every consent decision ever made in this profile, oldest first.
+    pub fn ledger(&self) -> Result<Vec<LedgerEntry>> {
+        ledger::entries(&self.inner.store)
+    }
+
+    /// The ledger as a JSON document, for the user to keep or hand over.
+    pub fn export_ledger(&self) -> Result<String> {
+        let export = serde_json::json!({
+            "format": "isthmus-consent-ledger-v1",
+            "exported_at": crate::time::now_ms(),
+            "entries": self.ledger()?,
+        });
+        serde_json::to_string_pretty(&export).map_err(|e| Error::Protocol(e.to_string()))
+    }
+
+    /// Replaces the account's identity key (and all its prekeys) at the relay and locally.
+    /// Everyone who talks to this account will see a key change.
+    pub async fn reset_identity(&self, account: &Address) -> Result<()> {
+        let record = self.account(account)?;
+        let address = account.clone();
+        let (tx, _local, replacement) = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::account_setup::prepare_new_identity(state, &address) }))
+            .await?;
+        RelayClient::new(&record.relay_url)?.replace_identity(&Self::credentials(&record), &replacement).await?;
+        let address = account.clone();
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::account_setup::finish_new_identity(state, tx, &address) }))
+            .await
+    }
+
+    pub fn inbox_layout(&self) -> Result<InboxLayout> {
+        Ok(self.inner.store.get_json(Tree::Meta, INBOX_LAYOUT)?.unwrap_or_default())
+    }
+
+    pub fn set_inbox_layout(&self, layout: InboxLayout) -> Result<()> {
+        self.inner.store.put_json(Tree::Meta, INBOX_LAYOUT, &layout)?;
+        self.inner.store.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,114 @@
+//! Message requests: the first message from someone new, on any network, waits as a request.
+//! Until it is accepted nothing goes back (no receipts, no typing); accept, delete and block
+//! each do what they say.
+
+use anyhow::{Context, Result};
+use isthmus_core::{ErrorCode, Event, MessageStatus};
+use isthmus_e2e::raw::{bearer, RawClient};
+use isthmus_e2e::{peer, relay, Person};
+use isthmus_proto::wire;
+
+#[tokio::test]
+async fn a_pending_request_sends_back_no_receipt_and_no_typing() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let alice = Person::join(&meadow, "alice").await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let mut dave = Person::join(&meadow, "dave").await?;
+
+    let hello = alice.engine.send_text(&alice.address, &bob.address, "hi, we met at the market").await?;
+    let received = bob.receives(&alice.address, "hi, we met at the market").await?;
+    let conversation = bob.engine.conversation(&received.conversation)?.context("bob has the chat")?;
+    assert!(conversation.request, "someone new writing first opens a request");
+    assert_eq!(bob.engine.requests(None)?.len(), 1, "it is listed among the requests");
+    // Alice goes offline so that whatever bob's client sends her waits in the relay, where we look.
+    alice.engine.stop();
+
+    bob.engine.mark_read(received.conversation).await?;
+    let typing = bob.engine.send_typing(&bob.address, &alice.address, true).await;
+    assert_eq!(typing.err().map(|e| e.code()), Some(ErrorCode::RequestPending), "no typing goes to a requester");
+    let reply = bob.engine.send_text(&bob.address, &alice.address, "who is this?").await;
+    assert_eq!(reply.err().map(|e| e.code()), Some(ErrorCode::RequestPending), "replying needs accepting first");
+
+    // Bob's outbox is first in, first out: once dave has this, anything queued for alice before
+    // it has been handed to the relay too.
+    bob.engine.send_text(&bob.address, &dave.address, "sync").await?;
+    dave.receives(&bob.address, "sync").await?;
+    let mut peek = RawClient::connect(&meadow.url(), Some(&bearer(&alice.engine, &alice.address)?)).await?;
+    let waiting = peek.drain_without_ack().await?;
+    peek.close().await;
+    assert!(
+        waiting.is_empty(),
+        "bob's client sent alice nothing while the request is pending ({} envelopes)",
+        waiting.len()
+    );
+
+    // Accepting makes it a normal chat: the held-back delivery receipt goes out.
+    let mut alice = Person::rejoin(alice).await?;
+    bob.accepts(&alice.address).await?;
+    alice.sees_status(hello.id, MessageStatus::Delivered).await?;
+    bob.engine.send_text(&bob.address, &alice.address, "oh hi!").await?;
+    alice.receives(&bob.address, "oh hi!").await?;
+    let _ = wire::Envelope::default();
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deleted_request_is_gone_and_a_later_message_opens_a_new_one() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let alice = Person::join(&meadow, "alice").await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    alice.engine.send_text(&alice.address, &bob.address, "first try").await?;
+    let first = bob.receives(&alice.address, "first try").await?;
+    bob.engine.delete_request(first.conversation).await?;
+    assert!(bob.engine.conversation(&first.conversation)?.is_none(), "a deleted request is gone");
+    assert!(bob.engine.messages(&first.conversation, None, 10)?.items.is_empty(), "with all its messages");
+
+    alice.engine.send_text(&alice.address, &bob.address, "second try").await?;
+    let second = bob.receives(&alice.address, "second try").await?;
+    let conversation = bob.engine.conversation(&second.conversation)?.context("a new chat")?;
+    assert!(conversation.request, "the later message opens a new request");
+    let bodies: Vec<String> =
+        bob.engine.messages(&second.conversation, None, 10)?.items.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, vec!["second try"], "nothing of the deleted request comes back");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_blocked_sender_reaches_the_client_from_no_network() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let harbor = relay("harbor.test").await?;
+    peer(&meadow, &harbor);
+    let mut bob = Person::join(&meadow, "bob").await?;
+    bob.allows("harbor.test").await?;
+    let mut near = Person::join(&meadow, "mallory").await?;
+    let mut far = Person::join(&harbor, "mallory").await?;
+    far.allows("meadow.test").await?;
+    far.confirms(&bob.address).await?;
+
+    near.engine.send_text(&near.address, &bob.address, "buy crypto now").await?;
+    far.engine.send_text(&far.address, &bob.address, "buy crypto now!!").await?;
+    bob.receives_all(&[(&near.address, "buy crypto now"), (&far.address, "buy crypto now!!")]).await?;
+    bob.engine.block(&bob.address, &near.address).await?;
+    bob.engine.block(&bob.address, &far.address).await?;
+    assert!(bob.engine.requests(None)?.is_empty(), "blocked requests are removed");
+    assert!(bob.engine.contact(&bob.address, &far.address)?.blocked);
+
+    // Both are refused by bob's relay, exactly as if bob did not exist.
+    let again_near = near.engine.send_text(&near.address, &bob.address, "hello?").await?;
+    let again_far = far.engine.send_text(&far.address, &bob.address, "hello??").await?;
+    assert_eq!(near.sees_failure(again_near.id).await?, "unknown_account", "same network: refused");
+    assert_eq!(far.sees_failure(again_far.id).await?, "unknown_account", "other network: refused");
+    let nothing = bob
+        .wait_for_at_most(std::time::Duration::from_millis(500), |event| match event {
+            Event::MessageAdded { message } if message.author.starts_with("mallory@") => Some(()),
+            _ => None,
+        })
+        .await;
+    assert!(nothing.is_none(), "nothing from a blocked address reaches bob's client");
+
+    // Unblocking lets them write again (as a new request).
+    bob.engine.unblock(&bob.address, &near.address).await?;
+    near.engine.send_text(&near.address, &bob.address, "sorry about that").await?;
+    bob.receives(&near.address, "sorry about that").await?;
+    Ok(())
+}
