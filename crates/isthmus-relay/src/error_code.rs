@@ -20,6 +20,10 @@ pub enum ErrorCode {
     NameTaken,
     TooLarge,
     RateLimited,
+    /// A sender's first contacts (messages to people who have not accepted them) for the hour
+    /// are spent. Apart from `rate_limited`, because retrying soon cannot help: the client
+    /// should tell the user rather than try again in the background.
+    FirstContactLimit,
     QueueFull,
     RecipientBusy,
     PeerUnavailable,
@@ -27,7 +31,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidName,
         ErrorCode::Unauthorized,
@@ -37,6 +41,7 @@ impl ErrorCode {
         ErrorCode::NameTaken,
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
+        ErrorCode::FirstContactLimit,
         ErrorCode::QueueFull,
         ErrorCode::RecipientBusy,
         ErrorCode::PeerUnavailable,
@@ -55,6 +60,7 @@ impl ErrorCode {
             ErrorCode::NameTaken => "name_taken",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::FirstContactLimit => "first_contact_limit",
             ErrorCode::QueueFull => "queue_full",
             ErrorCode::RecipientBusy => "recipient_busy",
             ErrorCode::PeerUnavailable => "peer_unavailable",
@@ -75,7 +81,7 @@ impl ErrorCode {
             ErrorCode::UnknownAccount | ErrorCode::NetworkNotPeered => StatusCode::NOT_FOUND,
             ErrorCode::NameTaken | ErrorCode::RecipientBusy => StatusCode::CONFLICT,
             ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited | ErrorCode::FirstContactLimit => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::QueueFull => StatusCode::INSUFFICIENT_STORAGE,
             ErrorCode::PeerUnavailable => StatusCode::BAD_GATEWAY,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -148,7 +154,7 @@ impl ApiError {
     /// A sender's first-contact budget for the hour is spent.
     pub fn first_contacts_exhausted(retry_after_secs: u64) -> Self {
         Self {
-            code: ErrorCode::RateLimited,
+            code: ErrorCode::FirstContactLimit,
             message: "too many first contacts (messages to people who have not accepted this sender) in the last \
                       hour; try again later"
                 .into(),

@@ -129,7 +129,7 @@ async fn first_contacts_are_limited_per_sender_per_hour_and_contacts_are_exempt(
     assert_eq!(send_and_wait(&mut socket, 1, envelope_to("r1@meadow.example", b"hi")).await.error_code, "");
     assert_eq!(send_and_wait(&mut socket, 2, envelope_to("r2@meadow.example", b"hi")).await.error_code, "");
     let third = send_and_wait(&mut socket, 3, envelope_to("r3@meadow.example", b"hi")).await;
-    assert_eq!(third.error_code, "rate_limited", "a third first contact within the hour is over the limit of 2");
+    assert_eq!(third.error_code, "first_contact_limit", "a third first contact within the hour is over the limit of 2");
     assert!(third.error_message.contains("first contacts"), "the message says which limit: {}", third.error_message);
     let again = send_and_wait(&mut socket, 4, envelope_to("r1@meadow.example", b"still there?")).await;
     assert_eq!(again.error_code, "", "a second message to a pending request is not a first contact");
@@ -155,7 +155,7 @@ async fn federated_first_contacts_are_counted_on_both_sides() {
     }
     let third = send_and_wait(&mut socket, 9, envelope_to("h3@harbor.example", b"hi")).await;
     assert_eq!(
-        third.error_code, "rate_limited",
+        third.error_code, "first_contact_limit",
         "harbor counts first contacts per sender address, even though meadow's own limit is higher"
     );
     meadow.shutdown().await;
@@ -172,7 +172,10 @@ async fn federated_first_contacts_are_counted_on_both_sides() {
     assert_eq!(send_and_wait(&mut socket, 1, envelope_to("h1@harbor.example", b"hi")).await.error_code, "");
     assert_eq!(send_and_wait(&mut socket, 2, envelope_to("h2@harbor.example", b"hi")).await.error_code, "");
     let third = send_and_wait(&mut socket, 3, envelope_to("h3@harbor.example", b"hi")).await;
-    assert_eq!(third.error_code, "rate_limited", "meadow counts its own senders' first contacts to other networks");
+    assert_eq!(
+        third.error_code, "first_contact_limit",
+        "meadow counts its own senders' first contacts to other networks"
+    );
     let again = send_and_wait(&mut socket, 4, envelope_to("h1@harbor.example", b"hi again")).await;
     assert_eq!(again.error_code, "", "someone alice has already written to is not counted again");
     meadow.shutdown().await;

@@ -137,10 +137,11 @@ pub async fn deliver(state: &RelayState, destination: &Address, envelope: wire::
         Some(code) => Err(match ErrorCode::parse(code) {
             Some(ErrorCode::UnknownAccount) => ApiError::unknown_account(),
             Some(ErrorCode::RecipientBusy) => ApiError::recipient_busy(),
-            Some(ErrorCode::RateLimited) => ApiError::new(
-                ErrorCode::RateLimited,
+            Some(ErrorCode::FirstContactLimit) => ApiError::new(
+                ErrorCode::FirstContactLimit,
                 "the recipient's relay refused: too many first contacts from this sender in the last hour",
             ),
+            Some(ErrorCode::RateLimited) => ApiError::rate_limited(1),
             Some(known @ (ErrorCode::QueueFull | ErrorCode::TooLarge | ErrorCode::BadRequest)) => {
                 ApiError::new(known, "the peered relay refused the envelope")
             }
