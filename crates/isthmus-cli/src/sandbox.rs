@@ -156,3 +156,88 @@ async fn act(engine: Engine, me: Address, role: Role, newcomers: tokio::sync::br
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn next<T>(
+        events: &mut tokio::sync::broadcast::Receiver<Event>,
+        what: &str,
+        mut pick: impl FnMut(&Event) -> Option<T>,
+    ) -> T {
+        let wait = async {
+            loop {
+                match events.recv().await {
+                    Ok(event) => {
+                        if let Some(found) = pick(&event) {
+                            return found;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(error) => panic!("event stream ended: {error}"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), wait)
+            .await
+            .unwrap_or_else(|_| panic!("waited in vain for {what}"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_people_answer_send_a_request_and_change_their_key() {
+        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
+        let me = Engine::open(Profile::in_memory()).expect("engine");
+        let mut events = me.subscribe();
+        let address: Address =
+            me.add_account(&sandbox.meadow.url(), "tester").await.expect("account").address.parse().expect("address");
+        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
+            .await
+            .expect("interop");
+        me.connect(&address).expect("online");
+        let juniper: Address = "juniper@harbor.test".parse().expect("valid");
+        me.confirm_first_contact(&address, &juniper).await.expect("confirm");
+        me.send_text(&address, &juniper, "hello juniper").await.expect("send");
+
+        // Juniper answers, and wren (who writes to everyone new) opens a request.
+        let mut answered = false;
+        let mut requested = false;
+        next(&mut events, "juniper's answer and wren's request", |event| {
+            if let Event::MessageAdded { message } = event {
+                answered |= message.author == "juniper@harbor.test" && message.body.contains("hello juniper");
+                requested |= message.author == "wren@harbor.test";
+            }
+            (answered && requested).then_some(())
+        })
+        .await;
+        let wren = me.conversation_id(&address, &"wren@harbor.test".parse().expect("valid"));
+        assert!(
+            me.conversation(&wren).expect("read").expect("wren's chat").request,
+            "wren's first message is a request"
+        );
+
+        // Kestrel answers twice, then changes its identity key and says so.
+        let kestrel: Address = "kestrel@meadow.test".parse().expect("valid");
+        for text in ["one", "two"] {
+            me.send_text(&address, &kestrel, text).await.expect("send");
+            next(&mut events, "kestrel's answer", |event| match event {
+                Event::MessageAdded { message }
+                    if message.author == kestrel.to_string() && message.body.contains(text) =>
+                {
+                    Some(())
+                }
+                _ => None,
+            })
+            .await;
+        }
+        next(&mut events, "kestrel's key change", |event| match event {
+            Event::KeyChanged { peer, .. } if *peer == kestrel.to_string() => Some(()),
+            _ => None,
+        })
+        .await;
+        assert!(
+            me.contact(&address, &kestrel).expect("read").key_change_held,
+            "sending to kestrel waits for an acknowledgement"
+        );
+    }
+}
