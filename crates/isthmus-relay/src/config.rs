@@ -124,7 +124,19 @@ pub struct Limits {
     pub max_report_message_chars: usize,
     /// Most reports one account may file in an hour.
     pub reports_per_account_per_hour: u32,
+    /// Largest media upload (ciphertext), checked against `Content-Length` before the body is
+    /// read, and the most a proxied download may carry.
+    pub max_media_bytes: u64,
+    /// Most bytes of unexpired media one account may have stored; more get `quota_exceeded`.
+    pub media_quota_bytes: u64,
+    /// Days a medium is kept after its upload; 0 expires media at once (for tests).
+    pub media_retention_days: u32,
+    /// How often expired media is deleted from disk.
+    pub media_sweep_interval_secs: u64,
 }
+
+/// 100 MiB of attachment plus 1 MiB for what encryption adds (padding, tag, header).
+pub const DEFAULT_MAX_MEDIA_BYTES: u64 = 101 * 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -152,6 +164,10 @@ impl Default for Limits {
             max_report_note_chars: 2000,
             max_report_message_chars: 4096,
             reports_per_account_per_hour: 20,
+            max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
+            media_quota_bytes: 2 * 1024 * 1024 * 1024,
+            media_retention_days: 30,
+            media_sweep_interval_secs: 3600,
         }
     }
 }

@@ -10,6 +10,8 @@ pub enum Error {
     Key(String),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("media: {0}")]
+    Media(#[from] crate::media::MediaError),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
     #[error("http client: {0}")]

@@ -26,12 +26,17 @@ pub enum ErrorCode {
     FirstContactLimit,
     QueueFull,
     RecipientBusy,
+    /// No such medium, or one that expired. Apart from `unknown_account`, which is about accounts.
+    NotFound,
+    /// The account's stored media would exceed its quota. Apart from `too_large`, because the
+    /// upload itself may be fine: it fits once older media expires.
+    QuotaExceeded,
     PeerUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::BadRequest,
         ErrorCode::InvalidName,
         ErrorCode::Unauthorized,
@@ -44,6 +49,8 @@ impl ErrorCode {
         ErrorCode::FirstContactLimit,
         ErrorCode::QueueFull,
         ErrorCode::RecipientBusy,
+        ErrorCode::NotFound,
+        ErrorCode::QuotaExceeded,
         ErrorCode::PeerUnavailable,
         ErrorCode::Internal,
     ];
@@ -63,6 +70,8 @@ impl ErrorCode {
             ErrorCode::FirstContactLimit => "first_contact_limit",
             ErrorCode::QueueFull => "queue_full",
             ErrorCode::RecipientBusy => "recipient_busy",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::PeerUnavailable => "peer_unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -78,11 +87,11 @@ impl ErrorCode {
             ErrorCode::BadRequest | ErrorCode::InvalidName => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-            ErrorCode::UnknownAccount | ErrorCode::NetworkNotPeered => StatusCode::NOT_FOUND,
+            ErrorCode::UnknownAccount | ErrorCode::NetworkNotPeered | ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::NameTaken | ErrorCode::RecipientBusy => StatusCode::CONFLICT,
             ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::RateLimited | ErrorCode::FirstContactLimit => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::QueueFull => StatusCode::INSUFFICIENT_STORAGE,
+            ErrorCode::QueueFull | ErrorCode::QuotaExceeded => StatusCode::INSUFFICIENT_STORAGE,
             ErrorCode::PeerUnavailable => StatusCode::BAD_GATEWAY,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -170,6 +179,11 @@ impl ApiError {
         )
     }
 
+    /// No such medium, or an expired one: the two answer alike.
+    pub fn media_not_found() -> Self {
+        Self::new(ErrorCode::NotFound, "no such medium (it may have expired)")
+    }
+
     pub fn body(&self) -> ErrorBody {
         ErrorBody { code: self.code.as_str().into(), message: self.message.clone() }
     }
@@ -210,6 +224,13 @@ impl From<crate::store::StoreError> for ApiError {
                 ApiError::internal()
             }
         }
+    }
+}
+
+impl From<crate::media::MediaError> for ApiError {
+    fn from(error: crate::media::MediaError) -> Self {
+        tracing::error!(%error, "media store failure");
+        ApiError::internal()
     }
 }
 

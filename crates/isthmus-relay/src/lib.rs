@@ -19,6 +19,7 @@ pub mod federation;
 pub mod http;
 mod hub;
 pub mod key_shapes;
+pub mod media;
 pub mod rate_limit;
 pub mod relay_key;
 mod server;
@@ -27,7 +28,7 @@ pub mod store;
 pub mod window_limit;
 pub mod ws;
 
-pub use config::{ConfigFile, Limits, Peer, PeerEntry, Rate, RelayConfig};
+pub use config::{ConfigFile, Limits, Peer, PeerEntry, Rate, RelayConfig, DEFAULT_MAX_MEDIA_BYTES};
 pub use error::{Error, Result};
 pub use error_code::{ApiError, ErrorBody, ErrorCode};
 pub use server::{start, RunningRelay, DATABASE_DIR};

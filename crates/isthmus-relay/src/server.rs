@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 use crate::clock::now_ms;
 use crate::config::{Peer, RelayConfig};
 use crate::federation::FederationClient;
+use crate::media::{self, FsMediaStore, MediaStore, MemoryMediaStore};
 use crate::state::RelayState;
 use crate::store::{MemoryStore, RelayStore, SledStore, StoreError};
 use crate::{http, relay_key, Error, Result};
@@ -126,6 +127,10 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
         }
         None => Arc::new(MemoryStore::new()),
     };
+    let media: Arc<dyn MediaStore> = match &config.data_dir {
+        Some(dir) => Arc::new(FsMediaStore::open(&dir.join(media::MEDIA_DIR)).await?),
+        None => Arc::new(MemoryMediaStore::new()),
+    };
     let federation = FederationClient::new(
         Duration::from_millis(config.limits.federation_timeout_ms),
         config.limits.max_federation_body_bytes,
@@ -134,6 +139,7 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
     let state = Arc::new(RelayState::new(
         config.domain,
         store,
+        media,
         config.limits,
         signing_key,
         config.peers,
@@ -150,9 +156,10 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
             tracing::error!(%error, "the server failed");
         }
     });
-    let pruner = tokio::spawn(prune_nonces(state.clone(), shutdown_rx));
+    let pruner = tokio::spawn(prune_nonces(state.clone(), shutdown_rx.clone()));
+    let sweeper = tokio::spawn(media::sweeper::run(state.clone(), shutdown_rx));
     tracing::info!(peers = state.peer_count(), persistent, "relay started");
-    Ok(RunningRelay { state, local_addr, shutdown, tasks: vec![server, pruner] })
+    Ok(RunningRelay { state, local_addr, shutdown, tasks: vec![server, pruner, sweeper] })
 }
 
 /// Resolves once the relay is shutting down.

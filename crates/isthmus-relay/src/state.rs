@@ -12,6 +12,7 @@ use crate::config::{Limits, Peer};
 use crate::consent::ConsentLocks;
 use crate::federation::FederationClient;
 use crate::hub::{DeviceHub, SessionTracker};
+use crate::media::{MediaStore, QuotaReservations};
 use crate::rate_limit::RateLimiter;
 use crate::store::RelayStore;
 use crate::window_limit::WindowLimiter;
@@ -21,6 +22,10 @@ const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
 pub struct RelayState {
     pub domain: NetworkName,
     pub store: Arc<dyn RelayStore>,
+    /// The media this network's users uploaded.
+    pub media: Arc<dyn MediaStore>,
+    /// Bytes of uploads in flight, counted against quotas before they are stored.
+    pub media_reservations: Arc<QuotaReservations>,
     pub limits: Limits,
     pub signing_key: SigningKey,
     peers: RwLock<HashMap<NetworkName, Peer>>,
@@ -41,9 +46,12 @@ pub struct RelayState {
 }
 
 impl RelayState {
+    /// Called from one place, `server::start`, which has every part at hand.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         domain: NetworkName,
         store: Arc<dyn RelayStore>,
+        media: Arc<dyn MediaStore>,
         limits: Limits,
         signing_key: SigningKey,
         peers: Vec<Peer>,
@@ -60,6 +68,8 @@ impl RelayState {
             consent_locks: ConsentLocks::default(),
             domain,
             store,
+            media,
+            media_reservations: Arc::default(),
             limits,
             signing_key,
             peers: RwLock::new(Self::index(peers)),

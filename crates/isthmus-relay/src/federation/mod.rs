@@ -2,6 +2,7 @@
 //! them (`inbound`), and the signature scheme both share (`signature`).
 
 pub mod inbound;
+pub mod media;
 pub mod outbound;
 pub mod signature;
 
@@ -13,6 +14,8 @@ pub enum FederationRoute {
     Deliver,
     Bundle,
     Directory,
+    /// `GET`, with the medium's id in the path.
+    Media,
 }
 
 impl FederationRoute {
@@ -21,7 +24,13 @@ impl FederationRoute {
             FederationRoute::Deliver => "/federation/v1/deliver",
             FederationRoute::Bundle => "/federation/v1/bundle",
             FederationRoute::Directory => "/federation/v1/directory",
+            FederationRoute::Media => "/federation/v1/media/{id}",
         }
+    }
+
+    /// The path of one medium on the `Media` route.
+    pub fn media_path(id: crate::media::MediaId) -> String {
+        format!("/federation/v1/media/{id}")
     }
 }
 

@@ -17,10 +17,14 @@ const MAX_ERROR_BODY: usize = 16 * 1024;
 
 pub struct FederationClient {
     http: reqwest::Client,
+    /// For media: no deadline on the whole answer (100 MiB takes a while), only on connecting and
+    /// on each read, so a stalled peer is still dropped.
+    pub(super) streaming: reqwest::Client,
+    pub(super) timeout: Duration,
     max_body: usize,
 }
 
-fn peer_unavailable() -> ApiError {
+pub(super) fn peer_unavailable() -> ApiError {
     ApiError::new(ErrorCode::PeerUnavailable, "the peered relay did not answer")
 }
 
@@ -33,7 +37,14 @@ impl FederationClient {
             .user_agent(concat!("isthmus-relay/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| Error::HttpClient(error.to_string()))?;
-        Ok(Self { http, max_body })
+        let streaming = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("isthmus-relay/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| Error::HttpClient(error.to_string()))?;
+        Ok(Self { http, streaming, timeout, max_body })
     }
 
     /// Sends a signed request to `peer` and returns the body of a 200 answer. A peer's
@@ -46,16 +57,7 @@ impl FederationClient {
         route: FederationRoute,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, ApiError> {
-        let nonce = signature::new_nonce();
-        let line = RequestLine {
-            method: "POST",
-            path: route.path(),
-            origin: state.domain.as_str(),
-            destination: peer.domain.as_str(),
-            timestamp_ms: now_ms(),
-            nonce: &nonce,
-        };
-        let headers = signature::sign(&state.signing_key, &line, &body);
+        let headers = sign_for(state, peer, "POST", route.path(), &body);
         let response = self
             .http
             .post(format!("{}{}", peer.url, route.path()))
@@ -103,7 +105,27 @@ impl FederationClient {
     }
 }
 
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> Option<Vec<u8>> {
+/// Signs a request from this relay to `peer`, with a fresh nonce and the current time.
+pub(super) fn sign_for(
+    state: &RelayState,
+    peer: &Peer,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> signature::SignatureHeaders {
+    let nonce = signature::new_nonce();
+    let line = RequestLine {
+        method,
+        path,
+        origin: state.domain.as_str(),
+        destination: peer.domain.as_str(),
+        timestamp_ms: now_ms(),
+        nonce: &nonce,
+    };
+    signature::sign(&state.signing_key, &line, body)
+}
+
+pub(super) async fn read_capped(mut response: reqwest::Response, cap: usize) -> Option<Vec<u8>> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.ok()? {
         if body.len() + chunk.len() > cap {

@@ -126,6 +126,14 @@ pub struct ReportCreated {
     pub id: String,
 }
 
+/// `201` to `POST /v1/media`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaCreated {
+    /// 32 lowercase hex characters, random: holding it is what lets someone fetch the medium.
+    pub id: String,
+    pub size: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthJson {
     pub status: String,

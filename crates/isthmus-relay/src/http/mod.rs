@@ -9,6 +9,7 @@ pub mod extract;
 mod identity;
 mod interop;
 mod keys;
+pub mod media;
 mod reports;
 
 use std::net::SocketAddr;
@@ -40,13 +41,18 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/account/contacts/{address}", put(consent::add_contact))
         .route("/v1/account/requests/{address}", delete(consent::delete_request))
         .route("/v1/reports", post(reports::create))
+        // Media bodies are read as raw streams, which `DefaultBodyLimit` does not cover: the
+        // upload checks `max_media_bytes` itself.
+        .route("/v1/media", post(media::upload))
+        .route("/v1/media/{network}/{id}", get(media::download))
         .route("/v1/ws", get(crate::ws::upgrade))
         .layer(DefaultBodyLimit::max(state.limits.max_json_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), limit_by_ip));
     let federation_routes = Router::new()
         .route(FederationRoute::Deliver.path(), post(inbound::deliver))
         .route(FederationRoute::Bundle.path(), post(inbound::bundle))
-        .route(FederationRoute::Directory.path(), post(inbound::directory));
+        .route(FederationRoute::Directory.path(), post(inbound::directory))
+        .route(FederationRoute::Media.path(), get(crate::federation::media::serve));
     Router::new()
         .route("/healthz", get(health))
         .merge(client_routes)

@@ -1,0 +1,121 @@
+//! Media between relays. A network hosts what its own users upload; a receiver on another network
+//! downloads through its own relay, which fetches from the origin with a signed
+//! `GET /federation/v1/media/{id}` and streams the answer through.
+//!
+//! The request says nothing about the receiver: no requester field, no header naming anyone. The
+//! origin learns only which peered relay asked, and logs at most that and the id's first four hex
+//! characters, at debug level.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use futures_util::StreamExt as _;
+use isthmus_proto::NetworkName;
+
+use super::inbound::SignedRequest;
+use super::outbound::{peer_unavailable, read_capped, sign_for};
+use super::{signature, FederationRoute};
+use crate::clock::now_ms;
+use crate::error_code::{ApiError, ErrorBody, ErrorCode};
+use crate::http::media::{octet_stream, parse_media_id};
+use crate::media::{sweeper, ByteStream, MediaId};
+use crate::state::RelayState;
+
+/// Most bytes of a peer's error answer the relay reads.
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+/// `GET /federation/v1/media/{id}`: a peered relay fetches one of this network's media for one of
+/// its users. Only signed requests from peers get here (`SignedRequest`).
+pub async fn serve(
+    State(state): State<Arc<RelayState>>,
+    Path(id): Path<String>,
+    request: SignedRequest,
+) -> Result<Response, ApiError> {
+    let id = parse_media_id(&id)?;
+    let content =
+        state.media.open(id, sweeper::expiry_at(&state, now_ms())).await?.ok_or_else(ApiError::media_not_found)?;
+    tracing::debug!(peer = %request.origin, id = %id.log_prefix(), "medium served to a peered relay");
+    Ok(octet_stream(Some(content.size), content.bytes))
+}
+
+/// Fetches medium `id` from the relay of `network` and streams it through, never holding it
+/// whole and never passing on more than `max_media_bytes`.
+pub async fn fetch(state: &RelayState, network: &NetworkName, id: MediaId) -> Result<Response, ApiError> {
+    let peer = state
+        .peer(network)
+        .ok_or_else(|| ApiError::new(ErrorCode::NetworkNotPeered, "this relay does not peer with that network"))?;
+    let path = FederationRoute::media_path(id);
+    let headers = sign_for(state, &peer, "GET", &path, b"");
+    let sending = state
+        .federation
+        .streaming
+        .get(format!("{}{path}", peer.url))
+        .header(signature::HEADER_ORIGIN, headers.origin)
+        .header(signature::HEADER_TIMESTAMP, headers.timestamp_ms.to_string())
+        .header(signature::HEADER_NONCE, headers.nonce)
+        .header(signature::HEADER_SIGNATURE, headers.signature)
+        .send();
+    let response = match tokio::time::timeout(state.federation.timeout, sending).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) | Err(_) => {
+            tracing::warn!(peer = %peer.domain, "peer relay did not answer a media fetch");
+            return Err(peer_unavailable());
+        }
+    };
+    let status = response.status();
+    if status != StatusCode::OK {
+        return Err(refusal(&peer.domain, response).await);
+    }
+    let max = state.limits.max_media_bytes;
+    let declared = response.content_length();
+    if declared.is_some_and(|size| size > max) {
+        tracing::warn!(peer = %peer.domain, "peer relay offered a medium over the size limit");
+        return Err(peer_unavailable());
+    }
+    Ok(octet_stream(declared, capped(response.bytes_stream(), max)))
+}
+
+/// Passes a peer's chunks on until more than `max` bytes came, then fails the stream, which
+/// aborts the answer to the client (its headers are already out).
+fn capped<S>(stream: S, max: u64) -> ByteStream
+where
+    S: futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Send + 'static,
+{
+    let mut passed: u64 = 0;
+    Box::pin(stream.map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        passed += chunk.len() as u64;
+        if passed > max {
+            return Err(std::io::Error::other("the peer relay sent more than the media size limit"));
+        }
+        Ok(chunk)
+    }))
+}
+
+/// What a peer's non-200 answer means for the client: `not_found` and `rate_limited` are about
+/// the request and pass through; anything else is the peer's trouble, `peer_unavailable`.
+async fn refusal(peer: &NetworkName, response: reqwest::Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let body = read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
+    let code = serde_json::from_slice::<ErrorBody>(&body).ok().and_then(|body| ErrorCode::parse(&body.code));
+    match code {
+        Some(ErrorCode::NotFound) => ApiError::media_not_found(),
+        Some(ErrorCode::RateLimited) => ApiError::rate_limited(retry_after.unwrap_or(1)),
+        other => {
+            tracing::warn!(
+                peer = %peer,
+                status = status.as_u16(),
+                code = other.map_or("none", ErrorCode::as_str),
+                "peer relay refused a media fetch"
+            );
+            peer_unavailable()
+        }
+    }
+}

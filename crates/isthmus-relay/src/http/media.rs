@@ -1,0 +1,121 @@
+//! `POST /v1/media` (upload) and `GET /v1/media/{network}/{id}` (download, here or through the
+//! peered relay of `network`).
+//!
+//! Bodies are streamed both ways: an upload goes to disk chunk by chunk as it arrives, a download
+//! leaves chunk by chunk, so a 100 MiB medium never sits in the relay's memory.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse as _, Response};
+use axum::Json;
+use futures_util::StreamExt as _;
+use isthmus_proto::NetworkName;
+
+use super::api_types::MediaCreated;
+use super::extract::Authenticated;
+use crate::clock::now_ms;
+use crate::error_code::{ApiError, ErrorCode};
+use crate::federation::media as federated;
+use crate::media::{sweeper, ByteStream, MediaId};
+use crate::state::RelayState;
+
+/// The content type of media bodies: ciphertext, opaque to the relay.
+pub const MEDIA_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// A streamed `200 application/octet-stream` answer, with `Content-Length` when it is known.
+pub fn octet_stream(size: Option<u64>, bytes: ByteStream) -> Response {
+    let mut response = Body::from_stream(bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_CONTENT_TYPE));
+    if let Some(size) = size {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    }
+    response
+}
+
+/// A medium id from a path: 32 lowercase hex characters, else `bad_request`.
+pub fn parse_media_id(text: &str) -> Result<MediaId, ApiError> {
+    MediaId::parse(text).ok_or_else(|| ApiError::bad_request("a medium id is 32 lowercase hex characters"))
+}
+
+fn declared_length(headers: &HeaderMap) -> Result<u64, ApiError> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok())
+        .ok_or_else(|| ApiError::bad_request("a media upload needs a Content-Length"))
+}
+
+fn quota_exceeded() -> ApiError {
+    ApiError::new(
+        ErrorCode::QuotaExceeded,
+        "this account's stored media would exceed its quota; older media frees its room when it expires",
+    )
+}
+
+/// Stores the body as a new medium. Everything that can be refused is refused before a byte is
+/// read (size, quota); a body that ends early or runs long is refused and nothing is kept.
+pub async fn upload(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<MediaCreated>), ApiError> {
+    let declared = declared_length(&headers)?;
+    if declared > state.limits.max_media_bytes {
+        return Err(ApiError::too_large(format!(
+            "a medium may have at most {} bytes",
+            state.limits.max_media_bytes
+        )));
+    }
+    if declared == 0 {
+        return Err(ApiError::bad_request("an empty medium"));
+    }
+    let now = now_ms();
+    let owner = &auth.address.name;
+    let reservation = state.media_reservations.reserve(owner, declared);
+    let stored = state.media.usage(owner, sweeper::expiry_at(&state, now)).await?;
+    if stored.saturating_add(reservation.owner_pending()) > state.limits.media_quota_bytes {
+        return Err(quota_exceeded());
+    }
+    let id = MediaId::random();
+    // Dropped without a commit on every early return below, which deletes what was written.
+    let mut upload = state.media.begin(id, owner, now).await?;
+    let mut received: u64 = 0;
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_request("the upload broke off"))?;
+        received += chunk.len() as u64;
+        if received > declared {
+            return Err(ApiError::bad_request("the body is longer than its Content-Length"));
+        }
+        upload.write(&chunk).await?;
+    }
+    if received != declared {
+        return Err(ApiError::bad_request("the body is shorter than its Content-Length"));
+    }
+    let record = upload.commit().await?;
+    drop(reservation);
+    tracing::debug!(id = %id.log_prefix(), size = record.size, "medium stored");
+    Ok((StatusCode::CREATED, Json(MediaCreated { id: id.to_string(), size: record.size })))
+}
+
+/// Streams a medium to one of this relay's users: from this relay's store when `network` is this
+/// relay's, else fetched from that network's relay (which never learns who asked).
+pub async fn download(
+    State(state): State<Arc<RelayState>>,
+    _auth: Authenticated,
+    Path((network, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let network = NetworkName::parse(&network).map_err(|_| ApiError::bad_request("not a network name"))?;
+    let id = parse_media_id(&id)?;
+    if network != state.domain {
+        return federated::fetch(&state, &network, id).await;
+    }
+    let content =
+        state.media.open(id, sweeper::expiry_at(&state, now_ms())).await?.ok_or_else(ApiError::media_not_found)?;
+    Ok(octet_stream(Some(content.size), content.bytes))
+}
