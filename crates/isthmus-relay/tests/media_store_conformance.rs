@@ -120,10 +120,7 @@ async fn the_filesystem_store_keeps_media_across_reopening_and_cleans_up_after_a
     drop(dropped);
     assert!(files_in(&dir.path().join("tmp")).is_empty(), "a dropped upload leaves no partial file");
     let names = files_in(dir.path());
-    assert!(
-        names.iter().all(|name| !name.contains("alice")),
-        "no file name or record names the owner: {names:?}"
-    );
+    assert!(names.iter().all(|name| !name.contains("alice")), "no file name or record names the owner: {names:?}");
     for name in names.iter().filter(|name| name.ends_with(".json")) {
         let record = std::fs::read_to_string(dir.path().join(name)).expect("readable");
         assert!(!record.contains("alice"), "a record holds a keyed hash of the owner, not the name");

@@ -66,10 +66,7 @@ pub async fn upload(
 ) -> Result<(StatusCode, Json<MediaCreated>), ApiError> {
     let declared = declared_length(&headers)?;
     if declared > state.limits.max_media_bytes {
-        return Err(ApiError::too_large(format!(
-            "a medium may have at most {} bytes",
-            state.limits.max_media_bytes
-        )));
+        return Err(ApiError::too_large(format!("a medium may have at most {} bytes", state.limits.max_media_bytes)));
     }
     if declared == 0 {
         return Err(ApiError::bad_request("an empty medium"));

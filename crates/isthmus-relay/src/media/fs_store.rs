@@ -57,7 +57,10 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|error| MediaError::Io(std::io::Error::other(error)))?.map_err(Into::into)
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| MediaError::Io(std::io::Error::other(error)))?
+        .map_err(Into::into)
 }
 
 impl FsMediaStore {
@@ -270,7 +273,8 @@ impl MediaStore for FsMediaStore {
     async fn delete_expired(&self, expiry: Expiry) -> Result<usize> {
         let expired: Vec<MediaId> =
             lock(&self.index).iter().filter(|(_, record)| !expiry.is_live(record)).map(|(id, _)| *id).collect();
-        let paths: Vec<(PathBuf, PathBuf)> = expired.iter().map(|id| (self.record_path(*id), self.data_path(*id))).collect();
+        let paths: Vec<(PathBuf, PathBuf)> =
+            expired.iter().map(|id| (self.record_path(*id), self.data_path(*id))).collect();
         let root = self.root.clone();
         blocking(move || {
             for (record, data) in &paths {
