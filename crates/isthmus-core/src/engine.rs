@@ -35,6 +35,11 @@ pub struct Engine {
 
 pub(crate) struct Inner {
     _profile: Profile,
+    /// Where encrypted attachment files live: `attachments/` in the profile folder, or a
+    /// temporary folder for in-memory profiles.
+    pub(crate) files: std::path::PathBuf,
+    _scratch: Option<tempfile::TempDir>,
+    pub(crate) max_attachment_bytes: u64,
     pub(crate) store: Arc<SealedStore>,
     pub(crate) worker: Worker,
     events: broadcast::Sender<Event>,
@@ -61,10 +66,34 @@ impl Engine {
     pub fn open(profile: Profile) -> Result<Self> {
         let store = profile.store();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let (files, scratch) = match profile.dir() {
+            Some(dir) => (dir.join("attachments"), None),
+            None => {
+                let scratch = tempfile::Builder::new()
+                    .prefix("isthmus-attachments-")
+                    .tempdir()
+                    .map_err(crate::store::Error::Io)?;
+                (scratch.path().to_path_buf(), Some(scratch))
+            }
+        };
+        std::fs::create_dir_all(&files).map_err(crate::store::Error::Io)?;
         let worker = Worker::spawn(store.clone(), events.clone())?;
         Ok(Self {
-            inner: Arc::new(Inner { _profile: profile, store, worker, events, online: Mutex::new(HashMap::new()) }),
+            inner: Arc::new(Inner {
+                _profile: profile,
+                files,
+                _scratch: scratch,
+                max_attachment_bytes: crate::media::DEFAULT_MAX_ATTACHMENT_BYTES,
+                store,
+                worker,
+                events,
+                online: Mutex::new(HashMap::new()),
+            }),
         })
+    }
+
+    pub(crate) fn events(&self) -> &broadcast::Sender<Event> {
+        &self.inner.events
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
@@ -154,6 +183,8 @@ impl Engine {
             drained: drained.clone(),
         });
         let sender_task = tokio::spawn(sender::run(SenderContext {
+            files: self.inner.files.clone(),
+            events: self.inner.events.clone(),
             account: record.address.clone(),
             store: self.inner.store.clone(),
             relay: relay.clone(),
@@ -212,15 +243,7 @@ impl Engine {
     /// Sends text, a reply, a reaction, an edit or a delete to `peer` from `account`.
     /// Returns the new message for text; the change is already stored as pending.
     pub async fn send(&self, account: &Address, peer: &Address, outgoing: Outgoing) -> Result<Option<Message>> {
-        let record = self.account(account)?;
-        let first = self.check_may_send(&record, peer)?;
-        if first {
-            // Tell the own relay this person is a contact, so their answers are no request there.
-            let relay = RelayClient::new(&record.relay_url)?;
-            if let Err(error) = relay.add_contact(&Self::credentials(&record), peer).await {
-                tracing::info!(code = ?error.code(), "could not record the contact at the relay");
-            }
-        }
+        self.prepare_send(account, peer).await?;
         let (from, to) = (account.clone(), peer.clone());
         let message = self
             .inner
@@ -235,6 +258,19 @@ impl Engine {
         self.send(account, peer, Outgoing::Text { body: body.into(), quote: None })
             .await?
             .ok_or_else(|| Error::Protocol("text produced no message".into()))
+    }
+
+    /// Checks that the user may write to `peer` now; when this starts a new chat, tells the own
+    /// relay that `peer` is a contact, so their answers are no request there.
+    pub(crate) async fn prepare_send(&self, account: &Address, peer: &Address) -> Result<AccountRecord> {
+        let record = self.account(account)?;
+        if self.check_may_send(&record, peer)? {
+            let relay = RelayClient::new(&record.relay_url)?;
+            if let Err(error) = relay.add_contact(&Self::credentials(&record), peer).await {
+                tracing::info!(code = ?error.code(), "could not record the contact at the relay");
+            }
+        }
+        Ok(record)
     }
 
     /// Whether the user may write to `peer` now; `Ok(true)` when this starts a new chat.

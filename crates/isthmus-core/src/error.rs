@@ -25,6 +25,9 @@ pub enum ErrorCode {
     KeyChangeUnacknowledged,
     RecipientBusy,
     FirstContactLimit,
+    AttachmentTampered,
+    AttachmentTooLarge,
+    NotDownloaded,
     NameTaken,
     NetworkNotPeered,
     RelayUnreachable,
@@ -64,6 +67,13 @@ pub enum Error {
     Blocked(String),
     #[error("{0}'s safety number changed: acknowledge the new key before sending")]
     KeyChangeUnacknowledged(String),
+    /// The downloaded attachment does not match the digest its message carries.
+    #[error("the attachment was altered on the way (its digest does not match); it was discarded")]
+    AttachmentTampered,
+    #[error("the file is {size} bytes; attachments can be at most {max} bytes")]
+    AttachmentTooLarge { size: u64, max: u64 },
+    #[error("the attachment has not been downloaded yet")]
+    NotDownloaded,
     /// The relay answered with an error from its closed set (see docs/relay-api.md).
     #[error("the relay refused: {message} ({code})")]
     Relay { code: String, message: String },
@@ -100,6 +110,9 @@ impl Error {
             Error::RequestPending => ErrorCode::RequestPending,
             Error::Blocked(_) => ErrorCode::Blocked,
             Error::KeyChangeUnacknowledged(_) => ErrorCode::KeyChangeUnacknowledged,
+            Error::AttachmentTampered => ErrorCode::AttachmentTampered,
+            Error::AttachmentTooLarge { .. } => ErrorCode::AttachmentTooLarge,
+            Error::NotDownloaded => ErrorCode::NotDownloaded,
             Error::Relay { code, .. } => match code.as_str() {
                 "unknown_account" => ErrorCode::UnknownAccount,
                 "name_taken" => ErrorCode::NameTaken,

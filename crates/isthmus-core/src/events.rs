@@ -15,6 +15,13 @@ pub enum ConnectionState {
     Offline,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferDirection {
+    Upload,
+    Download,
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
@@ -50,6 +57,15 @@ pub enum Event {
     /// A deleted or blocked request is gone.
     ConversationRemoved {
         conversation: ConversationId,
+    },
+    /// An attachment is on its way: `done` of `total` bytes (of ciphertext) moved.
+    Transfer {
+        conversation: ConversationId,
+        message: crate::ids::MessageId,
+        index: u32,
+        direction: TransferDirection,
+        done: u64,
+        total: u64,
     },
     /// A consent decision was made and recorded.
     ConsentRecorded {

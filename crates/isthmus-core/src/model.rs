@@ -41,16 +41,24 @@ pub struct Reaction {
     pub emoji: String,
 }
 
-/// An attachment as the message describes it (the pointer, minus the key, for display).
+/// An attachment as the timeline shows it. The key and digest stay in the attachment record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub origin_network: String,
-    pub id: String,
     pub size: u64,
     pub content_type: String,
     pub file_name: String,
     pub width: u32,
     pub height: u32,
+    /// A JPEG thumbnail (base64), for images, when it passed the size checks.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
+    /// The encrypted file is in the profile (uploaded by us, or downloaded).
+    #[serde(default)]
+    pub downloaded: bool,
+    /// Something the user should know, e.g. why an image travels as a plain file.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

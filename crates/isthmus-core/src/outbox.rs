@@ -32,6 +32,16 @@ pub struct OutboxEntry {
     /// The encoded `Envelope`, once encrypted.
     #[serde(default, with = "option_b64")]
     pub envelope: Option<Vec<u8>>,
+    /// An attachment to upload before the message can be sealed: (conversation, message, index).
+    #[serde(default)]
+    pub pending_upload: Option<(ConversationId, MessageId, u32)>,
+}
+
+impl OutboxEntry {
+    /// An entry carrying `content` (padded and encoded here) to `peer`.
+    pub fn new(peer: &Address, kind: OutboxKind, content: wire::Content) -> Self {
+        Self { peer: peer.clone(), kind, content: encode_content(content), envelope: None, pending_upload: None }
+    }
 }
 
 /// Outbox keys: the account key, then a time-ordered sequence, so a prefix scan is FIFO.
@@ -120,7 +130,13 @@ mod tests {
         let mut tx = Tx::new(profile.store());
         let peer: Address = "bob@meadow.test".parse().expect("valid");
         for n in 0..5u8 {
-            let entry = OutboxEntry { peer: peer.clone(), kind: OutboxKind::Control, content: vec![n], envelope: None };
+            let entry = OutboxEntry {
+                peer: peer.clone(),
+                kind: OutboxKind::Control,
+                content: vec![n],
+                envelope: None,
+                pending_upload: None,
+            };
             push(&mut tx, &account, &entry).expect("push");
         }
         tx.commit().expect("commit");

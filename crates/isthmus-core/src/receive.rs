@@ -14,7 +14,8 @@ use crate::account::account_key;
 use crate::conversations;
 use crate::events::Event;
 use crate::ids::{EnvelopeId, MessageId};
-use crate::model::{Attachment, Conversation, Direction, Message, MessageStatus, Quote};
+use crate::media::records::AttachmentRecord;
+use crate::model::{Conversation, Direction, Message, MessageStatus, Quote};
 use crate::send::{apply_reaction, erase, protocol_address, queue_receipt};
 use crate::signal_store::SignalStore;
 use crate::store::Tree;
@@ -225,19 +226,31 @@ fn apply_data(
     let quote = data.quote.and_then(|q| {
         MessageId::from_slice(&q.message_id).map(|message_id| Quote { message_id, author: q.author, text: q.text })
     });
-    let attachments = data
-        .attachments
-        .into_iter()
-        .map(|a| Attachment {
-            origin_network: a.origin_network,
-            id: a.id,
-            size: a.size,
-            content_type: a.content_type,
-            file_name: a.file_name,
-            width: a.width,
-            height: a.height,
-        })
-        .collect();
+    let mut attachments = Vec::with_capacity(data.attachments.len());
+    for (index, pointer) in data.attachments.into_iter().enumerate() {
+        // A pointer that cannot be opened or checked is dropped, not stored half-usable.
+        if pointer.key.len() != 32 || pointer.digest.len() != 32 || pointer.id.is_empty() {
+            continue;
+        }
+        let thumbnail =
+            if crate::media::images::check_thumbnail(&pointer.thumbnail) { pointer.thumbnail } else { Vec::new() };
+        let record = AttachmentRecord {
+            origin_network: pointer.origin_network,
+            id: pointer.id,
+            key: pointer.key,
+            digest: pointer.digest,
+            size: pointer.size,
+            content_type: pointer.content_type,
+            file_name: crate::media::names::sanitize(&pointer.file_name),
+            width: pointer.width,
+            height: pointer.height,
+            thumbnail,
+            local_file: None,
+            note: None,
+        };
+        attachments.push(record.view());
+        crate::media::records::save(tx, &conversation.id, &id, index as u32, &record)?;
+    }
     let message = Message {
         id,
         conversation: conversation.id,

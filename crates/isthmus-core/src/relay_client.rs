@@ -47,6 +47,29 @@ impl RelayClient {
         &self.base
     }
 
+    /// Uploads an encrypted attachment from `body` (`len` bytes); returns its media id.
+    pub async fn upload_media(&self, auth: &Credentials, body: reqwest::Body, len: u64) -> Result<String> {
+        #[derive(serde::Deserialize)]
+        struct Uploaded {
+            id: String,
+        }
+        let request = self
+            .request(Method::POST, "/v1/media", Some(auth))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .header(reqwest::header::CONTENT_LENGTH, len)
+            // Large files on slow links: the whole-request timeout must not cut them off.
+            .timeout(Duration::from_secs(3600))
+            .body(body);
+        let uploaded: Uploaded = json(send(request).await?).await?;
+        Ok(uploaded.id)
+    }
+
+    /// Starts downloading an attachment through the own relay (its proxy for other networks).
+    pub async fn download_media(&self, auth: &Credentials, network: &str, id: &str) -> Result<Response> {
+        let path = format!("/v1/media/{network}/{id}");
+        send(self.request(Method::GET, &path, Some(auth)).timeout(Duration::from_secs(3600))).await
+    }
+
     fn request(&self, method: Method, path: &str, auth: Option<&Credentials>) -> RequestBuilder {
         let builder = self.http.request(method, format!("{}{}", self.base, path));
         match auth {

@@ -134,7 +134,7 @@ pub fn queue(
         }
     };
     let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
-    let entry = OutboxEntry { peer: peer.clone(), kind, content: outbox::encode_content(content), envelope: None };
+    let entry = OutboxEntry::new(peer, kind, content);
     outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
     conversations::save(&mut tx, &conversation)?;
     tx.commit()?;
@@ -153,12 +153,7 @@ pub fn queue_receipt(
 ) -> Result<()> {
     let receipt = wire::ReceiptMessage { kind: kind as i32, message_ids: ids.iter().map(|id| id.0.to_vec()).collect() };
     let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
-    let entry = OutboxEntry {
-        peer: peer.clone(),
-        kind: OutboxKind::Control,
-        content: outbox::encode_content(content),
-        envelope: None,
-    };
+    let entry = OutboxEntry::new(peer, OutboxKind::Control, content);
     outbox::push(tx, account, &entry)?;
     Ok(())
 }
@@ -329,12 +324,7 @@ pub fn queue_typing(state: &mut WorkerState, account: &Address, peer: &Address, 
     let action = if started { wire::typing_message::Action::Started } else { wire::typing_message::Action::Stopped };
     let typing = wire::TypingMessage { action: action as i32, timestamp: now_ms() };
     let content = wire::Content { body: Some(wire::content::Body::Typing(typing)), ..Default::default() };
-    let entry = OutboxEntry {
-        peer: peer.clone(),
-        kind: OutboxKind::Control,
-        content: outbox::encode_content(content),
-        envelope: None,
-    };
+    let entry = OutboxEntry::new(peer, OutboxKind::Control, content);
     let mut tx = Tx::new(state.store.clone());
     outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
     tx.commit()?;

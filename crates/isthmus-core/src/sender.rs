@@ -17,6 +17,9 @@ use crate::worker::Worker;
 use crate::Result;
 
 pub struct SenderContext {
+    /// The profile's attachment folder, where encrypted files wait for upload.
+    pub files: std::path::PathBuf,
+    pub events: tokio::sync::broadcast::Sender<crate::events::Event>,
     pub account: Address,
     pub store: Arc<SealedStore>,
     pub relay: RelayClient,
@@ -97,8 +100,12 @@ pub async fn run(mut context: SenderContext) {
     }
 }
 
-async fn deliver(context: &SenderContext, key: Vec<u8>, entry: OutboxEntry) -> Result<()> {
+async fn deliver(context: &SenderContext, key: Vec<u8>, mut entry: OutboxEntry) -> Result<()> {
     let account = context.account.clone();
+    if let Some((conversation, message, index)) = entry.pending_upload {
+        upload(context, &key, conversation, message, index).await?;
+        entry.pending_upload = None;
+    }
     if entry.envelope.is_none() {
         let peer = entry.peer.clone();
         let has_session = context
@@ -127,4 +134,29 @@ async fn deliver(context: &SenderContext, key: Vec<u8>, entry: OutboxEntry) -> R
         .await?;
     context.connection.send(envelope).await?;
     context.worker.call(move |state| Box::pin(async move { crate::send::complete(state, key, None) })).await
+}
+
+/// Uploads a queued message's attachment to the own relay and records the media id.
+async fn upload(
+    context: &SenderContext,
+    key: &[u8],
+    conversation: crate::ids::ConversationId,
+    message: crate::ids::MessageId,
+    index: u32,
+) -> Result<()> {
+    let tx = crate::tx::Tx::new(context.store.clone());
+    let record =
+        crate::media::records::load(&tx, &conversation, &message, index)?.ok_or(crate::Error::NoSuchMessage)?;
+    let local = record.local_file.ok_or(crate::Error::NotDownloaded)?;
+    let progress = crate::media::transfer::progress_events(
+        context.events.clone(),
+        conversation,
+        message,
+        index,
+        crate::events::TransferDirection::Upload,
+    );
+    let id = crate::media::transfer::upload(&context.relay, &context.credentials, &context.files.join(local), progress)
+        .await?;
+    let key = key.to_vec();
+    context.worker.call(move |state| Box::pin(async move { crate::media_ops::finish_upload(state, key, id) })).await
 }

@@ -35,10 +35,12 @@ pub enum Tree {
     Contacts,
     /// The append-only record of every consent decision.
     ConsentLedger,
+    /// Per attachment: its key, digest, pointer and local (encrypted) file.
+    Attachments,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 15] = [
+    pub const ALL: [Tree; 16] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -54,6 +56,7 @@ impl Tree {
         Tree::Outbox,
         Tree::Contacts,
         Tree::ConsentLedger,
+        Tree::Attachments,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -74,6 +77,7 @@ impl Tree {
             Tree::Outbox => "outbox",
             Tree::Contacts => "contacts",
             Tree::ConsentLedger => "consent_ledger",
+            Tree::Attachments => "attachments",
         }
     }
 }
