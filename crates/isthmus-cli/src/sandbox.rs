@@ -63,6 +63,7 @@ impl Sandbox {
             (&harbor, "juniper", MEADOW, Role::Answers),
             (&harbor, "wren", MEADOW, Role::SendsRequests),
             (&meadow, "kestrel", HARBOR, Role::ChangesKey),
+            (&harbor, "heron", MEADOW, Role::SendsPictures),
         ] {
             let engine = Engine::open(Profile::in_memory())?;
             let info = engine.add_account(&relay.url(), name).await?;
@@ -76,6 +77,25 @@ impl Sandbox {
     }
 }
 
+/// Paints a small landscape (sky, sun, hills) and sends it as a photo.
+async fn send_picture(engine: &Engine, me: &Address, to: &Address, caption: &str) -> isthmus_core::Result<()> {
+    let picture = image::RgbImage::from_fn(640, 400, |x, y| {
+        let (dx, dy) = (x as i32 - 480, y as i32 - 110);
+        let hill = 300 - ((x as f32 / 60.0).sin() * 30.0) as u32;
+        if dx * dx + dy * dy < 45 * 45 {
+            image::Rgb([250, 204, 21])
+        } else if y > hill {
+            image::Rgb([34, 120 + (y % 40) as u8, 60])
+        } else {
+            image::Rgb([96, 165 - (y / 4) as u8, 250])
+        }
+    });
+    let file =
+        tempfile::Builder::new().suffix(".png").tempfile().map_err(|e| isthmus_core::Error::Protocol(e.to_string()))?;
+    picture.save(file.path()).map_err(|e| isthmus_core::Error::Protocol(e.to_string()))?;
+    engine.send_file(me, to, file.path(), caption, false).await.map(drop)
+}
+
 /// What a demo person does on their own.
 #[derive(Clone, Copy, Debug)]
 enum Role {
@@ -86,6 +106,8 @@ enum Role {
     /// Answers, and after its second answer to someone gets a new identity key (a changed
     /// safety number) and says so.
     ChangesKey,
+    /// Answers every message with a picture.
+    SendsPictures,
 }
 
 impl Role {
@@ -94,6 +116,7 @@ impl Role {
             Role::Answers => "answers every message",
             Role::SendsRequests => "sends a message request to everyone who writes to the sandbox",
             Role::ChangesKey => "answers, then changes its identity key after its second answer",
+            Role::SendsPictures => "answers every message with a picture",
         }
     }
 }
@@ -130,7 +153,12 @@ async fn act(engine: Engine, me: Address, role: Role, newcomers: tokio::sync::br
                 let _ = engine.send_typing(&me, &author, true).await;
                 tokio::time::sleep(Duration::from_millis(600)).await;
                 let reply = format!("{} here. You said: \"{}\"", me.name, message.body);
-                if let Err(error) = engine.send_text(&me, &author, reply).await {
+                let sent = if matches!(role, Role::SendsPictures) {
+                    send_picture(&engine, &me, &author, &reply).await
+                } else {
+                    engine.send_text(&me, &author, reply).await.map(drop)
+                };
+                if let Err(error) = sent {
                     tracing::info!(code = ?error.code(), "demo reply not sent");
                 }
                 if matches!(role, Role::ChangesKey) && nth == 2 {
