@@ -255,6 +255,9 @@ fn describe(event: &Event) -> String {
         Event::KeyChanged { peer, .. } => {
             format!("the safety number with {peer} changed: sending is held until you acknowledge it")
         }
+        Event::Transfer { direction, done, total, .. } => {
+            format!("{direction:?}: {} of {} KiB", done / 1024, total / 1024)
+        }
         Event::ConversationRemoved { conversation } => format!("conversation {conversation} removed"),
         Event::ConsentRecorded { entry } => {
             format!("recorded: {:?} {} for {}", entry.decision, entry.counterpart, entry.account)
