@@ -65,6 +65,9 @@ pub enum Command {
     Messages(MessagesArgs),
     /// Start two peered networks on loopback with demo people, and print how to join them.
     Sandbox(SandboxArgs),
+    /// Run scenario files: scripted consent flows with a pass/fail report (docs/scenarios.md).
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
     /// Show the safety number with a contact.
     SafetyNumber {
         #[arg(long)]
@@ -249,4 +252,20 @@ pub struct SandboxArgs {
     /// Stop after this many seconds (default: run until interrupted).
     #[arg(long)]
     pub seconds: Option<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenarioCommand {
+    /// Run scenario files in order; exit 0 if every expectation held, 1 if one failed, 2 if a file is malformed.
+    Run {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also write the results as JUnit XML to this file.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Use a running relay for a network instead of starting one: NETWORK=URL (repeatable).
+        #[arg(long, value_name = "NETWORK=URL")]
+        relay: Vec<String>,
+    },
 }

@@ -101,6 +101,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(args) => run_sandbox(&context, args).await,
+        Command::Scenario(command) => crate::scenario::run(command, context.json).await,
         Command::SafetyNumber { account, peer } => {
             let engine = context.engine()?;
             let number = engine.safety_number(&address(&account)?, &address(&peer)?).await?;

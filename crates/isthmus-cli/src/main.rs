@@ -6,6 +6,7 @@ mod commands;
 mod consent_commands;
 mod passphrase;
 mod sandbox;
+mod scenario;
 
 use std::process::ExitCode;
 

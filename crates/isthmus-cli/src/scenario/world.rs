@@ -1,0 +1,123 @@
+//! The world a scenario runs in: one relay per network (started in this process and peered with
+//! each other, or running elsewhere at a given URL), and one engine per person.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{anyhow, bail, Context, Result};
+use isthmus_core::{Engine, Profile, DISCLOSURE_VERSION};
+use isthmus_proto::{Address, NetworkName};
+use isthmus_relay::{RelayConfig, RunningRelay};
+
+use super::model::Scenario;
+
+/// A person of the scenario: an in-memory profile with one account, online.
+pub struct Person {
+    pub engine: Engine,
+    pub address: Address,
+}
+
+pub struct World {
+    relays: Vec<RunningRelay>,
+    people: BTreeMap<String, Person>,
+}
+
+impl World {
+    /// Starts or joins every network, peers the in-process relays with each other, and brings
+    /// every person online with the networks they allow.
+    pub async fn build(scenario: &Scenario, relay_urls: &HashMap<String, String>) -> Result<Self> {
+        let mut relays = Vec::new();
+        let mut urls: HashMap<NetworkName, String> = HashMap::new();
+        let mut external = false;
+        for network in &scenario.networks {
+            let given = relay_urls.get(network.name.as_str()).or(network.url.as_ref());
+            let url = match given {
+                Some(url) => {
+                    external = true;
+                    url.trim_end_matches('/').to_owned()
+                }
+                None => {
+                    let mut config = RelayConfig::new(network.name.clone());
+                    config.limits = network.limits.clone();
+                    let relay = isthmus_relay::start(config)
+                        .await
+                        .with_context(|| format!("starting a relay for {}", network.name))?;
+                    let url = relay.url();
+                    relays.push(relay);
+                    url
+                }
+            };
+            urls.insert(network.name.clone(), url);
+        }
+        // Every in-process relay peers with every other one, as their operators would agree.
+        for relay in &relays {
+            let others = relays.iter().filter(|other| other.domain() != relay.domain()).map(RunningRelay::as_peer);
+            relay.set_peers(others.collect());
+        }
+
+        // Running relays keep accounts from earlier runs: a suffix keeps names free.
+        let suffix = external.then(run_suffix);
+        let mut people = BTreeMap::new();
+        for spec in &scenario.people {
+            let url = urls.get(&spec.network).ok_or_else(|| anyhow!("no relay for {}", spec.network))?;
+            let account = match &suffix {
+                Some(suffix) => format!("{}-{suffix}", spec.name),
+                None => spec.name.clone(),
+            };
+            let engine = Engine::open(Profile::in_memory())?;
+            let info = engine
+                .add_account(url, &account)
+                .await
+                .with_context(|| format!("adding {}'s account on {} ({url})", spec.name, spec.network))?;
+            let address: Address = info.address.parse()?;
+            if address.network != spec.network {
+                bail!("the relay at {url} says it is {}, but the file says {}", address.network, spec.network);
+            }
+            for network in &spec.allows {
+                engine
+                    .enable_interop(&address, network, DISCLOSURE_VERSION)
+                    .await
+                    .with_context(|| format!("{} allowing {network}", spec.name))?;
+            }
+            engine.connect(&address)?;
+            people.insert(spec.name.clone(), Person { engine, address });
+        }
+        Ok(Self { relays, people })
+    }
+
+    pub fn person(&self, name: &str) -> Result<&Person> {
+        self.people.get(name).ok_or_else(|| anyhow!("unknown person {name}"))
+    }
+
+    /// The address a step means: a person's, or a literal `name@network`.
+    pub fn address(&self, who: &str) -> Result<Address> {
+        match self.people.get(who) {
+            Some(person) => Ok(person.address.clone()),
+            None => who.parse::<Address>().with_context(|| format!("{who} is neither a person nor an address")),
+        }
+    }
+
+    /// The person whose address this is, if any.
+    pub fn person_at(&self, address: &Address) -> Option<&Person> {
+        self.people.values().find(|person| &person.address == address)
+    }
+
+    /// Takes everyone offline and stops the relays started here.
+    pub async fn shut_down(self) {
+        for (_, person) in self.people {
+            let _ = person.engine.shutdown().await;
+        }
+        for relay in self.relays {
+            relay.shutdown().await;
+        }
+    }
+}
+
+/// A short tag unique enough for one run against long-lived relays.
+fn run_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos())
+        .unwrap_or_default();
+    let mixed = nanos ^ (u128::from(std::process::id()) << 64);
+    format!("{:08x}", (mixed % 0xffff_ffff) as u32)
+}
