@@ -27,6 +27,9 @@ pub enum ErrorCode {
     FirstContactLimit,
     AttachmentTampered,
     AttachmentTooLarge,
+    /// The origin no longer has the attachment (expired after its retention period).
+    AttachmentGone,
+    QuotaExceeded,
     NotDownloaded,
     NameTaken,
     NetworkNotPeered,
@@ -124,6 +127,8 @@ impl Error {
                 "peer_unavailable" => ErrorCode::RelayUnreachable,
                 "recipient_busy" => ErrorCode::RecipientBusy,
                 "first_contact_limit" => ErrorCode::FirstContactLimit,
+                "not_found" => ErrorCode::AttachmentGone,
+                "quota_exceeded" => ErrorCode::QuotaExceeded,
                 _ => ErrorCode::RelayRejected,
             },
             Error::Unreachable(_) => ErrorCode::RelayUnreachable,
