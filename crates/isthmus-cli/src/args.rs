@@ -54,6 +54,10 @@ pub enum Command {
     InboxLayout { layout: Option<String> },
     /// Send a text message and wait until the relay has it.
     Send(SendArgs),
+    /// Send a file (images are re-encoded without metadata and get a thumbnail).
+    SendFile(crate::media_commands::SendFileArgs),
+    /// Download an attachment through your own relay and save it.
+    Download(crate::media_commands::DownloadArgs),
     /// Connect and print events as they happen.
     Listen(ListenArgs),
     /// List conversations, most recent first.

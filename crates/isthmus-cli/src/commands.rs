@@ -13,7 +13,7 @@ use crate::args::{AccountCommand, Cli, Command, ListenArgs, ProfileCommand, Sand
 use crate::passphrase;
 
 pub(crate) struct Context_ {
-    json: bool,
+    pub(crate) json: bool,
     profile_dir: PathBuf,
     passphrase_file: Option<PathBuf>,
 }
@@ -101,6 +101,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(args) => run_sandbox(&context, args).await,
+        Command::SendFile(args) => crate::media_commands::send_file(&context, args).await,
+        Command::Download(args) => crate::media_commands::download(&context, args).await,
         Command::Scenario(command) => crate::scenario::run(command, context.json).await,
         Command::SafetyNumber { account, peer } => {
             let engine = context.engine()?;

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod consent_commands;
+mod media_commands;
 mod passphrase;
 mod sandbox;
 mod scenario;

@@ -86,6 +86,69 @@ async fn two_profiles_talk_through_a_relay_from_the_command_line() {
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["body"], "hello from a script");
 
+    // A file: sent with progress, accepted, downloaded through the relay and saved.
+    let payload = dir.path().join("notes.txt");
+    std::fs::write(&payload, "meeting at the old mill").expect("write");
+    let sent = ok(run(
+        alice.clone(),
+        "alice-pass",
+        s(&[
+            "send-file",
+            "--from",
+            "alice@meadow.test",
+            "--to",
+            "bob@meadow.test",
+            "--caption",
+            "notes",
+            payload.to_str().expect("utf-8"),
+        ]),
+    )
+    .await
+    .expect("joined"));
+    assert_eq!(json_lines(&sent)[0]["status"], "sent");
+    ok(run(bob.clone(), "bob-pass", s(&["listen", "--until-drained", "--seconds", "60"])).await.expect("joined"));
+    ok(run(
+        bob.clone(),
+        "bob-pass",
+        s(&["request", "accept", "--account", "bob@meadow.test", "--peer", "alice@meadow.test"]),
+    )
+    .await
+    .expect("joined"));
+    let listed = ok(run(
+        bob.clone(),
+        "bob-pass",
+        s(&["messages", "--account", "bob@meadow.test", "--peer", "alice@meadow.test"]),
+    )
+    .await
+    .expect("joined"));
+    let with_file = json_lines(&listed).into_iter().find(|m| m["body"] == "notes").expect("the file's message");
+    let id = with_file["id"].as_str().expect("an id").to_owned();
+    let into = dir.path().join("downloads");
+    std::fs::create_dir_all(&into).expect("mkdir");
+    let saved = ok(run(
+        bob.clone(),
+        "bob-pass",
+        s(&[
+            "download",
+            "--account",
+            "bob@meadow.test",
+            "--peer",
+            "alice@meadow.test",
+            "--message",
+            &id,
+            "--to",
+            into.to_str().expect("utf-8"),
+        ]),
+    )
+    .await
+    .expect("joined"));
+    let path = json_lines(&saved)[0]["path"].as_str().expect("a path").to_owned();
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("saved file"),
+        "meeting at the old mill",
+        "the file arrives intact"
+    );
+
     let number = ok(run(
         bob.clone(),
         "bob-pass",
