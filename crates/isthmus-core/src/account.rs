@@ -25,6 +25,7 @@ pub struct AccountRecord {
 }
 
 /// What the UI and scripts see of an account (no secrets).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct AccountInfo {
     pub address: String,

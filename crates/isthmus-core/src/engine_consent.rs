@@ -18,6 +18,7 @@ use crate::tx::Tx;
 use crate::{Error, Result};
 
 /// How the inbox shows chats with other networks.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InboxLayout {

@@ -17,6 +17,7 @@ use crate::tx::Tx;
 use crate::{Error, Result};
 
 /// Where a saved attachment went, and whether its name lies about what it is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct SavedAttachment {
     pub path: PathBuf,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// The closed set of error codes that cross to the UI and to `--json` output.
 /// Front ends switch on these, never on message text.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -157,6 +158,7 @@ pub(crate) fn crypto(error: impl std::fmt::Display) -> Error {
 }
 
 /// The one error shape that crosses to a UI or a script: `{ "code": ..., "message": ... }`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct UserError {
     pub code: ErrorCode,

@@ -10,6 +10,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $len:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
         pub struct $name(pub [u8; $len]);
 
         impl $name {

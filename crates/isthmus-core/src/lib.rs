@@ -9,6 +9,8 @@
 
 pub mod account;
 mod account_setup;
+#[cfg(feature = "ts")]
+pub mod bindings;
 mod connection;
 pub mod consent;
 pub mod conversations;

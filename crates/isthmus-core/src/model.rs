@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationId, MessageId};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
@@ -17,6 +18,7 @@ pub enum Direction {
 
 /// Where a message stands. Outgoing: pending -> sent -> delivered -> read, or failed.
 /// Incoming: received, then read once the user has seen it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
@@ -28,6 +30,7 @@ pub enum MessageStatus {
     Received,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub message_id: MessageId,
@@ -35,6 +38,7 @@ pub struct Quote {
     pub text: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reaction {
     pub author: String,
@@ -42,6 +46,7 @@ pub struct Reaction {
 }
 
 /// An attachment as the timeline shows it. The key and digest stay in the attachment record.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub origin_network: String,
@@ -61,6 +66,7 @@ pub struct Attachment {
     pub note: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: MessageId,
@@ -85,6 +91,7 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
     pub id: ConversationId,
@@ -117,6 +124,7 @@ impl Conversation {
 }
 
 /// A page of results and the cursor for the next one, if any.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,

@@ -9,6 +9,7 @@ use crate::Result;
 const FINGERPRINT_VERSION: u32 = 2;
 const FINGERPRINT_ITERATIONS: u32 = 5200;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SafetyNumber {
     /// 60 digits, the same on both sides; shown in groups of five.

@@ -27,6 +27,7 @@ use crate::worker::WorkerState;
 use crate::{Error, Result};
 
 /// What the user asks to send.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outgoing {

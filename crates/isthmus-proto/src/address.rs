@@ -14,6 +14,7 @@ pub const DEFAULT_DEVICE: u32 = 1;
 /// starting with a letter. Lower case only, so that names that look alike are the same name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct UserName(String);
 
 impl UserName {
@@ -38,6 +39,7 @@ impl UserName {
 /// A network's name: the relay's domain, such as `meadow.example` (lower case, no port).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct NetworkName(String);
 
 impl NetworkName {
@@ -95,6 +97,7 @@ string_newtype_conversions!(NetworkName);
 
 /// A validated `name@network` address with its device.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Address {
     pub name: UserName,
     pub network: NetworkName,

@@ -8,6 +8,7 @@ use crate::store::{SealedStore, Tree};
 use crate::tx::Tx;
 use crate::Result;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// The user compared safety numbers and marked this person verified.

@@ -7,6 +7,7 @@ use serde::Serialize;
 /// The current disclosure. Change the text below only together with this version.
 pub const DISCLOSURE_VERSION: &str = "interop-disclosure-v1";
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Disclosure {
     pub version: &'static str,

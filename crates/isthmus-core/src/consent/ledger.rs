@@ -9,6 +9,7 @@ use crate::store::{SealedStore, Tree};
 use crate::tx::{decode_json, Tx};
 use crate::Result;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -26,6 +27,7 @@ pub enum Decision {
     Unverified,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     /// 1, 2, 3, ... in the order decisions were made.

@@ -1,0 +1,177 @@
+// Generated from the Rust types in isthmus-core and isthmus-proto; do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p isthmus-core --features ts bindings
+
+export type Address = { name: UserName, network: NetworkName, device: number, };
+
+export type UserName = string;
+
+export type NetworkName = string;
+
+export type MessageId = string;
+
+export type ConversationId = string;
+
+export type EnvelopeId = string;
+
+export type Direction = "incoming" | "outgoing";
+
+export type MessageStatus = "pending" | "sent" | "delivered" | "read" | "failed" | "received";
+
+export type Quote = { message_id: MessageId, author: string, text: string, };
+
+export type Reaction = { author: string, emoji: string, };
+
+export type Attachment = { origin_network: string, size: number, content_type: string, file_name: string, width: number, height: number, 
+/**
+ * A JPEG thumbnail (base64), for images, when it passed the size checks.
+ */
+thumbnail: string | null, 
+/**
+ * The encrypted file is in the profile (uploaded by us, or downloaded).
+ */
+downloaded: boolean, 
+/**
+ * Something the user should know, e.g. why an image travels as a plain file.
+ */
+note: string | null, };
+
+export type Message = { id: MessageId, conversation: ConversationId, 
+/**
+ * Position in the conversation's timeline (1, 2, ...), assigned when stored.
+ */
+seq: number, direction: Direction, 
+/**
+ * `name@network` of the author.
+ */
+author: string, body: string, 
+/**
+ * The author's clock, ms since the epoch.
+ */
+sent_at: number, 
+/**
+ * This device's clock when stored, ms since the epoch.
+ */
+stored_at: number, status: MessageStatus, 
+/**
+ * For failed messages: the error code (see `ErrorCode`).
+ */
+failure: string | null, quote: Quote | null, reactions: Array<Reaction>, edited: boolean, deleted: boolean, attachments: Array<Attachment>, };
+
+export type Conversation = { id: ConversationId, 
+/**
+ * The profile's account this conversation belongs to.
+ */
+account: Address, 
+/**
+ * The other person.
+ */
+peer: Address, created_at: number, last_activity: number, 
+/**
+ * The last message's text (or a note such as "Message deleted"), for the inbox.
+ */
+last_preview: string, last_status: MessageStatus | null, unread: number, 
+/**
+ * The next timeline position to assign.
+ */
+next_seq: number, 
+/**
+ * A message request: someone new wrote first and the user has not accepted yet. Until
+ * then no receipts or typing go back, attachments are not fetched, links are inert.
+ */
+request: boolean, 
+/**
+ * Filled in by queries, not stored: the account no longer allows this chat's network, so
+ * the chat is read-only.
+ */
+read_only: boolean, };
+
+export type Page<T> = { items: Array<T>, next_cursor: number | null, };
+
+export type ConnectionState = "connecting" | "connected" | "offline";
+
+export type TransferDirection = "upload" | "download";
+
+export type Event = { "type": "message_added", message: Message, } | { "type": "message_updated", message: Message, } | { "type": "conversation_changed", conversation: Conversation, } | { "type": "typing", conversation: ConversationId, author: string, started: boolean, } | { "type": "connection", account: string, state: ConnectionState, retry_in_ms: number | null, } | { "type": "queue_drained", account: string, } | { "type": "key_changed", account: string, peer: string, } | { "type": "conversation_removed", conversation: ConversationId, } | { "type": "transfer", conversation: ConversationId, message: MessageId, index: number, direction: TransferDirection, done: number, total: number, } | { "type": "consent_recorded", entry: LedgerEntry, };
+
+export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "relay_rejected" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "internal";
+
+export type UserError = { code: ErrorCode, message: string, };
+
+export type AccountInfo = { address: string, network: string, relay_url: string, interop: Array<string>, };
+
+export type SafetyNumber = { 
+/**
+ * 60 digits, the same on both sides; shown in groups of five.
+ */
+digits: string, 
+/**
+ * The bytes to put in a QR code, hex-encoded; the other side compares them with its own.
+ */
+scannable: string, };
+
+export type Disclosure = { version: string, 
+/**
+ * The network the disclosure is about.
+ */
+network: string, title: string, 
+/**
+ * The facts, one per item, in the order they are shown.
+ */
+facts: Array<string>, 
+/**
+ * What does not work across networks.
+ */
+not_available: Array<string>, };
+
+export type Decision = "interop_enabled" | "interop_disabled" | "request_accepted" | "request_deleted" | "request_blocked" | "request_reported" | "blocked" | "unblocked" | "first_contact_confirmed" | "key_change_acknowledged" | "verified" | "unverified";
+
+export type LedgerEntry = { 
+/**
+ * 1, 2, 3, ... in the order decisions were made.
+ */
+seq: number, 
+/**
+ * ms since the epoch.
+ */
+at: number, 
+/**
+ * The account the decision was made for (`name@network`).
+ */
+account: string, 
+/**
+ * The person (`name@network`) or network (`harbor.example`) it was about.
+ */
+counterpart: string, decision: Decision, 
+/**
+ * The disclosure the user saw, for interop decisions.
+ */
+disclosure_version: string | null, };
+
+export type Contact = { 
+/**
+ * The user compared safety numbers and marked this person verified.
+ */
+verified: boolean, 
+/**
+ * Blocked: nothing from this person reaches the user, from any network.
+ */
+blocked: boolean, 
+/**
+ * This person's identity key changed and the user has not acknowledged it yet;
+ * sending to them waits until they do.
+ */
+key_change_held: boolean, 
+/**
+ * The user confirmed writing to this person on another network.
+ */
+first_contact_confirmed: boolean, };
+
+export type InboxLayout = "combined" | "separate";
+
+export type SavedAttachment = { path: string, 
+/**
+ * The extension does not match the detected type (e.g. a program named `.jpg`).
+ */
+extension_mismatch: boolean, detected_type: string | null, };
+
+export type Outgoing = { "kind": "text", body: string, quote: MessageId | null, } | { "kind": "reaction", target: MessageId, emoji: string, remove: boolean, } | { "kind": "edit", target: MessageId, body: string, } | { "kind": "delete", target: MessageId, };
