@@ -258,3 +258,26 @@ impl Engine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_inbox_layout_is_combined_until_changed_and_stays_changed() {
+        let engine = Engine::open(crate::store::Profile::in_memory()).expect("engine");
+        assert_eq!(engine.inbox_layout().expect("read"), InboxLayout::Combined, "one inbox by default");
+        engine.set_inbox_layout(InboxLayout::Separate).expect("write");
+        assert_eq!(engine.inbox_layout().expect("read"), InboxLayout::Separate, "the choice is stored in the profile");
+    }
+
+    #[tokio::test]
+    async fn interop_without_the_current_disclosure_is_refused_before_any_call() {
+        let engine = Engine::open(crate::store::Profile::in_memory()).expect("engine");
+        let account: Address = "alice@meadow.test".parse().expect("valid");
+        let network = NetworkName::parse("harbor.test").expect("valid");
+        let error = engine.enable_interop(&account, &network, "").await.expect_err("no disclosure, no interop");
+        assert_eq!(error.code(), crate::ErrorCode::DisclosureOutdated);
+        assert!(engine.ledger().expect("read").is_empty(), "a refused decision is not recorded");
+    }
+}
