@@ -1,0 +1,199 @@
+// The one contract between the UI and the app (GitButler's backend.ts pattern).
+//
+// Every operation the UI can ask for is one async method here. Two implementations exist:
+//   - TauriBackend (tauri.ts): the desktop app, over isthmus-core through src-tauri.
+//   - DemoBackend (demo.ts): fixture data and simulated peers, so the whole UI runs in a plain
+//     browser for designers and browser tests.
+//
+// Wire convention for the Tauri implementation (the shell implements exactly this):
+//   - Each method `fooBar(a, b)` calls `invoke("foo_bar", { a, b })`: the command name is the
+//     method name in snake_case, the argument object uses the parameter names below in
+//     camelCase (Tauri 2 maps them to the Rust snake_case parameters). Optional arguments are
+//     passed as `null`, never omitted.
+//   - Addresses cross as strings `name@network` (Rust: `Address::from_str` / `Display`).
+//   - Results are the types from bindings.ts (generated from the Rust types; never edited here).
+//   - Errors reject with a `UserError` `{ code, message }`; the UI switches on `code` only,
+//     never on the message text.
+//   - Engine events are emitted on the Tauri event name "isthmus://event" with an `Event`
+//     (bindings.ts) as payload; `subscribe` listens to it.
+//
+// Everything UI-owned that the engine does not store (theme, privacy toggles, notifications,
+// pin/mute/archive) is the `Settings` type below; the shell stores it as an opaque JSON value
+// in the profile (encrypted at rest like everything else) via `settings` / `set_settings`.
+
+import type {
+  AccountInfo,
+  Contact,
+  Conversation,
+  ConversationId,
+  Disclosure,
+  Event,
+  InboxLayout,
+  LedgerEntry,
+  Message,
+  MessageId,
+  Outgoing,
+  Page,
+  SafetyNumber,
+  SavedAttachment,
+  UserError,
+} from "../bindings";
+
+/** `name@network`, e.g. `ada@meadow.example`. */
+export type AddressText = string;
+
+/** Whether a profile exists on this machine and whether it is open. */
+export type ProfileState = "missing" | "locked" | "unlocked";
+
+export type ThemeSetting = "system" | "light" | "dark";
+
+/** UI-owned preferences, stored by the backend as one opaque JSON document in the profile. */
+export type Settings = {
+  theme: ThemeSetting;
+  /** Send read receipts (never sent for pending requests, whatever this says). */
+  readReceipts: boolean;
+  /** Send typing indicators (never sent for pending requests). */
+  typingIndicators: boolean;
+  /** Desktop notifications for new messages. */
+  notifications: boolean;
+  /** Show the message text in notifications (never for pending requests). */
+  notificationPreview: boolean;
+  /** Chat list state the engine does not keep (yet). */
+  pinned: ConversationId[];
+  muted: ConversationId[];
+  archived: ConversationId[];
+};
+
+export const defaultSettings: Settings = {
+  theme: "system",
+  readReceipts: true,
+  typingIndicators: true,
+  notifications: true,
+  notificationPreview: true,
+  pinned: [],
+  muted: [],
+  archived: [],
+};
+
+/** Why a report is filed (the relay keeps it with the report). */
+export type ReportReason = "spam" | "scam" | "abuse" | "other";
+
+export interface Backend {
+  /** Which implementation this is: "tauri" or "demo" (shown nowhere but in diagnostics). */
+  readonly kind: "tauri" | "demo";
+
+  // --- Profile and app lock ---------------------------------------------------------------
+  /** Whether a profile exists and is unlocked. */
+  profileState(): Promise<ProfileState>;
+  /** Creates the profile, encrypted with `passphrase`, and unlocks it. Rejects `profile_exists`. */
+  createProfile(passphrase: string): Promise<void>;
+  /** Unlocks the profile and brings its accounts online. Rejects `wrong_passphrase`, `profile_missing`, `profile_in_use`. */
+  unlock(passphrase: string): Promise<void>;
+  /** Takes every account offline and forgets the data key (app lock). */
+  lock(): Promise<void>;
+  /** Rewraps the data key. Rejects `wrong_passphrase` when `oldPassphrase` is wrong. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+
+  // --- Accounts ---------------------------------------------------------------------------
+  accounts(): Promise<AccountInfo[]>;
+  /** Registers `name` on the relay at `relayUrl`. Rejects `name_taken`, `relay_unreachable`, `invalid_address`. */
+  addAccount(relayUrl: string, name: string): Promise<AccountInfo>;
+
+  // --- Conversations and messages ---------------------------------------------------------
+  /** Every conversation of every account (requests included, flagged `request`), most recent first. */
+  conversations(): Promise<Conversation[]>;
+  conversation(conversationId: ConversationId): Promise<Conversation | null>;
+  /**
+   * The conversation between `account` and `peer`, to start writing. For a peer on another
+   * network that the user has not written to yet this rejects `first_contact_required` (ask,
+   * then `confirmFirstContact`); `interop_off` when the account does not allow that network.
+   * The shell may return a not-yet-stored conversation (no messages) for a new peer.
+   */
+  startConversation(account: AddressText, peer: AddressText): Promise<Conversation>;
+  /** A page of the timeline, newest first, before the `seq` cursor when given. */
+  messages(conversationId: ConversationId, before: number | null, limit: number): Promise<Page<Message>>;
+  /**
+   * Sends text, a reply, a reaction, an edit or a delete. Returns the new message for text
+   * (stored as pending), null otherwise. Rejects `request_pending`, `blocked`, `interop_off`,
+   * `key_change_unacknowledged`, `first_contact_required`...
+   */
+  send(account: AddressText, peer: AddressText, outgoing: Outgoing): Promise<Message | null>;
+  /**
+   * Copies bytes the user dropped, pasted or picked into the profile's staging area and
+   * returns a path for `sendFile`. (The webview sees File objects, not paths.)
+   */
+  stageFile(fileName: string, bytes: Uint8Array): Promise<string>;
+  /** Sends the file at `path` (images lose their metadata and get a thumbnail unless `asFile`). */
+  sendFile(account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean): Promise<Message>;
+  /** Marks a conversation read (read receipts go out if the settings allow and it is no request). */
+  markRead(conversationId: ConversationId): Promise<void>;
+  sendTyping(account: AddressText, peer: AddressText, started: boolean): Promise<void>;
+  /** Fetches an attachment through the own relay. Rejects `request_pending` for requests. */
+  downloadAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<Message>;
+  /** Decrypts a downloaded attachment into the user's Downloads folder. Rejects `not_downloaded`. */
+  saveAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment>;
+  /** Opens a downloaded attachment with the system's default app (after saving it). */
+  openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<void>;
+  /** Opens an http(s) link in the system browser; the UI asks the user first. */
+  openLink(url: string): Promise<void>;
+
+  // --- Requests, blocking, reports ----------------------------------------------------------
+  /** Pending message requests, most recent first. */
+  requests(): Promise<Conversation[]>;
+  acceptRequest(conversationId: ConversationId): Promise<Conversation>;
+  deleteRequest(conversationId: ConversationId): Promise<void>;
+  block(account: AddressText, peer: AddressText): Promise<void>;
+  unblock(account: AddressText, peer: AddressText): Promise<void>;
+  /** Reports the person of a conversation with the chosen messages (theirs only); optionally blocks. */
+  report(
+    conversationId: ConversationId,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    note: string,
+    andBlock: boolean,
+  ): Promise<void>;
+
+  // --- Interop consent ----------------------------------------------------------------------
+  /** The disclosure to show before interop with `network` is turned on. */
+  disclosure(network: string): Promise<Disclosure>;
+  /** Lets `network` reach `account`. Rejects `disclosure_outdated` unless `disclosureVersion` is current. */
+  enableInterop(account: AddressText, network: string, disclosureVersion: string): Promise<AccountInfo>;
+  /** Stops `network` reaching `account`; chats with it become read-only. */
+  disableInterop(account: AddressText, network: string): Promise<AccountInfo>;
+  /** The user confirmed writing to `peer` on another network for the first time. */
+  confirmFirstContact(account: AddressText, peer: AddressText): Promise<Conversation>;
+  inboxLayout(): Promise<InboxLayout>;
+  setInboxLayout(layout: InboxLayout): Promise<void>;
+  /** Every consent decision ever made, oldest first. */
+  ledger(): Promise<LedgerEntry[]>;
+  /** The ledger as a JSON document for the user to keep. */
+  exportLedger(): Promise<string>;
+
+  // --- Contacts and safety ------------------------------------------------------------------
+  contact(account: AddressText, peer: AddressText): Promise<Contact>;
+  safetyNumber(account: AddressText, peer: AddressText): Promise<SafetyNumber>;
+  setVerified(account: AddressText, peer: AddressText, verified: boolean): Promise<void>;
+  /** The user saw the key change; sending to `peer` resumes. */
+  acknowledgeKeyChange(account: AddressText, peer: AddressText): Promise<void>;
+
+  // --- UI-owned settings and notifications -------------------------------------------------
+  settings(): Promise<Settings>;
+  setSettings(settings: Settings): Promise<Settings>;
+  /** Shows a desktop notification (the UI never passes a pending request's content). */
+  notify(title: string, body: string): Promise<void>;
+
+  // --- Events -------------------------------------------------------------------------------
+  /** Calls `listener` for every engine event; returns the unsubscribe function. */
+  subscribe(listener: (event: Event) => void): () => void;
+}
+
+/** Narrows an unknown rejection to a `UserError` (anything else becomes `internal`). */
+export function asUserError(error: unknown): UserError {
+  if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
+    const { code, message } = error as { code: unknown; message: unknown };
+    if (typeof code === "string" && typeof message === "string") {
+      return { code: code as UserError["code"], message };
+    }
+  }
+  return { code: "internal", message: error instanceof Error ? error.message : String(error) };
+}
