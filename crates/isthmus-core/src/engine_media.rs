@@ -163,3 +163,45 @@ fn save(source: &Path, record: &records::AttachmentRecord, folder: &Path) -> Res
         path,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(key: &[u8; 32], name: &str) -> records::AttachmentRecord {
+        records::AttachmentRecord {
+            origin_network: "harbor.test".into(),
+            id: "00".repeat(16),
+            key: key.to_vec(),
+            digest: vec![0; 32],
+            size: 5,
+            content_type: "text/plain".into(),
+            file_name: name.into(),
+            width: 0,
+            height: 0,
+            thumbnail: Vec::new(),
+            local_file: Some("x.bin".into()),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_pointer_with_the_wrong_key_is_refused_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source = dir.path().join("x.bin");
+        let right = cipher::new_key();
+        cipher::encrypt(&right, &b"hello"[..], std::fs::File::create(&source).expect("create")).expect("encrypt");
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).expect("mkdir");
+
+        let wrong = cipher::new_key();
+        let refused = save(&source, &record(&wrong, "note.txt"), &out).expect_err("a tampered pointer must not open");
+        assert_eq!(refused.code(), crate::ErrorCode::AttachmentTampered);
+        assert_eq!(std::fs::read_dir(&out).expect("list").count(), 0, "no half-written file is left");
+
+        let saved = save(&source, &record(&right, "note.txt"), &out).expect("the right key opens it");
+        assert_eq!(std::fs::read(&saved.path).expect("read"), b"hello");
+        let again = save(&source, &record(&right, "note.txt"), &out).expect("saved again");
+        assert_eq!(again.path.file_name().and_then(|n| n.to_str()), Some("note (1).txt"), "never overwrites");
+    }
+}
