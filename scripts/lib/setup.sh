@@ -32,3 +32,42 @@ ensure_rust_build_deps() {
     ensure_rust
     ensure_packages protobuf-compiler build-essential pkg-config ca-certificates
 }
+
+# ensure_node: Node.js 20+ with npm (Vite and Playwright need it). Debian's own nodejs is older
+# on bookworm, so when it is too old the npm registry's `node` package supplies a current one.
+ensure_node() {
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        ensure_packages nodejs npm
+    fi
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    if [ "$major" -lt 20 ]; then
+        echo "setup: Node.js $major is too old; installing Node.js 20 from the npm registry" >&2
+        need_root npm install -g --no-audit --no-fund node@20 >&2
+        hash -r
+    fi
+}
+
+# ensure_ui_deps: the UI's npm packages, exactly as package-lock.json pins them. Browsers come from
+# Debian (chromium), never from a test tool's own download.
+ensure_ui_deps() {
+    ensure_node
+    if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+        (cd ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+    fi
+}
+
+# The desktop app's build (Tauri 2 on WebKitGTK) and its end-to-end driving under Xvfb.
+ensure_desktop_build_deps() {
+    ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
+        libsoup-3.0-dev libssl-dev
+}
+
+ensure_desktop_e2e_deps() {
+    ensure_packages xvfb webkit2gtk-driver imagemagick
+    if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+        echo "setup: installing tauri-driver" >&2
+        cargo install tauri-driver --locked >&2
+    fi
+    export PATH="$HOME/.cargo/bin:$PATH"
+}
