@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Event } from "../bindings";
+import { DEMO_PASSPHRASE } from "../demo/fixtures";
+import { DemoBackend } from "./demo";
+
+const backends: DemoBackend[] = [];
+function demo(profile: "missing" | "locked" | "unlocked" = "unlocked", seed = 3) {
+  const backend = new DemoBackend({ seed, profile, speed: 0, quiet: true, now: 1_800_000_000_000 });
+  backends.push(backend);
+  return backend;
+}
+afterEach(() => backends.splice(0).forEach((backend) => backend.dispose()));
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("DemoBackend", () => {
+  it("is deterministic for a seed", async () => {
+    const a = await demo("unlocked", 9).conversations();
+    const b = await demo("unlocked", 9).conversations();
+    expect(a.map((c) => [c.id, c.last_preview])).toEqual(b.map((c) => [c.id, c.last_preview]));
+    expect(a.length).toBeGreaterThan(24);
+  });
+  it("rejects a wrong passphrase by code", async () => {
+    const backend = demo("locked");
+    await expect(backend.unlock("nope")).rejects.toMatchObject({ code: "wrong_passphrase" });
+    await backend.unlock(DEMO_PASSPHRASE);
+    expect(await backend.profileState()).toBe("unlocked");
+  });
+  it("has requests, a read-only chat and a held key change", async () => {
+    const backend = demo();
+    const all = await backend.conversations();
+    expect(all.filter((c) => c.request).length).toBeGreaterThanOrEqual(3);
+    const readOnly = all.find((c) => c.read_only);
+    expect(readOnly?.peer.network).toBe("meadow.example");
+    const marta = all.find((c) => c.peer.name === "marta");
+    if (!marta) throw new Error("fixture marta");
+    await expect(backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null })).rejects.toMatchObject({ code: "key_change_unacknowledged" });
+    await backend.acknowledgeKeyChange("ada@meadow.example", "marta@harbor.example");
+    expect(await backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null })).toMatchObject({ status: "pending" });
+  });
+  it("holds replies to requests until accepted, then peers answer", async () => {
+    const backend = demo();
+    const request = (await backend.requests())[0];
+    if (!request) throw new Error("a request");
+    const account = `${request.account.name}@${request.account.network}`;
+    const peer = `${request.peer.name}@${request.peer.network}`;
+    await expect(backend.send(account, peer, { kind: "text", body: "hi", quote: null })).rejects.toMatchObject({ code: "request_pending" });
+    const events: Event[] = [];
+    backend.subscribe((event) => events.push(event));
+    await backend.acceptRequest(request.id);
+    await backend.send(account, peer, { kind: "text", body: "hello", quote: null });
+    await tick();
+    expect(events.some((event) => event.type === "message_added" && event.message.direction === "incoming")).toBe(true);
+    expect(events.some((event) => event.type === "consent_recorded" && event.entry.decision === "request_accepted")).toBe(true);
+  });
+  it("makes chats read-only when interop is turned off and records it", async () => {
+    const backend = demo();
+    await backend.disableInterop("ada@meadow.example", "harbor.example");
+    const heron = (await backend.conversations()).find((c) => c.peer.name === "heron");
+    expect(heron?.read_only).toBe(true);
+    const ledger = await backend.ledger();
+    expect(ledger[ledger.length - 1]).toMatchObject({ decision: "interop_disabled", counterpart: "harbor.example" });
+    await expect(backend.enableInterop("ada@meadow.example", "harbor.example", "old")).rejects.toMatchObject({ code: "disclosure_outdated" });
+  });
+  it("asks before a first message to another network", async () => {
+    const backend = demo();
+    await expect(backend.startConversation("ada@meadow.example", "newbie@harbor.example")).rejects.toMatchObject({ code: "first_contact_required" });
+    const conversation = await backend.confirmFirstContact("ada@meadow.example", "newbie@harbor.example");
+    expect(conversation.peer.name).toBe("newbie");
+  });
+  it("pages messages newest first", async () => {
+    const backend = demo();
+    const big = (await backend.conversations()).find((c) => c.peer.name === "archive.bot");
+    if (!big) throw new Error("the big chat");
+    const first = await backend.messages(big.id, null, 100);
+    expect(first.items).toHaveLength(100);
+    expect(first.items[0]?.seq).toBe(1500);
+    const second = await backend.messages(big.id, first.next_cursor, 100);
+    expect(second.items[0]?.seq).toBe(1400);
+  });
+});

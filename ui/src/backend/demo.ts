@@ -1,0 +1,872 @@
+// DemoBackend: the whole Backend in memory, with fixture data and simulated peers who answer,
+// type and send requests. Deterministic for a given seed (timers aside, which follow the clock).
+import type {
+  AccountInfo,
+  Contact,
+  Conversation,
+  ConversationId,
+  Decision,
+  Disclosure,
+  ErrorCode,
+  Event,
+  InboxLayout,
+  LedgerEntry,
+  Message,
+  MessageId,
+  Outgoing,
+  Page,
+  SafetyNumber,
+  SavedAttachment,
+  UserError,
+} from "../bindings";
+import {
+  DEMO_PASSPHRASE,
+  HARBOR,
+  HARBOR_NEWCOMERS,
+  MEADOW,
+  REQUEST_OPENERS,
+  address,
+  buildWorld,
+  contactKey,
+  incomingLine,
+  newContact,
+  previewOf,
+  replyLine,
+  type DemoWorld,
+} from "../demo/fixtures";
+import { seededRandom, type Random } from "../demo/random";
+import { makeThumbnail } from "../demo/thumbnails";
+import {
+  defaultSettings,
+  type AddressText,
+  type Backend,
+  type ProfileState,
+  type ReportReason,
+  type Settings,
+} from "./backend";
+
+export const DISCLOSURE_VERSION = "interop-disclosure-v1";
+const NOT_AVAILABLE = ["profile photos", "group chats", "voice and video calls", "disappearing messages"];
+
+export type DemoOptions = {
+  seed: number;
+  /** Where the demo starts: no profile (onboarding), locked (unlock screen) or unlocked (inbox). */
+  profile: ProfileState;
+  /** Multiplies every simulated delay (0 makes peers answer at once; tests use small values). */
+  speed: number;
+  /** No spontaneous activity (peers still answer what you send). */
+  quiet: boolean;
+  now: number;
+};
+
+export function demoOptionsFromUrl(search: string, now = Date.now()): DemoOptions {
+  const params = new URLSearchParams(search);
+  const seedText = params.get("seed");
+  const profile = params.get("profile");
+  const speed = Number(params.get("speed") ?? "1");
+  return {
+    seed: seedText !== null && /^\d+$/.test(seedText) ? Number(seedText) : 1,
+    profile: profile === "missing" || profile === "locked" ? profile : "unlocked",
+    speed: Number.isFinite(speed) && speed >= 0 ? speed : 1,
+    quiet: params.has("quiet"),
+    now,
+  };
+}
+
+function fail(code: ErrorCode, message: string): UserError {
+  return { code, message };
+}
+
+function disclosureFor(network: string): Disclosure {
+  return {
+    version: DISCLOSURE_VERSION,
+    network,
+    title: `Let people on ${network} reach you?`,
+    facts: [
+      `People who use ${network} will be able to send you messages and message requests.`,
+      `Spam and scams may be more common on ${network}. Messages from people you don't know arrive as requests you can accept, delete, block or report.`,
+      `${network} has its own policies and may handle your data differently. Messages stay end-to-end encrypted, but ${network} sees who you talk to and when.`,
+      "Your profile photo is not shared with other networks.",
+      `Some features don't work with people on ${network}: ${NOT_AVAILABLE.join(", ")}.`,
+      "You can turn this off at any time. Chats with this network then become read-only.",
+    ],
+    not_available: NOT_AVAILABLE,
+  };
+}
+
+function text(address: { name: string; network: string }): string {
+  return `${address.name}@${address.network}`;
+}
+
+export class DemoBackend implements Backend {
+  readonly kind = "demo" as const;
+  private state: ProfileState;
+  private passphrase: string;
+  private world: DemoWorld;
+  private layout: InboxLayout = "combined";
+  private prefs: Settings = { ...defaultSettings };
+  private listeners = new Set<(event: Event) => void>();
+  private staged = new Map<string, { name: string; bytes: Uint8Array }>();
+  private random: Random;
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private counter = 0;
+
+  constructor(private readonly options: DemoOptions) {
+    this.random = seededRandom(options.seed * 7919 + 17);
+    this.state = options.profile;
+    this.passphrase = DEMO_PASSPHRASE;
+    this.world =
+      options.profile === "missing"
+        ? { accounts: [], conversations: new Map(), messages: new Map(), contacts: new Map(), ledger: [] }
+        : buildWorld(options.seed, options.now);
+  }
+
+  /** Stops every timer (tests). */
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  // --- plumbing ---------------------------------------------------------------------------
+
+  private emit(event: Event): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private later(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.state === "unlocked") action();
+    }, ms * this.options.speed);
+    this.timers.add(timer);
+  }
+
+  private requireUnlocked(): void {
+    if (this.state === "missing") throw fail("profile_missing", "There is no profile yet.");
+    if (this.state === "locked") throw fail("unauthorized", "The profile is locked.");
+  }
+
+  private account(addressText: AddressText): AccountInfo {
+    const account = this.world.accounts.find((candidate) => candidate.address === addressText);
+    if (!account) throw fail("unknown_account", `No account ${addressText} in this profile.`);
+    return account;
+  }
+
+  private readOnly(conversation: Conversation): boolean {
+    const account = this.world.accounts.find((candidate) => candidate.address === text(conversation.account));
+    if (!account || conversation.peer.network === account.network) return false;
+    return !account.interop.includes(conversation.peer.network);
+  }
+
+  private view(conversation: Conversation): Conversation {
+    return { ...conversation, read_only: this.readOnly(conversation) };
+  }
+
+  private conversationOrFail(id: ConversationId): Conversation {
+    const conversation = this.world.conversations.get(id);
+    if (!conversation) throw fail("unknown_conversation", "This chat no longer exists.");
+    return conversation;
+  }
+
+  private find(account: AddressText, peer: AddressText): Conversation | undefined {
+    for (const conversation of this.world.conversations.values()) {
+      if (text(conversation.account) === account && text(conversation.peer) === peer) return conversation;
+    }
+    return undefined;
+  }
+
+  private contactOf(account: AddressText, peer: AddressText): Contact {
+    const key = contactKey(account, peer);
+    let contact = this.world.contacts.get(key);
+    if (!contact) {
+      contact = newContact();
+      this.world.contacts.set(key, contact);
+    }
+    return contact;
+  }
+
+  private record(account: string, counterpart: string, decision: Decision, disclosureVersion: string | null = null): void {
+    const entry: LedgerEntry = {
+      seq: this.world.ledger.length + 1,
+      at: Date.now(),
+      account,
+      counterpart,
+      decision,
+      disclosure_version: disclosureVersion,
+    };
+    this.world.ledger.push(entry);
+    this.emit({ type: "consent_recorded", entry });
+  }
+
+  private changed(conversation: Conversation): void {
+    this.emit({ type: "conversation_changed", conversation: this.view(conversation) });
+  }
+
+  private messagesOf(id: ConversationId): Message[] {
+    let list = this.world.messages.get(id);
+    if (!list) {
+      list = [];
+      this.world.messages.set(id, list);
+    }
+    return list;
+  }
+
+  private touch(conversation: Conversation, message: Message): void {
+    conversation.last_activity = message.sent_at;
+    conversation.last_preview = previewOf(message);
+    conversation.last_status = message.direction === "outgoing" ? message.status : null;
+  }
+
+  private append(conversation: Conversation, partial: Omit<Message, "id" | "conversation" | "seq" | "stored_at">): Message {
+    const seq = conversation.next_seq;
+    conversation.next_seq += 1;
+    const message: Message = {
+      ...partial,
+      id: `${conversation.id}-m${seq}-${++this.counter}`,
+      conversation: conversation.id,
+      seq,
+      stored_at: Date.now(),
+    };
+    this.messagesOf(conversation.id).push(message);
+    this.touch(conversation, message);
+    if (message.direction === "incoming") conversation.unread += 1;
+    this.emit({ type: "message_added", message: { ...message } });
+    this.changed(conversation);
+    return message;
+  }
+
+  private update(conversation: Conversation, message: Message): void {
+    const list = this.messagesOf(conversation.id);
+    if (list[list.length - 1]?.id === message.id) this.touch(conversation, message);
+    this.emit({ type: "message_updated", message: { ...message } });
+    this.changed(conversation);
+  }
+
+  private canWrite(conversation: Conversation): void {
+    const account = text(conversation.account);
+    const peer = text(conversation.peer);
+    const contact = this.contactOf(account, peer);
+    if (conversation.request) throw fail("request_pending", "Accept the request before you answer.");
+    if (contact.blocked) throw fail("blocked", "You blocked this person.");
+    if (this.readOnly(conversation)) throw fail("interop_off", "You turned off chats with this network; the chat is read-only.");
+    if (contact.key_change_held) throw fail("key_change_unacknowledged", "This person's safety number changed; acknowledge it first.");
+  }
+
+  private incomingFrom(conversation: Conversation, body: string, extra: Partial<Message> = {}): Message {
+    return this.append(conversation, {
+      direction: "incoming",
+      author: text(conversation.peer),
+      body,
+      sent_at: Date.now(),
+      status: "received",
+      failure: null,
+      quote: null,
+      reactions: [],
+      edited: false,
+      deleted: false,
+      attachments: [],
+      ...extra,
+    });
+  }
+
+  /** The peer receives, reads, types and answers. */
+  private simulatePeer(conversation: Conversation, message: Message): void {
+    const step = (ms: number, status: Message["status"]) =>
+      this.later(ms, () => {
+        if (!this.world.conversations.has(conversation.id) || message.deleted) return;
+        message.status = status;
+        this.update(conversation, message);
+      });
+    step(300, "sent");
+    step(800, "delivered");
+    step(1400, "read");
+    this.later(1600, () => this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true }));
+    this.later(2800, () => {
+      this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: false });
+      if (!this.world.conversations.has(conversation.id) || this.contactOf(text(conversation.account), text(conversation.peer)).blocked) return;
+      const wantsPicture = /photo|picture|pic\b|image/i.test(message.body);
+      if (wantsPicture) {
+        this.incomingFrom(conversation, "Here you go", {
+          attachments: [
+            {
+              origin_network: conversation.peer.network,
+              size: 734_003,
+              content_type: "image/jpeg",
+              file_name: "IMG_2044.jpg",
+              width: 1600,
+              height: 1200,
+              thumbnail: makeThumbnail(this.random.int(360)),
+              downloaded: false,
+              note: null,
+            },
+          ],
+        });
+      } else {
+        this.incomingFrom(conversation, replyLine(this.random), {
+          quote: this.random.chance(0.3) ? { message_id: message.id, author: message.author, text: message.body.slice(0, 120) } : null,
+        });
+      }
+    });
+  }
+
+  private startTicker(): void {
+    if (this.options.quiet || this.ticker || typeof setInterval === "undefined") return;
+    this.ticker = setInterval(() => {
+      if (this.state !== "unlocked") return;
+      if (this.random.chance(0.3)) this.newRequest();
+      else {
+        const accepted = [...this.world.conversations.values()].filter((c) => !c.request && !this.readOnly(c));
+        if (accepted.length === 0) return;
+        const conversation = this.random.pick(accepted);
+        this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true });
+        this.later(1500, () => {
+          this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: false });
+          this.incomingFrom(conversation, incomingLine(this.random));
+        });
+      }
+    }, Math.max(2000, 45_000 * this.options.speed));
+  }
+
+  /** Someone new on a network the account allows writes first: a message request. */
+  newRequest(preferredNetwork?: string): Conversation | null {
+    const candidates = this.world.accounts.flatMap((account) =>
+      [account.network, ...account.interop].map((network) => ({ account, network })),
+    );
+    const choice =
+      candidates.find((candidate) => candidate.network === preferredNetwork) ??
+      (candidates.length > 0 ? this.random.pick(candidates) : undefined);
+    if (!choice) return null;
+    const name = `${this.random.pick(HARBOR_NEWCOMERS)}${this.random.int(90) + 10}`;
+    const peer = `${name}@${choice.network}`;
+    const id = `r${++this.counter}`;
+    const conversation: Conversation = {
+      id,
+      account: address(choice.account.address),
+      peer: address(peer),
+      created_at: Date.now(),
+      last_activity: Date.now(),
+      last_preview: "",
+      last_status: null,
+      unread: 0,
+      next_seq: 1,
+      request: true,
+      read_only: false,
+    };
+    this.world.conversations.set(id, conversation);
+    this.contactOf(choice.account.address, peer);
+    this.incomingFrom(conversation, this.random.pick(REQUEST_OPENERS));
+    return conversation;
+  }
+
+  // --- profile ------------------------------------------------------------------------------
+
+  async profileState(): Promise<ProfileState> {
+    return this.state;
+  }
+
+  async createProfile(passphrase: string): Promise<void> {
+    if (this.state !== "missing") throw fail("profile_exists", "A profile already exists on this machine.");
+    this.passphrase = passphrase;
+    this.state = "unlocked";
+    this.startTicker();
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    if (this.state === "missing") throw fail("profile_missing", "There is no profile yet.");
+    if (passphrase !== this.passphrase) throw fail("wrong_passphrase", "That passphrase does not open this profile.");
+    this.state = "unlocked";
+    for (const account of this.world.accounts) this.emit({ type: "connection", account: account.address, state: "connected", retry_in_ms: null });
+    this.startTicker();
+  }
+
+  async lock(): Promise<void> {
+    this.requireUnlocked();
+    this.dispose();
+    this.state = "locked";
+  }
+
+  async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+    this.requireUnlocked();
+    if (oldPassphrase !== this.passphrase) throw fail("wrong_passphrase", "The current passphrase is not right.");
+    this.passphrase = newPassphrase;
+  }
+
+  // --- accounts -----------------------------------------------------------------------------
+
+  async accounts(): Promise<AccountInfo[]> {
+    this.requireUnlocked();
+    return this.world.accounts.map((account) => ({ ...account, interop: [...account.interop] }));
+  }
+
+  async addAccount(relayUrl: string, name: string): Promise<AccountInfo> {
+    this.requireUnlocked();
+    let host: string;
+    try {
+      const url = new URL(relayUrl);
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("scheme");
+      host = url.hostname;
+    } catch {
+      throw fail("relay_unreachable", "That is not a relay address (https://…).");
+    }
+    const network = host === MEADOW || host === HARBOR ? host : /^[\d.]+$|^localhost$/.test(host) ? MEADOW : null;
+    if (!network) throw fail("relay_unreachable", `No relay answers at ${relayUrl}.`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw fail("invalid_address", "Names use lowercase letters, digits, dot, dash and underscore.");
+    const addressText = `${name}@${network}`;
+    if (name === "taken" || this.world.accounts.some((account) => account.address === addressText)) {
+      throw fail("name_taken", `${addressText} is taken.`);
+    }
+    const info: AccountInfo = { address: addressText, network, relay_url: relayUrl, interop: [] };
+    if (this.world.accounts.length === 0) {
+      // A first account comes with the demo people of its own network.
+      const world = buildWorld(this.options.seed, Date.now(), [addressText]);
+      this.world = { ...world, accounts: [info], ledger: this.world.ledger };
+      for (const conversation of this.world.conversations.values()) this.changed(conversation);
+    } else {
+      this.world.accounts.push(info);
+    }
+    this.emit({ type: "connection", account: addressText, state: "connected", retry_in_ms: null });
+    return { ...info };
+  }
+
+  // --- conversations ------------------------------------------------------------------------
+
+  async conversations(): Promise<Conversation[]> {
+    this.requireUnlocked();
+    return [...this.world.conversations.values()]
+      .map((conversation) => this.view(conversation))
+      .sort((a, b) => b.last_activity - a.last_activity);
+  }
+
+  async conversation(conversationId: ConversationId): Promise<Conversation | null> {
+    this.requireUnlocked();
+    const conversation = this.world.conversations.get(conversationId);
+    return conversation ? this.view(conversation) : null;
+  }
+
+  async startConversation(account: AddressText, peer: AddressText): Promise<Conversation> {
+    this.requireUnlocked();
+    const info = this.account(account);
+    const existing = this.find(account, peer);
+    if (existing) return this.view(existing);
+    const peerAddress = address(peer);
+    if (!peerAddress.name || !peerAddress.network) throw fail("invalid_address", "Addresses look like name@network.");
+    if (peerAddress.network !== info.network) {
+      if (!info.interop.includes(peerAddress.network)) {
+        throw fail("interop_off", `Turn on chats with ${peerAddress.network} for ${account} first.`);
+      }
+      if (!this.contactOf(account, peer).first_contact_confirmed) {
+        throw fail("first_contact_required", `Confirm that you want to write to ${peer}.`);
+      }
+    }
+    return this.view(this.create(account, peer));
+  }
+
+  private create(account: AddressText, peer: AddressText): Conversation {
+    const id = `n${++this.counter}`;
+    const conversation: Conversation = {
+      id,
+      account: address(account),
+      peer: address(peer),
+      created_at: Date.now(),
+      last_activity: Date.now(),
+      last_preview: "",
+      last_status: null,
+      unread: 0,
+      next_seq: 1,
+      request: false,
+      read_only: false,
+    };
+    this.world.conversations.set(id, conversation);
+    this.changed(conversation);
+    return conversation;
+  }
+
+  async messages(conversationId: ConversationId, before: number | null, limit: number): Promise<Page<Message>> {
+    this.requireUnlocked();
+    this.conversationOrFail(conversationId);
+    const list = this.messagesOf(conversationId);
+    const older = list.filter((message) => before === null || message.seq < before);
+    const items = older.slice(Math.max(0, older.length - limit)).reverse();
+    const oldest = items[items.length - 1];
+    const more = oldest !== undefined && older.length > items.length;
+    return { items: items.map((message) => ({ ...message })), next_cursor: more ? oldest.seq : null };
+  }
+
+  async send(account: AddressText, peer: AddressText, outgoing: Outgoing): Promise<Message | null> {
+    this.requireUnlocked();
+    const conversation = this.find(account, peer);
+    if (!conversation) throw fail("unknown_conversation", "Start the chat first.");
+    this.canWrite(conversation);
+    const list = this.messagesOf(conversation.id);
+    const target = (id: MessageId) => {
+      const message = list.find((candidate) => candidate.id === id);
+      if (!message) throw fail("unknown_message", "That message is gone.");
+      return message;
+    };
+    switch (outgoing.kind) {
+      case "text": {
+        if (outgoing.body.trim() === "") throw fail("protocol", "An empty message is not sent.");
+        const quoted = outgoing.quote ? target(outgoing.quote) : null;
+        const message = this.append(conversation, {
+          direction: "outgoing",
+          author: account,
+          body: outgoing.body,
+          sent_at: Date.now(),
+          status: "pending",
+          failure: null,
+          quote: quoted ? { message_id: quoted.id, author: quoted.author, text: quoted.body.slice(0, 200) } : null,
+          reactions: [],
+          edited: false,
+          deleted: false,
+          attachments: [],
+        });
+        this.simulatePeer(conversation, message);
+        return { ...message };
+      }
+      case "reaction": {
+        const message = target(outgoing.target);
+        message.reactions = message.reactions.filter((reaction) => reaction.author !== account);
+        if (!outgoing.remove) message.reactions.push({ author: account, emoji: outgoing.emoji });
+        this.update(conversation, message);
+        return null;
+      }
+      case "edit": {
+        const message = target(outgoing.target);
+        if (message.direction !== "outgoing" || message.deleted) throw fail("protocol", "Only your own messages can be edited.");
+        message.body = outgoing.body;
+        message.edited = true;
+        this.update(conversation, message);
+        return null;
+      }
+      case "delete": {
+        const message = target(outgoing.target);
+        if (message.direction !== "outgoing") throw fail("protocol", "Only your own messages can be deleted for everyone.");
+        message.deleted = true;
+        message.body = "";
+        message.attachments = [];
+        message.reactions = [];
+        this.update(conversation, message);
+        return null;
+      }
+    }
+  }
+
+  async stageFile(fileName: string, bytes: Uint8Array): Promise<string> {
+    this.requireUnlocked();
+    const path = `demo-staging/${++this.counter}/${fileName}`;
+    this.staged.set(path, { name: fileName, bytes });
+    return path;
+  }
+
+  async sendFile(account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean): Promise<Message> {
+    this.requireUnlocked();
+    const conversation = this.find(account, peer);
+    if (!conversation) throw fail("unknown_conversation", "Start the chat first.");
+    this.canWrite(conversation);
+    const file = this.staged.get(path);
+    if (!file) throw fail("internal", "The staged file is gone.");
+    if (file.bytes.length > 100 * 1024 * 1024) throw fail("attachment_too_large", "Files up to 100 MB can be sent.");
+    const lower = file.name.toLowerCase();
+    const image = !asFile && /\.(jpe?g|png|gif|webp)$/.test(lower);
+    const message = this.append(conversation, {
+      direction: "outgoing",
+      author: account,
+      body: caption,
+      sent_at: Date.now(),
+      status: "pending",
+      failure: null,
+      quote: null,
+      reactions: [],
+      edited: false,
+      deleted: false,
+      attachments: [
+        {
+          origin_network: conversation.account.network,
+          size: file.bytes.length,
+          content_type: image ? "image/jpeg" : "application/octet-stream",
+          file_name: file.name,
+          width: image ? 800 : 0,
+          height: image ? 600 : 0,
+          thumbnail: image ? makeThumbnail(this.random.int(360)) : null,
+          downloaded: true,
+          note: image ? "Location and camera details were removed." : null,
+        },
+      ],
+    });
+    const total = Math.max(1, file.bytes.length);
+    for (let step = 1; step <= 4; step++) {
+      this.later(step * 150, () =>
+        this.emit({ type: "transfer", conversation: conversation.id, message: message.id, index: 0, direction: "upload", done: Math.round((total * step) / 4), total }),
+      );
+    }
+    this.simulatePeer(conversation, message);
+    return { ...message };
+  }
+
+  async markRead(conversationId: ConversationId): Promise<void> {
+    this.requireUnlocked();
+    const conversation = this.conversationOrFail(conversationId);
+    if (conversation.unread === 0) return;
+    conversation.unread = 0;
+    this.changed(conversation);
+  }
+
+  async sendTyping(account: AddressText, peer: AddressText, _started: boolean): Promise<void> {
+    this.requireUnlocked();
+    const conversation = this.find(account, peer);
+    if (conversation?.request) throw fail("request_pending", "No typing indicators go to a pending request.");
+  }
+
+  async downloadAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<Message> {
+    this.requireUnlocked();
+    const conversation = this.conversationOrFail(conversationId);
+    if (conversation.request) throw fail("request_pending", "Nothing is downloaded until you accept the request.");
+    const message = this.messagesOf(conversationId).find((candidate) => candidate.id === messageId);
+    const attachment = message?.attachments[index];
+    if (!message || !attachment) throw fail("unknown_message", "That attachment is gone.");
+    if (attachment.downloaded) return { ...message };
+    const total = attachment.size;
+    await new Promise<void>((resolve) => {
+      for (let step = 1; step <= 5; step++) {
+        this.later(step * 120, () => {
+          this.emit({ type: "transfer", conversation: conversationId, message: messageId, index, direction: "download", done: Math.round((total * step) / 5), total });
+          if (step === 5) resolve();
+        });
+      }
+    });
+    attachment.downloaded = true;
+    this.update(conversation, message);
+    return { ...message };
+  }
+
+  private downloaded(conversationId: ConversationId, messageId: MessageId, index: number) {
+    const message = this.messagesOf(conversationId).find((candidate) => candidate.id === messageId);
+    const attachment = message?.attachments[index];
+    if (!attachment) throw fail("unknown_message", "That attachment is gone.");
+    if (!attachment.downloaded) throw fail("not_downloaded", "Download the attachment first.");
+    return attachment;
+  }
+
+  async saveAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment> {
+    this.requireUnlocked();
+    const attachment = this.downloaded(conversationId, messageId, index);
+    return { path: `~/Downloads/${attachment.file_name}`, extension_mismatch: false, detected_type: attachment.content_type };
+  }
+
+  async openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<void> {
+    this.requireUnlocked();
+    this.downloaded(conversationId, messageId, index);
+  }
+
+  async openLink(url: string): Promise<void> {
+    if (typeof window !== "undefined") window.open(url, "_blank", "noopener,noreferrer");
+  }
+
+  // --- requests -----------------------------------------------------------------------------
+
+  async requests(): Promise<Conversation[]> {
+    return (await this.conversations()).filter((conversation) => conversation.request);
+  }
+
+  async acceptRequest(conversationId: ConversationId): Promise<Conversation> {
+    this.requireUnlocked();
+    const conversation = this.conversationOrFail(conversationId);
+    if (!conversation.request) return this.view(conversation);
+    conversation.request = false;
+    const contact = this.contactOf(text(conversation.account), text(conversation.peer));
+    contact.first_contact_confirmed = true;
+    this.record(text(conversation.account), text(conversation.peer), "request_accepted");
+    this.changed(conversation);
+    this.later(2000, () => this.incomingFrom(conversation, "Thanks for accepting! 🙂"));
+    return this.view(conversation);
+  }
+
+  private remove(conversation: Conversation): void {
+    this.world.conversations.delete(conversation.id);
+    this.world.messages.delete(conversation.id);
+    this.emit({ type: "conversation_removed", conversation: conversation.id });
+  }
+
+  async deleteRequest(conversationId: ConversationId): Promise<void> {
+    this.requireUnlocked();
+    const conversation = this.conversationOrFail(conversationId);
+    this.record(text(conversation.account), text(conversation.peer), "request_deleted");
+    this.remove(conversation);
+  }
+
+  async block(account: AddressText, peer: AddressText): Promise<void> {
+    this.requireUnlocked();
+    this.account(account);
+    this.contactOf(account, peer).blocked = true;
+    const conversation = this.find(account, peer);
+    if (conversation?.request) {
+      this.record(account, peer, "request_blocked");
+      this.remove(conversation);
+    } else {
+      this.record(account, peer, "blocked");
+      if (conversation) this.changed(conversation);
+    }
+  }
+
+  async unblock(account: AddressText, peer: AddressText): Promise<void> {
+    this.requireUnlocked();
+    this.contactOf(account, peer).blocked = false;
+    this.record(account, peer, "unblocked");
+    const conversation = this.find(account, peer);
+    if (conversation) this.changed(conversation);
+  }
+
+  async report(conversationId: ConversationId, _messageIds: MessageId[], _reason: ReportReason, _note: string, andBlock: boolean): Promise<void> {
+    this.requireUnlocked();
+    const conversation = this.conversationOrFail(conversationId);
+    const account = text(conversation.account);
+    const peer = text(conversation.peer);
+    this.record(account, peer, "request_reported");
+    if (andBlock) await this.block(account, peer);
+  }
+
+  // --- interop ------------------------------------------------------------------------------
+
+  async disclosure(network: string): Promise<Disclosure> {
+    return disclosureFor(network);
+  }
+
+  async enableInterop(account: AddressText, network: string, disclosureVersion: string): Promise<AccountInfo> {
+    this.requireUnlocked();
+    const info = this.account(account);
+    if (disclosureVersion !== DISCLOSURE_VERSION) throw fail("disclosure_outdated", "The disclosure changed; read the current one.");
+    if (network === info.network) throw fail("protocol", "Interop is about other networks; this is the account's own.");
+    if (!info.interop.includes(network)) {
+      info.interop.push(network);
+      this.record(account, network, "interop_enabled", disclosureVersion);
+      this.refreshNetwork(account, network);
+      // Someone on the newly allowed network soon writes: a message request.
+      if (network === HARBOR && !this.options.quiet) this.later(4000, () => this.newRequest(network));
+    }
+    return { ...info, interop: [...info.interop] };
+  }
+
+  async disableInterop(account: AddressText, network: string): Promise<AccountInfo> {
+    this.requireUnlocked();
+    const info = this.account(account);
+    if (info.interop.includes(network)) {
+      info.interop = info.interop.filter((candidate) => candidate !== network);
+      this.record(account, network, "interop_disabled");
+      this.refreshNetwork(account, network);
+    }
+    return { ...info, interop: [...info.interop] };
+  }
+
+  private refreshNetwork(account: AddressText, network: string): void {
+    for (const conversation of this.world.conversations.values()) {
+      if (text(conversation.account) === account && conversation.peer.network === network) this.changed(conversation);
+    }
+  }
+
+  async confirmFirstContact(account: AddressText, peer: AddressText): Promise<Conversation> {
+    this.requireUnlocked();
+    const info = this.account(account);
+    const peerAddress = address(peer);
+    if (peerAddress.network !== info.network && !info.interop.includes(peerAddress.network)) {
+      throw fail("interop_off", `Turn on chats with ${peerAddress.network} first.`);
+    }
+    const contact = this.contactOf(account, peer);
+    if (!contact.first_contact_confirmed) {
+      contact.first_contact_confirmed = true;
+      this.record(account, peer, "first_contact_confirmed");
+    }
+    return this.view(this.find(account, peer) ?? this.create(account, peer));
+  }
+
+  async inboxLayout(): Promise<InboxLayout> {
+    return this.layout;
+  }
+
+  async setInboxLayout(layout: InboxLayout): Promise<void> {
+    this.layout = layout;
+  }
+
+  async ledger(): Promise<LedgerEntry[]> {
+    this.requireUnlocked();
+    return this.world.ledger.map((entry) => ({ ...entry }));
+  }
+
+  async exportLedger(): Promise<string> {
+    return JSON.stringify({ format: "isthmus-consent-ledger", version: 1, entries: await this.ledger() }, null, 2);
+  }
+
+  // --- contacts -----------------------------------------------------------------------------
+
+  async contact(account: AddressText, peer: AddressText): Promise<Contact> {
+    this.requireUnlocked();
+    return { ...this.contactOf(account, peer) };
+  }
+
+  async safetyNumber(account: AddressText, peer: AddressText): Promise<SafetyNumber> {
+    this.requireUnlocked();
+    const [first, second] = [account, peer].sort();
+    const random = seededRandom(hash(`${first}|${second}|${this.contactOf(account, peer).key_change_held ? "new" : "old"}`));
+    let digits = "";
+    for (let i = 0; i < 60; i++) digits += String(random.int(10));
+    let scannable = "";
+    for (let i = 0; i < 32; i++) scannable += random.int(256).toString(16).padStart(2, "0");
+    return { digits, scannable };
+  }
+
+  async setVerified(account: AddressText, peer: AddressText, verified: boolean): Promise<void> {
+    this.requireUnlocked();
+    this.contactOf(account, peer).verified = verified;
+    this.record(account, peer, verified ? "verified" : "unverified");
+    const conversation = this.find(account, peer);
+    if (conversation) this.changed(conversation);
+  }
+
+  async acknowledgeKeyChange(account: AddressText, peer: AddressText): Promise<void> {
+    this.requireUnlocked();
+    const contact = this.contactOf(account, peer);
+    if (!contact.key_change_held) return;
+    contact.key_change_held = false;
+    contact.verified = false;
+    this.record(account, peer, "key_change_acknowledged");
+    const conversation = this.find(account, peer);
+    if (conversation) this.changed(conversation);
+  }
+
+  /** Simulates `peer` reinstalling: their identity key changes and sending is held. */
+  simulateKeyChange(account: AddressText, peer: AddressText): void {
+    this.contactOf(account, peer).key_change_held = true;
+    this.emit({ type: "key_changed", account, peer });
+    const conversation = this.find(account, peer);
+    if (conversation) this.changed(conversation);
+  }
+
+  // --- settings -----------------------------------------------------------------------------
+
+  async settings(): Promise<Settings> {
+    return structuredClone(this.prefs);
+  }
+
+  async setSettings(settings: Settings): Promise<Settings> {
+    this.prefs = structuredClone(settings);
+    return structuredClone(this.prefs);
+  }
+
+  async notify(title: string, body: string): Promise<void> {
+    if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
+    new Notification(title, { body, silent: true });
+  }
+
+  subscribe(listener: (event: Event) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function hash(value: string): number {
+  let result = 2166136261;
+  for (let i = 0; i < value.length; i++) result = Math.imul(result ^ value.charCodeAt(i), 16777619) >>> 0;
+  return result;
+}

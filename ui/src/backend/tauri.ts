@@ -1,0 +1,111 @@
+// TauriBackend: the Backend over the desktop shell (src-tauri). Each method invokes the command
+// named after it in snake_case with its arguments in camelCase; events arrive on "isthmus://event".
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type {
+  AccountInfo,
+  Contact,
+  Conversation,
+  ConversationId,
+  Disclosure,
+  Event,
+  InboxLayout,
+  LedgerEntry,
+  Message,
+  MessageId,
+  Outgoing,
+  Page,
+  SafetyNumber,
+  SavedAttachment,
+} from "../bindings";
+import { asUserError, type AddressText, type Backend, type ProfileState, type ReportReason, type Settings } from "./backend";
+
+export const EVENT_NAME = "isthmus://event";
+
+async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw asUserError(error);
+  }
+}
+
+export class TauriBackend implements Backend {
+  readonly kind = "tauri" as const;
+
+  profileState = () => call<ProfileState>("profile_state");
+  createProfile = (passphrase: string) => call<void>("create_profile", { passphrase });
+  unlock = (passphrase: string) => call<void>("unlock", { passphrase });
+  lock = () => call<void>("lock");
+  changePassphrase = (oldPassphrase: string, newPassphrase: string) =>
+    call<void>("change_passphrase", { oldPassphrase, newPassphrase });
+
+  accounts = () => call<AccountInfo[]>("accounts");
+  addAccount = (relayUrl: string, name: string) => call<AccountInfo>("add_account", { relayUrl, name });
+
+  conversations = () => call<Conversation[]>("conversations");
+  conversation = (conversationId: ConversationId) => call<Conversation | null>("conversation", { conversationId });
+  startConversation = (account: AddressText, peer: AddressText) =>
+    call<Conversation>("start_conversation", { account, peer });
+  messages = (conversationId: ConversationId, before: number | null, limit: number) =>
+    call<Page<Message>>("messages", { conversationId, before, limit });
+  send = (account: AddressText, peer: AddressText, outgoing: Outgoing) =>
+    call<Message | null>("send", { account, peer, outgoing });
+  stageFile = (fileName: string, bytes: Uint8Array) =>
+    call<string>("stage_file", { fileName, bytes: Array.from(bytes) });
+  sendFile = (account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean) =>
+    call<Message>("send_file", { account, peer, path, caption, asFile });
+  markRead = (conversationId: ConversationId) => call<void>("mark_read", { conversationId });
+  sendTyping = (account: AddressText, peer: AddressText, started: boolean) =>
+    call<void>("send_typing", { account, peer, started });
+  downloadAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
+    call<Message>("download_attachment", { conversationId, messageId, index });
+  saveAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
+    call<SavedAttachment>("save_attachment", { conversationId, messageId, index });
+  openAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
+    call<void>("open_attachment", { conversationId, messageId, index });
+  openLink = (url: string) => call<void>("open_link", { url });
+
+  requests = () => call<Conversation[]>("requests");
+  acceptRequest = (conversationId: ConversationId) => call<Conversation>("accept_request", { conversationId });
+  deleteRequest = (conversationId: ConversationId) => call<void>("delete_request", { conversationId });
+  block = (account: AddressText, peer: AddressText) => call<void>("block", { account, peer });
+  unblock = (account: AddressText, peer: AddressText) => call<void>("unblock", { account, peer });
+  report = (conversationId: ConversationId, messageIds: MessageId[], reason: ReportReason, note: string, andBlock: boolean) =>
+    call<void>("report", { conversationId, messageIds, reason, note, andBlock });
+
+  disclosure = (network: string) => call<Disclosure>("disclosure", { network });
+  enableInterop = (account: AddressText, network: string, disclosureVersion: string) =>
+    call<AccountInfo>("enable_interop", { account, network, disclosureVersion });
+  disableInterop = (account: AddressText, network: string) => call<AccountInfo>("disable_interop", { account, network });
+  confirmFirstContact = (account: AddressText, peer: AddressText) =>
+    call<Conversation>("confirm_first_contact", { account, peer });
+  inboxLayout = () => call<InboxLayout>("inbox_layout");
+  setInboxLayout = (layout: InboxLayout) => call<void>("set_inbox_layout", { layout });
+  ledger = () => call<LedgerEntry[]>("ledger");
+  exportLedger = () => call<string>("export_ledger");
+
+  contact = (account: AddressText, peer: AddressText) => call<Contact>("contact", { account, peer });
+  safetyNumber = (account: AddressText, peer: AddressText) => call<SafetyNumber>("safety_number", { account, peer });
+  setVerified = (account: AddressText, peer: AddressText, verified: boolean) =>
+    call<void>("set_verified", { account, peer, verified });
+  acknowledgeKeyChange = (account: AddressText, peer: AddressText) =>
+    call<void>("acknowledge_key_change", { account, peer });
+
+  settings = () => call<Settings>("settings");
+  setSettings = (settings: Settings) => call<Settings>("set_settings", { settings });
+  notify = (title: string, body: string) => call<void>("notify", { title, body });
+
+  subscribe(listener: (event: Event) => void): () => void {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void listen<Event>(EVENT_NAME, (event) => listener(event.payload)).then((unlisten) => {
+      if (cancelled) unlisten();
+      else stop = unlisten;
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }
+}

@@ -1,0 +1,170 @@
+// One message in the timeline. Text is always rendered as text; links are buttons that ask
+// first (accepted chats) or plain inert text (requests).
+import type { Attachment, Message } from "../bindings";
+import { formatClock, formatSize } from "../logic/format";
+import { isEmojiOnly, splitLinks } from "../logic/links";
+import { StatusMark } from "./Marks";
+
+export type Transfer = { done: number; total: number };
+
+export type MessageActions = {
+  reply: (message: Message) => void;
+  react: (message: Message, emoji: string) => void;
+  edit: (message: Message) => void;
+  remove: (message: Message) => void;
+  openLink: (url: string) => void;
+  download: (message: Message, index: number) => void;
+  save: (message: Message, index: number) => void;
+  open: (message: Message, index: number) => void;
+};
+
+const QUICK = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
+function Body({ text, linksActive, onLink }: { text: string; linksActive: boolean; onLink: (url: string) => void }) {
+  return (
+    <>
+      {splitLinks(text).map((segment, index) =>
+        segment.kind === "text" ? (
+          <span key={index}>{segment.text}</span>
+        ) : linksActive ? (
+          <a
+            key={index}
+            className="link"
+            href={segment.url}
+            rel="noopener noreferrer"
+            onClick={(event) => {
+              event.preventDefault();
+              onLink(segment.url);
+            }}
+          >
+            {segment.text}
+          </a>
+        ) : (
+          <span key={index} className="link--inert" title="Links in requests are not clickable">
+            {segment.text}
+          </span>
+        ),
+      )}
+    </>
+  );
+}
+
+function AttachmentView({ attachment, index, message, request, transfer, actions }: { attachment: Attachment; index: number; message: Message; request: boolean; transfer?: Transfer; actions: MessageActions }) {
+  const image = attachment.content_type.startsWith("image/");
+  const percent = transfer ? Math.round((transfer.done / Math.max(1, transfer.total)) * 100) : null;
+  return (
+    <figure className="attachment">
+      {image && attachment.thumbnail ? (
+        <img className="attachment__thumb" src={`data:image/jpeg;base64,${attachment.thumbnail}`} alt={`Picture ${attachment.file_name}`} width={220} height={Math.round((220 * (attachment.height || 3)) / (attachment.width || 4))} />
+      ) : (
+        <span className="attachment__icon" aria-hidden="true">
+          {image ? "🖼" : "📄"}
+        </span>
+      )}
+      <figcaption className="attachment__caption">
+        <span className="attachment__name">{attachment.file_name}</span>
+        <span className="attachment__size">{formatSize(attachment.size)}</span>
+        {attachment.note && <span className="attachment__note">{attachment.note}</span>}
+        {percent !== null && percent < 100 && (
+          <progress className="attachment__progress" max={100} value={percent} aria-label={`Transfer of ${attachment.file_name}`}>
+            {percent}%
+          </progress>
+        )}
+        {request ? (
+          <span className="attachment__note">Not downloaded until you accept the request.</span>
+        ) : attachment.downloaded ? (
+          <span className="attachment__actions">
+            <button type="button" className="button button--small" onClick={() => actions.open(message, index)}>
+              Open
+            </button>
+            <button type="button" className="button button--small" onClick={() => actions.save(message, index)}>
+              Save
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button button--small" onClick={() => actions.download(message, index)} disabled={percent !== null && percent < 100}>
+            Download
+          </button>
+        )}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function MessageItem({ message, own, request, canWrite, transfers, actions, peerName }: { message: Message; own: string; request: boolean; canWrite: boolean; transfers: Map<string, Transfer>; actions: MessageActions; peerName: string }) {
+  const outgoing = message.direction === "outgoing";
+  const emoji = !message.deleted && message.attachments.length === 0 && isEmojiOnly(message.body);
+  const reactionGroups = new Map<string, number>();
+  for (const reaction of message.reactions) reactionGroups.set(reaction.emoji, (reactionGroups.get(reaction.emoji) ?? 0) + 1);
+  const mine = message.reactions.find((reaction) => reaction.author === own)?.emoji;
+  return (
+    <article className={`message ${outgoing ? "message--out" : "message--in"}`} aria-label={`${outgoing ? "You" : peerName}, ${formatClock(message.sent_at)}`}>
+      <div className={`bubble ${emoji ? "bubble--emoji" : ""}`}>
+        {message.quote && (
+          <blockquote className="quote">
+            <span className="quote__author">{message.quote.author === own ? "You" : message.quote.author}</span>
+            <span className="quote__text">{message.quote.text || "Attachment"}</span>
+          </blockquote>
+        )}
+        {message.deleted ? (
+          <p className="message__deleted">This message was deleted.</p>
+        ) : (
+          <>
+            {message.attachments.map((attachment, index) => (
+              <AttachmentView key={index} attachment={attachment} index={index} message={message} request={request} transfer={transfers.get(`${message.id}:${index}`)} actions={actions} />
+            ))}
+            {message.body !== "" && (
+              <p className="message__text" dir="auto">
+                <Body text={message.body} linksActive={!request} onLink={actions.openLink} />
+              </p>
+            )}
+          </>
+        )}
+        <p className="message__meta">
+          {message.edited && !message.deleted && <span className="message__edited">edited</span>}
+          <time dateTime={new Date(message.sent_at).toISOString()}>{formatClock(message.sent_at)}</time>
+          {outgoing && <StatusMark status={message.status} />}
+        </p>
+      </div>
+      {reactionGroups.size > 0 && (
+        <ul className="reactions" aria-label="Reactions">
+          {[...reactionGroups].map(([emojiText, count]) => (
+            <li key={emojiText} className="reaction">
+              {emojiText}
+              {count > 1 && <span className="reaction__count">{count}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canWrite && !message.deleted && (
+        <div className="message__actions" role="group" aria-label="Message actions">
+          <button type="button" className="button button--tiny" onClick={() => actions.reply(message)}>
+            Reply
+          </button>
+          {QUICK.map((emojiText) => (
+            <button
+              key={emojiText}
+              type="button"
+              className="button button--tiny"
+              aria-pressed={mine === emojiText}
+              aria-label={mine === emojiText ? `Remove reaction ${emojiText}` : `React ${emojiText}`}
+              onClick={() => actions.react(message, emojiText)}
+            >
+              {emojiText}
+            </button>
+          ))}
+          {outgoing && message.attachments.length === 0 && (
+            <button type="button" className="button button--tiny" onClick={() => actions.edit(message)}>
+              Edit
+            </button>
+          )}
+          {outgoing && (
+            <button type="button" className="button button--tiny" onClick={() => actions.remove(message)}>
+              Delete
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,208 @@
+// The unlocked app: sidebar with the inbox, the open chat, dialogs; event handling, title and
+// notifications.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { AccountInfo, Contact, Conversation, InboxLayout } from "../bindings";
+import type { Settings } from "../backend/backend";
+import { addressText } from "../logic/address";
+import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
+import { useBackend } from "./context";
+import { ContactDetails } from "./ContactDetails";
+import { InteropOnboarding } from "./ConsentDialogs";
+import { ConversationView } from "./ConversationView";
+import { Inbox } from "./Inbox";
+import { NewChatDialog } from "./NewChat";
+import { SettingsDialog } from "./SettingsDialog";
+
+const KNOWN_NETWORKS = ["meadow.example", "harbor.example"];
+
+type Props = {
+  accounts: AccountInfo[];
+  settings: Settings;
+  onSettings: (settings: Settings) => void;
+  onAccountsChanged: () => void;
+  onLock: () => void;
+  onboarding: AccountInfo | null;
+  onOnboarded: () => void;
+};
+
+export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLock, onboarding, onOnboarded }: Props) {
+  const backend = useBackend();
+  const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [layout, setLayout] = useState<InboxLayout>("combined");
+  const [selected, setSelected] = useState<string | null>(null);
+  const [filter, setFilter] = useState<InboxFilter>({ kind: "all" });
+  const [contact, setContact] = useState<Contact | null>(null);
+  const [typing, setTyping] = useState<Record<string, boolean>>({});
+  const [dialog, setDialog] = useState<"settings" | "new-chat" | "contact" | null>(null);
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const conversationsRef = useRef(conversations);
+  conversationsRef.current = conversations;
+
+  const reload = useCallback(() => {
+    void backend.conversations().then(setConversations);
+    void backend.inboxLayout().then(setLayout);
+  }, [backend]);
+
+  useEffect(() => {
+    reload();
+    return backend.subscribe((event) => {
+      switch (event.type) {
+        case "conversation_changed":
+          setConversations((current) => {
+            const others = current.filter((conversation) => conversation.id !== event.conversation.id);
+            return [event.conversation, ...others].sort((a, b) => b.last_activity - a.last_activity);
+          });
+          break;
+        case "conversation_removed":
+          setConversations((current) => current.filter((conversation) => conversation.id !== event.conversation));
+          if (selectedRef.current === event.conversation) setSelected(null);
+          break;
+        case "typing":
+          setTyping((current) => ({ ...current, [event.conversation]: event.started }));
+          break;
+        case "message_added": {
+          const message = event.message;
+          if (message.direction !== "incoming") break;
+          setTyping((current) => ({ ...current, [message.conversation]: false }));
+          const prefs = settingsRef.current;
+          const conversation = conversationsRef.current.find((candidate) => candidate.id === message.conversation);
+          const open = selectedRef.current === message.conversation && document.visibilityState === "visible" && document.hasFocus();
+          if (!prefs.notifications || open || prefs.muted.includes(message.conversation)) break;
+          if (!conversation || conversation.request) {
+            // Never the content (nor the sender) of a pending request.
+            void backend.notify("New message request", "Someone new wants to message you.");
+          } else {
+            void backend.notify(conversation.peer.name, prefs.notificationPreview ? message.body || "Attachment" : "New message");
+          }
+          break;
+        }
+        case "key_changed":
+          setContact((current) => (current ? { ...current, key_change_held: true } : current));
+          break;
+        default:
+          break;
+      }
+    });
+  }, [backend, reload]);
+
+  const current = conversations.find((conversation) => conversation.id === selected) ?? null;
+  const currentAccount = current ? addressText(current.account) : null;
+  const currentPeer = current ? addressText(current.peer) : null;
+
+  const loadContact = useCallback(() => {
+    if (!currentAccount || !currentPeer) return setContact(null);
+    void backend.contact(currentAccount, currentPeer).then(setContact);
+  }, [backend, currentAccount, currentPeer]);
+  useEffect(loadContact, [loadContact, current?.last_activity, current?.read_only]);
+
+  useEffect(() => {
+    const unread = unreadTotal(conversations, settings);
+    document.title = unread > 0 ? `(${unread}) Isthmus` : "Isthmus";
+  }, [conversations, settings]);
+
+  const toggleFlag = (flag: "pinned" | "muted" | "archived") => {
+    if (!current) return;
+    const list = settings[flag];
+    onSettings({ ...settings, [flag]: list.includes(current.id) ? list.filter((id) => id !== current.id) : [...list, current.id] });
+  };
+
+  const networks = networksOf(conversations, [...accounts.map((account) => account.network), ...KNOWN_NETWORKS]);
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Chats">
+        <header className="sidebar__header">
+          <h1 className="sidebar__title">Isthmus</h1>
+          <div className="sidebar__tools">
+            <button type="button" className="button button--small" onClick={() => setDialog("new-chat")}>
+              New chat
+            </button>
+            <button type="button" className="button button--small" onClick={() => setDialog("settings")}>
+              Settings
+            </button>
+          </div>
+        </header>
+        <Inbox
+          conversations={conversations}
+          networks={networks}
+          layout={layout}
+          settings={settings}
+          selected={selected}
+          onSelect={setSelected}
+          filter={filter}
+          onFilter={setFilter}
+        />
+      </nav>
+      <main className="main">
+        {current ? (
+          <ConversationView
+            key={current.id}
+            conversation={current}
+            contact={contact}
+            settings={settings}
+            typing={typing[current.id] === true}
+            onContactDetails={() => setDialog("contact")}
+            onToggleFlag={toggleFlag}
+            onContactChanged={() => {
+              loadContact();
+              reload();
+            }}
+            onClosed={() => setSelected(null)}
+          />
+        ) : (
+          <div className="placeholder">
+            <h2>No chat open</h2>
+            <p>Choose a chat on the left, or start a new one.</p>
+          </div>
+        )}
+      </main>
+      {dialog === "settings" && (
+        <SettingsDialog
+          accounts={accounts}
+          networks={networks}
+          settings={settings}
+          layout={layout}
+          onSettings={onSettings}
+          onLayout={(next) => {
+            setLayout(next);
+            if (next === "combined" && filter.kind === "other-networks") setFilter({ kind: "all" });
+            void backend.setInboxLayout(next);
+          }}
+          onAccountsChanged={() => {
+            onAccountsChanged();
+            reload();
+          }}
+          onLock={onLock}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "new-chat" && (
+        <NewChatDialog
+          accounts={accounts}
+          onClose={() => setDialog(null)}
+          onOpened={(conversation) => {
+            setDialog(null);
+            setConversations((list) => (list.some((item) => item.id === conversation.id) ? list : [conversation, ...list]));
+            setFilter({ kind: "all" });
+            setSelected(conversation.id);
+          }}
+        />
+      )}
+      {dialog === "contact" && current && <ContactDetails conversation={current} onClose={() => setDialog(null)} onChanged={loadContact} />}
+      {onboarding && (
+        <InteropOnboarding
+          account={onboarding}
+          networks={networks}
+          onClose={() => {
+            onOnboarded();
+            onAccountsChanged();
+            reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}

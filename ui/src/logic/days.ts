@@ -1,0 +1,46 @@
+// The timeline's rows: messages oldest first with a separator before each new day.
+import type { Message } from "../bindings";
+
+export type TimelineRow =
+  | { kind: "day"; key: string; label: string }
+  | { kind: "message"; key: string; message: Message };
+
+export function dayKey(ms: number): string {
+  const date = new Date(ms);
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
+
+export function dayLabel(ms: number, now: number, locale?: string): string {
+  const startOf = (value: number) => {
+    const date = new Date(value);
+    date.setHours(0, 0, 0, 0);
+    return date.getTime();
+  };
+  const days = Math.round((startOf(now) - startOf(ms)) / 86_400_000);
+  if (days === 0) return "Today";
+  if (days === 1) return "Yesterday";
+  const date = new Date(ms);
+  const sameYear = date.getFullYear() === new Date(now).getFullYear();
+  return date.toLocaleDateString(locale, {
+    weekday: days < 7 ? "long" : undefined,
+    day: "numeric",
+    month: "long",
+    year: sameYear ? undefined : "numeric",
+  });
+}
+
+/** `messages` in any order; rows come oldest first, by `seq`. */
+export function timelineRows(messages: Message[], now: number, locale?: string): TimelineRow[] {
+  const sorted = [...messages].sort((a, b) => a.seq - b.seq);
+  const rows: TimelineRow[] = [];
+  let lastDay = "";
+  for (const message of sorted) {
+    const day = dayKey(message.sent_at);
+    if (day !== lastDay) {
+      rows.push({ kind: "day", key: `day-${day}`, label: dayLabel(message.sent_at, now, locale) });
+      lastDay = day;
+    }
+    rows.push({ kind: "message", key: message.id, message });
+  }
+  return rows;
+}

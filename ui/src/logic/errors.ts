@@ -1,0 +1,31 @@
+// What the UI says for each error code. The UI switches on the code, never on message text.
+import type { ErrorCode, UserError } from "../bindings";
+
+export function describeError(error: UserError): string {
+  const known: Partial<Record<ErrorCode, string>> = {
+    wrong_passphrase: "That passphrase is not right. Try again.",
+    profile_exists: "A profile already exists on this computer. Unlock it instead.",
+    profile_missing: "There is no profile on this computer yet. Create one.",
+    profile_in_use: "Isthmus is already open with this profile in another window.",
+    invalid_address: "That is not a valid address. Addresses look like name@network.",
+    name_taken: "That name is taken on this network. Choose another.",
+    relay_unreachable: "The network's server does not answer. Check the address and your connection.",
+    interop_off: "Chats with that network are off for this account. Turn them on in Settings first.",
+    disclosure_outdated: "The information about this network changed. Read it again before you decide.",
+    first_contact_required: "Confirm that you want to write to this person first.",
+    request_pending: "Accept the request first.",
+    blocked: "You blocked this person. Unblock them to write.",
+    key_change_unacknowledged: "This person's safety number changed. Acknowledge it before you send.",
+    recipient_busy: "This person cannot receive messages right now. Try again later.",
+    first_contact_limit: "You have started many new chats today. Try again tomorrow.",
+    attachment_too_large: "That file is too large to send.",
+    attachment_gone: "The file is no longer available on the sender's network.",
+    attachment_tampered: "The file was changed on the way and was not opened.",
+    not_downloaded: "Download the file first.",
+    quota_exceeded: "Your network's storage for files is full.",
+    network_not_peered: "Your network has no agreement with that network, so you cannot reach it.",
+    rate_limited: "Too many attempts. Wait a moment and try again.",
+    unauthorized: "The network did not accept this account's credentials.",
+  };
+  return known[error.code] ?? `Something went wrong (${error.code}).`;
+}

@@ -1,0 +1,82 @@
+// Which chats the inbox shows, in which order, for a filter and a layout.
+import type { Conversation, InboxLayout } from "../bindings";
+import { isOtherNetwork } from "./address";
+
+export type InboxFilter =
+  | { kind: "all" }
+  | { kind: "network"; network: string }
+  | { kind: "requests" }
+  | { kind: "unread" }
+  | { kind: "archived" }
+  | { kind: "other-networks" };
+
+export type ChatFlags = { pinned: readonly string[]; muted: readonly string[]; archived: readonly string[] };
+
+export function filterKey(filter: InboxFilter): string {
+  return filter.kind === "network" ? `network:${filter.network}` : filter.kind;
+}
+
+/** Whether `conversation` belongs under `filter`. Requests only ever show under Requests. */
+export function matchesFilter(
+  conversation: Conversation,
+  filter: InboxFilter,
+  layout: InboxLayout,
+  flags: ChatFlags,
+): boolean {
+  if (filter.kind === "requests") return conversation.request;
+  if (conversation.request) return false;
+  const archived = flags.archived.includes(conversation.id);
+  if (filter.kind === "archived") return archived;
+  if (archived) return false;
+  switch (filter.kind) {
+    case "all":
+      return layout === "combined" || !isOtherNetwork(conversation);
+    case "other-networks":
+      return isOtherNetwork(conversation);
+    case "network":
+      return conversation.peer.network === filter.network;
+    case "unread":
+      return conversation.unread > 0;
+  }
+}
+
+/** Pinned chats first, then the most recent activity first; ties by id for a stable order. */
+export function sortChats(conversations: Conversation[], flags: ChatFlags): Conversation[] {
+  return [...conversations].sort((a, b) => {
+    const pinA = flags.pinned.includes(a.id) ? 1 : 0;
+    const pinB = flags.pinned.includes(b.id) ? 1 : 0;
+    if (pinA !== pinB) return pinB - pinA;
+    if (a.last_activity !== b.last_activity) return b.last_activity - a.last_activity;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+}
+
+export function inboxRows(
+  conversations: Conversation[],
+  filter: InboxFilter,
+  layout: InboxLayout,
+  flags: ChatFlags,
+): Conversation[] {
+  return sortChats(
+    conversations.filter((conversation) => matchesFilter(conversation, filter, layout, flags)),
+    flags,
+  );
+}
+
+/** The networks chats are on, sorted, for the per-network filters. */
+export function networksOf(conversations: Conversation[], accountNetworks: string[]): string[] {
+  const all = new Set(accountNetworks);
+  for (const conversation of conversations) all.add(conversation.peer.network);
+  return [...all].sort();
+}
+
+/** Unread messages for the title and badge: accepted, unmuted chats only. */
+export function unreadTotal(conversations: Conversation[], flags: ChatFlags): number {
+  return conversations
+    .filter((conversation) => !conversation.request && !flags.muted.includes(conversation.id))
+    .reduce((sum, conversation) => sum + conversation.unread, 0);
+}
+
+export function requestCount(conversations: Conversation[]): number {
+  return conversations.filter((conversation) => conversation.request).length;
+}

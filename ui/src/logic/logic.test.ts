@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import type { Conversation, Message } from "../bindings";
+import { initials, parseAddress } from "./address";
+import { sendBlockedReason } from "./composer";
+import { timelineRows } from "./days";
+import { inboxRows, requestCount, unreadTotal } from "./inbox";
+import { isEmojiOnly, safeUrl, splitLinks } from "./links";
+import { safetyGroups } from "./format";
+import { searchMessages } from "./search";
+import { computeWindow, prefixOffsets, rowAt, scrollToReveal } from "./windowing";
+
+function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conversation {
+  const [name = "", network = ""] = peer.split("@");
+  return {
+    id,
+    account: { name: "ada", network: "meadow.example", device: 1 },
+    peer: { name, network, device: 1 },
+    created_at: 0,
+    last_activity: 0,
+    last_preview: "",
+    last_status: null,
+    unread: 0,
+    next_seq: 1,
+    request: false,
+    read_only: false,
+    ...extra,
+  };
+}
+
+function message(seq: number, body: string, sentAt: number): Message {
+  return { id: `m${seq}`, conversation: "c", seq, direction: "incoming", author: "bea@meadow.example", body, sent_at: sentAt, stored_at: sentAt, status: "received", failure: null, quote: null, reactions: [], edited: false, deleted: false, attachments: [] };
+}
+
+const noFlags = { pinned: [], muted: [], archived: [] };
+const chats = [
+  chat("a", "bea@meadow.example", { last_activity: 3, unread: 2 }),
+  chat("b", "heron@harbor.example", { last_activity: 5 }),
+  chat("r", "zara@meadow.example", { last_activity: 9, request: true, unread: 1 }),
+  chat("z", "old@meadow.example", { last_activity: 1 }),
+];
+
+describe("inbox filters", () => {
+  it("keeps requests out of All and shows them only under Requests", () => {
+    expect(inboxRows(chats, { kind: "all" }, "combined", noFlags).map((c) => c.id)).toEqual(["b", "a", "z"]);
+    expect(inboxRows(chats, { kind: "requests" }, "combined", noFlags).map((c) => c.id)).toEqual(["r"]);
+    expect(requestCount(chats)).toBe(1);
+  });
+  it("moves other networks out of All in the separate layout", () => {
+    expect(inboxRows(chats, { kind: "all" }, "separate", noFlags).map((c) => c.id)).toEqual(["a", "z"]);
+    expect(inboxRows(chats, { kind: "other-networks" }, "separate", noFlags).map((c) => c.id)).toEqual(["b"]);
+  });
+  it("filters by network, unread and archived, and puts pinned chats first", () => {
+    const flags = { pinned: ["z"], muted: [], archived: ["a"] };
+    expect(inboxRows(chats, { kind: "network", network: "harbor.example" }, "combined", flags).map((c) => c.id)).toEqual(["b"]);
+    expect(inboxRows(chats, { kind: "archived" }, "combined", flags).map((c) => c.id)).toEqual(["a"]);
+    expect(inboxRows(chats, { kind: "all" }, "combined", flags).map((c) => c.id)).toEqual(["z", "b"]);
+    expect(inboxRows(chats, { kind: "unread" }, "combined", noFlags).map((c) => c.id)).toEqual(["a"]);
+  });
+  it("counts unread of accepted, unmuted chats only", () => {
+    expect(unreadTotal(chats, noFlags)).toBe(2);
+    expect(unreadTotal(chats, { pinned: [], muted: ["a"], archived: [] })).toBe(0);
+  });
+});
+
+describe("search", () => {
+  it("finds message text ignoring case and accents, newest first, never deleted ones", () => {
+    const gone = { ...message(3, "café secret", 30), deleted: true };
+    const map = new Map([["a", [message(1, "Meet at the Café", 10), message(2, "CAFE again", 20), gone]]]);
+    const hits = searchMessages(chats, map, "cafe");
+    expect(hits.map((hit) => hit.message.id)).toEqual(["m2", "m1"]);
+  });
+});
+
+describe("day separators", () => {
+  it("puts one separator before each new day, oldest first", () => {
+    const now = new Date(2026, 2, 10, 12).getTime();
+    const rows = timelineRows([message(3, "c", now), message(1, "a", now - 86_400_000 * 3), message(2, "b", now - 86_400_000 * 3 + 60_000)], now);
+    expect(rows.map((row) => row.kind)).toEqual(["day", "message", "message", "day", "message"]);
+    expect(rows[3]).toMatchObject({ kind: "day", label: "Today" });
+  });
+});
+
+describe("windowing", () => {
+  it("renders only rows in view plus overscan", () => {
+    const heights = Array.from({ length: 1000 }, () => 50);
+    const win = computeWindow(heights, 5000, 500, 2);
+    expect(win.start).toBe(98);
+    expect(win.end).toBe(112);
+    expect(win.total).toBe(50_000);
+  });
+  it("finds rows of different heights by position and reveals them", () => {
+    const offsets = prefixOffsets([10, 100, 20]);
+    expect(offsets).toEqual([0, 10, 110, 130]);
+    expect(rowAt(offsets, 0)).toBe(0);
+    expect(rowAt(offsets, 109)).toBe(1);
+    expect(rowAt(offsets, 500)).toBe(2);
+    expect(scrollToReveal(offsets, 2, 0, 50)).toBe(80);
+    expect(scrollToReveal(offsets, 0, 50, 50)).toBe(0);
+    expect(scrollToReveal(offsets, 1, 10, 200)).toBeNull();
+  });
+  it("handles an empty list", () => {
+    expect(computeWindow([], 0, 100, 3)).toMatchObject({ start: 0, end: 0, total: 0 });
+  });
+});
+
+describe("links", () => {
+  it("splits text around http(s) and www links without trailing punctuation", () => {
+    expect(splitLinks("See https://example.org/a?b=1, and www.x.example.")).toEqual([
+      { kind: "text", text: "See " },
+      { kind: "link", text: "https://example.org/a?b=1", url: "https://example.org/a?b=1" },
+      { kind: "text", text: ", and " },
+      { kind: "link", text: "www.x.example", url: "https://www.x.example/" },
+      { kind: "text", text: "." },
+    ]);
+  });
+  it("never turns other schemes into links", () => {
+    expect(safeUrl("javascript:alert(1)")).toBeNull();
+    expect(splitLinks("javascript:alert(1) file:///etc/passwd").every((segment) => segment.kind === "text")).toBe(true);
+  });
+  it("recognises emoji-only messages", () => {
+    expect(isEmojiOnly("🎉")).toBe(true);
+    expect(isEmojiOnly("👍👍 ")).toBe(true);
+    expect(isEmojiOnly("ok 👍")).toBe(false);
+    expect(isEmojiOnly("123")).toBe(false);
+  });
+});
+
+describe("small formats", () => {
+  it("groups safety numbers in fives and parses addresses", () => {
+    expect(safetyGroups("1".repeat(60))).toHaveLength(12);
+    expect(parseAddress(" heron@Harbor.example ")).toEqual({ name: "heron", network: "harbor.example", device: 1 });
+    expect(parseAddress("nobody")).toBeNull();
+    expect(initials("dana.okafor")).toBe("DO");
+  });
+  it("says why sending is not allowed", () => {
+    const contact = { verified: false, blocked: false, key_change_held: true, first_contact_confirmed: true };
+    expect(sendBlockedReason(chat("x", "a@meadow.example", { request: true }), null)).toMatch(/Accept/);
+    expect(sendBlockedReason(chat("x", "a@harbor.example", { read_only: true }), null)).toMatch(/read-only/);
+    expect(sendBlockedReason(chat("x", "a@meadow.example"), contact)).toMatch(/safety number/);
+    expect(sendBlockedReason(chat("x", "a@meadow.example"), null)).toBeNull();
+  });
+});

@@ -1,0 +1,28 @@
+import { createRequire } from "node:module";
+import { expect, type Page } from "@playwright/test";
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve("axe-core/axe.min.js");
+
+type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+
+/** Runs axe-core in the page; serious and critical violations fail the test (they block people). */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe;
+    return (await axe.run(document, { resultTypes: ["violations"] })) as unknown;
+  });
+  const bad = (result as AxeResult).violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  expect(bad.map((violation) => `${screen}: ${violation.id} (${violation.impact}) ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`)).toEqual([]);
+}
+
+export async function openInbox(page: Page, extra = ""): Promise<void> {
+  await page.goto(`/?backend=demo&seed=1&quiet&speed=0.3${extra}`);
+  await expect(page.getByRole("listbox", { name: "Chats" })).toBeVisible();
+}
+
+export async function openChat(page: Page, name: string): Promise<void> {
+  await page.getByRole("option").filter({ hasText: name }).first().click();
+  await expect(page.getByRole("heading", { level: 2, name: new RegExp(`^${name}`) })).toBeVisible();
+}
