@@ -22,7 +22,11 @@ export async function openInbox(page: Page, extra = ""): Promise<void> {
   await expect(page.getByRole("listbox", { name: "Chats" })).toBeVisible();
 }
 
+/** Finds the chat through search (the list is virtualized: far rows are not in the DOM). */
 export async function openChat(page: Page, name: string): Promise<void> {
+  const search = page.getByLabel("Search chats and messages");
+  await search.fill(name);
   await page.getByRole("option").filter({ hasText: name }).first().click();
+  await search.fill("");
   await expect(page.getByRole("heading", { level: 2, name: new RegExp(`^${name}`) })).toBeVisible();
 }
