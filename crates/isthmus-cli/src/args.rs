@@ -58,6 +58,9 @@ pub enum Command {
     SendFile(crate::media_commands::SendFileArgs),
     /// Download an attachment through your own relay and save it.
     Download(crate::media_commands::DownloadArgs),
+    /// Benchmarks (not tests): measure, print a table with ratios against a baseline.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Connect and print events as they happen.
     Listen(ListenArgs),
     /// List conversations, most recent first.
@@ -271,5 +274,20 @@ pub enum ScenarioCommand {
         /// Use a running relay for a network instead of starting one: NETWORK=URL (repeatable).
         #[arg(long, value_name = "NETWORK=URL")]
         relay: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// The relay under WebSocket load, against a forwarder that keeps nothing, and across two
+    /// peered relays: messages per second and delivery latency percentiles.
+    Relay {
+        #[arg(long, default_value_t = 50)]
+        pairs: usize,
+        #[arg(long, default_value_t = 100)]
+        messages: usize,
+        /// Ciphertext bytes per message.
+        #[arg(long, default_value_t = 512)]
+        payload: usize,
     },
 }

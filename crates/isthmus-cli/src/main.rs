@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 
 mod args;
+mod bench;
 mod commands;
 mod consent_commands;
 mod media_commands;
