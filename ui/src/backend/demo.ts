@@ -28,6 +28,9 @@ import {
   address,
   buildWorld,
   contactKey,
+  emptyWorld,
+  makeFixtures,
+  messagesOf,
   incomingLine,
   newContact,
   previewOf,
@@ -57,7 +60,17 @@ export type DemoOptions = {
   /** No spontaneous activity (peers still answer what you send). */
   quiet: boolean;
   now: number;
+  /** How many chats the inbox holds (see `makeFixtures`); unset: the hand-written ones. */
+  chats?: number;
+  /** How many messages the big chat (archive.bot) holds; unset: 1,500. */
+  bigChatMessages?: number;
 };
+
+function countParam(params: URLSearchParams, name: string, max: number): number | undefined {
+  const value = params.get(name);
+  if (value === null || !/^\d+$/.test(value)) return undefined;
+  return Math.min(Number(value), max);
+}
 
 export function demoOptionsFromUrl(search: string, now = Date.now()): DemoOptions {
   const params = new URLSearchParams(search);
@@ -70,6 +83,8 @@ export function demoOptionsFromUrl(search: string, now = Date.now()): DemoOption
     speed: Number.isFinite(speed) && speed >= 0 ? speed : 1,
     quiet: params.has("quiet"),
     now,
+    chats: countParam(params, "chats", 200_000),
+    bigChatMessages: countParam(params, "big", 1_000_000),
   };
 }
 
@@ -118,8 +133,8 @@ export class DemoBackend implements Backend {
     this.passphrase = DEMO_PASSPHRASE;
     this.world =
       options.profile === "missing"
-        ? { accounts: [], conversations: new Map(), messages: new Map(), contacts: new Map(), ledger: [] }
-        : buildWorld(options.seed, options.now);
+        ? emptyWorld()
+        : makeFixtures({ seed: options.seed, now: options.now, chats: options.chats, bigChatMessages: options.bigChatMessages });
   }
 
   /** Stops every timer (tests). */
@@ -206,12 +221,7 @@ export class DemoBackend implements Backend {
   }
 
   private messagesOf(id: ConversationId): Message[] {
-    let list = this.world.messages.get(id);
-    if (!list) {
-      list = [];
-      this.world.messages.set(id, list);
-    }
-    return list;
+    return messagesOf(this.world, id);
   }
 
   private touch(conversation: Conversation, message: Message): void {
@@ -488,11 +498,20 @@ export class DemoBackend implements Backend {
     this.requireUnlocked();
     this.conversationOrFail(conversationId);
     const list = this.messagesOf(conversationId);
-    const older = list.filter((message) => before === null || message.seq < before);
-    const items = older.slice(Math.max(0, older.length - limit)).reverse();
+    // Messages are in seq order: find the end of the page by bisection (big chats hold 50,000+).
+    let end = list.length;
+    if (before !== null) {
+      let low = 0;
+      while (low < end) {
+        const middle = (low + end) >>> 1;
+        if ((list[middle]?.seq ?? Infinity) < before) low = middle + 1;
+        else end = middle;
+      }
+    }
+    const start = Math.max(0, end - limit);
+    const items = list.slice(start, end).reverse();
     const oldest = items[items.length - 1];
-    const more = oldest !== undefined && older.length > items.length;
-    return { items: items.map((message) => ({ ...message })), next_cursor: more ? oldest.seq : null };
+    return { items: items.map((message) => ({ ...message })), next_cursor: oldest !== undefined && start > 0 ? oldest.seq : null };
   }
 
   async send(account: AddressText, peer: AddressText, outgoing: Outgoing): Promise<Message | null> {
@@ -687,6 +706,7 @@ export class DemoBackend implements Backend {
   private remove(conversation: Conversation): void {
     this.world.conversations.delete(conversation.id);
     this.world.messages.delete(conversation.id);
+    this.world.lazyMessages.delete(conversation.id);
     this.emit({ type: "conversation_removed", conversation: conversation.id });
   }
 

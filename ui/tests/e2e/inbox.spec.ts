@@ -52,3 +52,13 @@ test("the dark theme keeps contrast", async ({ page }) => {
   await openChat(page, "bea");
   await expectAccessible(page, "conversation, dark");
 });
+
+test("10,000 chats and a 50,000-message chat open quickly (?chats= and ?big=)", async ({ page }) => {
+  const started = Date.now();
+  await openInbox(page, "&chats=10000&big=50000");
+  // Virtualized: ten thousand chats, a screenful of rows in the DOM.
+  expect(await page.getByRole("option").count()).toBeLessThan(40);
+  await openChat(page, "archive.bot");
+  await expect(page.getByRole("log").getByRole("article").last()).toContainText("Daily digest #50000");
+  expect(Date.now() - started, "the scaled demo opens within seconds").toBeLessThan(10_000);
+});
