@@ -29,6 +29,12 @@ pub struct WorkerState {
 }
 
 impl WorkerState {
+    /// The state the worker thread starts with. Benchmarks (`bench_support`) build one without
+    /// the thread, to call the pipelines directly.
+    pub fn new(store: Arc<SealedStore>, events: broadcast::Sender<Event>) -> Self {
+        WorkerState { store, events, identities: HashMap::new(), stopping: false }
+    }
+
     /// The account's own identity, cached after the first load.
     pub fn local_identity(&mut self, account: &Address) -> Result<LocalIdentity> {
         let key = crate::account::account_key(&self.store, account);
@@ -80,7 +86,7 @@ impl Worker {
                         return;
                     }
                 };
-                let mut state = WorkerState { store, events, identities: HashMap::new(), stopping: false };
+                let mut state = WorkerState::new(store, events);
                 runtime.block_on(async {
                     while let Some(job) = queue.recv().await {
                         job(&mut state).await;

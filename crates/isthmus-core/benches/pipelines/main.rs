@@ -1,0 +1,303 @@
+//! The core's pipelines against bare libsignal, and the sealed store against plain sled, in one
+//! run so the ratios hold on a noisy machine: `cargo bench -p isthmus-core --bench pipelines`.
+//! Method and results: docs/benchmarks.md.
+
+mod bare;
+mod ratios;
+
+use std::cell::{Cell, RefCell};
+use std::hint::black_box;
+use std::time::{Duration, Instant, SystemTime};
+
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
+use isthmus_core::bench_support::{Chat, FirstContacts, Storage};
+use isthmus_core::store::{Batch, KdfParams, Profile, RawStore, SledStore, Tree};
+
+use ratios::{Bench, Ratio};
+
+/// Pushes the client takes in one run (connection.rs takes up to 64 at once).
+const BATCH: usize = 64;
+/// How many untimed puts go between flushes when only the put itself is measured.
+const UNTIMED_FLUSH: u64 = 4096;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a current-thread runtime")
+}
+
+fn bare_libsignal(c: &mut Criterion) {
+    let rt = runtime();
+    let mut group = c.benchmark_group("libsignal");
+    let mut sending = rt.block_on(bare::Pair::new());
+    group.bench_function("encrypt", |b| b.iter(|| black_box(rt.block_on(sending.encrypt()))));
+    let receiving = RefCell::new(rt.block_on(bare::Pair::new()));
+    group.bench_function("decrypt", |b| {
+        b.iter_batched(
+            || rt.block_on(receiving.borrow_mut().encrypt()),
+            |message| black_box(rt.block_on(receiving.borrow_mut().decrypt(&message))),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("first_contact", |b| {
+        b.iter_batched(
+            || {
+                rt.block_on(async {
+                    let (sender, _) = bare::party_with_bundle("alice").await;
+                    let (peer, bundle) = bare::party_with_bundle("peer").await;
+                    (sender, peer, bundle)
+                })
+            },
+            |(mut sender, mut peer, bundle)| rt.block_on(bare::first_contact(&mut sender, &mut peer, &bundle)),
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+fn send_pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("send");
+    group.sampling_mode(SamplingMode::Flat);
+    for (name, storage) in [("pipeline_disk", Storage::Disk), ("pipeline_memory", Storage::Memory)] {
+        // The receiver is not part of this benchmark; its profile can live in memory.
+        let mut chat = Chat::new(storage, Storage::Memory).expect("two accounts with a session");
+        group.bench_function(name, |b| b.iter(|| black_box(chat.send("a short text message").expect("send"))));
+    }
+    group.finish();
+}
+
+fn receive_pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("receive");
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Elements(BATCH as u64));
+    for (name, storage) in [("pipeline_disk_batch64", Storage::Disk), ("pipeline_memory_batch64", Storage::Memory)] {
+        // The sender only makes input (outside the timing); its profile lives in memory.
+        let chat = RefCell::new(Chat::new(Storage::Memory, storage).expect("two accounts with a session"));
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || chat.borrow_mut().pushes(BATCH).expect("a batch of pushes"),
+                |pushes| chat_receive(&mut chat.borrow_mut(), pushes),
+                BatchSize::PerIteration,
+            )
+        });
+        let chat = chat.into_inner();
+        let (sent, received) = (chat.sent(), u64::from(chat.received().expect("count")));
+        assert_eq!(received, sent, "every message sent in set-up was decrypted and stored, so something was measured");
+    }
+    group.finish();
+}
+
+fn chat_receive(chat: &mut Chat, pushes: Vec<Vec<u8>>) -> usize {
+    let acked = chat.receive(pushes).expect("receive a batch");
+    assert_eq!(acked, BATCH, "the whole batch is acked");
+    acked
+}
+
+fn first_contact_pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("first_contact");
+    group.sampling_mode(SamplingMode::Flat);
+    let contacts = RefCell::new(FirstContacts::new(Storage::Disk).expect("a sender"));
+    group.bench_function("pipeline_disk", |b| {
+        b.iter_batched(
+            || contacts.borrow_mut().new_peer().expect("a new account"),
+            |peer| {
+                assert_eq!(contacts.borrow_mut().first_message(peer).expect("first message"), 1, "the peer stored it")
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+/// A timeline key's shape: a 32-byte keyed hash and an 8-byte sequence number.
+fn keys(count: u64) -> Vec<Vec<u8>> {
+    (0..count)
+        .map(|n| {
+            let mut key = [7u8; 32].to_vec();
+            key.extend_from_slice(&n.to_be_bytes());
+            key
+        })
+        .collect()
+}
+
+/// Times `iters` puts. `durable`: with a flush after every `BATCH` of them, as the receive
+/// pipeline flushes once per batch (what a user waits for). Otherwise the put alone (sealing
+/// plus sled's in-memory insert): sled writes in background threads, so the flushes still run,
+/// untimed, every `UNTIMED_FLUSH` puts, to keep disk work from piling up into what follows.
+fn puts(iters: u64, durable: bool, flush: impl Fn(), mut put: impl FnMut(u64)) -> Duration {
+    let chunk = if durable { BATCH as u64 } else { UNTIMED_FLUSH };
+    let mut timed = Duration::ZERO;
+    let mut started = Instant::now();
+    for n in 1..=iters {
+        put(n);
+        if n % chunk == 0 || n == iters {
+            if !durable {
+                timed += started.elapsed();
+            }
+            flush();
+            if !durable {
+                started = Instant::now();
+            }
+        }
+    }
+    if durable {
+        timed = started.elapsed();
+    }
+    timed
+}
+
+fn store(c: &mut Criterion) {
+    let keys = keys(1024);
+    let tree = Tree::Messages;
+    let mut group = c.benchmark_group("store");
+    for size in [256usize, 2048] {
+        // Fresh stores per size, each holding every key, so gets always hit.
+        let plain_dir = tempfile::tempdir().expect("a temporary folder");
+        let sealed_dir = tempfile::tempdir().expect("a temporary folder");
+        let plain = SledStore::open(plain_dir.path().join("db")).expect("plain sled");
+        let profile = Profile::create(&sealed_dir.path().join("profile"), "bench", KdfParams::insecure_for_tests())
+            .expect("a sealed profile");
+        let sealed = profile.store();
+        let value = vec![0x5a; size];
+        for key in &keys {
+            let mut batch = Batch::default();
+            batch.put(tree, key.as_slice(), value.as_slice());
+            plain.apply(batch).expect("plain put");
+            sealed.put(tree, key, &value).expect("sealed put");
+        }
+        plain.flush().expect("flush");
+        sealed.flush().expect("flush");
+        let n = Cell::new(0usize);
+        let next = || {
+            n.set((n.get() + 1) % keys.len());
+            &keys[n.get()]
+        };
+        // Every put writes a value unlike the last (a counter in its first bytes), as records do.
+        let stamped = |n: u64| {
+            let mut value = value.clone();
+            value[..8].copy_from_slice(&n.to_be_bytes());
+            value
+        };
+        for (kind, durable) in [("put", false), ("durable_put", true)] {
+            group.bench_function(format!("plain_{kind}_{size}"), |b| {
+                b.iter_custom(|iters| {
+                    let flush = || plain.flush().expect("flush");
+                    puts(iters, durable, flush, |n| {
+                        let mut batch = Batch::default();
+                        batch.put(tree, next().as_slice(), stamped(n));
+                        plain.apply(batch).expect("plain put")
+                    })
+                })
+            });
+            group.bench_function(format!("sealed_{kind}_{size}"), |b| {
+                b.iter_custom(|iters| {
+                    let flush = || sealed.flush().expect("flush");
+                    puts(iters, durable, flush, |n| sealed.put(tree, next(), &stamped(n)).expect("sealed put"))
+                })
+            });
+        }
+        group.bench_function(format!("plain_get_{size}"), |b| {
+            b.iter(|| black_box(plain.get(tree, next()).expect("plain get").expect("present")))
+        });
+        group.bench_function(format!("sealed_get_{size}"), |b| {
+            b.iter(|| black_box(sealed.get(tree, next()).expect("sealed get").expect("present")))
+        });
+    }
+    group.finish();
+}
+
+fn ratio(
+    label: &'static str,
+    measured: (&'static str, &'static str, u32),
+    baseline: (&'static str, &'static str),
+    goal: f64,
+) -> Ratio {
+    Ratio {
+        label,
+        measured: Bench { group: measured.0, name: measured.1, per_iteration: measured.2 },
+        baseline: Bench { group: baseline.0, name: baseline.1, per_iteration: 1 },
+        goal,
+    }
+}
+
+fn run() {
+    let started = SystemTime::now();
+    let output = ratios::output_directory();
+    let mut c = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .output_directory(&output)
+        .configure_from_args();
+    bare_libsignal(&mut c);
+    send_pipeline(&mut c);
+    receive_pipeline(&mut c);
+    first_contact_pipeline(&mut c);
+    store(&mut c);
+    c.final_summary();
+
+    let batch = BATCH as u32;
+    let pipeline = 1.5;
+    let sealing = 1.15;
+    ratios::print(
+        &output,
+        started,
+        &[
+            ratio(
+                "send pipeline, disk / bare encrypt",
+                ("send", "pipeline_disk", 1),
+                ("libsignal", "encrypt"),
+                pipeline,
+            ),
+            ratio(
+                "send pipeline, memory store / bare encrypt",
+                ("send", "pipeline_memory", 1),
+                ("libsignal", "encrypt"),
+                pipeline,
+            ),
+            ratio(
+                "receive pipeline, disk, per message / bare decrypt",
+                ("receive", "pipeline_disk_batch64", batch),
+                ("libsignal", "decrypt"),
+                pipeline,
+            ),
+            ratio(
+                "receive pipeline, memory, per message / bare decrypt",
+                ("receive", "pipeline_memory_batch64", batch),
+                ("libsignal", "decrypt"),
+                pipeline,
+            ),
+            ratio(
+                "first contact pipeline, disk / bare PQXDH",
+                ("first_contact", "pipeline_disk", 1),
+                ("libsignal", "first_contact"),
+                pipeline,
+            ),
+            ratio("sealed / plain put, 256 B", ("store", "sealed_put_256", 1), ("store", "plain_put_256"), sealing),
+            ratio("sealed / plain put, 2 KiB", ("store", "sealed_put_2048", 1), ("store", "plain_put_2048"), sealing),
+            ratio(
+                "sealed / plain durable put (flush per 64), 256 B",
+                ("store", "sealed_durable_put_256", 1),
+                ("store", "plain_durable_put_256"),
+                sealing,
+            ),
+            ratio(
+                "sealed / plain durable put (flush per 64), 2 KiB",
+                ("store", "sealed_durable_put_2048", 1),
+                ("store", "plain_durable_put_2048"),
+                sealing,
+            ),
+            ratio("sealed / plain get, 256 B", ("store", "sealed_get_256", 1), ("store", "plain_get_256"), sealing),
+            ratio("sealed / plain get, 2 KiB", ("store", "sealed_get_2048", 1), ("store", "plain_get_2048"), sealing),
+        ],
+    );
+}
+
+fn main() {
+    // libsignal's PQXDH code keeps large values on the stack, as the engine's worker knows.
+    std::thread::Builder::new()
+        .name("pipelines".into())
+        .stack_size(64 * 1024 * 1024)
+        .spawn(run)
+        .expect("the benchmark thread starts")
+        .join()
+        .expect("the benchmarks ran to the end");
+}
