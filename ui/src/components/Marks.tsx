@@ -7,7 +7,7 @@ export function Avatar({ name, size }: { name: string; size?: "small" }) {
   return (
     <span
       className={size === "small" ? "avatar avatar--small" : "avatar"}
-      style={{ backgroundColor: `hsl(${avatarHue(name)} 45% 42%)` }}
+      style={{ backgroundColor: `hsl(${avatarHue(name)} var(--avatar-saturation) var(--avatar-lightness))` }}
       aria-hidden="true"
     >
       {initials(name)}

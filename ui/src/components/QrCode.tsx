@@ -10,8 +10,8 @@ export function QrCode({ value, label }: { value: string; label: string }) {
   }
   return (
     <svg className="qr" viewBox={`0 0 ${size + 4} ${size + 4}`} role="img" aria-label={label} width={176} height={176}>
-      <rect width={size + 4} height={size + 4} fill="#fff" />
-      <path d={cells.join("")} fill="#000" />
+      <rect className="qr__light" width={size + 4} height={size + 4} />
+      <path className="qr__dark" d={cells.join("")} />
     </svg>
   );
 }
