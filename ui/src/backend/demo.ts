@@ -64,6 +64,8 @@ export type DemoOptions = {
   chats?: number;
   /** How many messages the big chat (archive.bot) holds; unset: 1,500. */
   bigChatMessages?: number;
+  /** No relay answers: subscribers hear every account is offline, and sent messages stay pending. */
+  offline?: boolean;
 };
 
 function countParam(params: URLSearchParams, name: string, max: number): number | undefined {
@@ -284,6 +286,7 @@ export class DemoBackend implements Backend {
 
   /** The peer receives, reads, types and answers. */
   private simulatePeer(conversation: Conversation, message: Message): void {
+    if (this.options.offline) return;
     const step = (ms: number, status: Message["status"]) =>
       this.later(ms, () => {
         if (!this.world.conversations.has(conversation.id) || message.deleted) return;
@@ -388,7 +391,7 @@ export class DemoBackend implements Backend {
     if (this.state === "missing") throw fail("profile_missing", "There is no profile yet.");
     if (passphrase !== this.passphrase) throw fail("wrong_passphrase", "That passphrase does not open this profile.");
     this.state = "unlocked";
-    for (const account of this.world.accounts) this.emit({ type: "connection", account: account.address, state: "connected", retry_in_ms: null });
+    for (const account of this.world.accounts) this.emit(this.connectionEvent(account.address));
     this.startTicker();
   }
 
@@ -437,7 +440,7 @@ export class DemoBackend implements Backend {
     } else {
       this.world.accounts.push(info);
     }
-    this.emit({ type: "connection", account: addressText, state: "connected", retry_in_ms: null });
+    this.emit(this.connectionEvent(addressText));
     return { ...info };
   }
 
@@ -879,8 +882,21 @@ export class DemoBackend implements Backend {
     new Notification(title, { body, silent: true });
   }
 
+  private connectionEvent(account: AddressText): Event {
+    return this.options.offline
+      ? { type: "connection", account, state: "offline", retry_in_ms: 30_000 }
+      : { type: "connection", account, state: "connected", retry_in_ms: null };
+  }
+
   subscribe(listener: (event: Event) => void): () => void {
     this.listeners.add(listener);
+    if (this.options.offline) {
+      // A new subscriber learns at once that no relay answers.
+      queueMicrotask(() => {
+        if (!this.listeners.has(listener) || this.state !== "unlocked") return;
+        for (const account of this.world.accounts) listener(this.connectionEvent(account.address));
+      });
+    }
     return () => this.listeners.delete(listener);
   }
 }

@@ -1,27 +1,35 @@
 // Start, add account, or the app — and the theme.
 import { useCallback, useEffect, useState } from "react";
 import type { AccountInfo } from "../bindings";
-import { defaultSettings, type Backend, type ProfileState, type Settings } from "../backend/backend";
+import { asUserError, defaultSettings, type Backend, type ProfileState, type Settings } from "../backend/backend";
+import { describeError } from "../logic/errors";
 import { AddAccountScreen } from "./AddAccount";
 import { BackendContext } from "./context";
-import { Shell } from "./Shell";
+import { Shell, type ShellDialog } from "./Shell";
 import { StartScreen } from "./StartScreen";
 
-export function App({ backend }: { backend: Backend }) {
+/** `openChat` and `openDialog` open a chat or dialog once the inbox is there (stories, deep links). */
+export function App({ backend, openChat, openDialog }: { backend: Backend; openChat?: string; openDialog?: ShellDialog }) {
   const [state, setState] = useState<ProfileState | null>(null);
   const [accounts, setAccounts] = useState<AccountInfo[] | null>(null);
   const [settings, setSettings] = useState<Settings>(defaultSettings);
   const [onboarding, setOnboarding] = useState<AccountInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
-    const next = await backend.profileState();
-    setState(next);
-    if (next === "unlocked") {
-      const [list, prefs] = await Promise.all([backend.accounts(), backend.settings()]);
-      setAccounts(list);
-      setSettings(prefs);
-    } else {
-      setAccounts(null);
+    setError(null);
+    try {
+      const next = await backend.profileState();
+      setState(next);
+      if (next === "unlocked") {
+        const [list, prefs] = await Promise.all([backend.accounts(), backend.settings()]);
+        setAccounts(list);
+        setSettings(prefs);
+      } else {
+        setAccounts(null);
+      }
+    } catch (caught) {
+      setError(describeError(asUserError(caught)));
     }
   }, [backend]);
 
@@ -37,11 +45,23 @@ export function App({ backend }: { backend: Backend }) {
 
   const updateSettings = (next: Settings) => {
     setSettings(next);
-    void backend.setSettings(next).then(setSettings);
+    void backend.setSettings(next).then(setSettings, () => undefined);
   };
 
   let screen;
-  if (state === null || (state === "unlocked" && accounts === null)) {
+  if (error !== null) {
+    screen = (
+      <main className="start">
+        <div className="start__card" role="alert">
+          <h1 className="start__title">Isthmus could not open your profile</h1>
+          <p className="notice notice--error">{error}</p>
+          <button type="button" className="button button--primary" onClick={() => void refresh()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  } else if (state === null || (state === "unlocked" && accounts === null)) {
     screen = (
       <p className="loading" role="status">
         Opening…
@@ -68,6 +88,8 @@ export function App({ backend }: { backend: Backend }) {
         onLock={() => void backend.lock().then(refresh)}
         onboarding={onboarding}
         onOnboarded={() => setOnboarding(null)}
+        openChat={openChat}
+        openDialog={openDialog}
       />
     );
   }

@@ -85,10 +85,12 @@ export function RevokeDialog({ account, network, onClose, onDone }: { account: s
 }
 
 /** The onboarding after the first account: what interop is, the disclosure, networks, layout. */
-export function InteropOnboarding({ account, networks, onClose }: { account: AccountInfo; networks: string[]; onClose: () => void }) {
+export type OnboardingStep = "intro" | "disclosure" | "layout";
+
+export function InteropOnboarding({ account, networks, onClose, initialStep = "intro" }: { account: AccountInfo; networks: string[]; onClose: () => void; initialStep?: OnboardingStep }) {
   const backend = useBackend();
   const others = networks.filter((network) => network !== account.network);
-  const [step, setStep] = useState<"intro" | "disclosure" | "layout">("intro");
+  const [step, setStep] = useState<OnboardingStep>(initialStep);
   const [disclosures, setDisclosures] = useState<Disclosure[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
   const [layout, setLayout] = useState<InboxLayout>("combined");

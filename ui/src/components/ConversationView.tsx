@@ -39,6 +39,8 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
   const [messages, setMessages] = useState<Message[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
   const [loading, setLoading] = useState(true);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const [mode, setMode] = useState<ComposerMode>({ kind: "new" });
   const [pendingFiles, setPendingFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -59,12 +61,20 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
     setError(null);
     setNotice(null);
     setPendingFiles([]);
-    void backend.messages(conversation.id, null, PAGE).then((page) => {
-      if (!live) return;
-      setMessages(page.items);
-      setCursor(page.next_cursor);
-      setLoading(false);
-    });
+    setLoadError(null);
+    void backend.messages(conversation.id, null, PAGE).then(
+      (page) => {
+        if (!live) return;
+        setMessages(page.items);
+        setCursor(page.next_cursor);
+        setLoading(false);
+      },
+      (caught) => {
+        if (!live) return;
+        setLoadError(describeError(asUserError(caught)));
+        setLoading(false);
+      },
+    );
     const stop = backend.subscribe((event) => {
       if ((event.type === "message_added" || event.type === "message_updated") && event.message.conversation === conversation.id) {
         const incoming = event.message;
@@ -83,21 +93,27 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       live = false;
       stop();
     };
-  }, [backend, conversation.id]);
+  }, [backend, conversation.id, attempt]);
 
   // Reading an accepted chat marks it read (the backend sends receipts only if allowed).
   useEffect(() => {
-    if (!conversation.request && conversation.unread > 0 && document.visibilityState === "visible") void backend.markRead(conversation.id);
+    if (!conversation.request && conversation.unread > 0 && document.visibilityState === "visible") void backend.markRead(conversation.id).catch(() => undefined);
   }, [backend, conversation.id, conversation.request, conversation.unread, messages.length]);
 
   const loadOlder = useCallback(() => {
     if (cursor === null || loadingOlder.current) return;
     loadingOlder.current = true;
-    void backend.messages(conversation.id, cursor, PAGE).then((page) => {
-      setMessages((current) => [...page.items, ...current]);
-      setCursor(page.next_cursor);
-      loadingOlder.current = false;
-    });
+    void backend.messages(conversation.id, cursor, PAGE).then(
+      (page) => {
+        setMessages((current) => [...page.items, ...current]);
+        setCursor(page.next_cursor);
+        loadingOlder.current = false;
+      },
+      (caught) => {
+        setError(describeError(asUserError(caught)));
+        loadingOlder.current = false;
+      },
+    );
   }, [backend, conversation.id, cursor]);
 
   const rows = useMemo(() => timelineRows(messages, Date.now()), [messages]);
@@ -294,6 +310,13 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
         <p className="timeline timeline--loading" role="status">
           Loading messages…
         </p>
+      ) : loadError ? (
+        <div className="timeline timeline--empty" role="alert">
+          <p className="notice notice--error">The messages could not be loaded. {loadError}</p>
+          <button type="button" className="button button--small" onClick={() => setAttempt((value) => value + 1)}>
+            Try again
+          </button>
+        </div>
       ) : messages.length === 0 ? (
         <p className="timeline timeline--empty">No messages yet. Say hello.</p>
       ) : (

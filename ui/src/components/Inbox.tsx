@@ -10,7 +10,12 @@ import { useBackend } from "./context";
 import { Avatar, NetworkMark, StatusMark } from "./Marks";
 import { VirtualList } from "./VirtualList";
 
+/** Whether the chat list has arrived: the list shows a placeholder until then, or the error. */
+export type InboxStatus = { kind: "loading" } | { kind: "ready" } | { kind: "error"; message: string };
+
 type Props = {
+  status?: InboxStatus;
+  onRetry?: () => void;
   conversations: Conversation[];
   networks: string[];
   layout: InboxLayout;
@@ -54,7 +59,7 @@ function ChatRow({ conversation, settings, now }: { conversation: Conversation; 
   );
 }
 
-export function Inbox({ conversations, networks, layout, settings, selected, onSelect, filter, onFilter }: Props) {
+export function Inbox({ status = { kind: "ready" }, onRetry, conversations, networks, layout, settings, selected, onSelect, filter, onFilter }: Props) {
   const backend = useBackend();
   const [query, setQuery] = useState("");
   const [hits, setHits] = useState<SearchHit[]>([]);
@@ -145,8 +150,21 @@ export function Inbox({ conversations, networks, layout, settings, selected, onS
           </button>
         ))}
       </div>
-      {rows.length === 0 ? (
-        <p className="inbox__empty">{query ? "No chats match." : filter.kind === "requests" ? "No message requests." : "No chats here."}</p>
+      {status.kind === "loading" ? (
+        <p className="inbox__empty" role="status">
+          Loading chats…
+        </p>
+      ) : status.kind === "error" ? (
+        <div className="inbox__error" role="alert">
+          <p className="notice notice--error">Your chats could not be loaded. {status.message}</p>
+          {onRetry && (
+            <button type="button" className="button button--small" onClick={onRetry}>
+              Try again
+            </button>
+          )}
+        </div>
+      ) : rows.length === 0 ? (
+        <p className="inbox__empty">{query ? "No chats match." : filter.kind === "requests" ? "No message requests." : conversations.length === 0 ? "No chats yet. Start one with “New chat”." : "No chats here."}</p>
       ) : (
         <VirtualList
           className="inbox__list"

@@ -1,15 +1,16 @@
 // The unlocked app: sidebar with the inbox, the open chat, dialogs; event handling, title and
 // notifications.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { AccountInfo, Contact, Conversation, InboxLayout } from "../bindings";
-import type { Settings } from "../backend/backend";
+import type { AccountInfo, ConnectionState, Contact, Conversation, InboxLayout } from "../bindings";
+import { asUserError, type Settings } from "../backend/backend";
+import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
 import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
 import { useBackend } from "./context";
 import { ContactDetails } from "./ContactDetails";
 import { InteropOnboarding } from "./ConsentDialogs";
 import { ConversationView } from "./ConversationView";
-import { Inbox } from "./Inbox";
+import { Inbox, type InboxStatus } from "./Inbox";
 import { NewChatDialog } from "./NewChat";
 import { SettingsDialog } from "./SettingsDialog";
 
@@ -23,17 +24,26 @@ type Props = {
   onLock: () => void;
   onboarding: AccountInfo | null;
   onOnboarded: () => void;
+  /** Open the chat with this peer (`name@network`, or `account|peer`) once the list arrives (deep links, stories). */
+  openChat?: string;
+  /** Open this dialog at once (stories). */
+  openDialog?: ShellDialog;
 };
 
-export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLock, onboarding, onOnboarded }: Props) {
+export type ShellDialog = "settings" | "new-chat" | "contact";
+type Connection = { state: ConnectionState; retryInMs: number | null };
+
+export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLock, onboarding, onOnboarded, openChat, openDialog }: Props) {
   const backend = useBackend();
   const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [status, setStatus] = useState<InboxStatus>({ kind: "loading" });
+  const [connections, setConnections] = useState<Record<string, Connection>>({});
   const [layout, setLayout] = useState<InboxLayout>("combined");
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState<InboxFilter>({ kind: "all" });
   const [contact, setContact] = useState<Contact | null>(null);
   const [typing, setTyping] = useState<Record<string, boolean>>({});
-  const [dialog, setDialog] = useState<"settings" | "new-chat" | "contact" | null>(null);
+  const [dialog, setDialog] = useState<ShellDialog | null>(openDialog ?? null);
   const settingsRef = useRef(settings);
   settingsRef.current = settings;
   const selectedRef = useRef(selected);
@@ -42,9 +52,28 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
   conversationsRef.current = conversations;
 
   const reload = useCallback(() => {
-    void backend.conversations().then(setConversations);
-    void backend.inboxLayout().then(setLayout);
+    void backend.conversations().then(
+      (list) => {
+        setConversations(list);
+        setStatus({ kind: "ready" });
+      },
+      (caught) => setStatus({ kind: "error", message: describeError(asUserError(caught)) }),
+    );
+    void backend.inboxLayout().then(setLayout, () => undefined);
   }, [backend]);
+
+  const opened = useRef(false);
+  useEffect(() => {
+    if (!openChat || opened.current) return;
+    const wanted = conversations.find((conversation) => {
+      const peer = addressText(conversation.peer);
+      return peer === openChat || `${addressText(conversation.account)}|${peer}` === openChat;
+    });
+    if (wanted) {
+      opened.current = true;
+      setSelected(wanted.id);
+    }
+  }, [conversations, openChat]);
 
   useEffect(() => {
     reload();
@@ -59,6 +88,9 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
         case "conversation_removed":
           setConversations((current) => current.filter((conversation) => conversation.id !== event.conversation));
           if (selectedRef.current === event.conversation) setSelected(null);
+          break;
+        case "connection":
+          setConnections((current) => ({ ...current, [event.account]: { state: event.state, retryInMs: event.retry_in_ms } }));
           break;
         case "typing":
           setTyping((current) => ({ ...current, [event.conversation]: event.started }));
@@ -109,6 +141,10 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
     onSettings({ ...settings, [flag]: list.includes(current.id) ? list.filter((id) => id !== current.id) : [...list, current.id] });
   };
 
+  const down = accounts.filter((account) => {
+    const connection = connections[account.address];
+    return connection !== undefined && connection.state !== "connected";
+  });
   const networks = networksOf(conversations, [...accounts.map((account) => account.network), ...KNOWN_NETWORKS]);
 
   return (
@@ -125,7 +161,18 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
             </button>
           </div>
         </header>
+        {down.length > 0 && (
+          <p className="banner banner--warning connection-banner" role="status">
+            {down.some((account) => connections[account.address]?.state === "offline") ? "Offline" : "Connecting"}:{" "}
+            {down.map((account) => account.address).join(", ")}. Messages you send wait and go out when the connection is back.
+          </p>
+        )}
         <Inbox
+          status={status}
+          onRetry={() => {
+            setStatus({ kind: "loading" });
+            reload();
+          }}
           conversations={conversations}
           networks={networks}
           layout={layout}
