@@ -87,6 +87,7 @@ export function demoOptionsFromUrl(search: string, now = Date.now()): DemoOption
     now,
     chats: countParam(params, "chats", 200_000),
     bigChatMessages: countParam(params, "big", 1_000_000),
+    offline: params.has("offline"),
   };
 }
 

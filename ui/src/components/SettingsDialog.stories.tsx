@@ -1,0 +1,28 @@
+import type { Meta, StoryObj } from "@storybook/react-vite";
+import { fn } from "storybook/test";
+import { defaultSettings } from "../backend/backend";
+import { world } from "../stories/world";
+import { SettingsDialog } from "./SettingsDialog";
+
+const meta = {
+  title: "Components/SettingsDialog",
+  component: SettingsDialog,
+  args: {
+    accounts: world().accounts,
+    networks: ["meadow.example", "harbor.example"],
+    settings: defaultSettings,
+    layout: "combined",
+    onSettings: fn(),
+    onLayout: fn(),
+    onAccountsChanged: fn(),
+    onLock: fn(),
+    onClose: fn(),
+  },
+} satisfies Meta<typeof SettingsDialog>;
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Default: Story = {};
+export const SeparateLayoutDarkTheme: Story = { args: { layout: "separate", settings: { ...defaultSettings, theme: "dark", readReceipts: false } } };
+export const OneAccount: Story = { args: { accounts: world().accounts.slice(0, 1) } };
+export const ConsentRecordLoading: Story = { parameters: { demo: { hang: ["ledger"] } } };
