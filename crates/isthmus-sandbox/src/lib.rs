@@ -1,0 +1,231 @@
+//! The sandbox: two peered networks (meadow.test and harbor.test) on loopback with demo people
+//! who answer, send a message request and change their key, so a new user or a tester sees
+//! real flows without running a server. `isthmus-cli sandbox` and `isthmus-desktop --sandbox`
+//! both start it; it is the one place outside the CLI that depends on the relay crate.
+#![deny(unsafe_code)]
+
+mod people;
+
+use std::path::PathBuf;
+
+use isthmus_core::{Engine, Profile, DISCLOSURE_VERSION};
+use isthmus_proto::{Address, NetworkName};
+use isthmus_relay::{Peer, RelayConfig, RunningRelay};
+
+use people::Role;
+
+pub const MEADOW: &str = "meadow.test";
+pub const HARBOR: &str = "harbor.test";
+
+/// A running sandbox: both relays and the demo people's engines.
+pub struct Sandbox {
+    pub meadow: RunningRelay,
+    pub harbor: RunningRelay,
+    pub people: Vec<DemoPerson>,
+    /// Kept so the temporary folder lives as long as the sandbox.
+    _temp: Option<tempfile::TempDir>,
+    pub data_dir: PathBuf,
+    /// Announces someone new to the demo people (the request sender writes to them).
+    newcomers: tokio::sync::broadcast::Sender<Address>,
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("a sandbox relay did not start: {0}")]
+    Relay(#[from] isthmus_relay::Error),
+    #[error("a demo person could not join: {0}")]
+    Engine(#[from] isthmus_core::Error),
+    #[error("invalid name or address: {0}")]
+    Name(#[from] isthmus_proto::Error),
+    #[error("bad listen address {0}")]
+    Listen(String),
+    #[error("no temporary folder for the sandbox: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[allow(dead_code)] // `engine` is held, not read: dropping it would take the person offline.
+pub struct DemoPerson {
+    pub address: Address,
+    pub role: &'static str,
+    /// Kept alive for as long as the sandbox runs.
+    pub engine: Engine,
+}
+
+fn peer_of(relay: &RunningRelay) -> Peer {
+    Peer { domain: relay.domain().clone(), url: relay.url(), public_key: relay.public_key() }
+}
+
+impl Sandbox {
+    /// Starts the relays (data in `data_dir`, else a temporary folder) and the demo people.
+    pub async fn start(data_dir: Option<PathBuf>, meadow_listen: &str, harbor_listen: &str) -> Result<Self> {
+        let (temp, data_dir) = match data_dir {
+            Some(dir) => (None, dir),
+            None => {
+                let temp = tempfile::Builder::new().prefix("isthmus-sandbox-").tempdir()?;
+                let dir = temp.path().to_path_buf();
+                (Some(temp), dir)
+            }
+        };
+        let relay = |domain: &str, listen: &str| -> Result<RelayConfig> {
+            let mut config = RelayConfig::new(NetworkName::parse(domain)?);
+            config.listen = listen.parse().map_err(|_| Error::Listen(listen.to_owned()))?;
+            config.data_dir = Some(data_dir.join(domain));
+            Ok(config)
+        };
+        let meadow = isthmus_relay::start(relay(MEADOW, meadow_listen)?).await?;
+        let harbor = isthmus_relay::start(relay(HARBOR, harbor_listen)?).await?;
+        meadow.set_peers(vec![peer_of(&harbor)]);
+        harbor.set_peers(vec![peer_of(&meadow)]);
+
+        let (newcomers, _) = tokio::sync::broadcast::channel::<Address>(64);
+        let mut people = Vec::new();
+        for (relay, name, other, role) in [
+            (&meadow, "robin", HARBOR, Role::Answers),
+            (&harbor, "juniper", MEADOW, Role::Answers),
+            (&harbor, "wren", MEADOW, Role::SendsRequests),
+            (&meadow, "kestrel", HARBOR, Role::ChangesKey),
+            (&harbor, "heron", MEADOW, Role::SendsPictures),
+        ] {
+            let engine = Engine::open(Profile::in_memory())?;
+            let info = engine.add_account(&relay.url(), name).await?;
+            let address: Address = info.address.parse()?;
+            engine.enable_interop(&address, &NetworkName::parse(other)?, DISCLOSURE_VERSION).await?;
+            engine.connect(&address)?;
+            tokio::spawn(people::act(engine.clone(), address.clone(), role, newcomers.clone()));
+            people.push(DemoPerson { address, role: role.describe(), engine });
+        }
+        Ok(Self { meadow, harbor, people, _temp: temp, data_dir, newcomers })
+    }
+
+    /// Tells the demo people that `person` turned up, as a first message to one of them would:
+    /// the request sender then writes to them. The desktop app calls this once its user let the
+    /// other network in, so the request has somewhere to land.
+    pub fn introduce(&self, person: &Address) {
+        // No receiver only means no demo person is listening any more; nothing to tell.
+        let _ = self.newcomers.send(person.clone());
+    }
+
+    /// The relay URL of `network` (meadow.test or harbor.test).
+    pub fn relay_url(&self, network: &str) -> Option<String> {
+        match network {
+            MEADOW => Some(self.meadow.url()),
+            HARBOR => Some(self.harbor.url()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use isthmus_core::Event;
+
+    use super::*;
+
+    async fn next<T>(
+        events: &mut tokio::sync::broadcast::Receiver<Event>,
+        what: &str,
+        mut pick: impl FnMut(&Event) -> Option<T>,
+    ) -> T {
+        let wait = async {
+            loop {
+                match events.recv().await {
+                    Ok(event) => {
+                        if let Some(found) = pick(&event) {
+                            return found;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(error) => panic!("event stream ended: {error}"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), wait)
+            .await
+            .unwrap_or_else(|_| panic!("waited in vain for {what}"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_people_answer_send_a_request_and_change_their_key() {
+        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
+        let me = Engine::open(Profile::in_memory()).expect("engine");
+        let mut events = me.subscribe();
+        let address: Address =
+            me.add_account(&sandbox.meadow.url(), "tester").await.expect("account").address.parse().expect("address");
+        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
+            .await
+            .expect("interop");
+        me.connect(&address).expect("online");
+        let juniper: Address = "juniper@harbor.test".parse().expect("valid");
+        me.confirm_first_contact(&address, &juniper).await.expect("confirm");
+        me.send_text(&address, &juniper, "hello juniper").await.expect("send");
+
+        // Juniper answers, and wren (who writes to everyone new) opens a request.
+        let mut answered = false;
+        let mut requested = false;
+        next(&mut events, "juniper's answer and wren's request", |event| {
+            if let Event::MessageAdded { message } = event {
+                answered |= message.author == "juniper@harbor.test" && message.body.contains("hello juniper");
+                requested |= message.author == "wren@harbor.test";
+            }
+            (answered && requested).then_some(())
+        })
+        .await;
+        let wren = me.conversation_id(&address, &"wren@harbor.test".parse().expect("valid"));
+        assert!(
+            me.conversation(&wren).expect("read").expect("wren's chat").request,
+            "wren's first message is a request"
+        );
+
+        // Kestrel answers twice, then changes its identity key and says so.
+        let kestrel: Address = "kestrel@meadow.test".parse().expect("valid");
+        for text in ["one", "two"] {
+            me.send_text(&address, &kestrel, text).await.expect("send");
+            next(&mut events, "kestrel's answer", |event| match event {
+                Event::MessageAdded { message }
+                    if message.author == kestrel.to_string() && message.body.contains(text) =>
+                {
+                    Some(())
+                }
+                _ => None,
+            })
+            .await;
+        }
+        next(&mut events, "kestrel's key change", |event| match event {
+            Event::KeyChanged { peer, .. } if *peer == kestrel.to_string() => Some(()),
+            _ => None,
+        })
+        .await;
+        assert!(
+            me.contact(&address, &kestrel).expect("read").key_change_held,
+            "sending to kestrel waits for an acknowledgement"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_introduced_newcomer_who_allows_the_other_network_gets_a_request() {
+        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
+        let me = Engine::open(Profile::in_memory()).expect("engine");
+        let mut events = me.subscribe();
+        let address: Address =
+            me.add_account(&sandbox.meadow.url(), "newcomer").await.expect("account").address.parse().expect("address");
+        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
+            .await
+            .expect("interop");
+        me.connect(&address).expect("online");
+        sandbox.introduce(&address);
+        let wren = next(&mut events, "wren's request", |event| match event {
+            Event::MessageAdded { message } if message.author == "wren@harbor.test" => Some(message.conversation),
+            _ => None,
+        })
+        .await;
+        assert!(
+            me.conversation(&wren).expect("read").expect("wren's chat").request,
+            "the desktop app's sandbox relies on this: wren writes first, so it is a request"
+        );
+    }
+}
