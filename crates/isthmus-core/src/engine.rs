@@ -305,8 +305,11 @@ impl Engine {
     }
 
     /// Tells `peer` that the user started or stopped typing. Dropped while offline: a late
-    /// typing indicator is worse than none.
+    /// typing indicator is worse than none. Nothing is sent while the user turned them off.
     pub async fn send_typing(&self, account: &Address, peer: &Address, started: bool) -> Result<()> {
+        if !self.privacy()?.typing_indicators {
+            return Ok(());
+        }
         let connected = self
             .inner
             .online

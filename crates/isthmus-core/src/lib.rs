@@ -18,6 +18,7 @@ mod decisions;
 mod engine;
 mod engine_consent;
 mod engine_media;
+mod engine_settings;
 mod error;
 pub mod events;
 pub mod ids;
@@ -45,6 +46,7 @@ pub use consent::{Contact, Decision, Disclosure, LedgerEntry, DISCLOSURE_VERSION
 pub use engine::Engine;
 pub use engine_consent::InboxLayout;
 pub use engine_media::SavedAttachment;
+pub use engine_settings::Privacy;
 pub use error::{Error, ErrorCode, Result, UserError};
 pub use events::TransferDirection;
 pub use events::{ConnectionState, Event};

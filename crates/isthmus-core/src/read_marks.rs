@@ -48,8 +48,9 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
     }
     conversation.unread = 0;
     conversations::save(&mut tx, &conversation)?;
-    // A pending request gets no read receipt: the sender must not learn it was seen.
-    if !read_ids.is_empty() && !conversation.request {
+    // A pending request gets no read receipt: the sender must not learn it was seen. Nor does
+    // anyone while the user has turned read receipts off.
+    if !read_ids.is_empty() && !conversation.request && crate::engine_settings::privacy(&state.store)?.read_receipts {
         let account = account_key(&state.store, &conversation.account);
         queue_receipt(&mut tx, &account, &conversation.peer, wire::receipt_message::Kind::Read, read_ids)?;
     }
