@@ -1,0 +1,68 @@
+//! The commands the page invokes, one small file per area. Each is thin: parse the arguments,
+//! call the engine, convert errors to `{ code, message }`. Names are the `Backend` methods of
+//! ui/src/backend/backend.ts in snake_case; a test keeps the two lists equal.
+
+pub mod accounts;
+pub mod consent;
+pub mod conversations;
+pub mod media;
+pub mod messages;
+pub mod profile;
+pub mod settings;
+
+/// Lists every command once, for both the invoke handler and the list of names.
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command name the page can invoke.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// The invoke handler for every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+    };
+}
+
+commands![
+    profile::profile_state,
+    profile::create_profile,
+    profile::unlock,
+    profile::lock,
+    profile::change_passphrase,
+    accounts::accounts,
+    accounts::add_account,
+    conversations::conversations,
+    conversations::conversation,
+    conversations::start_conversation,
+    conversations::messages,
+    conversations::mark_read,
+    messages::send,
+    messages::send_typing,
+    media::stage_file,
+    media::send_file,
+    media::download_attachment,
+    media::save_attachment,
+    media::open_attachment,
+    media::open_link,
+    consent::requests,
+    consent::accept_request,
+    consent::delete_request,
+    consent::block,
+    consent::unblock,
+    consent::report,
+    consent::disclosure,
+    consent::enable_interop,
+    consent::disable_interop,
+    consent::confirm_first_contact,
+    consent::inbox_layout,
+    consent::set_inbox_layout,
+    consent::ledger,
+    consent::export_ledger,
+    consent::contact,
+    consent::safety_number,
+    consent::set_verified,
+    consent::acknowledge_key_change,
+    settings::settings,
+    settings::set_settings,
+    settings::notify,
+];

@@ -1,0 +1,111 @@
+//! The UI's own preferences (backend.ts `Settings`), kept in the profile as one JSON document,
+//! and desktop notifications.
+//!
+//! The shell reads two fields of it, `readReceipts` and `typingIndicators`, and hands them to
+//! the engine, which enforces them; the engine's value is the truth when the settings are read
+//! back. Everything else is the UI's to define.
+
+use isthmus_core::{ErrorCode, Privacy};
+use serde_json::{Map, Value};
+use tauri::{AppHandle, State};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// A settings document larger than this is refused: it is preferences, not data.
+const MAX_SETTINGS_BYTES: usize = 256 * 1024;
+
+/// backend.ts `defaultSettings`, for fields the stored document lacks.
+fn defaults() -> Map<String, Value> {
+    let defaults = serde_json::json!({
+        "theme": "system",
+        "readReceipts": true,
+        "typingIndicators": true,
+        "notifications": true,
+        "notificationPreview": true,
+        "pinned": [],
+        "muted": [],
+        "archived": [],
+    });
+    match defaults {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The stored document over the defaults, with the privacy switches as the engine has them.
+pub fn merged(stored: Option<Value>, privacy: Privacy) -> Value {
+    let mut settings = defaults();
+    if let Some(Value::Object(stored)) = stored {
+        settings.extend(stored);
+    }
+    settings.insert("readReceipts".into(), Value::Bool(privacy.read_receipts));
+    settings.insert("typingIndicators".into(), Value::Bool(privacy.typing_indicators));
+    Value::Object(settings)
+}
+
+/// The privacy switches a settings document asks for; a missing or non-boolean field keeps
+/// the current value.
+pub fn privacy_of(settings: &Value, current: Privacy) -> Privacy {
+    let flag = |name: &str, current: bool| settings.get(name).and_then(Value::as_bool).unwrap_or(current);
+    Privacy {
+        read_receipts: flag("readReceipts", current.read_receipts),
+        typing_indicators: flag("typingIndicators", current.typing_indicators),
+    }
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> CommandResult<Value> {
+    let engine = state.engine().await?;
+    Ok(merged(engine.front_end_settings()?, engine.privacy()?))
+}
+
+#[tauri::command]
+pub async fn set_settings(state: State<'_, AppState>, settings: Value) -> CommandResult<Value> {
+    if !settings.is_object() {
+        return Err(CommandError::new(ErrorCode::Protocol, "settings are a JSON object"));
+    }
+    if settings.to_string().len() > MAX_SETTINGS_BYTES {
+        return Err(CommandError::new(ErrorCode::TooLarge, "the settings document is too large"));
+    }
+    let engine = state.engine().await?;
+    engine.set_privacy(privacy_of(&settings, engine.privacy()?))?;
+    engine.set_front_end_settings(&settings)?;
+    Ok(merged(Some(settings), engine.privacy()?))
+}
+
+/// Shows a desktop notification. The UI decides what it says (never a pending request's
+/// content); a desktop without a notification service is not an error worth showing.
+#[tauri::command]
+pub async fn notify(app: AppHandle, title: String, body: String) -> CommandResult<()> {
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+        tracing::info!(%error, "no desktop notification service");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_come_from_the_defaults_and_privacy_from_the_engine() {
+        let stored = serde_json::json!({ "theme": "dark", "readReceipts": true, "extra": 1 });
+        let engine_says = Privacy { read_receipts: false, typing_indicators: true };
+        let settings = merged(Some(stored), engine_says);
+        assert_eq!(settings["theme"], "dark", "the stored choice wins over the default");
+        assert_eq!(settings["notifications"], true, "a field never stored has its default");
+        assert_eq!(settings["readReceipts"], false, "the engine enforces privacy, so it is the truth");
+        assert_eq!(settings["extra"], 1, "fields the shell does not know survive");
+    }
+
+    #[test]
+    fn privacy_switches_are_read_from_the_document() {
+        let current = Privacy::default();
+        let off = privacy_of(&serde_json::json!({ "readReceipts": false, "typingIndicators": false }), current);
+        assert_eq!(off, Privacy { read_receipts: false, typing_indicators: false });
+        let unchanged = privacy_of(&serde_json::json!({ "readReceipts": "no" }), current);
+        assert_eq!(unchanged, current, "a malformed field changes nothing");
+    }
+}

@@ -1,0 +1,108 @@
+//! Forwards the engine's events to the page as "isthmus://event", and keeps the unread count in
+//! the window title. The engine names nothing; the shell names the event.
+
+use std::collections::HashMap;
+
+use isthmus_core::{ConversationId, Engine, Event};
+use tauri::async_runtime::JoinHandle;
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::error::CommandResult;
+
+/// The Tauri event name the UI listens to (backend.ts).
+pub const EVENT_NAME: &str = "isthmus://event";
+
+const TITLE: &str = "Isthmus";
+
+/// Subscribes before the engine goes online, so no event of the first connection is missed.
+/// The task ends when the engine stops (its channel closes).
+pub fn spawn_forwarder(app: AppHandle, engine: &Engine) -> CommandResult<JoinHandle<()>> {
+    let mut events = engine.subscribe();
+    let mut unread = UnreadCount::from_conversations(&engine.conversations(None)?);
+    set_title(&app, unread.total());
+    Ok(tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if unread.apply(&event) {
+                        set_title(&app, unread.total());
+                    }
+                    if let Err(error) = app.emit(EVENT_NAME, &event) {
+                        tracing::error!(%error, "could not forward an engine event to the page");
+                    }
+                }
+                // The page re-queries what it shows when it hears of a gap; nothing to do here.
+                Err(RecvError::Lagged(missed)) => tracing::warn!(missed, "the page missed engine events"),
+                Err(RecvError::Closed) => return,
+            }
+        }
+    }))
+}
+
+fn set_title(app: &AppHandle, unread: u64) {
+    if let Some(window) = app.get_webview_window("main") {
+        let title = if unread == 0 { TITLE.to_owned() } else { format!("{TITLE} ({unread})") };
+        // A window that is closing cannot take a title; nothing to report.
+        let _ = window.set_title(&title);
+    }
+}
+
+/// Unread messages per conversation, kept current from events, so the title needs no query.
+#[derive(Debug, Default)]
+pub struct UnreadCount(HashMap<ConversationId, u32>);
+
+impl UnreadCount {
+    pub fn from_conversations(conversations: &[isthmus_core::Conversation]) -> Self {
+        UnreadCount(conversations.iter().map(|c| (c.id, c.unread)).collect())
+    }
+
+    /// Whether the total may have changed.
+    pub fn apply(&mut self, event: &Event) -> bool {
+        match event {
+            Event::ConversationChanged { conversation } => {
+                self.0.insert(conversation.id, conversation.unread) != Some(conversation.unread)
+            }
+            Event::ConversationRemoved { conversation } => self.0.remove(conversation).is_some(),
+            _ => false,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.values().map(|&n| u64::from(n)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conversation(unread: u32) -> isthmus_core::Conversation {
+        isthmus_core::Conversation {
+            id: ConversationId::random(),
+            account: "me@meadow.test".parse().expect("valid"),
+            peer: "robin@meadow.test".parse().expect("valid"),
+            created_at: 0,
+            last_activity: 0,
+            last_preview: String::new(),
+            last_status: None,
+            unread,
+            next_seq: 1,
+            request: false,
+            read_only: false,
+        }
+    }
+
+    #[test]
+    fn the_title_count_follows_conversation_events() {
+        let (mut a, b) = (conversation(2), conversation(1));
+        let mut count = UnreadCount::from_conversations(&[a.clone(), b.clone()]);
+        assert_eq!(count.total(), 3, "starts from what the profile holds");
+        a.unread = 0;
+        assert!(count.apply(&Event::ConversationChanged { conversation: a.clone() }), "reading changes the count");
+        assert_eq!(count.total(), 1);
+        assert!(!count.apply(&Event::ConversationChanged { conversation: a }), "an unchanged count needs no title");
+        assert!(count.apply(&Event::ConversationRemoved { conversation: b.id }), "a deleted request leaves the count");
+        assert_eq!(count.total(), 0);
+    }
+}

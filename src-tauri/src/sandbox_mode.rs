@@ -1,0 +1,76 @@
+//! Sandbox mode (`--sandbox` or ISTHMUS_SANDBOX=1): two peered relays in this process with demo
+//! people, and a throwaway profile on them, unlocked, so the app opens on the inbox.
+
+use isthmus_core::{Engine, KdfParams, Profile};
+use isthmus_proto::Address;
+use isthmus_sandbox::{Sandbox, HARBOR, MEADOW};
+
+/// The sandbox profile's passphrase, for testers who lock and unlock it.
+pub const PASSPHRASE: &str = "sandbox";
+/// The sandbox user's name on meadow.test.
+pub const USER: &str = "me";
+
+pub struct SandboxMode {
+    pub sandbox: Sandbox,
+    /// The user's account, `me@meadow.test`.
+    pub account: Address,
+    /// The profile's temporary folder; removed when the app exits.
+    root: tempfile::TempDir,
+}
+
+/// Why sandbox mode could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error(transparent)]
+    Sandbox(#[from] isthmus_sandbox::Error),
+    #[error(transparent)]
+    Engine(#[from] isthmus_core::Error),
+    #[error("no temporary folder for the sandbox profile: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl SandboxMode {
+    /// Starts the relays and demo people, creates the profile with its one account, and returns
+    /// it unlocked. Needs a Tokio runtime (the relays run on it).
+    pub async fn start() -> Result<(SandboxMode, Engine), SandboxError> {
+        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await?;
+        let root = tempfile::Builder::new().prefix("isthmus-desktop-sandbox-").tempdir()?;
+        let profile = Profile::create(&root.path().join("profile"), PASSPHRASE, KdfParams::default())
+            .map_err(isthmus_core::Error::from)?;
+        let engine = Engine::open(profile)?;
+        let address = engine.add_account(&sandbox.meadow.url(), USER).await?.address;
+        let account: Address = address.parse().map_err(isthmus_core::Error::InvalidAddress)?;
+        Ok((SandboxMode { sandbox, account, root }, engine))
+    }
+
+    pub fn profile_dir(&self) -> std::path::PathBuf {
+        self.root.path().join("profile")
+    }
+
+    /// What testers need to join from the CLI; printed to stdout at start.
+    pub fn summary(&self) -> String {
+        let mut text = String::from("Isthmus sandbox: two peered networks in this app.\n");
+        text += &format!(
+            "  {MEADOW}  relay {}\n  {HARBOR}  relay {}\n",
+            self.sandbox.meadow.url(),
+            self.sandbox.harbor.url()
+        );
+        text += &format!("You are {} (profile passphrase: {PASSPHRASE}).\nDemo people:\n", self.account);
+        for person in &self.sandbox.people {
+            text += &format!("  {:<24} {}\n", person.address.to_string(), person.role);
+        }
+        text += &format!(
+            "Join with the CLI: isthmus-cli account add --relay {} --name YOU (see `isthmus-cli sandbox --help`)\n",
+            self.sandbox.meadow.url()
+        );
+        text
+    }
+
+    /// Called when the user let another network in: the demo people hear of the user, and the
+    /// one who sends requests writes (now that the relay lets it through).
+    pub fn user_allowed_interop(&self, account: &Address) {
+        if account == &self.account {
+            self.sandbox.introduce(account);
+        }
+    }
+}

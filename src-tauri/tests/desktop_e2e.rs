@@ -1,0 +1,141 @@
+//! The real desktop app, end to end: the built binary in sandbox mode (two real relays in the
+//! app, demo people on them), driven through tauri-driver and WebKitWebDriver under Xvfb, as a
+//! person would use it: lock and unlock, allow the other network through its disclosure,
+//! receive a message request, accept it, reply, and see the reply delivered.
+//!
+//! Runs only when ISTHMUS_DESKTOP_E2E is set (scripts/test sets it), because it needs Xvfb,
+//! WebKitWebDriver, tauri-driver and the UI built into ui/dist. With ISTHMUS_SCREENSHOTS set to
+//! a folder it also captures the screens it passes through (docs/screenshots).
+
+#[path = "e2e/harness.rs"]
+mod harness;
+#[path = "e2e/webdriver.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use webdriver::Driver;
+
+const APP: &str = env!("CARGO_BIN_EXE_isthmus-desktop");
+const ME: &str = "me@meadow.test";
+const OTHER_NETWORK: &str = "harbor.test";
+/// The demo person who writes to everyone new (crates/isthmus-sandbox).
+const REQUESTER: &str = "wren@harbor.test";
+
+/// Long enough for a debug build's first paint and a federation round trip on a slow machine.
+const UI: Duration = Duration::from_secs(60);
+const NETWORK: Duration = Duration::from_secs(90);
+
+fn xpath_button(text: &str) -> String {
+    format!("//button[normalize-space()='{text}']")
+}
+
+struct Screens {
+    folder: Option<PathBuf>,
+    display: String,
+}
+
+impl Screens {
+    fn capture(&self, name: &str) {
+        if let Some(folder) = &self.folder {
+            std::fs::create_dir_all(folder).expect("screenshot folder");
+            // Let the last change paint before capturing.
+            std::thread::sleep(Duration::from_millis(1500));
+            harness::screenshot(&self.display, &folder.join(format!("{name}.png")));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_delivered() {
+    if std::env::var_os("ISTHMUS_DESKTOP_E2E").is_none() {
+        println!(
+            "SKIPPED desktop end-to-end test: set ISTHMUS_DESKTOP_E2E=1 to drive the real app \
+             (needs xvfb, webkit2gtk-driver, tauri-driver and ui/dist built; scripts/test does all that)"
+        );
+        return;
+    }
+    let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    let page = std::fs::read_to_string(&index).unwrap_or_default();
+    assert!(
+        !page.is_empty() && !page.contains("has not been built"),
+        "the app embeds ui/dist, which must hold the built UI: run `npm --prefix ui run build`, then rebuild"
+    );
+
+    let (_xvfb, display) = harness::start_xvfb();
+    let (port, native_port) = (harness::free_port(), harness::free_port());
+    let log = std::env::temp_dir().join(format!("isthmus-tauri-driver-{port}.log"));
+    let _driver_process = harness::start_tauri_driver(port, native_port, &display, &log);
+    harness::wait_until_listening(port).await;
+    let screens = Screens { folder: std::env::var_os("ISTHMUS_SCREENSHOTS").map(PathBuf::from), display };
+
+    let driver = match Driver::start(port, APP, &["--sandbox"]).await {
+        Ok(driver) => driver,
+        Err(error) => panic!("no WebDriver session: {error}\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
+    };
+    let outcome = drive(&driver, &screens).await;
+    if let Err(error) = outcome {
+        // What the person would have seen: the page's text and a picture of the screen.
+        let text = driver.execute("return document.body.innerText").await.unwrap_or_default();
+        let picture = std::env::temp_dir().join(format!("isthmus-desktop-e2e-failure-{port}.png"));
+        harness::screenshot(&screens.display, &picture);
+        driver.quit().await;
+        panic!(
+            "{error}\n--- the page said ---\n{text}\n--- screen: {} ---\n--- tauri-driver and app output ---\n{}",
+            picture.display(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+    driver.quit().await;
+}
+
+async fn drive(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {
+    let settings = format!("//nav[@aria-label='Chats']{}", xpath_button("Settings"));
+    // Sandbox mode opens unlocked on the inbox: the sidebar with its tools is there.
+    driver.wait_for(&settings, UI).await?;
+    screens.capture("inbox-empty");
+
+    // Lock, then unlock with the sandbox's passphrase: the profile closes and opens for real.
+    driver.click_on(&settings, UI).await?;
+    driver.click_on(&xpath_button("Lock now"), UI).await?;
+    driver.wait_for(&xpath_button("Unlock"), UI).await?;
+    screens.capture("unlock");
+    driver.type_into("input[type='password']", "sandbox", UI).await?;
+    driver.click_on(&xpath_button("Unlock"), UI).await?;
+
+    // Allow harbor.test for this account, through its disclosure.
+    driver.click_on(&settings, UI).await?;
+    driver.click_on(&format!("button[aria-label='Turn on {OTHER_NETWORK} for {ME}']"), UI).await?;
+    let allow = xpath_button(&format!("Allow {OTHER_NETWORK}"));
+    driver.wait_for(&allow, UI).await?;
+    screens.capture("interop-disclosure");
+    driver.click_on(&allow, UI).await?;
+    // The row now offers to turn it off again: the relay and the profile both said yes.
+    driver.wait_for(&format!("button[aria-label='Turn off {OTHER_NETWORK} for {ME}']"), NETWORK).await?;
+    screens.capture("settings");
+    driver.click_on("dialog[open] button[aria-label='Close']", UI).await?;
+
+    // Wren, on harbor.test, writes first: a message request appears among the requests.
+    driver.click_on("//*[@aria-label='Filter chats']//button[starts-with(normalize-space(), 'Requests')]", UI).await?;
+    let request = format!("//*[@role='option'][contains(., '{REQUESTER}')]");
+    driver.wait_for(&request, NETWORK).await?;
+    screens.capture("inbox-request");
+    driver.click_on(&request, UI).await?;
+    let accept = format!("//*[@aria-label='Message request']{}", xpath_button("Accept"));
+    driver.wait_for(&accept, UI).await?;
+    screens.capture("request");
+    driver.click_on(&accept, UI).await?;
+
+    // Reply; Enter sends.
+    let composer = "textarea[aria-label='Message']";
+    driver.type_into(composer, "Hello wren, nice to meet you across the isthmus", UI).await?;
+    driver.type_into(composer, "\u{E007}", UI).await?;
+
+    // The reply reaches wren's device on the other network: its mark turns to delivered (or read).
+    let delivered = "//article[contains(@class,'message--out')][contains(., 'across the isthmus')]\
+                     //*[@role='img'][@aria-label='Delivered' or @aria-label='Read']";
+    driver.wait_for(delivered, NETWORK).await?;
+    screens.capture("conversation");
+    Ok(())
+}
