@@ -137,5 +137,10 @@ async fn drive(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {
                      //*[@role='img'][@aria-label='Delivered' or @aria-label='Read']";
     driver.wait_for(delivered, NETWORK).await?;
     screens.capture("conversation");
+
+    // Accepted, wren's chat is an ordinary one now: it sits in the inbox with everything else.
+    driver.click_on("//*[@aria-label='Filter chats']//button[normalize-space()='All']", UI).await?;
+    driver.wait_for(&request, UI).await?;
+    screens.capture("inbox");
     Ok(())
 }

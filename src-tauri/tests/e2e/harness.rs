@@ -31,7 +31,8 @@ pub fn find_program(program: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|dir| dir.join(program)).find(|path| path.is_file())
 }
 
-/// Starts Xvfb on the first display from :90 whose socket and lock are free.
+/// Starts Xvfb on the first display from :90 whose socket and lock are free, as large as the
+/// app's window (tauri.conf.json), so screenshots show the app and nothing else.
 pub fn start_xvfb() -> (Running, String) {
     let xvfb = find_program("Xvfb").expect("Xvfb is installed (Debian: xvfb)");
     for n in 90..140 {
@@ -40,7 +41,7 @@ pub fn start_xvfb() -> (Running, String) {
         }
         let display = format!(":{n}");
         let child = Command::new(&xvfb)
-            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([display.as_str(), "-screen", "0", "1180x780x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
