@@ -1,5 +1,6 @@
 // Makes the current screenshots (from `npm run test:visual`) the baseline: copies
-// visual/current/*.png to visual/baseline/ and drops baseline screenshots no longer taken.
+// visual/current/*.png to visual/baseline/ and, after a run over every story, drops baseline
+// screenshots no longer taken.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,8 @@ if (!existsSync(current)) {
 mkdirSync(baseline, { recursive: true });
 const shots = readdirSync(current).filter((name) => name.endsWith(".png"));
 for (const name of shots) copyFileSync(join(current, name), join(baseline, name));
-const stale = readdirSync(baseline).filter((name) => name.endsWith(".png") && !shots.includes(name));
+// Only a run over every story knows which screenshots are gone (a --filter run took a few).
+const complete = existsSync(join(current, ".complete"));
+const stale = complete ? readdirSync(baseline).filter((name) => name.endsWith(".png") && !shots.includes(name)) : [];
 for (const name of stale) rmSync(join(baseline, name));
 console.log(`visual:accept: ${shots.length} screenshots are the baseline now${stale.length ? `, ${stale.length} old ones removed` : ""}`);

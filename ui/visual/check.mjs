@@ -1,6 +1,6 @@
 // The visual check: builds the static Storybook, opens every story in Debian's Chromium, fails on
 // console errors, page errors and stories that do not render, and screenshots every full-screen
-// story (title "Screens/…") in the light and the dark theme into visual/current/. Screenshots
+// story (title "Screens/…", and the Design/Tokens page) in the light and the dark theme into visual/current/. Screenshots
 // that differ from visual/baseline/ (or are new) are reported, never failed:
 // visual/report.md and visual/report.html show them; `npm run visual:accept` makes them the baseline.
 //
@@ -64,7 +64,9 @@ const index = JSON.parse(readFileSync(join(staticDir, "index.json"), "utf8"));
 const stories = Object.values(index.entries)
   .filter((entry) => entry.type === "story")
   .filter((entry) => filter === "" || entry.id.includes(filter) || entry.title.includes(filter));
-const isScreen = (story) => story.title.startsWith("Screens/");
+// Full screens, and the tokens page (so a changed token shows up even where no screen uses it).
+const isScreen = (story) => story.title.startsWith("Screens/") || story.title.startsWith("Design/");
+const isPage = (story) => story.title.startsWith("Design/");
 
 // 3. Every story in Chromium.
 const browser = await chromium.launch({
@@ -152,13 +154,16 @@ for (const story of stories) {
     }
     if (isScreen(story)) {
       const name = `${story.id}--${theme}.png`;
-      await page.screenshot({ path: join(currentDir, name), animations: "disabled", caret: "hide" });
+      await page.screenshot({ path: join(currentDir, name), animations: "disabled", caret: "hide", fullPage: isPage(story) });
       shots.push(name);
     }
   }
 }
 await browser.close();
 server.close();
+
+// A run over every story may also retire baseline screenshots no longer taken (visual:accept).
+if (filter === "") writeFileSync(join(currentDir, ".complete"), "every story\n");
 
 // 4. Compared with the baseline: reported, not failed.
 const changed = [];

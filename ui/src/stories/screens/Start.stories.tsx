@@ -1,4 +1,5 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import { expect, userEvent, within } from "storybook/test";
 import type { DemoParameters } from "../backend";
 import { StoryApp } from "./app";
 
@@ -27,4 +28,20 @@ export const AddFirstAccount: Story = {
 /** Adding the first account fails: the relay does not answer. */
 export const AddFirstAccountError: Story = {
   parameters: demo({ profile: "missing", setup: (backend) => backend.createProfile("correct horse battery"), fail: ["addAccount"] }),
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.type(await canvas.findByLabelText(/Your name on that network/), "ada");
+    await userEvent.click(canvas.getByRole("button", { name: "Add account" }));
+    await expect(await canvas.findByRole("alert")).toHaveTextContent(/answer/);
+  },
+};
+/** Unlocking with a wrong passphrase. */
+export const UnlockWrongPassphrase: Story = {
+  parameters: demo({ profile: "locked" }),
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.type(await canvas.findByLabelText("Passphrase"), "not the passphrase");
+    await userEvent.click(canvas.getByRole("button", { name: "Unlock" }));
+    await expect(await canvas.findByRole("alert")).toBeVisible();
+  },
 };
