@@ -106,7 +106,9 @@ async fn drive(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {
 
     // Allow harbor.test for this account, through its disclosure.
     driver.click_on(&settings, UI).await?;
-    driver.click_on(&format!("button[aria-label='Turn on {OTHER_NETWORK} for {ME}']"), UI).await?;
+    driver.click_on(&format!("button[aria-label='Turn on {OTHER_NETWORK} for {ME}']"), UI).await.map_err(|error| {
+        format!("{error}\n(settings list only the networks the UI knows: harbor.test must be among them)")
+    })?;
     let allow = xpath_button(&format!("Allow {OTHER_NETWORK}"));
     driver.wait_for(&allow, UI).await?;
     screens.capture("interop-disclosure");
