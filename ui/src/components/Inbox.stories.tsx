@@ -1,4 +1,5 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import { scrollToMiddle } from "../stories/play";
 import { fn } from "storybook/test";
 import { defaultSettings } from "../backend/backend";
 import { networksOf } from "../logic/inbox";
@@ -47,4 +48,4 @@ export const SeparateFolder: Story = { args: { layout: "separate", filter: { kin
 export const PinnedMutedArchived: Story = {
   args: { settings: { ...defaultSettings, pinned: all.slice(3, 4).map((c) => c.id), muted: all.slice(4, 6).map((c) => c.id), archived: all.slice(0, 1).map((c) => c.id) } },
 };
-export const TenThousandChats: Story = { args: { conversations: conversations(world({ chats: 10_000 })) } };
+export const TenThousandChats: Story = { args: { conversations: conversations(world({ chats: 10_000 })) }, play: scrollToMiddle };

@@ -1,4 +1,5 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import { scrollToMiddle } from "../play";
 import type { DemoParameters } from "../backend";
 import { StoryApp } from "./app";
 
@@ -23,7 +24,7 @@ export const Error: Story = {
 /** No relay answers: every account is offline. */
 export const Offline: Story = { parameters: demo({ offline: true }) };
 /** 10,000 chats (virtualized: only the rows in view are in the page). */
-export const TenThousandChats: Story = { parameters: demo({ chats: 10_000 }) };
+export const TenThousandChats: Story = { parameters: demo({ chats: 10_000 }), play: scrollToMiddle };
 /** Chats with other networks in their own folder. */
 export const SeparateFolder: Story = { parameters: demo({ setup: (backend) => backend.setInboxLayout("separate") }) };
 /** After turning harbor off for ada@meadow.example: its chats there are marked read-only. */

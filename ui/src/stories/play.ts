@@ -1,0 +1,16 @@
+// Small play functions shared by stories.
+import { within } from "storybook/test";
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Scrolls the chat list halfway down (thousands of rows in, only a screenful in the page). */
+export async function scrollToMiddle({ canvasElement }: { canvasElement: HTMLElement }): Promise<void> {
+  const list = await within(canvasElement).findByRole("listbox", { name: "Chats" });
+  // The list settles (rows measured, the active row revealed) before it keeps a position.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await pause(100);
+    const target = Math.round((list.scrollHeight - list.clientHeight) / 2);
+    if (Math.abs(list.scrollTop - target) < list.clientHeight) return;
+    list.scrollTop = target;
+  }
+}
