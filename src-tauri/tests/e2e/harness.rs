@@ -3,17 +3,36 @@
 //! when its guard drops, so a failed assertion leaves nothing running.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child process killed (and reaped) on drop.
-pub struct Running(pub Child);
+/// A child process killed (and reaped) on drop, with its whole process group when it leads
+/// one: tauri-driver starts WebKitWebDriver, which would outlive a plain kill.
+pub struct Running {
+    child: Child,
+    group: bool,
+}
+
+impl Running {
+    fn alone(child: Child) -> Self {
+        Running { child, group: false }
+    }
+
+    fn group(child: Child) -> Self {
+        Running { child, group: true }
+    }
+}
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if self.group {
+            let group = format!("-{}", self.child.id());
+            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -46,13 +65,13 @@ pub fn start_xvfb() -> (Running, String) {
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb starts");
-        let mut running = Running(child);
+        let mut running = Running::alone(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
                 return (running, display);
             }
-            if let Ok(Some(_)) = running.0.try_wait() {
+            if let Ok(Some(_)) = running.child.try_wait() {
                 break; // lost a race for this display; try the next
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -67,6 +86,8 @@ pub fn start_tauri_driver(port: u16, native_port: u16, display: &str, log: &Path
     let native = find_program("WebKitWebDriver").expect("WebKitWebDriver is installed (Debian: webkit2gtk-driver)");
     let log = std::fs::File::create(log).expect("a log file for tauri-driver");
     let child = Command::new(driver)
+        // Its own process group, so WebKitWebDriver (its child) goes with it.
+        .process_group(0)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .arg("--native-driver")
         .arg(native)
@@ -77,7 +98,7 @@ pub fn start_tauri_driver(port: u16, native_port: u16, display: &str, log: &Path
         .stderr(Stdio::from(log))
         .spawn()
         .expect("tauri-driver starts");
-    Running(child)
+    Running::group(child)
 }
 
 /// Waits until tauri-driver answers on its port.
