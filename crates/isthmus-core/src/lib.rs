@@ -9,6 +9,9 @@
 
 pub mod account;
 mod account_setup;
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub mod bench_support;
 #[cfg(feature = "ts")]
 pub mod bindings;
 mod connection;
