@@ -22,6 +22,11 @@ async fn carol_is_unreachable_until_she_allows_meadow_then_chats_both_ways() -> 
     let mut alice = Person::join(&meadow, "alice").await?;
     let mut carol = Person::join(&harbor, "carol").await?;
     let nobody: Address = "nobody@harbor.test".parse()?;
+    assert_eq!(
+        alice.engine.peered_networks(&alice.address).await?,
+        vec!["harbor.test"],
+        "meadow offers what it peers with"
+    );
 
     // Alice cannot write to harbor at all before she allows it herself.
     let refused = alice.engine.send_text(&alice.address, &carol.address, "too early").await;

@@ -37,6 +37,12 @@ impl Engine {
         disclosure::disclosure(network.as_str())
     }
 
+    /// The other networks `account`'s relay is peered with: the ones interop can be turned on for.
+    pub async fn peered_networks(&self, account: &Address) -> Result<Vec<String>> {
+        let record = self.account(account)?;
+        RelayClient::new(&record.relay_url)?.peers(&Self::credentials(&record)).await
+    }
+
     /// Lets `network` reach `account`. `disclosure_version` names the disclosure the user was
     /// shown; anything but the current one is refused, so consent is always informed.
     pub async fn enable_interop(

@@ -110,6 +110,16 @@ impl RelayClient {
         json(send(request).await?).await
     }
 
+    /// The networks the relay is peered with.
+    pub async fn peers(&self, auth: &Credentials) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct Networks {
+            peers: Vec<String>,
+        }
+        let networks: Networks = json(send(self.request(Method::GET, "/v1/networks", Some(auth))).await?).await?;
+        Ok(networks.peers)
+    }
+
     pub async fn block(&self, auth: &Credentials, peer: &Address) -> Result<()> {
         let path = format!("/v1/account/blocks/{}", peer.account());
         send(self.request(Method::PUT, &path, Some(auth))).await.map(drop)

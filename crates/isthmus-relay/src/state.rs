@@ -88,6 +88,14 @@ impl RelayState {
         self.peers.read().expect("the peers lock is never poisoned").get(domain).cloned()
     }
 
+    /// The domains of the peered networks, sorted: what a client may offer its user to allow.
+    pub fn peer_domains(&self) -> Vec<NetworkName> {
+        let mut domains: Vec<NetworkName> =
+            self.peers.read().expect("the peers lock is never poisoned").keys().cloned().collect();
+        domains.sort();
+        domains
+    }
+
     pub fn set_peers(&self, peers: Vec<Peer>) {
         *self.peers.write().expect("the peers lock is never poisoned") = Self::index(peers);
     }

@@ -97,6 +97,13 @@ pub async fn confirm_first_contact(
     Ok(engine.confirm_first_contact(&parse::address(&account)?, &parse::address(&peer)?).await?)
 }
 
+/// The networks the account's relay is peered with (the ones interop can be offered for).
+#[tauri::command]
+pub async fn peered_networks(state: State<'_, AppState>, account: String) -> CommandResult<Vec<String>> {
+    let engine = state.engine().await?;
+    Ok(engine.peered_networks(&parse::address(&account)?).await?)
+}
+
 #[tauri::command]
 pub async fn inbox_layout(state: State<'_, AppState>) -> CommandResult<InboxLayout> {
     Ok(state.engine().await?.inbox_layout()?)

@@ -54,6 +54,7 @@ commands![
     consent::enable_interop,
     consent::disable_interop,
     consent::confirm_first_contact,
+    consent::peered_networks,
     consent::inbox_layout,
     consent::set_inbox_layout,
     consent::ledger,

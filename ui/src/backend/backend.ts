@@ -154,6 +154,8 @@ export interface Backend {
   ): Promise<void>;
 
   // --- Interop consent ----------------------------------------------------------------------
+  /** The networks `account`'s relay is peered with: the ones interop can be offered for. */
+  peeredNetworks(account: AddressText): Promise<string[]>;
   /** The disclosure to show before interop with `network` is turned on. */
   disclosure(network: string): Promise<Disclosure>;
   /** Lets `network` reach `account`. Rejects `disclosure_outdated` unless `disclosureVersion` is current. */

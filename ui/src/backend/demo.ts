@@ -754,6 +754,11 @@ export class DemoBackend implements Backend {
 
   // --- interop ------------------------------------------------------------------------------
 
+  async peeredNetworks(account: AddressText): Promise<string[]> {
+    const own = this.account(account).network;
+    return ["harbor.example", "meadow.example"].filter((network) => network !== own);
+  }
+
   async disclosure(network: string): Promise<Disclosure> {
     return disclosureFor(network);
   }

@@ -80,6 +80,7 @@ export class TauriBackend implements Backend {
   disableInterop = (account: AddressText, network: string) => call<AccountInfo>("disable_interop", { account, network });
   confirmFirstContact = (account: AddressText, peer: AddressText) =>
     call<Conversation>("confirm_first_contact", { account, peer });
+  peeredNetworks = (account: AddressText) => call<string[]>("peered_networks", { account });
   inboxLayout = () => call<InboxLayout>("inbox_layout");
   setInboxLayout = (layout: InboxLayout) => call<void>("set_inbox_layout", { layout });
   ledger = () => call<LedgerEntry[]>("ledger");

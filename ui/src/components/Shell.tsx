@@ -14,8 +14,6 @@ import { Inbox, type InboxStatus } from "./Inbox";
 import { NewChatDialog } from "./NewChat";
 import { SettingsDialog } from "./SettingsDialog";
 
-const KNOWN_NETWORKS = ["meadow.example", "harbor.example"];
-
 type Props = {
   accounts: AccountInfo[];
   settings: Settings;
@@ -120,6 +118,18 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
     });
   }, [backend, reload]);
 
+  // The networks the accounts' relays are peered with: the ones a user can turn interop on for.
+  const [peered, setPeered] = useState<string[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    void Promise.all(accounts.map((account) => backend.peeredNetworks(account.address).catch(() => [] as string[]))).then((lists) => {
+      if (!cancelled) setPeered([...new Set(lists.flat())].sort());
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, accounts]);
+
   const current = conversations.find((conversation) => conversation.id === selected) ?? null;
   const currentAccount = current ? addressText(current.account) : null;
   const currentPeer = current ? addressText(current.peer) : null;
@@ -145,7 +155,7 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
     const connection = connections[account.address];
     return connection !== undefined && connection.state !== "connected";
   });
-  const networks = networksOf(conversations, [...accounts.map((account) => account.network), ...KNOWN_NETWORKS]);
+  const networks = networksOf(conversations, [...accounts.map((account) => account.network), ...peered]);
 
   return (
     <div className="app">

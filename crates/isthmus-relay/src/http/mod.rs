@@ -35,6 +35,7 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/keys/{address}", get(keys::bundle))
         .route("/v1/directory/{address}", get(directory::lookup))
         .route("/v1/account/interop", get(interop::get).put(interop::set))
+        .route("/v1/networks", get(networks))
         .route("/v1/account/identity", put(identity::reset))
         .route("/v1/account/blocks", get(consent::list_blocks))
         .route("/v1/account/blocks/{address}", put(consent::block).delete(consent::unblock))
@@ -59,6 +60,13 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .merge(federation_routes)
         .fallback(|| async { ApiError::bad_request("no such route") })
         .with_state(state)
+}
+
+/// `GET /v1/networks` (auth): this network and the networks it is peered with, so a client can
+/// offer exactly those to its user (interop with any other network could never carry a message).
+async fn networks(State(state): State<Arc<RelayState>>, _auth: extract::Authenticated) -> Json<serde_json::Value> {
+    let peers: Vec<String> = state.peer_domains().iter().map(ToString::to_string).collect();
+    Json(serde_json::json!({ "network": state.domain.to_string(), "peers": peers }))
 }
 
 async fn health(State(state): State<Arc<RelayState>>) -> Json<HealthJson> {
