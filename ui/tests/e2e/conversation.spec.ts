@@ -13,7 +13,8 @@ async function send(page: Page, text: string) {
 }
 
 test("send and receive, with delivery marks, typing and an answer", async ({ page }) => {
-  await openInbox(page);
+  // Real-time pacing: the typing indicator shows for 1.2 s, long enough to be seen on a busy machine.
+  await openInbox(page, "", 1);
   await openChat(page, "bea");
   await expectAccessible(page, "conversation");
   const box = page.getByRole("textbox", { name: "Message" });
