@@ -179,6 +179,19 @@ async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
     let quote = args.reply_to.as_deref().map(str::parse).transpose()?;
     let message =
         engine.send(&from, &to, Outgoing::Text { body: args.text, quote }).await?.context("no message was created")?;
+    await_relay_answer(context, &mut events, &message, &to, Duration::from_secs(args.timeout), |_, _| {}).await
+}
+
+/// Waits until the relay has taken `message` (exit 0) or refused it (exit 3, the code printed);
+/// after `timeout` it stays queued (exit 4). `on_upload` sees upload progress meanwhile.
+pub(crate) async fn await_relay_answer(
+    context: &Context_,
+    events: &mut tokio::sync::broadcast::Receiver<Event>,
+    message: &isthmus_core::Message,
+    to: &Address,
+    timeout: Duration,
+    on_upload: impl Fn(u64, u64),
+) -> Result<ExitCode> {
     let wait = async {
         loop {
             match events.recv().await {
@@ -187,12 +200,19 @@ async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
                 {
                     return Ok(update);
                 }
+                Ok(Event::Transfer {
+                    message: id,
+                    direction: isthmus_core::TransferDirection::Upload,
+                    done,
+                    total,
+                    ..
+                }) if id == message.id => on_upload(done, total),
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(error) => bail!("engine stopped: {error}"),
             }
         }
     };
-    match tokio::time::timeout(Duration::from_secs(args.timeout), wait).await {
+    match tokio::time::timeout(timeout, wait).await {
         Ok(Ok(update)) if update.status == MessageStatus::Failed => {
             let code = update.failure.clone().unwrap_or_default();
             context.print(&update, || format!("not delivered: {code}"));
@@ -204,7 +224,10 @@ async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
         }
         Ok(Err(error)) => Err(error),
         Err(_) => {
-            context.print(&message, || "the relay did not answer in time; the message stays queued and goes out with the next command that connects".into());
+            context.print(message, || {
+                "the relay did not answer in time; the message stays queued and goes out with the next command that connects"
+                    .into()
+            });
             Ok(ExitCode::from(4))
         }
     }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use isthmus_core::{Event, MessageId, MessageStatus, TransferDirection};
+use isthmus_core::{Event, MessageId, TransferDirection};
 
 use crate::commands::{address, Context_};
 
@@ -92,44 +92,13 @@ pub async fn send_file(context: &Context_, args: SendFileArgs) -> Result<ExitCod
         eprintln!("note: {note}");
     }
     let bar = ProgressBar::new("upload", context.json);
-    let wait = async {
-        loop {
-            match events.recv().await {
-                Ok(Event::Transfer { message: id, direction: TransferDirection::Upload, done, total, .. })
-                    if id == message.id =>
-                {
-                    bar.show(done, total)
-                }
-                Ok(Event::MessageUpdated { message: update })
-                    if update.id == message.id && update.status != MessageStatus::Pending =>
-                {
-                    return Ok(update);
-                }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(error) => bail!("engine stopped: {error}"),
-            }
-        }
-    };
-    let outcome = tokio::time::timeout(Duration::from_secs(args.timeout), wait).await;
+    let timeout = Duration::from_secs(args.timeout);
+    let outcome = crate::commands::await_relay_answer(context, &mut events, &message, &to, timeout, |done, total| {
+        bar.show(done, total)
+    })
+    .await;
     bar.finish();
-    match outcome {
-        Ok(Ok(update)) if update.status == MessageStatus::Failed => {
-            let code = update.failure.clone().unwrap_or_default();
-            context.print(&update, || format!("not delivered: {code}"));
-            Ok(ExitCode::from(3))
-        }
-        Ok(Ok(update)) => {
-            context.print(&update, || format!("sent {} to {to}", update.id));
-            Ok(ExitCode::SUCCESS)
-        }
-        Ok(Err(error)) => Err(error),
-        Err(_) => {
-            context.print(&message, || {
-                "not sent in time; the file stays queued and goes out with the next command that connects".into()
-            });
-            Ok(ExitCode::from(4))
-        }
-    }
+    outcome
 }
 
 pub async fn download(context: &Context_, args: DownloadArgs) -> Result<ExitCode> {
