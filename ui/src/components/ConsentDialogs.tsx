@@ -96,10 +96,18 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
   const [layout, setLayout] = useState<InboxLayout>("combined");
   const [error, setError] = useState<string | null>(null);
 
+  // The peered networks arrive from the relay after the dialog opens: load their disclosures
+  // whenever the list changes.
+  const othersKey = others.join(",");
   useEffect(() => {
-    void Promise.all(others.map((network) => backend.disclosure(network))).then(setDisclosures);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [backend]);
+    let cancelled = false;
+    void Promise.all(othersKey.split(",").filter(Boolean).map((network) => backend.disclosure(network))).then((loaded) => {
+      if (!cancelled) setDisclosures(loaded);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, othersKey]);
 
   const confirm = async () => {
     setError(null);
