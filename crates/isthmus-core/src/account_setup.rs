@@ -8,12 +8,25 @@ use isthmus_proto::Address;
 
 use crate::account::{self, account_key, AccountRecord};
 use crate::keys;
-use crate::relay_types::{IdentityReplacement, KeyUpload, RegisterRequest};
+use crate::relay_types::{IdentityKeys, IdentityReplacement, KeyUpload, RegisterRequest};
 use crate::signal_store::{LocalIdentity, SignalStore};
 use crate::store::Tree;
 use crate::tx::Tx;
 use crate::worker::WorkerState;
 use crate::{Error, Result};
+
+/// Generates a full key set for `local`'s identity (signed and last-resort prekeys, and a batch
+/// of one-time prekeys of each kind from the given ids), staging the private halves in `store`.
+fn fresh_keys(store: &SignalStore, local: &LocalIdentity, first_prekey: u32, first_kyber: u32) -> Result<IdentityKeys> {
+    Ok(IdentityKeys {
+        registration_id: local.registration_id,
+        identity_key: store.identity().identity_key().serialize().to_vec(),
+        signed_prekey: keys::signed_prekey(store, keys::SIGNED_PREKEY_ID)?,
+        kyber_last_resort: keys::kyber_prekey(store, keys::KYBER_LAST_RESORT_ID, true)?,
+        prekeys: keys::one_time_prekeys(store, first_prekey, keys::PREKEY_BATCH)?,
+        kyber_prekeys: keys::one_time_kyber_prekeys(store, first_kyber, keys::PREKEY_BATCH)?,
+    })
+}
 
 /// Generates a new account's keys. Nothing is written: the staged `Tx` is committed by
 /// `finish` only once the relay has accepted the registration.
@@ -27,15 +40,8 @@ pub fn prepare(state: &mut WorkerState, address: &Address) -> Result<(Tx, LocalI
     let local = keys::new_identity();
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let store = SignalStore::new(tx.clone(), account_key(&state.store, address), &local)?;
-    let request = RegisterRequest {
-        name: address.name.to_string(),
-        registration_id: local.registration_id,
-        identity_key: store.identity().identity_key().serialize().to_vec(),
-        signed_prekey: keys::signed_prekey(&store, keys::SIGNED_PREKEY_ID)?,
-        kyber_last_resort: keys::kyber_prekey(&store, keys::KYBER_LAST_RESORT_ID, true)?,
-        prekeys: keys::one_time_prekeys(&store, keys::FIRST_ONE_TIME_ID, keys::PREKEY_BATCH)?,
-        kyber_prekeys: keys::one_time_kyber_prekeys(&store, keys::FIRST_ONE_TIME_ID, keys::PREKEY_BATCH)?,
-    };
+    let keys = fresh_keys(&store, &local, keys::FIRST_ONE_TIME_ID, keys::FIRST_ONE_TIME_ID)?;
+    let request = RegisterRequest { name: address.name.to_string(), keys };
     drop(store);
     let tx = Rc::try_unwrap(tx).map_err(|_| Error::Crypto("key store still borrowed".into()))?.into_inner();
     Ok((tx, local, request))
@@ -84,14 +90,7 @@ pub fn prepare_new_identity(
     let key = account_key(&state.store, address);
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let store = SignalStore::new(tx.clone(), key, &local)?;
-    let replacement = IdentityReplacement {
-        registration_id: local.registration_id,
-        identity_key: store.identity().identity_key().serialize().to_vec(),
-        signed_prekey: keys::signed_prekey(&store, keys::SIGNED_PREKEY_ID)?,
-        kyber_last_resort: keys::kyber_prekey(&store, keys::KYBER_LAST_RESORT_ID, true)?,
-        prekeys: keys::one_time_prekeys(&store, record.next_prekey_id, keys::PREKEY_BATCH)?,
-        kyber_prekeys: keys::one_time_kyber_prekeys(&store, record.next_kyber_prekey_id, keys::PREKEY_BATCH)?,
-    };
+    let replacement = fresh_keys(&store, &local, record.next_prekey_id, record.next_kyber_prekey_id)?;
     drop(store);
     let mut tx = Rc::try_unwrap(tx).map_err(|_| Error::Crypto("key store still borrowed".into()))?.into_inner();
     for (session, _) in state.store.raw().scan_prefix(Tree::Sessions, &key)? {

@@ -102,11 +102,11 @@ fn bundle_of(address: &Address, request: &RegisterRequest) -> Result<Bundle> {
     Ok(Bundle {
         address: address.account(),
         device: address.device,
-        registration_id: request.registration_id,
-        identity_key: request.identity_key.clone(),
-        signed_prekey: request.signed_prekey.clone(),
-        kyber_prekey: request.kyber_prekeys.first().ok_or_else(missing)?.clone(),
-        prekey: Some(request.prekeys.first().ok_or_else(missing)?.clone()),
+        registration_id: request.keys.registration_id,
+        identity_key: request.keys.identity_key.clone(),
+        signed_prekey: request.keys.signed_prekey.clone(),
+        kyber_prekey: request.keys.kyber_prekeys.first().ok_or_else(missing)?.clone(),
+        prekey: Some(request.keys.prekeys.first().ok_or_else(missing)?.clone()),
     })
 }
 

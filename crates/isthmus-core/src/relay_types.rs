@@ -18,9 +18,9 @@ pub struct OneTimeKey {
     pub public_key: Vec<u8>,
 }
 
+/// A full set of public keys: what registration and an identity replacement upload.
 #[derive(Clone, Debug, Serialize)]
-pub struct RegisterRequest {
-    pub name: String,
+pub struct IdentityKeys {
     pub registration_id: u32,
     #[serde(with = "crate::serde_bytes_b64")]
     pub identity_key: Vec<u8>,
@@ -28,6 +28,13 @@ pub struct RegisterRequest {
     pub kyber_last_resort: SignedKey,
     pub prekeys: Vec<OneTimeKey>,
     pub kyber_prekeys: Vec<SignedKey>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegisterRequest {
+    pub name: String,
+    #[serde(flatten)]
+    pub keys: IdentityKeys,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -100,13 +107,4 @@ pub struct Report {
 }
 
 /// A new identity key with fresh prekeys, replacing the old ones at the relay.
-#[derive(Clone, Debug, Serialize)]
-pub struct IdentityReplacement {
-    pub registration_id: u32,
-    #[serde(with = "crate::serde_bytes_b64")]
-    pub identity_key: Vec<u8>,
-    pub signed_prekey: SignedKey,
-    pub kyber_last_resort: SignedKey,
-    pub prekeys: Vec<OneTimeKey>,
-    pub kyber_prekeys: Vec<SignedKey>,
-}
+pub type IdentityReplacement = IdentityKeys;
