@@ -70,9 +70,18 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
     harness::wait_until_listening(port).await;
     let screens = Screens { folder: std::env::var_os("ISTHMUS_SCREENSHOTS").map(PathBuf::from), display };
 
-    let driver = match Driver::start(port, APP, &["--sandbox"]).await {
-        Ok(driver) => driver,
-        Err(error) => panic!("no WebDriver session: {error}\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
+    // tauri-driver answers before WebKitWebDriver, which it starts, is listening: on a busy machine
+    // the first session request can find nobody there. Try a few times before calling it a failure.
+    let mut attempt = 0;
+    let driver = loop {
+        attempt += 1;
+        match Driver::start(port, APP, &["--sandbox"]).await {
+            Ok(driver) => break driver,
+            Err(_) if attempt < 5 => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
+            Err(error) => {
+                panic!("no WebDriver session: {error}\n{}", std::fs::read_to_string(&log).unwrap_or_default())
+            }
+        }
     };
     let outcome = drive(&driver, &screens).await;
     if let Err(error) = outcome {

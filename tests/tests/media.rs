@@ -23,9 +23,12 @@ async fn two_networks(
     alice.allows("harbor.test").await?;
     carol.allows("meadow.test").await?;
     carol.confirms(&alice.address).await?;
-    carol.engine.send_text(&carol.address, &alice.address, "photos coming").await?;
+    let first = carol.engine.send_text(&carol.address, &alice.address, "photos coming").await?;
     alice.receives(&carol.address, "photos coming").await?;
     alice.accepts(&carol.address).await?;
+    let mut carol = carol;
+    // The receipt alice's acceptance sends back has reached carol: no traffic is left in flight.
+    carol.sees_status(first.id, MessageStatus::Delivered).await?;
     Ok((meadow, harbor, alice, carol))
 }
 
@@ -92,6 +95,8 @@ async fn a_tampered_ciphertext_is_rejected_and_the_origin_never_sees_the_receive
     let sent = carol.engine.send_file(&carol.address, &alice.address, file.path(), "data", true).await?;
     carol.sees_status(sent.id, MessageStatus::Sent).await?;
     let arrived = alice.receives(&carol.address, "data").await?;
+    // Alice's delivery receipt (which names her, legitimately) is through before anything is counted.
+    carol.sees_status(sent.id, MessageStatus::Delivered).await?;
 
     // Someone at the origin changes a byte of the stored ciphertext.
     let stored = files_under(harbor_dir.path())?
