@@ -68,17 +68,34 @@ async fn deliver_remote(
     Ok(())
 }
 
-/// Queues an envelope for an account on this relay. `origin` is the sending network when the
-/// envelope came through federation: the account must have allowed it, and an account that has
-/// not answers exactly like one that does not exist; so does an account that blocked the sender.
-/// A first contact must fit the sender's hourly allowance (`rate_limited`) and the recipient's
-/// request slots (`recipient_busy`); contacts and pending requests are not counted again.
+/// Queues an envelope for an account on this relay, durably, and wakes the account's socket.
+/// `origin` is the sending network when the envelope came through federation: the account must
+/// have allowed it, and an account that has not answers exactly like one that does not exist; so
+/// does an account that blocked the sender. A first contact must fit the sender's hourly
+/// allowance (`rate_limited`) and the recipient's request slots (`recipient_busy`); contacts and
+/// pending requests are not counted again.
 pub async fn deliver_local(
     state: &RelayState,
     destination: &Address,
     envelope: &wire::Envelope,
     origin: Option<&NetworkName>,
 ) -> Result<(), ApiError> {
+    let device = stage_local(state, destination, envelope, origin).await?;
+    state.store.flush().await?;
+    state.hub.wake(&device);
+    Ok(())
+}
+
+/// The checks and the write of `deliver_local`, made under the recipient's consent lock, without
+/// the flush: the envelope is queued (a block or purge that comes next sees it) but not yet
+/// durable. The caller flushes after the lock is released, so deliveries to other accounts
+/// share the fsync (group commit) instead of waiting behind it, then wakes the returned device.
+pub async fn stage_local(
+    state: &RelayState,
+    destination: &Address,
+    envelope: &wire::Envelope,
+    origin: Option<&NetworkName>,
+) -> Result<DeviceKey, ApiError> {
     let account = state.store.account(&destination.name).await?.ok_or_else(ApiError::unknown_account)?;
     if account.device != destination.device {
         return Err(ApiError::unknown_account());
@@ -96,10 +113,9 @@ pub async fn deliver_local(
     }
     let admission = consent::admit(state, &destination.name, &sender).await?;
     let device = DeviceKey::new(destination.name.clone(), destination.device);
-    state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
+    state.store.enqueue_buffered(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
     if admission == Admission::FirstContact {
         consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
     }
-    state.hub.wake(&device);
-    Ok(())
+    Ok(device)
 }

@@ -211,6 +211,22 @@ mod suite {
         store.enqueue(&bob, &[3; 16], b"c", 2).await.expect("an ack makes room");
     }
 
+    pub async fn buffered_enqueues_are_queued_at_once(store: Arc<dyn RelayStore>) {
+        // Delivery writes under the consent lock and flushes after: a block or purge that takes
+        // the lock next must already see the envelope, and the cap and retries work the same.
+        let bob = device("bob");
+        let seq = store.enqueue_buffered(&bob, &[1; 16], b"a", 2).await.expect("queued");
+        let queued = store.queued(&bob, None, 10).await.expect("read");
+        assert_eq!(queued.iter().map(|entry| entry.seq).collect::<Vec<_>>(), vec![seq], "visible before any flush");
+        assert_eq!(store.enqueue_buffered(&bob, &[1; 16], b"a", 2).await.expect("a retry"), seq);
+        store.enqueue_buffered(&bob, &[2; 16], b"b", 2).await.expect("queued");
+        assert!(matches!(store.enqueue_buffered(&bob, &[3; 16], b"c", 2).await, Err(StoreError::QueueFull)));
+        let purged = store.purge(&bob, &|envelope: &[u8]| envelope == b"a").await.expect("purged");
+        assert_eq!(purged, 1, "a purge removes a buffered envelope like any other");
+        store.flush().await.expect("flushed");
+        assert_eq!(store.queue_len(&bob).await.expect("len"), 1);
+    }
+
     pub async fn identity_reset_replaces_every_key(store: Arc<dyn RelayStore>) {
         store.create_account(account("alice", 3, 3)).await.expect("registers");
         let keys = IdentityKeys {
@@ -375,6 +391,7 @@ macro_rules! conformance {
                 queues_keep_order_until_acked,
                 queues_are_per_device,
                 queues_are_capped_and_idempotent,
+                buffered_enqueues_are_queued_at_once,
                 identity_reset_replaces_every_key,
                 blocks_are_a_capped_set,
                 requests_and_contacts_track_first_contacts,

@@ -14,7 +14,7 @@ use isthmus_proto::{wire, Address, Message, NetworkName, UserName, DEFAULT_DEVIC
 use super::signature::{self, ReceivedHeaders, Rejection, MAX_CLOCK_SKEW_MS};
 use super::PROTOBUF_CONTENT_TYPE;
 use crate::clock::now_ms;
-use crate::delivery::{check_envelope, deliver_local};
+use crate::delivery::{check_envelope, stage_local};
 use crate::error_code::{ApiError, ErrorCode};
 use crate::state::RelayState;
 use crate::store::AccountRecord;
@@ -133,20 +133,32 @@ pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedReques
         tracing::info!("federated delivery refused: an envelope's source is not on the origin network");
         return Err(ApiError::forbidden("envelope sources must belong to the origin network"));
     }
+    // Every envelope is staged first and the batch flushed once: one fsync per delivery, not
+    // one per envelope. Nothing is answered "delivered" before that flush.
     let mut error_codes = Vec::with_capacity(delivery.envelopes.len());
+    let mut staged = Vec::new();
     for envelope in &delivery.envelopes {
         let outcome = match check_envelope(&state, envelope) {
             Ok(destination) if destination.network == state.domain => {
-                deliver_local(&state, &destination, envelope, Some(&request.origin)).await
+                stage_local(&state, &destination, envelope, Some(&request.origin)).await
             }
             Ok(_) => Err(ApiError::unknown_account()),
             Err(error) => Err(error),
         };
         error_codes.push(match outcome {
-            Ok(()) => String::new(),
+            Ok(device) => {
+                staged.push(device);
+                String::new()
+            }
             Err(error) if error.code == ErrorCode::Internal => return Err(error),
             Err(error) => error.code.as_str().to_owned(),
         });
+    }
+    if !staged.is_empty() {
+        state.store.flush().await?;
+        for device in &staged {
+            state.hub.wake(device);
+        }
     }
     let delivered = error_codes.iter().filter(|code| code.is_empty()).count();
     tracing::debug!(delivered, refused = error_codes.len() - delivered, "federated delivery");

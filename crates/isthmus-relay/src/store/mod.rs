@@ -5,6 +5,7 @@
 //! flushes before it answers, so a killed process loses nothing that was acknowledged. Acks are
 //! the one exception: losing an ack only means a redelivery, which clients drop by envelope id.
 
+mod group_commit;
 mod memory;
 mod records;
 mod sled_store;
@@ -69,10 +70,21 @@ pub trait RelayStore: Send + Sync + 'static {
 
     async fn set_interop(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()>;
 
-    /// Appends an encoded envelope to a device's queue and returns its sequence number. Enqueuing
-    /// an id that is already queued returns the existing sequence number and stores nothing, so
-    /// a sender's retry is harmless. `QueueFull` when the queue holds `max_len` envelopes.
-    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64>;
+    /// Appends an encoded envelope to a device's queue and returns its sequence number, durably.
+    /// Enqueuing an id that is already queued returns the existing sequence number and stores
+    /// nothing, so a sender's retry is harmless. `QueueFull` when the queue holds `max_len`
+    /// envelopes.
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
+        let seq = self.enqueue_buffered(device, id, envelope, max_len).await?;
+        self.flush().await?;
+        Ok(seq)
+    }
+
+    /// `enqueue` without the flush: the envelope is queued and visible at once, and durable after
+    /// the next `flush`. Delivery writes under the recipient's consent lock and flushes after
+    /// releasing it, so concurrent deliveries share one fsync instead of queueing behind each
+    /// other's.
+    async fn enqueue_buffered(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64>;
 
     /// Up to `limit` queued envelopes with sequence numbers above `after`, in order.
     async fn queued(&self, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>>;
