@@ -2,8 +2,8 @@
 
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
-    let files = ["envelope", "content", "frames", "federation"]
-        .map(|name| root.join(format!("isthmus/v1/{name}.proto")));
+    let files =
+        ["envelope", "content", "frames", "federation"].map(|name| root.join(format!("isthmus/v1/{name}.proto")));
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
     }
