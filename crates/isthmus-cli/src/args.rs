@@ -289,5 +289,10 @@ pub enum BenchCommand {
         /// Ciphertext bytes per message.
         #[arg(long, default_value_t = 512)]
         payload: usize,
+        /// Messages each sender keeps in flight: 1 is a person who waits for "sent" before the
+        /// next message (latency), 32 is the relay's per-socket limit (throughput under
+        /// saturation, where latency is mostly time spent queued).
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=32))]
+        window: u16,
     },
 }

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::config::{Limits, Peer};
 use crate::consent::ConsentLocks;
+use crate::federation::batch::OutboundBatches;
 use crate::federation::FederationClient;
 use crate::hub::{DeviceHub, SessionTracker};
 use crate::media::{MediaStore, QuotaReservations};
@@ -41,6 +42,8 @@ pub struct RelayState {
     pub report_limiter: WindowLimiter<UserName>,
     pub consent_locks: ConsentLocks,
     pub federation: FederationClient,
+    /// Envelopes on their way to peered relays, batched per peer.
+    pub outbound: OutboundBatches,
     /// Becomes `true` when the relay shuts down; sockets close on it.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -76,6 +79,7 @@ impl RelayState {
             hub: DeviceHub::default(),
             sessions: SessionTracker::default(),
             federation,
+            outbound: OutboundBatches::default(),
             shutdown,
         }
     }

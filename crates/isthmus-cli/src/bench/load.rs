@@ -1,6 +1,7 @@
 //! The relay load test: N sender/receiver pairs over WebSocket, M messages each, measured as
 //! throughput and delivery latency (send to push at the receiver). Senders keep a window of
-//! messages in flight, as a busy client does; receivers ack as they go. Bounded in count and
+//! messages in flight (1: wait for "sent" each time; 32: as many as the relay allows); receivers
+//! ack as they go. Bounded in count and
 //! time, on loopback only.
 
 use std::sync::Arc;
@@ -15,8 +16,6 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-/// Messages a sender has in flight at most (the relay's default per-socket limit).
-const WINDOW: usize = 32;
 /// A run that has not finished after this long is abandoned.
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
@@ -25,6 +24,8 @@ pub struct Load {
     pub pairs: usize,
     pub messages: usize,
     pub payload: usize,
+    /// Messages a sender has in flight at most (at most the relay's per-socket limit, 32).
+    pub window: usize,
 }
 
 /// Where senders and receivers connect.
@@ -120,7 +121,7 @@ async fn send_all(mut socket: Socket, to: wire::Address, load: Load, clock: Arc<
     let mut sent = 0usize;
     let mut answered = 0usize;
     while answered < load.messages {
-        while sent < load.messages && sent - answered < WINDOW {
+        while sent < load.messages && sent - answered < load.window {
             let mut ciphertext = vec![0u8; load.payload.max(16)];
             let micros = clock.elapsed().as_micros() as u64;
             ciphertext[..8].copy_from_slice(&micros.to_be_bytes());

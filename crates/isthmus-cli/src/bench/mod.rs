@@ -10,7 +10,8 @@ use anyhow::Result;
 use isthmus_proto::NetworkName;
 use isthmus_relay::{Limits, Rate, RelayConfig, RunningRelay};
 
-use load::{Endpoint, Load, Outcome};
+pub use load::Load;
+use load::{Endpoint, Outcome};
 
 /// A relay on disk (as deployed), with rate limits out of the benchmark's way.
 async fn relay(domain: &str, dir: &std::path::Path) -> Result<RunningRelay> {
@@ -36,8 +37,8 @@ fn row(label: &str, outcome: &Outcome) {
     );
 }
 
-pub async fn relay_load(pairs: usize, messages: usize, payload: usize, json: bool) -> Result<ExitCode> {
-    let load = Load { pairs, messages, payload };
+pub async fn relay_load(load: Load, json: bool) -> Result<ExitCode> {
+    let Load { pairs, messages, payload, window } = load;
     let dir = tempfile::Builder::new().prefix("isthmus-bench-").tempdir()?;
     let meadow = relay("meadow.test", dir.path()).await?;
     let harbor = relay("harbor.test", dir.path()).await?;
@@ -62,7 +63,7 @@ pub async fn relay_load(pairs: usize, messages: usize, payload: usize, json: boo
         println!(
             "{}",
             serde_json::json!({
-                "pairs": pairs, "messages_per_pair": messages, "payload_bytes": payload,
+                "pairs": pairs, "messages_per_pair": messages, "payload_bytes": payload, "window": window,
                 "baseline_forwarder": value(&baseline), "relay": value(&relay_same), "relay_cross_network": value(&relay_cross),
                 "relay_vs_baseline_throughput": relay_same.per_second / baseline.per_second,
                 "cross_network_vs_baseline_throughput": relay_cross.per_second / baseline.per_second,
@@ -70,7 +71,8 @@ pub async fn relay_load(pairs: usize, messages: usize, payload: usize, json: boo
         );
     } else {
         println!(
-            "relay load: {pairs} pairs x {messages} messages of {payload} bytes, WebSocket on loopback, relays on disk"
+            "relay load: {pairs} pairs x {messages} messages of {payload} bytes, {window} in flight per sender, \
+             WebSocket on loopback, relays on disk"
         );
         println!(
             "{:<34} {:>8} {:>9} {:>10} {:>8} {:>8} {:>8}",

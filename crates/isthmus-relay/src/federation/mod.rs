@@ -1,6 +1,8 @@
-//! Relay-to-relay traffic: signed requests to peered relays (`outbound`), the routes that answer
-//! them (`inbound`), and the signature scheme both share (`signature`).
+//! Relay-to-relay traffic: signed requests to peered relays (`outbound`, with deliveries batched
+//! per peer in `batch`), the routes that answer them (`inbound`), and the signature scheme both
+//! share (`signature`).
 
+pub mod batch;
 pub mod inbound;
 pub mod media;
 pub mod outbound;

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use isthmus_proto::{wire, Address, Message as _};
 
+use super::batch::{BatchLimits, Job};
 use super::signature::{self, RequestLine};
 use super::{FederationRoute, PROTOBUF_CONTENT_TYPE};
 use crate::clock::now_ms;
@@ -148,29 +149,62 @@ fn undecodable() -> ApiError {
 }
 
 /// Delivers one envelope to the relay of its destination's network; `Ok` once that relay has
-/// queued it durably.
+/// queued it durably. Concurrent deliveries to one network share requests (`batch`).
 pub async fn deliver(state: &RelayState, destination: &Address, envelope: wire::Envelope) -> Result<(), ApiError> {
     let peer = peer_for(state, destination)?;
-    let request = wire::FederatedDelivery { envelopes: vec![envelope] };
-    let body = state.federation.call(state, &peer, FederationRoute::Deliver, request.encode_to_vec()).await?;
-    let result = wire::FederatedDeliveryResult::decode(body.as_slice()).map_err(|_| undecodable())?;
-    match result.error_codes.first().map(String::as_str) {
-        Some("") => Ok(()),
-        Some(code) => Err(match ErrorCode::parse(code) {
-            Some(ErrorCode::UnknownAccount) => ApiError::unknown_account(),
-            Some(ErrorCode::RecipientBusy) => ApiError::recipient_busy(),
-            Some(ErrorCode::FirstContactLimit) => ApiError::new(
-                ErrorCode::FirstContactLimit,
-                "the recipient's relay refused: too many first contacts from this sender in the last hour",
-            ),
-            Some(ErrorCode::RateLimited) => ApiError::rate_limited(1),
-            Some(known @ (ErrorCode::QueueFull | ErrorCode::TooLarge | ErrorCode::BadRequest)) => {
-                ApiError::new(known, "the peered relay refused the envelope")
+    let limits = BatchLimits {
+        max_envelopes: state.limits.max_envelopes_per_delivery,
+        max_body_bytes: state.limits.max_federation_body_bytes,
+    };
+    state.outbound.deliver(&peer.domain, envelope, limits, |jobs| send_batch(state, &peer, jobs)).await
+}
+
+/// Carries one batch to `peer` and answers every job: with the peer's verdict on its envelope,
+/// or with the request's failure when there is no verdict.
+async fn send_batch(state: &RelayState, peer: &Peer, mut jobs: Vec<Job>) {
+    let request =
+        wire::FederatedDelivery { envelopes: jobs.iter_mut().map(|job| std::mem::take(&mut job.envelope)).collect() };
+    let answered = state.federation.call(state, peer, FederationRoute::Deliver, request.encode_to_vec()).await;
+    let verdicts = answered.and_then(|body| {
+        let result = wire::FederatedDeliveryResult::decode(body.as_slice()).map_err(|_| undecodable())?;
+        if result.error_codes.len() == jobs.len() {
+            Ok(result.error_codes)
+        } else {
+            Err(undecodable())
+        }
+    });
+    match verdicts {
+        Ok(codes) => {
+            for (job, code) in jobs.into_iter().zip(codes) {
+                job.answer(verdict(&code));
             }
-            _ => peer_unavailable(),
-        }),
-        None => Err(undecodable()),
+        }
+        Err(error) => {
+            for job in jobs {
+                job.answer(Err(error.clone()));
+            }
+        }
     }
+}
+
+/// What the peer's code for one envelope means to the sending client.
+fn verdict(code: &str) -> Result<(), ApiError> {
+    if code.is_empty() {
+        return Ok(());
+    }
+    Err(match ErrorCode::parse(code) {
+        Some(ErrorCode::UnknownAccount) => ApiError::unknown_account(),
+        Some(ErrorCode::RecipientBusy) => ApiError::recipient_busy(),
+        Some(ErrorCode::FirstContactLimit) => ApiError::new(
+            ErrorCode::FirstContactLimit,
+            "the recipient's relay refused: too many first contacts from this sender in the last hour",
+        ),
+        Some(ErrorCode::RateLimited) => ApiError::rate_limited(1),
+        Some(known @ (ErrorCode::QueueFull | ErrorCode::TooLarge | ErrorCode::BadRequest)) => {
+            ApiError::new(known, "the peered relay refused the envelope")
+        }
+        _ => peer_unavailable(),
+    })
 }
 
 /// Fetches a bundle for `target` from its network's relay, on behalf of `requester`.
