@@ -8,6 +8,8 @@
 //! `receive::receive_batch`, each with the flushes the engine does. Nothing here reimplements a
 //! step of a pipeline; it only calls them in the engine's order.
 
+use std::sync::Arc;
+
 use isthmus_proto::{wire, Address, Message as _};
 use tokio::sync::broadcast;
 
@@ -15,7 +17,7 @@ use crate::account::AccountRecord;
 use crate::events::Event;
 use crate::relay_types::{Bundle, RegisterRequest};
 use crate::send::Outgoing;
-use crate::store::{KdfParams, Profile};
+use crate::store::{KdfParams, MemoryStore, Profile};
 use crate::time::now_ms;
 use crate::worker::WorkerState;
 use crate::{account_setup, conversations, decisions, keys, outbox, receive, send, Error, Result};
@@ -38,6 +40,8 @@ pub enum Storage {
 struct Side {
     address: Address,
     state: WorkerState,
+    /// The engine under an in-memory profile, kept to count flushes.
+    memory: Option<Arc<MemoryStore>>,
     /// A front end listening for events, as the desktop app does; never read.
     _listener: broadcast::Receiver<Event>,
     /// Dropped after `state`, so the store is closed before its folder goes.
@@ -47,6 +51,7 @@ struct Side {
 
 impl Side {
     fn open(storage: Storage) -> Result<Side> {
+        let mut memory = None;
         let (profile, dir) = match storage {
             Storage::Disk => {
                 let dir =
@@ -55,12 +60,16 @@ impl Side {
                 let profile = Profile::create(&dir.path().join("profile"), "bench", KdfParams::insecure_for_tests())?;
                 (profile, Some(dir))
             }
-            Storage::Memory => (Profile::in_memory(), None),
+            Storage::Memory => {
+                let raw = Arc::new(MemoryStore::new());
+                memory = Some(raw.clone());
+                (Profile::in_memory_on(raw), None)
+            }
         };
         let (events, listener) = broadcast::channel(4096);
         let state = WorkerState::new(profile.store(), events);
         let placeholder = address("nobody")?;
-        Ok(Side { address: placeholder, state, _listener: listener, _profile: profile, _dir: dir })
+        Ok(Side { address: placeholder, state, memory, _listener: listener, _profile: profile, _dir: dir })
     }
 
     /// Creates the account `name` on this profile, as `Engine::add_account` does once the
@@ -208,7 +217,8 @@ impl Chat {
     /// The full send pipeline for one text message from the sender: `send::queue` (content
     /// encoded with padding, stored as pending with its outbox entry, flushed), then the
     /// sender's pass (session check, `seal_entry`: encrypt and store the envelope with the
-    /// session, flushed; `complete`: marked sent, flushed). Returns the envelope to relay.
+    /// session, flushed; `complete`: marked sent, left for the next flush). Returns the
+    /// envelope to relay.
     pub fn send(&mut self, body: &str) -> Result<Vec<u8>> {
         let (me, peer) = (self.sender.address.clone(), self.receiver.address.clone());
         let sender = &mut self.sender;
@@ -235,6 +245,12 @@ impl Chat {
     pub fn receive(&mut self, pushes: Vec<Vec<u8>>) -> Result<usize> {
         let receiver = &mut self.receiver;
         self.runtime.block_on(receive_pushes(receiver, pushes))
+    }
+
+    /// How many flushes (fsyncs, on disk) the sender's profile was asked for so far; `None` on
+    /// disk, where they are not counted.
+    pub fn sender_flushes(&self) -> Option<u64> {
+        self.sender.memory.as_ref().map(|raw| raw.flushes())
     }
 
     /// Messages the sender has sent so far, the handshake's first one included.
@@ -340,6 +356,15 @@ mod tests {
             assert_eq!(chat.last_received_body().expect("read").as_deref(), Some("message 2 of a batch"));
             assert_eq!(chat.receive(pushes).expect("again"), 3, "a resent batch is acked again");
             assert_eq!(chat.received().expect("count"), 4, "and dropped as duplicates, so a bench cannot re-use input");
+
+            let mut counted = Chat::new(Storage::Memory, Storage::Memory).expect("two accounts in memory");
+            let before = counted.sender_flushes().expect("counted in memory");
+            counted.send("one more").expect("sent");
+            assert_eq!(
+                counted.sender_flushes().expect("counted") - before,
+                2,
+                "a sent message pays two flushes: queued, then sealed; marking it sent waits for the next one"
+            );
 
             let mut contacts = FirstContacts::new(Storage::Memory).expect("a sender");
             for _ in 0..2 {

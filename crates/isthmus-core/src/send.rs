@@ -291,6 +291,11 @@ pub async fn seal_entry(state: &mut WorkerState, account: &Address, key: Vec<u8>
 
 /// Records the relay's answer to a send: the entry leaves the outbox and its message is
 /// marked sent, or failed with the relay's code.
+///
+/// A success is not flushed on its own: the next flush (any later write, or closing the
+/// profile) carries it. Losing it in a crash only puts the sealed envelope back in the outbox,
+/// and resending it is harmless: the relay and the recipient drop a repeated envelope id. That
+/// saves one of the fsyncs every sent message used to pay.
 pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) -> Result<()> {
     let mut tx = Tx::new(state.store.clone());
     let Some(entry): Option<OutboxEntry> = tx.get_json(Tree::Outbox, &key)? else {
@@ -314,7 +319,9 @@ pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) 
         }
     }
     tx.commit()?;
-    state.store.flush()?;
+    if failure.is_some() {
+        state.store.flush()?;
+    }
     state.emit(events);
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! ephemeral profiles (sandboxes). Nothing touches the disk.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::bounds::KeyRange;
@@ -14,11 +15,19 @@ type Entries = BTreeMap<Vec<u8>, Vec<u8>>;
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     trees: RwLock<BTreeMap<Tree, Entries>>,
+    /// How often a caller asked for durability: on disk each is an fsync, so tests and
+    /// benchmarks count them here.
+    flushes: AtomicU64,
 }
 
 impl MemoryStore {
     pub fn new() -> MemoryStore {
         MemoryStore::default()
+    }
+
+    /// How many flushes were asked for since this store was made.
+    pub fn flushes(&self) -> u64 {
+        self.flushes.load(Ordering::Relaxed)
     }
 
     // A panic while holding the lock cannot leave a half-applied batch (ops are applied only
@@ -79,6 +88,7 @@ impl RawStore for MemoryStore {
     }
 
     fn flush(&self) -> Result<()> {
+        self.flushes.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }

@@ -92,7 +92,12 @@ impl Profile {
 
     /// A profile with a random key that lives in memory only, for tests and ephemeral sandboxes.
     pub fn in_memory() -> Profile {
-        let store = SealedStore::new(Arc::new(MemoryStore::new()), &DataKey::random());
+        Profile::in_memory_on(Arc::new(MemoryStore::new()))
+    }
+
+    /// `in_memory` on a given engine, which the caller may keep to count its flushes.
+    pub fn in_memory_on(raw: Arc<MemoryStore>) -> Profile {
+        let store = SealedStore::new(raw, &DataKey::random());
         migrations::migrate(&store).expect("migrating an empty in-memory store cannot fail");
         Profile::assemble(None, Arc::new(store))
     }
