@@ -4,6 +4,7 @@
 //! both start it; it is the one place outside the CLI that depends on the relay crate.
 #![deny(unsafe_code)]
 
+mod history;
 mod people;
 
 use std::path::PathBuf;
@@ -14,8 +15,19 @@ use isthmus_relay::{Peer, RelayConfig, RunningRelay};
 
 use people::Role;
 
+pub use history::{history_number, HistoryError, HISTORY_SENDER};
+
 pub const MEADOW: &str = "meadow.test";
 pub const HARBOR: &str = "harbor.test";
+
+/// How a sandbox is set up beyond where its relays listen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How many messages of history [`Sandbox::seed_history`] will deliver in one go. The relays
+    /// make room for them: a public relay throttles one account's sends, and seeding 10,000
+    /// messages at that pace would take most of an hour.
+    pub history: usize,
+}
 
 /// A running sandbox: both relays and the demo people's engines.
 pub struct Sandbox {
@@ -61,6 +73,16 @@ fn peer_of(relay: &RunningRelay) -> Peer {
 impl Sandbox {
     /// Starts the relays (data in `data_dir`, else a temporary folder) and the demo people.
     pub async fn start(data_dir: Option<PathBuf>, meadow_listen: &str, harbor_listen: &str) -> Result<Self> {
+        Self::start_with(data_dir, meadow_listen, harbor_listen, Options::default()).await
+    }
+
+    /// [`Sandbox::start`] with `options`.
+    pub async fn start_with(
+        data_dir: Option<PathBuf>,
+        meadow_listen: &str,
+        harbor_listen: &str,
+        options: Options,
+    ) -> Result<Self> {
         let (temp, data_dir) = match data_dir {
             Some(dir) => (None, dir),
             None => {
@@ -73,6 +95,7 @@ impl Sandbox {
             let mut config = RelayConfig::new(NetworkName::parse(domain)?);
             config.listen = listen.parse().map_err(|_| Error::Listen(listen.to_owned()))?;
             config.data_dir = Some(data_dir.join(domain));
+            config.limits = history::relay_limits(options.history);
             Ok(config)
         };
         let meadow = isthmus_relay::start(relay(MEADOW, meadow_listen)?).await?;
