@@ -24,8 +24,9 @@ pub const HARBOR: &str = "harbor.test";
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// How many messages of history [`Sandbox::seed_history`] will deliver in one go. The relays
-    /// make room for them: a public relay throttles one account's sends, and seeding 10,000
-    /// messages at that pace would take most of an hour.
+    /// make room for them: a public relay throttles one account to 50 sends a second after a
+    /// burst of 500, and the outbox backs off up to 30 s each time it is told to wait, so 10,000
+    /// messages would take many minutes.
     pub history: usize,
 }
 
