@@ -79,13 +79,16 @@ fn setup(app: &mut tauri::App, launch: &Launch) -> Result<(), SetupError> {
     let handle = app.handle().clone();
     if launch.sandbox {
         tauri::async_runtime::block_on(async {
-            let (sandbox, engine) = SandboxMode::start().await?;
+            let (sandbox, engine) = SandboxMode::start(launch.sandbox_history).await?;
             println!("{}", sandbox.summary());
             let state = AppState::new(sandbox.profile_dir(), Some(sandbox))?;
             app.manage(state);
             app.state::<AppState>().adopt(&handle, engine).await?;
             Ok::<_, SetupError>(())
         })?;
+        if launch.sandbox_history > 0 {
+            sandbox_mode::seed_history_in_background(handle, launch.sandbox_history);
+        }
         return Ok(());
     }
     let profile_dir: PathBuf = match &launch.profile {

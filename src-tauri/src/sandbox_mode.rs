@@ -3,7 +3,10 @@
 
 use isthmus_core::{Engine, KdfParams, Profile};
 use isthmus_proto::Address;
-use isthmus_sandbox::{Sandbox, HARBOR, MEADOW};
+use isthmus_sandbox::{Options, Sandbox, HARBOR, HISTORY_SENDER, MEADOW};
+use tauri::{AppHandle, Manager};
+
+use crate::state::AppState;
 
 /// The sandbox profile's passphrase, for testers who lock and unlock it.
 pub const PASSPHRASE: &str = "sandbox";
@@ -31,9 +34,10 @@ pub enum SandboxError {
 
 impl SandboxMode {
     /// Starts the relays and demo people, creates the profile with its one account, and returns
-    /// it unlocked. Needs a Tokio runtime (the relays run on it).
-    pub async fn start() -> Result<(SandboxMode, Engine), SandboxError> {
-        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await?;
+    /// it unlocked. Needs a Tokio runtime (the relays run on it). `history` is how many messages
+    /// `seed_history` will be asked for, so the relays make room for them.
+    pub async fn start(history: usize) -> Result<(SandboxMode, Engine), SandboxError> {
+        let sandbox = Sandbox::start_with(None, "127.0.0.1:0", "127.0.0.1:0", Options { history }).await?;
         let root = tempfile::Builder::new().prefix("isthmus-desktop-sandbox-").tempdir()?;
         let profile = Profile::create(&root.path().join("profile"), PASSPHRASE, KdfParams::default())
             .map_err(isthmus_core::Error::from)?;
@@ -73,4 +77,26 @@ impl SandboxMode {
             self.sandbox.introduce(account);
         }
     }
+}
+
+/// Has robin send the user `count` messages in the background, once the app is up: the inbox
+/// shows them arriving like any others, and robin's chat holds them all, read and accepted,
+/// when its preview reads `count/count` (`isthmus_sandbox::history_number`). Says on stdout
+/// when it is done, and logs why if it could not be (the numbers only: these are demo people).
+pub fn seed_history_in_background(app: AppHandle, count: usize) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let Some(sandbox) = state.sandbox.as_ref() else { return };
+        let engine = match state.engine().await {
+            Ok(engine) => engine,
+            Err(error) => {
+                tracing::warn!(%error, "the sandbox history was not seeded");
+                return;
+            }
+        };
+        match sandbox.sandbox.seed_history(&engine, &sandbox.account, count).await {
+            Ok(_) => println!("Sandbox history: {HISTORY_SENDER}@{MEADOW} sent {count} messages, read and accepted."),
+            Err(error) => tracing::warn!(%error, "the sandbox history was not seeded"),
+        }
+    });
 }
