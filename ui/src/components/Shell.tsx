@@ -5,6 +5,7 @@ import type { AccountInfo, ConnectionState, Contact, Conversation, InboxLayout }
 import { asUserError, type Settings } from "../backend/backend";
 import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
+import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
 import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
 import { useBackend } from "./context";
 import { ContactDetails } from "./ContactDetails";
@@ -49,13 +50,22 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
   const conversationsRef = useRef(conversations);
   conversationsRef.current = conversations;
 
+  // One journal per reload in flight: events that arrive before its answer correct it.
+  const journals = useRef(new Set<ChatJournal>());
+
   const reload = useCallback(() => {
+    const journal: ChatJournal = new Map();
+    journals.current.add(journal);
     void backend.conversations().then(
       (list) => {
-        setConversations(list);
+        journals.current.delete(journal);
+        setConversations(reconcile(list, journal));
         setStatus({ kind: "ready" });
       },
-      (caught) => setStatus({ kind: "error", message: describeError(asUserError(caught)) }),
+      (caught) => {
+        journals.current.delete(journal);
+        setStatus({ kind: "error", message: describeError(asUserError(caught)) });
+      },
     );
     void backend.inboxLayout().then(setLayout, () => undefined);
   }, [backend]);
@@ -78,12 +88,11 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
     return backend.subscribe((event) => {
       switch (event.type) {
         case "conversation_changed":
-          setConversations((current) => {
-            const others = current.filter((conversation) => conversation.id !== event.conversation.id);
-            return [event.conversation, ...others].sort((a, b) => b.last_activity - a.last_activity);
-          });
+          noteInJournals(journals.current, event.conversation.id, event.conversation);
+          setConversations((current) => withChanged(current, event.conversation));
           break;
         case "conversation_removed":
+          noteInJournals(journals.current, event.conversation, null);
           setConversations((current) => current.filter((conversation) => conversation.id !== event.conversation));
           if (selectedRef.current === event.conversation) setSelected(null);
           break;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Conversation, Message } from "../bindings";
 import { initials, parseAddress } from "./address";
 import { sendBlockedReason } from "./composer";
+import { noteInJournals, reconcile, withChanged, type ChatJournal } from "./conversationList";
 import { timelineRows } from "./days";
 import { inboxRows, requestCount, unreadTotal } from "./inbox";
 import { isEmojiOnly, safeUrl, splitLinks } from "./links";
@@ -138,5 +139,44 @@ describe("small formats", () => {
     expect(sendBlockedReason(chat("x", "a@harbor.example", { read_only: true }), null)).toMatch(/read-only/);
     expect(sendBlockedReason(chat("x", "a@meadow.example"), contact)).toMatch(/safety number/);
     expect(sendBlockedReason(chat("x", "a@meadow.example"), null)).toBeNull();
+  });
+});
+
+describe("the chat list while a reload is in flight", () => {
+  const wren = chat("w", "wren@harbor.test", { request: true, last_activity: 30 });
+  const robin = chat("r", "robin@meadow.test", { last_activity: 10 });
+  const juniper = chat("j", "juniper@harbor.test", { last_activity: 20 });
+
+  it("keeps a chat that an event brought while the answer was on its way", () => {
+    // The backend read its chats just before wren's request was stored; the event came first.
+    const journal: ChatJournal = new Map([[wren.id, wren]]);
+    expect(reconcile([robin], journal).map((c) => c.id)).toEqual(["w", "r"]);
+  });
+
+  it("prefers an event's newer state and honours a removal", () => {
+    const newer = { ...robin, last_activity: 40, unread: 3 };
+    const journal: ChatJournal = new Map<string, Conversation | null>([
+      [robin.id, newer],
+      [juniper.id, null],
+    ]);
+    const list = reconcile([juniper, robin], journal);
+    expect(list).toEqual([newer]);
+  });
+
+  it("notes an event in every reload still waiting", () => {
+    const first: ChatJournal = new Map();
+    const second: ChatJournal = new Map();
+    noteInJournals(new Set([first, second]), wren.id, wren);
+    noteInJournals(new Set([second]), robin.id, null);
+    expect([...first.entries()]).toEqual([["w", wren]]);
+    expect([...second.entries()]).toEqual([["w", wren], ["r", null]]);
+  });
+
+  it("takes the answer as it is when no event came", () => {
+    expect(reconcile([robin, juniper], new Map()).map((c) => c.id)).toEqual(["j", "r"]);
+  });
+
+  it("puts a changed chat in its place, newest first", () => {
+    expect(withChanged([juniper, robin], { ...robin, last_activity: 25 }).map((c) => c.id)).toEqual(["r", "j"]);
   });
 });
