@@ -72,10 +72,12 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
 
     // tauri-driver answers before WebKitWebDriver, which it starts, is listening: on a busy machine
     // the first session request can find nobody there. Try a few times before calling it a failure.
+    let app_log = std::env::temp_dir().join(format!("isthmus-desktop-e2e-app-{port}.log"));
+    let app = logging_launcher(&app_log);
     let mut attempt = 0;
     let driver = loop {
         attempt += 1;
-        match Driver::start(port, APP, &["--sandbox"]).await {
+        match Driver::start(port, &app.to_string_lossy(), &["--sandbox"]).await {
             Ok(driver) => break driver,
             Err(_) if attempt < 5 => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
             Err(error) => {
@@ -87,16 +89,46 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
     if let Err(error) = outcome {
         // What the person would have seen: the page's text and a picture of the screen.
         let text = driver.execute("return document.body.innerText").await.unwrap_or_default();
+        // What the engine holds, next to what the page shows: tells a lost event from a lost message.
+        let held = driver
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke('conversations').then((list) => JSON.stringify(\
+                 list.map((c) => ({ peer: c.peer, request: c.request, last_activity: c.last_activity }))))",
+            )
+            .await
+            .unwrap_or_else(|error| serde_json::Value::String(format!("(not read: {error})")));
         let picture = std::env::temp_dir().join(format!("isthmus-desktop-e2e-failure-{port}.png"));
         harness::screenshot(&screens.display, &picture);
         driver.quit().await;
         panic!(
-            "{error}\n--- the page said ---\n{text}\n--- screen: {} ---\n--- tauri-driver and app output ---\n{}",
+            "{error}\n--- the page said ---\n{text}\n--- the engine's chats ---\n{held}\n--- screen: {} ---\n--- tauri-driver output ---\n{}\n\
+             --- the app's log ({}) ---\n{}",
             picture.display(),
-            std::fs::read_to_string(&log).unwrap_or_default()
+            std::fs::read_to_string(&log).unwrap_or_default(),
+            app_log.display(),
+            std::fs::read_to_string(&app_log).unwrap_or_default()
         );
     }
     driver.quit().await;
+}
+
+/// WebKitWebDriver starts the app with its output thrown away. The test starts it through this
+/// script instead, which keeps the app's log (at info, which names no user data) for a failure
+/// report.
+fn logging_launcher(log: &Path) -> tempfile::TempPath {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut script = tempfile::Builder::new().prefix("isthmus-desktop-e2e-").suffix(".sh").tempfile().expect("a script");
+    writeln!(
+        script,
+        "#!/bin/sh\nISTHMUS_LOG=\"${{ISTHMUS_LOG:-info}}\" exec '{}' \"$@\" >>'{}' 2>&1",
+        APP,
+        log.display()
+    )
+    .expect("the script is written");
+    let path = script.into_temp_path();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("the script is executable");
+    path
 }
 
 async fn drive(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {

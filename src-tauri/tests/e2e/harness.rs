@@ -26,14 +26,37 @@ impl Running {
 }
 
 impl Drop for Running {
+    /// Asks first (SIGTERM), so Xvfb removes its lock file and socket; a killed Xvfb leaves them
+    /// behind, and after enough runs every display looks taken. Kills what is still there after
+    /// two seconds.
     fn drop(&mut self) {
-        if self.group {
-            let group = format!("-{}", self.child.id());
-            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let target = if self.group { format!("-{}", self.child.id()) } else { self.child.id().to_string() };
+        let _ = Command::new("kill").args(["-TERM", "--", &target]).status();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether display `n` is free: no lock file, or one whose X server is gone (a server that was
+/// killed leaves its lock and socket behind; those are removed so the display can be used).
+fn display_is_free(n: u32) -> bool {
+    let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    let Ok(content) = std::fs::read_to_string(&lock) else { return !socket.exists() };
+    let alive = content.trim().parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+    if alive {
+        return false;
+    }
+    let _ = std::fs::remove_file(&lock);
+    let _ = std::fs::remove_file(&socket);
+    true
 }
 
 pub fn free_port() -> u16 {
@@ -55,7 +78,7 @@ pub fn find_program(program: &str) -> Option<PathBuf> {
 pub fn start_xvfb() -> (Running, String) {
     let xvfb = find_program("Xvfb").expect("Xvfb is installed (Debian: xvfb)");
     for n in 90..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+        if !display_is_free(n) {
             continue;
         }
         let display = format!(":{n}");
