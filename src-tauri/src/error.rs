@@ -17,9 +17,8 @@ impl CommandError {
     }
 
     /// The profile is locked (or not created yet): nothing but the profile commands work.
-    /// `unauthorized` is the closed set's nearest code; the UI answers it with the lock screen.
     pub fn locked() -> Self {
-        Self::new(ErrorCode::Unauthorized, "the profile is locked: unlock it first")
+        Self::new(ErrorCode::ProfileLocked, "the profile is locked: unlock it first")
     }
 
     /// A file the shell itself reads or writes (staging, saving) failed.
@@ -90,7 +89,9 @@ mod tests {
     }
 
     #[test]
-    fn a_locked_profile_has_a_code_the_ui_can_route_on() {
-        assert_eq!(CommandError::locked().code(), ErrorCode::Unauthorized);
+    fn a_locked_profile_has_a_code_of_its_own() {
+        // Not `unauthorized`, which the UI explains as a network refusing the account's credentials.
+        let error = serde_json::to_value(CommandError::locked()).expect("serializes");
+        assert_eq!(error["code"], "profile_locked");
     }
 }

@@ -12,6 +12,9 @@ pub enum ErrorCode {
     ProfileExists,
     ProfileMissing,
     ProfileInUse,
+    /// The profile is locked: only creating, unlocking and the profile's state answer until it
+    /// is unlocked. (Raised by front ends, which hold the engine only while unlocked.)
+    ProfileLocked,
     StorageCorrupt,
     Storage,
     InvalidAddress,

@@ -21,6 +21,7 @@ describe("DemoBackend", () => {
   });
   it("rejects a wrong passphrase by code", async () => {
     const backend = demo("locked");
+    await expect(backend.conversations()).rejects.toMatchObject({ code: "profile_locked" });
     await expect(backend.unlock("nope")).rejects.toMatchObject({ code: "wrong_passphrase" });
     await backend.unlock(DEMO_PASSPHRASE);
     expect(await backend.profileState()).toBe("unlocked");

@@ -164,7 +164,7 @@ export class DemoBackend implements Backend {
 
   private requireUnlocked(): void {
     if (this.state === "missing") throw fail("profile_missing", "There is no profile yet.");
-    if (this.state === "locked") throw fail("unauthorized", "The profile is locked.");
+    if (this.state === "locked") throw fail("profile_locked", "The profile is locked.");
   }
 
   private account(addressText: AddressText): AccountInfo {

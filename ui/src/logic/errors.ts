@@ -7,6 +7,7 @@ export function describeError(error: UserError): string {
     profile_exists: "A profile already exists on this computer. Unlock it instead.",
     profile_missing: "There is no profile on this computer yet. Create one.",
     profile_in_use: "Isthmus is already open with this profile in another window.",
+    profile_locked: "Isthmus is locked. Unlock it to go on.",
     invalid_address: "That is not a valid address. Addresses look like name@network.",
     name_taken: "That name is taken on this network. Choose another.",
     relay_unreachable: "The network's server does not answer. Check the address and your connection.",

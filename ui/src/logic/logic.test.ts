@@ -4,6 +4,7 @@ import { initials, parseAddress } from "./address";
 import { sendBlockedReason } from "./composer";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "./conversationList";
 import { timelineRows } from "./days";
+import { describeError } from "./errors";
 import { inboxRows, requestCount, unreadTotal } from "./inbox";
 import { isEmojiOnly, safeUrl, splitLinks } from "./links";
 import { safetyGroups } from "./format";
@@ -178,5 +179,12 @@ describe("the chat list while a reload is in flight", () => {
 
   it("puts a changed chat in its place, newest first", () => {
     expect(withChanged([juniper, robin], { ...robin, last_activity: 25 }).map((c) => c.id)).toEqual(["r", "j"]);
+  });
+});
+
+describe("error messages", () => {
+  it("say that a locked profile is locked, not that a network refused the account", () => {
+    expect(describeError({ code: "profile_locked", message: "" })).toMatch(/locked/);
+    expect(describeError({ code: "unauthorized", message: "" })).toMatch(/credentials/);
   });
 });
