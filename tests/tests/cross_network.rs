@@ -4,7 +4,7 @@
 use anyhow::Result;
 use isthmus_core::{Engine, MessageStatus};
 use isthmus_e2e::raw::bearer;
-use isthmus_e2e::{peer, relay, Person};
+use isthmus_e2e::{peer, peer_of, relay, Person};
 use isthmus_proto::Address;
 
 /// What meadow's relay answers alice when she looks `who` up, as (HTTP status, body).
@@ -96,5 +96,39 @@ async fn a_reply_to_someone_who_has_not_allowed_the_network_fails_cleanly() -> R
     let attempt = carol.engine.send_text(&carol.address, &alice.address, "can you hear me?").await?;
     assert_eq!(carol.sees_failure(attempt.id).await?, "unknown_account");
     let _ = alice;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_peer_network_that_is_down_holds_up_only_the_chats_with_it() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let harbor = relay("harbor.test").await?;
+    peer(&meadow, &harbor);
+    let alice = Person::join(&meadow, "alice").await?;
+    let mut bob = Person::join(&harbor, "bob").await?;
+    let mut carol = Person::join(&meadow, "carol").await?;
+    bob.allows("meadow.test").await?;
+    alice.allows("harbor.test").await?;
+    alice.confirms(&bob.address).await?;
+
+    // Harbor goes away (as far as meadow can tell): its peer entry now leads nowhere.
+    let mut gone = peer_of(&harbor);
+    gone.url = "http://127.0.0.1:9".into();
+    meadow.set_peers(vec![gone]);
+    let to_bob = alice.engine.send_text(&alice.address, &bob.address, "while harbor is down").await?;
+    alice.engine.send_text(&alice.address, &carol.address, "hello carol, same network").await?;
+
+    // Carol's message does not wait behind bob's: only the chat with harbor is held up.
+    carol.receives(&alice.address, "hello carol, same network").await?;
+    let held = alice.engine.messages(&to_bob.conversation, None, 10)?;
+    assert_eq!(
+        held.items.iter().find(|m| m.id == to_bob.id).map(|m| m.status),
+        Some(MessageStatus::Pending),
+        "bob's message waits (a network that does not answer is a failure for now, not for good)"
+    );
+
+    // Harbor is back: bob's message goes out on a retry.
+    peer(&meadow, &harbor);
+    bob.receives(&alice.address, "while harbor is down").await?;
     Ok(())
 }

@@ -48,7 +48,14 @@ pub async fn run(mut context: SenderContext) {
         }
         let mut retry = false;
         let mut waiting = 0;
+        // Peers whose earlier entry failed for now: their later entries wait too (order per
+        // peer is kept), while everyone else's go. One unreachable network, or one recipient's
+        // full queue, must not hold up every other chat.
+        let mut stalled: std::collections::HashSet<isthmus_proto::Address> = std::collections::HashSet::new();
         for (key, entry) in entries {
+            if stalled.contains(&entry.peer) {
+                continue;
+            }
             // Held for a key change the user has not acknowledged: wait, in order, keep the rest going.
             let held = crate::consent::contacts::load(
                 &crate::tx::Tx::new(context.store.clone()),
@@ -61,12 +68,18 @@ pub async fn run(mut context: SenderContext) {
                 waiting += 1;
                 continue;
             }
+            let peer = entry.peer.clone();
             match deliver(&context, key.clone(), entry).await {
                 Ok(()) => {}
                 Err(crate::Error::KeyChangeUnacknowledged(_)) => waiting += 1,
-                Err(error) if error.is_transient() => {
+                // The own relay is out of reach: nothing else can go either.
+                Err(crate::Error::Unreachable(_)) => {
                     retry = true;
                     break;
+                }
+                Err(error) if error.is_transient() => {
+                    retry = true;
+                    stalled.insert(peer);
                 }
                 Err(error) => {
                     let code = serde_json::to_value(error.code())
