@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { AccountInfo } from "../bindings";
 import { asUserError, defaultSettings, type Backend, type ProfileState, type Settings } from "../backend/backend";
 import { describeError } from "../logic/errors";
+import { effectiveTheme } from "../logic/theme";
 import { AddAccountScreen } from "./AddAccount";
 import { BackendContext } from "./context";
 import { Shell, type ShellDialog } from "./Shell";
@@ -38,9 +39,12 @@ export function App({ backend, openChat, openDialog }: { backend: Backend; openC
   }, [refresh]);
 
   useEffect(() => {
-    const root = document.documentElement;
-    if (settings.theme === "system") root.removeAttribute("data-theme");
-    else root.setAttribute("data-theme", settings.theme);
+    const system = window.matchMedia("(prefers-color-scheme: dark)");
+    const apply = () => document.documentElement.setAttribute("data-theme", effectiveTheme(settings.theme, system.matches));
+    apply();
+    if (settings.theme !== "system") return;
+    system.addEventListener("change", apply);
+    return () => system.removeEventListener("change", apply);
   }, [settings.theme]);
 
   const updateSettings = (next: Settings) => {

@@ -4,6 +4,7 @@ import { initials, parseAddress } from "./address";
 import { sendBlockedReason } from "./composer";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "./conversationList";
 import { timelineRows } from "./days";
+import { effectiveTheme } from "./theme";
 import { describeError } from "./errors";
 import { inboxRows, requestCount, unreadTotal } from "./inbox";
 import { isEmojiOnly, safeUrl, splitLinks } from "./links";
@@ -186,5 +187,14 @@ describe("error messages", () => {
   it("say that a locked profile is locked, not that a network refused the account", () => {
     expect(describeError({ code: "profile_locked", message: "" })).toMatch(/locked/);
     expect(describeError({ code: "unauthorized", message: "" })).toMatch(/credentials/);
+  });
+});
+
+describe("the theme", () => {
+  it("follows the system only when the setting says so", () => {
+    expect(effectiveTheme("system", true)).toBe("dark");
+    expect(effectiveTheme("system", false)).toBe("light");
+    expect(effectiveTheme("light", true)).toBe("light");
+    expect(effectiveTheme("dark", false)).toBe("dark");
   });
 });

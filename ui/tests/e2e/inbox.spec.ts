@@ -50,7 +50,12 @@ test("the dark theme keeps contrast", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "dark" });
   await openInbox(page);
   await openChat(page, "bea");
+  // The "system" setting follows the system's dark preference, and the dark palette applies.
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe("rgb(255, 255, 255)");
   await expectAccessible(page, "conversation, dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
 });
 
 test("10,000 chats and a 50,000-message chat open quickly (?chats= and ?big=)", async ({ page }) => {
