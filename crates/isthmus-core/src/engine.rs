@@ -155,7 +155,21 @@ impl Engine {
         for record in account::load_all(&self.inner.store)? {
             self.go_online(record)?;
         }
+        self.forget_old_envelope_ids();
         Ok(())
+    }
+
+    /// Once per start, off the caller's path: received-envelope ids past their retention are
+    /// forgotten (`seen`), so the duplicate check does not grow with every message ever received.
+    fn forget_old_envelope_ids(&self) {
+        let worker = self.inner.worker.clone();
+        tokio::spawn(async move {
+            let cutoff = crate::time::now_ms().saturating_sub(crate::seen::RETENTION_MS);
+            match worker.call(move |state| Box::pin(async move { crate::seen::prune(state, cutoff) })).await {
+                Ok(pruned) => tracing::debug!(pruned, "old envelope ids forgotten"),
+                Err(error) => tracing::warn!(code = ?error.code(), "could not forget old envelope ids"),
+            }
+        });
     }
 
     /// Brings one account online: its connection, its sender, and prekey top-ups.

@@ -35,6 +35,7 @@ mod receive;
 mod relay_client;
 pub mod relay_types;
 pub mod safety;
+mod seen;
 pub mod send;
 mod sender;
 mod serde_bytes_b64;

@@ -70,7 +70,7 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
     // (queued before the block, say), the client drops it unopened.
     if crate::consent::contacts::load(&Tx::new(state.store.clone()), account, &source)?.blocked {
         let mut tx = Tx::new(state.store.clone());
-        tx.put(Tree::SeenEnvelopes, seen_key, envelope.server_timestamp.to_be_bytes().to_vec());
+        tx.put(Tree::SeenEnvelopes, seen_key, crate::seen::stamp(envelope.server_timestamp));
         tx.commit()?;
         return Ok(Vec::new());
     }
@@ -113,7 +113,7 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
             events.push(Event::KeyChanged { account: account.account(), peer: source.account() });
         }
         apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut events)?;
-        tx.put(Tree::SeenEnvelopes, seen_key, envelope.server_timestamp.to_be_bytes().to_vec());
+        tx.put(Tree::SeenEnvelopes, seen_key, crate::seen::stamp(envelope.server_timestamp));
         tx.commit()?;
     }
     Ok(events)
