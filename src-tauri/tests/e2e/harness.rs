@@ -23,6 +23,13 @@ impl Running {
     fn group(child: Child) -> Self {
         Running { child, group: true }
     }
+
+    /// The process id, to find what the process started (the memory benchmark measures the app
+    /// that tauri-driver's WebKitWebDriver launched).
+    #[allow(dead_code)] // the end-to-end test has no use for it
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Running {
