@@ -51,6 +51,7 @@ fn main() {
     // cargo passes --bench; --json is ours.
     let json = std::env::args().skip(1).any(|arg| arg == "--json");
     let messages = usize::try_from(env_number("ISTHMUS_BENCH_MESSAGES", 10_000)).expect("a history that fits memory");
+    assert!(messages > 0, "ISTHMUS_BENCH_MESSAGES must be at least 1: the benchmark opens the chat they make");
     let settle = Duration::from_secs(env_number("ISTHMUS_BENCH_SETTLE_SECS", 5));
     let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
     let page = std::fs::read_to_string(&index).unwrap_or_default();
@@ -100,14 +101,15 @@ impl Bench {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// What went wrong, with what the page showed and what the app printed; ends the session.
+    /// What went wrong, with what the page showed and what tauri-driver printed (WebKitWebDriver
+    /// drops the app's own output); ends the session.
     async fn failure(&self, driver: &Driver, error: String) -> String {
         let text = driver.execute("return document.body.innerText").await.unwrap_or_default();
         let picture = std::env::temp_dir().join(format!("isthmus-bench-memory-failure-{}.png", self.port));
         harness::screenshot(&self.display, &picture);
         driver.quit().await;
         format!(
-            "{error}\n--- the page said ---\n{text}\n--- screen: {} ---\n--- tauri-driver and app output ---\n{}",
+            "{error}\n--- the page said ---\n{text}\n--- screen: {} ---\n--- tauri-driver output ---\n{}",
             picture.display(),
             self.driver_log()
         )
