@@ -214,3 +214,40 @@ async fn an_oversized_ciphertext_is_refused() {
     assert_eq!(result.error_code, "too_large", "ciphertexts over the limit are refused");
     relay.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_keeps_exactly_the_allowed_sends_in_flight_is_never_refused() {
+    // Many busy clients and a relay on disk: a group commit finishes many sends at once, so a
+    // client's next sends often arrive before the socket has tidied up after the last ones.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut config = RelayConfig::new(network("meadow.example"));
+    config.data_dir = Some(dir.path().to_path_buf());
+    config.limits = Limits { max_inflight_sends: 4, max_queue_len: 10_000, ..Limits::default() };
+    let relay = relay_with(config).await;
+    register(&relay, "bob").await;
+    let mut clients = Vec::new();
+    for n in 0..16 {
+        let sender = register(&relay, &format!("alice{n}")).await;
+        clients.push(tokio::spawn(async move {
+            let mut socket = connect_idle(&sender).await;
+            let (total, mut sent) = (200u64, 0u64);
+            while sent < 4 {
+                send_envelope(&mut socket, sent, envelope_to("bob@meadow.example", b"x")).await.expect("sent");
+                sent += 1;
+            }
+            // A new send goes out the moment a result comes back: never more than 4 in flight.
+            for _ in 0..total {
+                let result = expect_send_result(&mut socket).await;
+                assert_eq!(result.error_code, "", "send {} was refused", result.request_id);
+                if sent < total {
+                    send_envelope(&mut socket, sent, envelope_to("bob@meadow.example", b"x")).await.expect("sent");
+                    sent += 1;
+                }
+            }
+        }));
+    }
+    for client in clients {
+        client.await.expect("every client stayed within the limit and was served");
+    }
+    relay.shutdown().await;
+}

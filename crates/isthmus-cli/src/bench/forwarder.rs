@@ -40,7 +40,10 @@ async fn upgrade(State(sockets): State<Sockets>, headers: HeaderMap, upgrade: We
         .and_then(|v| v.split('/').next())
         .unwrap_or_default()
         .to_owned();
-    upgrade.on_upgrade(move |socket| serve(socket, name, sockets))
+    // Read like the relay reads, so the comparison is about what the relay does with a frame.
+    upgrade
+        .read_buffer_size(isthmus_relay::ws::READ_BUFFER_BYTES)
+        .on_upgrade(move |socket| serve(socket, name, sockets))
 }
 
 async fn serve(socket: WebSocket, name: String, sockets: Sockets) {

@@ -14,6 +14,7 @@ use isthmus_proto::{wire, Message as _};
 use rand::RngCore;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// A run that has not finished after this long is abandoned.
@@ -98,7 +99,9 @@ async fn account(http: &reqwest::Client, endpoint: &Endpoint, name: &str, allow:
 async fn connect(endpoint: &Endpoint, bearer: &str) -> Result<Socket> {
     let mut request = format!("{}/v1/ws", endpoint.url.replacen("http://", "ws://", 1)).into_client_request()?;
     request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {bearer}"))?);
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    // The load generator shares the machine with the relay: it reads as frugally as the relay.
+    let config = WebSocketConfig::default().read_buffer_size(isthmus_relay::ws::READ_BUFFER_BYTES);
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), false).await?;
     // Wait for the queue-empty marker: the socket is fully set up after it.
     while let Some(message) = socket.next().await {
         if let WsMessage::Binary(bytes) = message? {

@@ -1,6 +1,7 @@
 //! One device's socket: push the queue, then `QueueEmpty`, then live envelopes; take acks and
 //! sends; close when replaced by a newer connection or when the relay shuts down.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +46,10 @@ struct Session {
     /// The sequence number of the last envelope pushed on this socket.
     cursor: Option<u64>,
     sends: JoinSet<()>,
+    /// Sends whose result the client has not been given yet. Counted apart from `sends`, which
+    /// still holds a task for a moment after its result went out: a client that keeps exactly
+    /// the allowed number in flight would otherwise be refused now and then.
+    in_flight: Arc<AtomicUsize>,
     results: mpsc::Sender<Message>,
 }
 
@@ -55,7 +60,15 @@ pub async fn run(state: Arc<RelayState>, sender: Address, socket: WebSocket) {
     let mut attachment = state.hub.attach(device.clone());
     let (mut sink, mut stream) = socket.split();
     let (results, mut results_rx) = mpsc::channel(state.limits.max_inflight_sends.max(1));
-    let mut session = Session { state: state.clone(), sender, device, cursor: None, sends: JoinSet::new(), results };
+    let mut session = Session {
+        state: state.clone(),
+        sender,
+        device,
+        cursor: None,
+        sends: JoinSet::new(),
+        in_flight: Arc::default(),
+        results,
+    };
     tracing::debug!(connected = state.hub.connected(), "socket opened");
     let end = session.serve(&mut sink, &mut stream, &mut attachment, &mut results_rx).await;
     session.sends.shutdown().await;
@@ -174,17 +187,21 @@ impl Session {
         let Some(envelope) = send.envelope else {
             return Some(frames::send_result(request_id, Err(ApiError::bad_request("the send has no envelope"))));
         };
-        if self.sends.len() >= self.state.limits.max_inflight_sends {
+        if self.in_flight.load(Ordering::SeqCst) >= self.state.limits.max_inflight_sends {
             return Some(frames::send_result(request_id, Err(ApiError::rate_limited(1))));
         }
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
         let state = self.state.clone();
         let sender = self.sender.clone();
         let results = self.results.clone();
+        let in_flight = self.in_flight.clone();
         self.sends.spawn(async move {
             let outcome = delivery::send_from_client(&state, &sender, envelope).await;
             if let Err(error) = &outcome {
                 tracing::debug!(code = %error.code, "send refused");
             }
+            // Freed before the result leaves, so the client's next send always finds room.
+            in_flight.fetch_sub(1, Ordering::SeqCst);
             // The socket may be gone by now; the client then retries with the same envelope id.
             let _ = results.send(frames::send_result(request_id, outcome)).await;
         });
