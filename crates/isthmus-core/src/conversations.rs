@@ -8,7 +8,7 @@
 use isthmus_proto::Address;
 
 use crate::ids::{ConversationId, MessageId};
-use crate::model::{Conversation, Message, MessageStatus, Page};
+use crate::model::{Conversation, Direction, Message, MessageStatus, Page};
 use crate::store::{SealedStore, Tree};
 use crate::time::now_ms;
 use crate::tx::{decode_json, Tx};
@@ -90,11 +90,17 @@ pub fn append(tx: &mut Tx, conversation: &mut Conversation, mut message: Message
     conversation.next_seq += 1;
     conversation.last_activity = message.stored_at.max(conversation.last_activity);
     conversation.last_preview = preview(&message);
-    conversation.last_status = Some(message.status);
+    conversation.last_status = own_status(&message);
     tx.put_json(Tree::Messages, message_key(&conversation.id, message.seq), &message)?;
     tx.put(Tree::MessageIndex, index_key(&conversation.id, &message.id), message.seq.to_be_bytes().to_vec());
     save(tx, conversation)?;
     Ok(message)
+}
+
+/// The inbox shows delivery marks for the user's own messages only: an incoming message that
+/// was read would otherwise show the "read" ticks meant for the other person reading yours.
+fn own_status(message: &Message) -> Option<MessageStatus> {
+    (message.direction == Direction::Outgoing).then_some(message.status)
 }
 
 pub fn find(tx: &Tx, conversation: &ConversationId, id: &MessageId) -> Result<Option<Message>> {
@@ -115,7 +121,7 @@ pub fn update(tx: &mut Tx, message: &Message) -> Result<Option<Conversation>> {
     };
     if message.seq + 1 == conversation.next_seq {
         conversation.last_preview = preview(message);
-        conversation.last_status = Some(message.status);
+        conversation.last_status = own_status(message);
         save(tx, &conversation)?;
         return Ok(Some(conversation));
     }
@@ -183,7 +189,6 @@ pub fn messages(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Direction;
 
     fn message(status: MessageStatus) -> Message {
         Message {
@@ -247,5 +252,24 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].last_preview, "m24");
         assert!(list(&store, Some(&peer)).expect("list").is_empty(), "conversations belong to their account");
+    }
+
+    #[test]
+    fn the_inbox_shows_delivery_marks_for_the_users_own_messages_only() {
+        let profile = crate::store::Profile::in_memory();
+        let account: Address = "alice@meadow.test".parse().expect("valid");
+        let peer: Address = "bob@harbor.test".parse().expect("valid");
+        let mut tx = Tx::new(profile.store());
+        let mut conversation = load_or_create(&tx, &account, &peer).expect("new");
+        append(&mut tx, &mut conversation, message(MessageStatus::Sent)).expect("append");
+        assert_eq!(conversation.last_status, Some(MessageStatus::Sent));
+
+        let mut incoming = message(MessageStatus::Received);
+        incoming.direction = Direction::Incoming;
+        let mut incoming = append(&mut tx, &mut conversation, incoming).expect("append");
+        assert_eq!(conversation.last_status, None, "an incoming message has no delivery mark");
+        incoming.status = MessageStatus::Read;
+        let changed = update(&mut tx, &incoming).expect("update").expect("the newest message changed");
+        assert_eq!(changed.last_status, None, "reading it does not give it the ticks of a message the peer read");
     }
 }
