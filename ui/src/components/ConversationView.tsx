@@ -6,6 +6,7 @@ import { addressText, isOtherNetwork } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
+import { applyMessageEvent } from "../logic/timeline";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
@@ -77,14 +78,9 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
     );
     const stop = backend.subscribe((event) => {
       if ((event.type === "message_added" || event.type === "message_updated") && event.message.conversation === conversation.id) {
+        const kind = event.type === "message_added" ? "added" : "updated";
         const incoming = event.message;
-        setMessages((current) => {
-          const index = current.findIndex((message) => message.id === incoming.id);
-          if (index < 0) return [...current, incoming];
-          const copy = [...current];
-          copy[index] = incoming;
-          return copy;
-        });
+        setMessages((current) => applyMessageEvent(current, kind, incoming));
       } else if (event.type === "transfer" && event.conversation === conversation.id) {
         setTransfers((current) => new Map(current).set(`${event.message}:${event.index}`, { done: event.done, total: event.total }));
       }

@@ -7,6 +7,7 @@ import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
 import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
+import { noticeFor } from "../logic/notifications";
 import { useBackend } from "./context";
 import { ContactDetails } from "./ContactDetails";
 import { InteropOnboarding } from "./ConsentDialogs";
@@ -52,6 +53,8 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
 
   // One journal per reload in flight: events that arrive before its answer correct it.
   const journals = useRef(new Set<ChatJournal>());
+  // Requests already announced on the desktop this session: one notification per request.
+  const announcedRequests = useRef(new Set<string>());
 
   const reload = useCallback(() => {
     const journal: ChatJournal = new Map();
@@ -109,13 +112,8 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
           const prefs = settingsRef.current;
           const conversation = conversationsRef.current.find((candidate) => candidate.id === message.conversation);
           const open = selectedRef.current === message.conversation && document.visibilityState === "visible" && document.hasFocus();
-          if (!prefs.notifications || open || prefs.muted.includes(message.conversation)) break;
-          if (!conversation || conversation.request) {
-            // Never the content (nor the sender) of a pending request.
-            void backend.notify("New message request", "Someone new wants to message you.");
-          } else {
-            void backend.notify(conversation.peer.name, prefs.notificationPreview ? message.body || "Attachment" : "New message");
-          }
+          const notice = noticeFor(message, conversation, prefs, open, announcedRequests.current);
+          if (notice) void backend.notify(notice.title, notice.body);
           break;
         }
         case "key_changed":

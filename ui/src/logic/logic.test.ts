@@ -5,6 +5,8 @@ import { sendBlockedReason } from "./composer";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "./conversationList";
 import { timelineRows } from "./days";
 import { effectiveTheme } from "./theme";
+import { applyMessageEvent } from "./timeline";
+import { noticeFor } from "./notifications";
 import { describeError } from "./errors";
 import { inboxRows, requestCount, unreadTotal } from "./inbox";
 import { isEmojiOnly, safeUrl, splitLinks } from "./links";
@@ -196,5 +198,43 @@ describe("the theme", () => {
     expect(effectiveTheme("system", false)).toBe("light");
     expect(effectiveTheme("light", true)).toBe("light");
     expect(effectiveTheme("dark", false)).toBe("dark");
+  });
+});
+
+describe("an open chat's messages and events", () => {
+  const loaded = [message(90, "ninety", 90), message(91, "ninety-one", 91)];
+
+  it("adds a new message at the end and replaces a changed one in place", () => {
+    expect(applyMessageEvent(loaded, "added", message(92, "new", 92)).map((m) => m.seq)).toEqual([90, 91, 92]);
+    const read = { ...message(90, "ninety", 90), status: "read" as const };
+    expect(applyMessageEvent(loaded, "updated", read)[0]).toEqual(read);
+  });
+
+  it("leaves alone a change to a message before the loaded page", () => {
+    // Marking a long chat read updates messages far above the page: they must not pile up below it.
+    const old = { ...message(3, "three", 3), status: "read" as const };
+    expect(applyMessageEvent(loaded, "updated", old)).toBe(loaded);
+  });
+});
+
+describe("desktop notifications", () => {
+  const prefs = { notifications: true, notificationPreview: true, muted: [] as string[] };
+  const friend = chat("c", "bea@meadow.example");
+  const stranger = chat("c", "zara@harbor.example", { request: true });
+
+  it("announce a request once, without its content or sender", () => {
+    const announced = new Set<string>();
+    const first = noticeFor(message(1, "buy watches", 1), stranger, prefs, false, announced);
+    expect(first).toEqual({ title: "New message request", body: "Someone new wants to message you." });
+    expect(noticeFor(message(2, "cheap!", 2), stranger, prefs, false, announced)).toBeNull();
+  });
+
+  it("show a contact's message, unless muted, open or turned off", () => {
+    const announced = new Set<string>();
+    expect(noticeFor(message(1, "hi", 1), friend, prefs, false, announced)).toEqual({ title: "bea", body: "hi" });
+    expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, notificationPreview: false }, false, announced)?.body).toBe("New message");
+    expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, muted: ["c"] }, false, announced)).toBeNull();
+    expect(noticeFor(message(1, "hi", 1), friend, prefs, true, announced)).toBeNull();
+    expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, notifications: false }, false, announced)).toBeNull();
   });
 });

@@ -1,0 +1,28 @@
+// Which desktop notification an incoming message gets, if any.
+import type { Conversation, Message } from "../bindings";
+import type { Settings } from "../backend/backend";
+
+export type Notice = { title: string; body: string };
+
+/**
+ * The notification for `message`, or null. A pending request is announced once per chat, with
+ * neither its content nor its sender: someone who writes twenty messages before being accepted
+ * must not be able to flood the desktop. `announced` holds the requests announced so far.
+ */
+export function noticeFor(
+  message: Message,
+  conversation: Conversation | undefined,
+  prefs: Pick<Settings, "notifications" | "notificationPreview" | "muted">,
+  chatIsOpen: boolean,
+  announced: Set<string>,
+): Notice | null {
+  if (message.direction !== "incoming" || !prefs.notifications || chatIsOpen || prefs.muted.includes(message.conversation)) {
+    return null;
+  }
+  if (!conversation || conversation.request) {
+    if (announced.has(message.conversation)) return null;
+    announced.add(message.conversation);
+    return { title: "New message request", body: "Someone new wants to message you." };
+  }
+  return { title: conversation.peer.name, body: prefs.notificationPreview ? message.body || "Attachment" : "New message" };
+}
