@@ -15,26 +15,58 @@ pub const EVENT_NAME: &str = "isthmus://event";
 
 const TITLE: &str = "Isthmus";
 
+/// Tells the page that engine events were lost on the way (the forwarder fell more than the
+/// engine's channel holds behind, as when thousands of messages are marked read at once). The
+/// page then queries again everything it shows (backend.ts); the payload is how many were lost.
+pub const RESYNC_EVENT: &str = "isthmus://resync";
+
+/// What the forwarder does with one receive from the engine's channel.
+#[derive(Debug)]
+enum Forward {
+    Event(Box<Event>),
+    /// Events were lost: recount the title, tell the page to query again.
+    Resync(u64),
+    /// The engine stopped.
+    Stop,
+}
+
+fn forward(received: Result<Event, RecvError>) -> Forward {
+    match received {
+        Ok(event) => Forward::Event(Box::new(event)),
+        Err(RecvError::Lagged(missed)) => Forward::Resync(missed),
+        Err(RecvError::Closed) => Forward::Stop,
+    }
+}
+
 /// Subscribes before the engine goes online, so no event of the first connection is missed.
 /// The task ends when the engine stops (its channel closes).
 pub fn spawn_forwarder(app: AppHandle, engine: &Engine) -> CommandResult<JoinHandle<()>> {
     let mut events = engine.subscribe();
     let mut unread = UnreadCount::from_conversations(&engine.conversations(None)?);
     set_title(&app, unread.total());
+    let engine = engine.clone();
     Ok(tauri::async_runtime::spawn(async move {
         loop {
-            match events.recv().await {
-                Ok(event) => {
+            match forward(events.recv().await) {
+                Forward::Event(event) => {
                     if unread.apply(&event) {
                         set_title(&app, unread.total());
                     }
-                    if let Err(error) = app.emit(EVENT_NAME, &event) {
+                    if let Err(error) = app.emit(EVENT_NAME, &*event) {
                         tracing::error!(%error, "could not forward an engine event to the page");
                     }
                 }
-                // The page re-queries what it shows when it hears of a gap; nothing to do here.
-                Err(RecvError::Lagged(missed)) => tracing::warn!(missed, "the page missed engine events"),
-                Err(RecvError::Closed) => return,
+                Forward::Resync(missed) => {
+                    tracing::warn!(missed, "the page missed engine events; it will query again");
+                    if let Ok(conversations) = engine.conversations(None) {
+                        unread = UnreadCount::from_conversations(&conversations);
+                        set_title(&app, unread.total());
+                    }
+                    if let Err(error) = app.emit(RESYNC_EVENT, missed) {
+                        tracing::error!(%error, "could not tell the page to query again");
+                    }
+                }
+                Forward::Stop => return,
             }
         }
     }))
@@ -91,6 +123,16 @@ mod tests {
             request: false,
             read_only: false,
         }
+    }
+
+    #[test]
+    fn lost_events_make_the_page_query_again_and_a_closed_channel_ends_the_forwarder() {
+        assert!(matches!(forward(Err(RecvError::Lagged(12))), Forward::Resync(12)));
+        assert!(matches!(forward(Err(RecvError::Closed)), Forward::Stop));
+        let event = Event::ConversationRemoved { conversation: ConversationId::random() };
+        assert!(
+            matches!(forward(Ok(event)), Forward::Event(boxed) if matches!(*boxed, Event::ConversationRemoved { .. }))
+        );
     }
 
     #[test]

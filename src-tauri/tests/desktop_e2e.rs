@@ -118,7 +118,8 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
 fn logging_launcher(log: &Path) -> tempfile::TempPath {
     use std::io::Write as _;
     use std::os::unix::fs::PermissionsExt as _;
-    let mut script = tempfile::Builder::new().prefix("isthmus-desktop-e2e-").suffix(".sh").tempfile().expect("a script");
+    let mut script =
+        tempfile::Builder::new().prefix("isthmus-desktop-e2e-").suffix(".sh").tempfile().expect("a script");
     writeln!(
         script,
         "#!/bin/sh\nISTHMUS_LOG=\"${{ISTHMUS_LOG:-info}}\" exec '{}' \"$@\" >>'{}' 2>&1",

@@ -15,7 +15,9 @@
 //   - Errors reject with a `UserError` `{ code, message }`; the UI switches on `code` only,
 //     never on the message text.
 //   - Engine events are emitted on the Tauri event name "isthmus://event" with an `Event`
-//     (bindings.ts) as payload; `subscribe` listens to it.
+//     (bindings.ts) as payload; `subscribe` listens to it. When events were lost on the way
+//     (more than the engine's channel holds), "isthmus://resync" says so, and `subscribe`
+//     hands the listener `{ type: "resync" }`: query again everything shown.
 //
 // Everything UI-owned that the engine does not store (theme, privacy toggles, notifications,
 // pin/mute/archive) is the `Settings` type below; the shell stores it as an opaque JSON value
@@ -41,6 +43,9 @@ import type {
 
 /** `name@network`, e.g. `ada@meadow.example`. */
 export type AddressText = string;
+
+/** An engine event, or word that some were lost on the way and what is shown must be queried again. */
+export type BackendEvent = Event | { type: "resync" };
 
 /** Whether a profile exists on this machine and whether it is open. */
 export type ProfileState = "missing" | "locked" | "unlocked";
@@ -185,8 +190,9 @@ export interface Backend {
   notify(title: string, body: string): Promise<void>;
 
   // --- Events -------------------------------------------------------------------------------
-  /** Calls `listener` for every engine event; returns the unsubscribe function. */
-  subscribe(listener: (event: Event) => void): () => void;
+  /** Calls `listener` for every engine event, and with `resync` when some were lost; returns
+   * the unsubscribe function. */
+  subscribe(listener: (event: BackendEvent) => void): () => void;
 }
 
 /** Narrows an unknown rejection to a `UserError` (anything else becomes `internal`). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Event } from "../bindings";
+import type { BackendEvent } from "./backend";
 import { DEMO_PASSPHRASE } from "../demo/fixtures";
 import { DemoBackend } from "./demo";
 
@@ -45,7 +45,7 @@ describe("DemoBackend", () => {
     const account = `${request.account.name}@${request.account.network}`;
     const peer = `${request.peer.name}@${request.peer.network}`;
     await expect(backend.send(account, peer, { kind: "text", body: "hi", quote: null })).rejects.toMatchObject({ code: "request_pending" });
-    const events: Event[] = [];
+    const events: BackendEvent[] = [];
     backend.subscribe((event) => events.push(event));
     await backend.acceptRequest(request.id);
     await backend.send(account, peer, { kind: "text", body: "hello", quote: null });

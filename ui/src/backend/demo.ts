@@ -43,6 +43,7 @@ import {
   defaultSettings,
   type AddressText,
   type Backend,
+  type BackendEvent,
   type ProfileState,
   type ReportReason,
   type Settings,
@@ -894,7 +895,7 @@ export class DemoBackend implements Backend {
       : { type: "connection", account, state: "connected", retry_in_ms: null };
   }
 
-  subscribe(listener: (event: Event) => void): () => void {
+  subscribe(listener: (event: BackendEvent) => void): () => void {
     this.listeners.add(listener);
     if (this.options.offline) {
       // A new subscriber learns at once that no relay answers.

@@ -18,9 +18,11 @@ import type {
   SafetyNumber,
   SavedAttachment,
 } from "../bindings";
-import { asUserError, type AddressText, type Backend, type ProfileState, type ReportReason, type Settings } from "./backend";
+import { asUserError, type AddressText, type Backend, type BackendEvent, type ProfileState, type ReportReason, type Settings } from "./backend";
 
 export const EVENT_NAME = "isthmus://event";
+/** Events were lost on the way (src-tauri/src/events.rs): query again what is shown. */
+export const RESYNC_EVENT = "isthmus://resync";
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
@@ -97,16 +99,18 @@ export class TauriBackend implements Backend {
   setSettings = (settings: Settings) => call<Settings>("set_settings", { settings });
   notify = (title: string, body: string) => call<void>("notify", { title, body });
 
-  subscribe(listener: (event: Event) => void): () => void {
-    let stop: (() => void) | null = null;
+  subscribe(listener: (event: BackendEvent) => void): () => void {
+    const stops: (() => void)[] = [];
     let cancelled = false;
-    void listen<Event>(EVENT_NAME, (event) => listener(event.payload)).then((unlisten) => {
+    const keep = (unlisten: () => void) => {
       if (cancelled) unlisten();
-      else stop = unlisten;
-    });
+      else stops.push(unlisten);
+    };
+    void listen<Event>(EVENT_NAME, (event) => listener(event.payload)).then(keep);
+    void listen<number>(RESYNC_EVENT, () => listener({ type: "resync" })).then(keep);
     return () => {
       cancelled = true;
-      stop?.();
+      for (const stop of stops) stop();
     };
   }
 }

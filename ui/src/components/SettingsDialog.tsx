@@ -93,6 +93,7 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
     void backend.ledger().then(setLedger);
     return backend.subscribe((event) => {
       if (event.type === "consent_recorded") setLedger((current) => [...current, event.entry]);
+      if (event.type === "resync") void backend.ledger().then(setLedger);
     });
   }, [backend]);
 

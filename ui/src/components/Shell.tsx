@@ -44,6 +44,8 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
   const [contact, setContact] = useState<Contact | null>(null);
   const [typing, setTyping] = useState<Record<string, boolean>>({});
   const [dialog, setDialog] = useState<ShellDialog | null>(openDialog ?? null);
+  // Bumped when events were lost: the open chat is rebuilt from a fresh query.
+  const [generation, setGeneration] = useState(0);
   const settingsRef = useRef(settings);
   settingsRef.current = settings;
   const selectedRef = useRef(selected);
@@ -116,6 +118,11 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
           if (notice) void backend.notify(notice.title, notice.body);
           break;
         }
+        case "resync":
+          // Events were lost on the way: query again the list and the open chat.
+          reload();
+          setGeneration((current) => current + 1);
+          break;
         case "key_changed":
           setContact((current) => (current ? { ...current, key_change_held: true } : current));
           break;
@@ -203,7 +210,7 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
       <main className="main">
         {current ? (
           <ConversationView
-            key={current.id}
+            key={`${current.id}:${generation}`}
             conversation={current}
             contact={contact}
             settings={settings}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Event } from "../bindings";
+import type { BackendEvent } from "../backend/backend";
 import { STORY_ERROR, storyBackend } from "./backend";
 
 describe("storyBackend", () => {
@@ -22,7 +22,7 @@ describe("storyBackend", () => {
   });
   it("offline: a subscriber hears that every account is offline", async () => {
     const { backend, demo } = storyBackend({ offline: true });
-    const events: Event[] = [];
+    const events: BackendEvent[] = [];
     backend.subscribe((event) => events.push(event));
     await Promise.resolve();
     expect(events.filter((event) => event.type === "connection" && event.state === "offline")).toHaveLength(3);
