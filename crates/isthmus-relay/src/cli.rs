@@ -64,6 +64,10 @@ struct RunArgs {
     /// Keep everything in memory (nothing survives a restart). Without a data folder this is required.
     #[arg(long)]
     ephemeral: bool,
+    /// Exit (code 70) when the relay's async runtime has made no progress for this many seconds,
+    /// so that a supervisor restarts it; 0 turns this off. See `watchdog`.
+    #[arg(long, default_value_t = 60)]
+    stall_exit_secs: u64,
 }
 
 /// Runs the command line and maps errors to a message on stderr and a failing exit code.
@@ -88,12 +92,13 @@ fn run_cli() -> anyhow::Result<()> {
         Command::Reports { data_dir, json } => print_reports(&data_dir, json),
         Command::Run(args) => {
             init_tracing();
+            let stall_limit = (args.stall_exit_secs > 0).then(|| std::time::Duration::from_secs(args.stall_exit_secs));
             let config = build_config(args)?;
             tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?
-                .block_on(run(config))
+                .block_on(run(config, stall_limit))
         }
     }
 }
@@ -175,8 +180,21 @@ fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
     Ok(config)
 }
 
-async fn run(config: RelayConfig) -> anyhow::Result<()> {
+/// The exit code of a relay the watchdog stopped (EX_SOFTWARE): a supervisor restarts it.
+const STALLED_EXIT_CODE: i32 = 70;
+
+async fn run(config: RelayConfig, stall_limit: Option<std::time::Duration>) -> anyhow::Result<()> {
     let relay = crate::start(config).await.context("starting the relay")?;
+    let _watchdog = stall_limit.map(|limit| {
+        crate::watchdog::start(limit, |silent| {
+            tracing::error!(
+                silent_secs = silent.as_secs(),
+                "the relay stopped making progress; exiting to be restarted"
+            );
+            eprintln!("isthmus-relay: no progress for {}s; exiting so that it can be restarted", silent.as_secs());
+            std::process::exit(STALLED_EXIT_CODE);
+        })
+    });
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(

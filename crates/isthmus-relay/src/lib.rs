@@ -25,6 +25,7 @@ pub mod relay_key;
 mod server;
 mod state;
 pub mod store;
+mod watchdog;
 pub mod window_limit;
 pub mod ws;
 
