@@ -373,6 +373,21 @@ impl Engine {
         conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)
     }
 
+    /// The stored conversation with `peer`, or a new empty one (stored with its first message)
+    /// when the user may start writing to them; otherwise why not, by the rules that sending
+    /// follows (`check_may_send`), so a chat the user opens is one they can write in.
+    pub fn start_conversation(&self, account: &Address, peer: &Address) -> Result<Conversation> {
+        if account.account() == peer.account() {
+            return Err(Error::Protocol("that is this account itself".into()));
+        }
+        let tx = crate::tx::Tx::new(self.inner.store.clone());
+        if let Some(existing) = conversations::load(&tx, &self.conversation_id(account, peer))? {
+            return Ok(existing);
+        }
+        self.check_may_send(&self.account(account)?, peer)?;
+        conversations::load_or_create(&tx, account, peer)
+    }
+
     /// A page of a conversation's timeline, newest first, before the `seq` cursor if given.
     pub fn messages(&self, conversation: &ConversationId, before: Option<u64>, limit: usize) -> Result<Page<Message>> {
         conversations::messages(&self.inner.store, conversation, before, limit.clamp(1, 1000))

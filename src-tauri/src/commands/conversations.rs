@@ -1,6 +1,6 @@
 //! The inbox and timelines.
 
-use isthmus_core::{Conversation, ConversationId, Error, Message, Page};
+use isthmus_core::{Conversation, ConversationId, Message, Page};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -28,46 +28,8 @@ pub async fn start_conversation(
     account: String,
     peer: String,
 ) -> CommandResult<Conversation> {
-    let engine = state.engine().await?;
     let (account, peer) = (parse::address(&account)?, parse::address(&peer)?);
-    if account.account() == peer.account() {
-        return Err(Error::Protocol("that is this account itself".into()).into());
-    }
-    let id = engine.conversation_id(&account, &peer);
-    if let Some(existing) = engine.conversation(&id)? {
-        return Ok(existing);
-    }
-    let info = engine
-        .accounts()?
-        .into_iter()
-        .find(|info| info.address == account.to_string())
-        .ok_or_else(|| Error::NoSuchAccount(account.to_string()))?;
-    let contact = engine.contact(&account, &peer)?;
-    if contact.blocked {
-        return Err(Error::Blocked(peer.to_string()).into());
-    }
-    if peer.network != account.network {
-        if !info.interop.contains(&peer.network.to_string()) {
-            return Err(Error::InteropOff(peer.network.to_string()).into());
-        }
-        if !contact.first_contact_confirmed {
-            return Err(Error::FirstContactRequired(peer.to_string()).into());
-        }
-    }
-    let now = isthmus_core::time::now_ms();
-    Ok(Conversation {
-        id,
-        account,
-        peer,
-        created_at: now,
-        last_activity: now,
-        last_preview: String::new(),
-        last_status: None,
-        unread: 0,
-        next_seq: 1,
-        request: false,
-        read_only: false,
-    })
+    Ok(state.engine().await?.start_conversation(&account, &peer)?)
 }
 
 #[tauri::command]
