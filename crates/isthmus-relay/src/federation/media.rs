@@ -15,16 +15,13 @@ use futures_util::StreamExt as _;
 use isthmus_proto::NetworkName;
 
 use super::inbound::SignedRequest;
-use super::outbound::{peer_unavailable, read_capped, sign_for};
+use super::outbound::{peer_unavailable, sign_for, PeerRefusal};
 use super::{signature, FederationRoute};
 use crate::clock::now_ms;
-use crate::error_code::{ApiError, ErrorBody, ErrorCode};
+use crate::error_code::{ApiError, ErrorCode};
 use crate::http::media::{octet_stream, parse_media_id};
 use crate::media::{sweeper, ByteStream, MediaId};
 use crate::state::RelayState;
-
-/// Most bytes of a peer's error answer the relay reads.
-const MAX_ERROR_BODY: usize = 16 * 1024;
 
 /// `GET /federation/v1/media/{id}`: a peered relay fetches one of this network's media for one of
 /// its users. Only signed requests from peers get here (`SignedRequest`).
@@ -97,14 +94,7 @@ where
 /// What a peer's non-200 answer means for the client: `not_found` and `rate_limited` are about
 /// the request and pass through; anything else is the peer's trouble, `peer_unavailable`.
 async fn refusal(peer: &NetworkName, response: reqwest::Response) -> ApiError {
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    let body = read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
-    let code = serde_json::from_slice::<ErrorBody>(&body).ok().and_then(|body| ErrorCode::parse(&body.code));
+    let PeerRefusal { status, retry_after, code } = PeerRefusal::read(response).await;
     match code {
         Some(ErrorCode::NotFound) => ApiError::media_not_found(),
         Some(ErrorCode::RateLimited) => ApiError::rate_limited(retry_after.unwrap_or(1)),

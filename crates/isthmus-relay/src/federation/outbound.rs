@@ -74,20 +74,13 @@ impl FederationClient {
                 tracing::warn!(peer = %peer.domain, timeout = error.is_timeout(), "peer relay did not answer");
                 peer_unavailable()
             })?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        if status.is_success() {
+        if response.status().is_success() {
             return read_capped(response, self.max_body).await.ok_or_else(|| {
                 tracing::warn!(peer = %peer.domain, "peer relay answered with an unreadable or oversized body");
                 peer_unavailable()
             });
         }
-        let body = read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
-        let code = serde_json::from_slice::<ErrorBody>(&body).ok().and_then(|body| ErrorCode::parse(&body.code));
+        let PeerRefusal { status, retry_after, code } = PeerRefusal::read(response).await;
         match code {
             Some(ErrorCode::UnknownAccount) => Err(ApiError::unknown_account()),
             Some(ErrorCode::RateLimited) => Err(ApiError::rate_limited(retry_after.unwrap_or(1))),
@@ -103,6 +96,28 @@ impl FederationClient {
                 Err(peer_unavailable())
             }
         }
+    }
+}
+
+/// What a peer's non-200 answer says: its status, when to retry (`Retry-After`, seconds) and
+/// the code of its `{code, message}` body, when it has one this relay knows.
+pub(super) struct PeerRefusal {
+    pub status: reqwest::StatusCode,
+    pub retry_after: Option<u64>,
+    pub code: Option<ErrorCode>,
+}
+
+impl PeerRefusal {
+    pub(super) async fn read(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        let body = read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
+        let code = serde_json::from_slice::<ErrorBody>(&body).ok().and_then(|body| ErrorCode::parse(&body.code));
+        Self { status, retry_after, code }
     }
 }
 
