@@ -356,21 +356,8 @@ export class DemoBackend implements Backend {
     if (!choice) return null;
     const name = `${this.random.pick(HARBOR_NEWCOMERS)}${this.random.int(90) + 10}`;
     const peer = `${name}@${choice.network}`;
-    const id = `r${++this.counter}`;
-    const conversation: Conversation = {
-      id,
-      account: address(choice.account.address),
-      peer: address(peer),
-      created_at: Date.now(),
-      last_activity: Date.now(),
-      last_preview: "",
-      last_status: null,
-      unread: 0,
-      next_seq: 1,
-      request: true,
-      read_only: false,
-    };
-    this.world.conversations.set(id, conversation);
+    const conversation = emptyConversation(`r${++this.counter}`, choice.account.address, peer, true);
+    this.world.conversations.set(conversation.id, conversation);
     this.contactOf(choice.account.address, peer);
     this.incomingFrom(conversation, this.random.pick(REQUEST_OPENERS));
     return conversation;
@@ -480,21 +467,8 @@ export class DemoBackend implements Backend {
   }
 
   private create(account: AddressText, peer: AddressText): Conversation {
-    const id = `n${++this.counter}`;
-    const conversation: Conversation = {
-      id,
-      account: address(account),
-      peer: address(peer),
-      created_at: Date.now(),
-      last_activity: Date.now(),
-      last_preview: "",
-      last_status: null,
-      unread: 0,
-      next_seq: 1,
-      request: false,
-      read_only: false,
-    };
-    this.world.conversations.set(id, conversation);
+    const conversation = emptyConversation(`n${++this.counter}`, account, peer, false);
+    this.world.conversations.set(conversation.id, conversation);
     this.changed(conversation);
     return conversation;
   }
@@ -912,4 +886,22 @@ function hash(value: string): number {
   let result = 2166136261;
   for (let i = 0; i < value.length; i++) result = Math.imul(result ^ value.charCodeAt(i), 16777619) >>> 0;
   return result;
+}
+
+/** A chat with nothing in it yet: one the user starts, or a stranger's request as it arrives. */
+function emptyConversation(id: ConversationId, account: AddressText, peer: AddressText, request: boolean): Conversation {
+  const now = Date.now();
+  return {
+    id,
+    account: address(account),
+    peer: address(peer),
+    created_at: now,
+    last_activity: now,
+    last_preview: "",
+    last_status: null,
+    unread: 0,
+    next_seq: 1,
+    request,
+    read_only: false,
+  };
 }
