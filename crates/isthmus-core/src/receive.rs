@@ -18,7 +18,6 @@ use crate::media::records::AttachmentRecord;
 use crate::model::{Conversation, Direction, Message, MessageStatus, Quote};
 use crate::send::{apply_reaction, erase, protocol_address, queue_receipt};
 use crate::signal_store::SignalStore;
-use crate::store::Tree;
 use crate::time::now_ms;
 use crate::tx::Tx;
 use crate::worker::WorkerState;
@@ -60,9 +59,8 @@ pub async fn receive_batch(
 async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire::Envelope) -> Result<Vec<Event>> {
     let account_key = account_key(&state.store, account);
     let id = EnvelopeId::from_slice(&envelope.id).ok_or_else(|| crate::Error::Protocol("bad envelope id".into()))?;
-    let mut seen_key = account_key.to_vec();
-    seen_key.extend_from_slice(&id.0);
-    if state.store.get(Tree::SeenEnvelopes, &seen_key)?.is_some() {
+    let seen_key = crate::seen::key(&account_key, &id);
+    if crate::seen::contains(&state.store, &seen_key)? {
         return Ok(Vec::new());
     }
     let source = Address::try_from(envelope.source.as_ref().ok_or(isthmus_proto::Error::MissingField("source"))?)?;
@@ -70,7 +68,7 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
     // (queued before the block, say), the client drops it unopened.
     if crate::consent::contacts::load(&Tx::new(state.store.clone()), account, &source)?.blocked {
         let mut tx = Tx::new(state.store.clone());
-        tx.put(Tree::SeenEnvelopes, seen_key, crate::seen::stamp(envelope.server_timestamp));
+        crate::seen::remember(&mut tx, seen_key, envelope.server_timestamp);
         tx.commit()?;
         return Ok(Vec::new());
     }
@@ -113,7 +111,7 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
             events.push(Event::KeyChanged { account: account.account(), peer: source.account() });
         }
         apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut events)?;
-        tx.put(Tree::SeenEnvelopes, seen_key, crate::seen::stamp(envelope.server_timestamp));
+        crate::seen::remember(&mut tx, seen_key, envelope.server_timestamp);
         tx.commit()?;
     }
     Ok(events)

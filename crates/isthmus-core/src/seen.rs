@@ -6,7 +6,9 @@
 //! first delivery. Should an older duplicate still turn up, libsignal refuses it (its message
 //! key was used, its one-time prekey is gone) and it is dropped as undecryptable.
 
-use crate::store::Tree;
+use crate::ids::EnvelopeId;
+use crate::store::{SealedStore, Tree};
+use crate::tx::Tx;
 use crate::worker::WorkerState;
 use crate::Result;
 
@@ -15,8 +17,24 @@ pub const RETENTION_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 /// Ids read per page while pruning, so a long history never sits in memory at once.
 const PAGE: usize = 1000;
 
-/// The value stored under a seen id: the relay's timestamp, big-endian.
-pub fn stamp(server_timestamp_ms: u64) -> Vec<u8> {
+/// Where an account's received envelope id is remembered: the account's key, then the id.
+pub fn key(account_key: &[u8; 32], id: &EnvelopeId) -> Vec<u8> {
+    let mut key = account_key.to_vec();
+    key.extend_from_slice(&id.0);
+    key
+}
+
+/// Whether the envelope under `key` was received before.
+pub fn contains(store: &SealedStore, key: &[u8]) -> Result<bool> {
+    Ok(store.get(Tree::SeenEnvelopes, key)?.is_some())
+}
+
+/// Remembers a received envelope, with the relay's timestamp on it (big-endian) for pruning.
+pub fn remember(tx: &mut Tx, key: Vec<u8>, server_timestamp_ms: u64) {
+    tx.put(Tree::SeenEnvelopes, key, stamp(server_timestamp_ms));
+}
+
+fn stamp(server_timestamp_ms: u64) -> Vec<u8> {
     server_timestamp_ms.to_be_bytes().to_vec()
 }
 
