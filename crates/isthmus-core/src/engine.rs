@@ -165,10 +165,23 @@ impl Engine {
         let worker = self.inner.worker.clone();
         tokio::spawn(async move {
             let cutoff = crate::time::now_ms().saturating_sub(crate::seen::RETENTION_MS);
-            match worker.call(move |state| Box::pin(async move { crate::seen::prune(state, cutoff) })).await {
-                Ok(pruned) => tracing::debug!(pruned, "old envelope ids forgotten"),
-                Err(error) => tracing::warn!(code = ?error.code(), "could not forget old envelope ids"),
+            let (mut pruned, mut after) = (0, None);
+            loop {
+                let page = worker
+                    .call(move |state| Box::pin(async move { crate::seen::prune_page(state, cutoff, after) }))
+                    .await;
+                let (removed, next) = match page {
+                    Ok(page) => page,
+                    Err(error) => {
+                        tracing::warn!(code = ?error.code(), "could not forget old envelope ids");
+                        return;
+                    }
+                };
+                pruned += removed;
+                let Some(key) = next else { break };
+                after = Some(key);
             }
+            tracing::debug!(pruned, "old envelope ids forgotten");
         });
     }
 

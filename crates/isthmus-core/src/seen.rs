@@ -38,36 +38,28 @@ fn stamp(server_timestamp_ms: u64) -> Vec<u8> {
     server_timestamp_ms.to_be_bytes().to_vec()
 }
 
-/// Forgets every id whose envelope the relay stamped before `cutoff_ms`; returns how many. One
-/// write and one flush per page. A value that is not a timestamp (a store from before stamps)
-/// counts as old.
-pub fn prune(state: &mut WorkerState, cutoff_ms: u64) -> Result<usize> {
-    let mut pruned = 0;
-    let mut after: Option<Vec<u8>> = None;
-    loop {
-        let page = state.store.scan_page(Tree::SeenEnvelopes, &[], after.as_deref(), PAGE, false)?;
-        let Some((last, _)) = page.last() else { break };
-        after = Some(last.clone());
-        let full = page.len() == PAGE;
-        let mut batch = state.store.batch();
-        let mut removed = 0;
-        for (key, value) in page {
-            let stamped = <[u8; 8]>::try_from(value.as_slice()).map(u64::from_be_bytes).unwrap_or(0);
-            if stamped < cutoff_ms {
-                batch.remove(Tree::SeenEnvelopes, &key);
-                removed += 1;
-            }
-        }
-        if removed > 0 {
-            state.store.apply(batch)?;
-            state.store.flush()?;
-            pruned += removed;
-        }
-        if !full {
-            break;
+/// One page of pruning: among the next ids after `after`, forgets those whose envelope the
+/// relay stamped before `cutoff_ms`, in one write and one flush. Returns how many, and where the
+/// next page starts (`None` when this was the last). A page at a time, so that the crypto worker
+/// (the only writer) goes back to receiving between pages. A value that is not a timestamp (a
+/// store from before stamps) counts as old.
+pub fn prune_page(state: &mut WorkerState, cutoff_ms: u64, after: Option<Vec<u8>>) -> Result<(usize, Option<Vec<u8>>)> {
+    let page = state.store.scan_page(Tree::SeenEnvelopes, &[], after.as_deref(), PAGE, false)?;
+    let next = if page.len() == PAGE { page.last().map(|(key, _)| key.clone()) } else { None };
+    let mut batch = state.store.batch();
+    let mut removed = 0;
+    for (key, value) in page {
+        let stamped = <[u8; 8]>::try_from(value.as_slice()).map(u64::from_be_bytes).unwrap_or(0);
+        if stamped < cutoff_ms {
+            batch.remove(Tree::SeenEnvelopes, &key);
+            removed += 1;
         }
     }
-    Ok(pruned)
+    if removed > 0 {
+        state.store.apply(batch)?;
+        state.store.flush()?;
+    }
+    Ok((removed, next))
 }
 
 #[cfg(test)]
@@ -83,6 +75,19 @@ mod tests {
 
     fn remember(state: &WorkerState, n: u32, value: Vec<u8>) {
         state.store.put(Tree::SeenEnvelopes, &n.to_be_bytes(), &value).expect("stored");
+    }
+
+    /// Every page in turn, as the engine runs them.
+    fn prune(state: &mut WorkerState, cutoff_ms: u64) -> Result<usize> {
+        let (mut pruned, mut after) = (0, None);
+        loop {
+            let (removed, next) = prune_page(state, cutoff_ms, after)?;
+            pruned += removed;
+            match next {
+                Some(key) => after = Some(key),
+                None => return Ok(pruned),
+            }
+        }
     }
 
     fn count(state: &WorkerState) -> usize {
