@@ -42,7 +42,8 @@ impl SandboxMode {
         let profile = Profile::create(&root.path().join("profile"), PASSPHRASE, KdfParams::default())
             .map_err(isthmus_core::Error::from)?;
         let engine = Engine::open(profile)?;
-        let address = engine.add_account(&sandbox.meadow.url(), USER).await?.address;
+        let address =
+            engine.add_account(&sandbox.meadow.url(), USER, isthmus_core::RelayTrust::default()).await?.address;
         let account: Address = address.parse().map_err(isthmus_core::Error::InvalidAddress)?;
         Ok((SandboxMode { sandbox, account, root }, engine))
     }

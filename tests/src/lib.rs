@@ -4,12 +4,13 @@
 
 pub mod process;
 pub mod raw;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use isthmus_core::{Engine, Event, KdfParams, Profile};
+use isthmus_core::{Engine, Event, KdfParams, Profile, RelayTrust};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{Peer, RelayConfig, RunningRelay};
 use tokio::sync::broadcast;
@@ -42,7 +43,7 @@ pub async fn durable_relay(domain: &str, dir: &Path) -> Result<RunningRelay> {
 }
 
 pub fn peer_of(relay: &RunningRelay) -> Peer {
-    Peer { domain: relay.domain().clone(), url: relay.url(), public_key: relay.public_key() }
+    relay.as_peer()
 }
 
 /// Makes two relays peers of each other, as both operators would in their peers files.
@@ -54,6 +55,11 @@ pub fn peer(a: &RunningRelay, b: &RunningRelay) {
 /// Anything a person can join: an in-process relay or a relay process.
 pub trait RelayAt {
     fn url(&self) -> String;
+
+    /// How a client trusts the relay's certificate: the usual roots unless said otherwise.
+    fn trust(&self) -> RelayTrust {
+        RelayTrust::default()
+    }
 }
 
 impl RelayAt for RunningRelay {
@@ -96,7 +102,7 @@ impl Person {
     async fn join_with(profile: Profile, dir: Option<PathBuf>, relay: &impl RelayAt, name: &str) -> Result<Self> {
         let engine = Engine::open(profile)?;
         let events = engine.subscribe();
-        let info = engine.add_account(&relay.url(), name).await.context("add account")?;
+        let info = engine.add_account(&relay.url(), name, relay.trust()).await.context("add account")?;
         let address: Address = info.address.parse()?;
         engine.connect(&address)?;
         Ok(Self { engine, address, events, profile_dir: dir })

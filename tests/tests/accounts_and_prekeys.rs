@@ -1,7 +1,7 @@
 //! One profile, several networks; and one-time prekeys that are topped up when they run low.
 
 use anyhow::Result;
-use isthmus_core::{Engine, Event, Profile};
+use isthmus_core::{Engine, Event, Profile, RelayTrust};
 use isthmus_e2e::raw::bearer;
 use isthmus_e2e::{peer, relay, Person};
 use isthmus_proto::{Address, NetworkName};
@@ -13,8 +13,8 @@ async fn one_profile_holds_accounts_on_two_networks_in_one_inbox() -> Result<()>
     peer(&meadow, &harbor);
     let engine = Engine::open(Profile::in_memory())?;
     let mut events = engine.subscribe();
-    let on_meadow: Address = engine.add_account(&meadow.url(), "dana").await?.address.parse()?;
-    let on_harbor: Address = engine.add_account(&harbor.url(), "dana").await?.address.parse()?;
+    let on_meadow: Address = engine.add_account(&meadow.url(), "dana", RelayTrust::default()).await?.address.parse()?;
+    let on_harbor: Address = engine.add_account(&harbor.url(), "dana", RelayTrust::default()).await?.address.parse()?;
     assert_eq!(engine.accounts()?.len(), 2, "the same name on two networks is two accounts");
     engine.start()?;
 

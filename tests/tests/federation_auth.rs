@@ -62,11 +62,11 @@ async fn only_fresh_unique_requests_signed_by_a_peer_get_through() -> Result<()>
     let meadow_key = SigningKey::from_bytes(&[7u8; 32]);
     let stranger_key = SigningKey::from_bytes(&[9u8; 32]);
     let mut config = RelayConfig::new(NetworkName::parse("harbor.test")?);
-    config.peers = vec![Peer {
-        domain: NetworkName::parse("meadow.test")?,
-        url: "http://127.0.0.1:9".into(),
-        public_key: meadow_key.verifying_key().to_bytes(),
-    }];
+    config.peers = vec![Peer::new(
+        NetworkName::parse("meadow.test")?,
+        "http://127.0.0.1:9",
+        meadow_key.verifying_key().to_bytes(),
+    )];
     let harbor = isthmus_relay::start(config).await?;
     let url = harbor.url();
 

@@ -107,6 +107,14 @@ pub enum AccountCommand {
         relay: String,
         #[arg(long)]
         name: String,
+        /// A PEM CA certificate the relay's certificate chains to, for a private deployment
+        /// (trusted for this account only, besides the system's and the bundled web roots).
+        #[arg(long, value_name = "FILE")]
+        ca_file: Option<PathBuf>,
+        /// Allow a plain http:// relay on another machine. INSECURE: the device secret and every
+        /// message's metadata cross the network readable; only for a test network you control.
+        #[arg(long)]
+        allow_insecure_http: bool,
     },
     List,
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use isthmus_core::{Engine, Event, KdfParams, MessageStatus, Outgoing, Profile};
+use isthmus_core::{Engine, Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
 use isthmus_proto::Address;
 use serde::Serialize;
 
@@ -155,8 +155,16 @@ fn profile(context: &Context_, command: ProfileCommand) -> Result<ExitCode> {
 async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     match command {
-        AccountCommand::Add { relay, name } => {
-            let info = engine.add_account(&relay, &name).await?;
+        AccountCommand::Add { relay, name, ca_file, allow_insecure_http } => {
+            let ca_pem = match ca_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading the CA certificate {}", path.display()))?,
+                ),
+                None => None,
+            };
+            let trust = RelayTrust { ca_pem, allow_insecure_http };
+            let info = engine.add_account(&relay, &name, trust).await?;
             context.print(&info, || format!("added {} on {}", info.address, info.relay_url));
         }
         AccountCommand::List => {

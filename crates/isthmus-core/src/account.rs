@@ -22,6 +22,10 @@ pub struct AccountRecord {
     /// The next ids to use when generating one-time prekeys.
     pub next_prekey_id: u32,
     pub next_kyber_prekey_id: u32,
+    /// How this device trusts the relay (a private CA, plain HTTP allowed by name). Absent in
+    /// records from before TLS: those trust the usual roots.
+    #[serde(default)]
+    pub trust: crate::relay_client::RelayTrust,
 }
 
 /// What the UI and scripts see of an account (no secrets).
@@ -32,6 +36,8 @@ pub struct AccountInfo {
     pub network: String,
     pub relay_url: String,
     pub interop: Vec<String>,
+    /// Whether the relay is trusted through a CA certificate the user added.
+    pub private_ca: bool,
 }
 
 impl From<&AccountRecord> for AccountInfo {
@@ -41,6 +47,7 @@ impl From<&AccountRecord> for AccountInfo {
             network: record.address.network.to_string(),
             relay_url: record.relay_url.clone(),
             interop: record.interop.iter().map(ToString::to_string).collect(),
+            private_ca: record.trust.ca_pem.is_some(),
         }
     }
 }

@@ -86,6 +86,7 @@ impl Side {
             interop: Vec::new(),
             next_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
             next_kyber_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
+            trust: crate::RelayTrust::default(),
         };
         account_setup::finish(&mut self.state, tx, &local, &record)?;
         let bundle = bundle_of(&address, &request)?;

@@ -132,11 +132,15 @@ async fn open(context: &ConnectionContext) -> Result<Socket> {
     // relay's frames are mostly small, so a small buffer saves that work on every push.
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
-    let connect = tokio_tungstenite::connect_async_with_config(request, Some(config), false);
+    let connector = tokio_tungstenite::Connector::Rustls(context.relay.tls_config());
+    let connect = tokio_tungstenite::connect_async_tls_with_config(request, Some(config), false, Some(connector));
     let (socket, _) = tokio::time::timeout(Duration::from_secs(15), connect)
         .await
         .map_err(|_| Error::Unreachable("timed out".into()))?
-        .map_err(|e| Error::Unreachable(e.to_string()))?;
+        .map_err(|error| match isthmus_tls::certificate_problem(&error) {
+            Some(problem) => Error::Tls(problem),
+            None => Error::Unreachable(error.to_string()),
+        })?;
     Ok(socket)
 }
 

@@ -16,7 +16,7 @@ use crate::events::Event;
 use crate::ids::ConversationId;
 use crate::keys;
 use crate::model::{Conversation, Message, Page};
-use crate::relay_client::{Credentials, RelayClient};
+use crate::relay_client::{Credentials, RelayClient, RelayTrust};
 use crate::safety::{self, SafetyNumber};
 use crate::send::Outgoing;
 use crate::sender::{self, SenderContext};
@@ -44,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) worker: Worker,
     events: broadcast::Sender<Event>,
     online: Mutex<HashMap<Address, Online>>,
+    /// One HTTP client per account, so connections (and their TLS sessions) are reused.
+    relays: Mutex<HashMap<Address, RelayClient>>,
 }
 
 /// The tasks that keep one account online; they stop when this is dropped.
@@ -88,6 +90,7 @@ impl Engine {
                 worker,
                 events,
                 online: Mutex::new(HashMap::new()),
+                relays: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -105,8 +108,10 @@ impl Engine {
     }
 
     /// Registers a new account `name` on the relay at `relay_url` and adds it to the profile.
-    pub async fn add_account(&self, relay_url: &str, name: &str) -> Result<AccountInfo> {
-        let relay = RelayClient::new(relay_url)?;
+    /// `trust` says how the relay's certificate is checked. Nothing is stored unless the relay
+    /// answered, over a connection that passed those checks, and accepted the registration.
+    pub async fn add_account(&self, relay_url: &str, name: &str, trust: RelayTrust) -> Result<AccountInfo> {
+        let relay = RelayClient::new(relay_url, &trust)?;
         let health = relay.health().await?;
         let network = health
             .get("network")
@@ -129,6 +134,7 @@ impl Engine {
             interop: Vec::new(),
             next_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
             next_kyber_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
+            trust,
         };
         let info = AccountInfo::from(&record);
         self.inner
@@ -144,6 +150,17 @@ impl Engine {
 
     pub(crate) fn account(&self, address: &Address) -> Result<AccountRecord> {
         account::load(&self.inner.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))
+    }
+
+    /// The HTTP client for the account's relay, made once and reused.
+    pub(crate) fn relay(&self, record: &AccountRecord) -> Result<RelayClient> {
+        let mut relays = self.inner.relays.lock().map_err(|_| Error::Stopped)?;
+        if let Some(client) = relays.get(&record.address).filter(|client| client.base_url() == record.relay_url) {
+            return Ok(client.clone());
+        }
+        let client = RelayClient::new(&record.relay_url, &record.trust)?;
+        relays.insert(record.address.clone(), client.clone());
+        Ok(client)
     }
 
     pub(crate) fn credentials(record: &AccountRecord) -> Credentials {
@@ -196,7 +213,7 @@ impl Engine {
         if online.contains_key(&record.address) {
             return Ok(());
         }
-        let relay = RelayClient::new(&record.relay_url)?;
+        let relay = self.relay(&record)?;
         let credentials = Self::credentials(&record);
         let outbox_wake = Arc::new(Notify::new());
         let drained = Arc::new(Notify::new());
@@ -292,7 +309,7 @@ impl Engine {
     pub(crate) async fn prepare_send(&self, account: &Address, peer: &Address) -> Result<AccountRecord> {
         let record = self.account(account)?;
         if self.check_may_send(&record, peer)? {
-            let relay = RelayClient::new(&record.relay_url)?;
+            let relay = self.relay(&record)?;
             if let Err(error) = relay.add_contact(&Self::credentials(&record), peer).await {
                 tracing::info!(code = ?error.code(), "could not record the contact at the relay");
             }
@@ -413,7 +430,7 @@ impl Engine {
         let remote_key = match self.stored_identity(account, peer)? {
             Some(key) => key,
             None => {
-                let entry = RelayClient::new(&record.relay_url)?.directory(&Self::credentials(&record), peer).await?;
+                let entry = self.relay(&record)?.directory(&Self::credentials(&record), peer).await?;
                 IdentityKey::decode(&entry.identity_key)?
             }
         };

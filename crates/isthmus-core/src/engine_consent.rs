@@ -12,7 +12,6 @@ use crate::consent::{contacts, disclosure, ledger, Contact, Disclosure, LedgerEn
 use crate::engine::Engine;
 use crate::ids::{ConversationId, MessageId};
 use crate::model::Conversation;
-use crate::relay_client::RelayClient;
 use crate::store::Tree;
 use crate::tx::Tx;
 use crate::{Error, Result};
@@ -40,7 +39,7 @@ impl Engine {
     /// The other networks `account`'s relay is peered with: the ones interop can be turned on for.
     pub async fn peered_networks(&self, account: &Address) -> Result<Vec<String>> {
         let record = self.account(account)?;
-        RelayClient::new(&record.relay_url)?.peers(&Self::credentials(&record)).await
+        self.relay(&record)?.peers(&Self::credentials(&record)).await
     }
 
     /// Lets `network` reach `account`. `disclosure_version` names the disclosure the user was
@@ -82,7 +81,7 @@ impl Engine {
         if enabled {
             networks.push(network.to_string());
         }
-        RelayClient::new(&record.relay_url)?.set_interop(&Self::credentials(&record), &networks).await?;
+        self.relay(&record)?.set_interop(&Self::credentials(&record), &networks).await?;
         let (address, network, version) = (account.clone(), network.clone(), version.map(str::to_owned));
         let record = self
             .inner
@@ -109,7 +108,7 @@ impl Engine {
     pub async fn accept_request(&self, id: ConversationId) -> Result<Conversation> {
         let conversation = self.conversation_or_fail(&id)?;
         let record = self.account(&conversation.account)?;
-        RelayClient::new(&record.relay_url)?.add_contact(&Self::credentials(&record), &conversation.peer).await?;
+        self.relay(&record)?.add_contact(&Self::credentials(&record), &conversation.peer).await?;
         let accepted = self
             .inner
             .worker
@@ -122,7 +121,7 @@ impl Engine {
     pub async fn delete_request(&self, id: ConversationId) -> Result<()> {
         let conversation = self.conversation_or_fail(&id)?;
         let record = self.account(&conversation.account)?;
-        RelayClient::new(&record.relay_url)?.delete_request(&Self::credentials(&record), &conversation.peer).await?;
+        self.relay(&record)?.delete_request(&Self::credentials(&record), &conversation.peer).await?;
         self.inner
             .worker
             .call(move |state| Box::pin(async move { crate::decisions::delete_request(state, id) }))
@@ -133,7 +132,7 @@ impl Engine {
     /// Blocks `peer`: the relay refuses them from every network, and the client drops them too.
     pub async fn block(&self, account: &Address, peer: &Address) -> Result<()> {
         let record = self.account(account)?;
-        RelayClient::new(&record.relay_url)?.block(&Self::credentials(&record), peer).await?;
+        self.relay(&record)?.block(&Self::credentials(&record), peer).await?;
         let (address, peer) = (account.clone(), peer.clone());
         self.inner
             .worker
@@ -143,7 +142,7 @@ impl Engine {
 
     pub async fn unblock(&self, account: &Address, peer: &Address) -> Result<()> {
         let record = self.account(account)?;
-        RelayClient::new(&record.relay_url)?.unblock(&Self::credentials(&record), peer).await?;
+        self.relay(&record)?.unblock(&Self::credentials(&record), peer).await?;
         let (address, peer) = (account.clone(), peer.clone());
         self.inner
             .worker
@@ -169,7 +168,7 @@ impl Engine {
             .worker
             .call(move |state| Box::pin(async move { crate::decisions::report(state, id, message_ids, reason, note) }))
             .await?;
-        RelayClient::new(&record.relay_url)?.report(&Self::credentials(&record), &report).await?;
+        self.relay(&record)?.report(&Self::credentials(&record), &report).await?;
         if and_block {
             self.block(&conversation.account, &conversation.peer).await?;
         }
@@ -185,7 +184,7 @@ impl Engine {
         if !record.interop.contains(&peer.network) {
             return Err(Error::InteropOff(peer.network.to_string()));
         }
-        if let Err(error) = RelayClient::new(&record.relay_url)?.add_contact(&Self::credentials(&record), peer).await {
+        if let Err(error) = self.relay(&record)?.add_contact(&Self::credentials(&record), peer).await {
             tracing::info!(code = ?error.code(), "could not record the contact at the relay");
         }
         let (address, peer) = (account.clone(), peer.clone());
@@ -246,7 +245,7 @@ impl Engine {
             .worker
             .call(move |state| Box::pin(async move { crate::account_setup::prepare_new_identity(state, &address) }))
             .await?;
-        RelayClient::new(&record.relay_url)?.replace_identity(&Self::credentials(&record), &replacement).await?;
+        self.relay(&record)?.replace_identity(&Self::credentials(&record), &replacement).await?;
         let address = account.clone();
         self.inner
             .worker

@@ -12,7 +12,6 @@ use crate::events::TransferDirection;
 use crate::ids::{ConversationId, MessageId};
 use crate::media::{cipher, names, records, transfer};
 use crate::model::Message;
-use crate::relay_client::RelayClient;
 use crate::tx::Tx;
 use crate::{Error, Result};
 
@@ -91,7 +90,7 @@ impl Engine {
         let progress =
             transfer::progress_events(self.events().clone(), conversation, message, index, TransferDirection::Download);
         transfer::download(
-            &RelayClient::new(&account.relay_url)?,
+            &self.relay(&account)?,
             &Self::credentials(&account),
             &record.origin_network,
             &record.id,

@@ -38,6 +38,15 @@ pub enum ErrorCode {
     NameTaken,
     NetworkNotPeered,
     RelayUnreachable,
+    /// The relay's certificate was not accepted: not from a trusted authority, expired, or for
+    /// another name. The message says which.
+    TlsUntrusted,
+    /// `http://` to a relay on another machine, without the option that allows it.
+    InsecureRelay,
+    /// The relay's address is not an `https://` (or loopback `http://`) URL.
+    InvalidRelayUrl,
+    /// The CA certificate given for a relay is not a PEM certificate.
+    InvalidCaCertificate,
     RelayRejected,
     Unauthorized,
     RateLimited,
@@ -86,6 +95,14 @@ pub enum Error {
     Relay { code: String, message: String },
     #[error("cannot reach the relay: {0}")]
     Unreachable(String),
+    #[error("{}", .0.explain())]
+    Tls(isthmus_tls::CertificateProblem),
+    #[error("this relay is on another machine and its address starts with http://: the connection would not be encrypted; use https://")]
+    InsecureRelay,
+    #[error("{0:?} is not a relay address; it looks like https://relay.example")]
+    BadRelayUrl(String),
+    #[error("the CA certificate cannot be used: {0}")]
+    BadCaCertificate(String),
     #[error("encryption failed: {0}")]
     Crypto(String),
     #[error("protocol error: {0}")]
@@ -136,6 +153,10 @@ impl Error {
                 _ => ErrorCode::RelayRejected,
             },
             Error::Unreachable(_) => ErrorCode::RelayUnreachable,
+            Error::Tls(_) => ErrorCode::TlsUntrusted,
+            Error::InsecureRelay => ErrorCode::InsecureRelay,
+            Error::BadRelayUrl(_) => ErrorCode::InvalidRelayUrl,
+            Error::BadCaCertificate(_) => ErrorCode::InvalidCaCertificate,
             Error::Crypto(_) => ErrorCode::Crypto,
             Error::Protocol(_) => ErrorCode::Protocol,
             Error::Stopped => ErrorCode::Internal,
@@ -144,8 +165,11 @@ impl Error {
 
     /// Whether trying again later may succeed (the outbox keeps such messages).
     pub fn is_transient(&self) -> bool {
-        matches!(self.code(), ErrorCode::RelayUnreachable | ErrorCode::RateLimited | ErrorCode::Internal)
-            || matches!(self, Error::Relay { code, .. } if code == "queue_full" || code == "internal")
+        // A certificate that is refused now may be renewed later: the outbox keeps trying.
+        matches!(
+            self.code(),
+            ErrorCode::RelayUnreachable | ErrorCode::TlsUntrusted | ErrorCode::RateLimited | ErrorCode::Internal
+        ) || matches!(self, Error::Relay { code, .. } if code == "queue_full" || code == "internal")
     }
 }
 

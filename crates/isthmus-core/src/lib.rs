@@ -56,6 +56,7 @@ pub use events::TransferDirection;
 pub use events::{ConnectionState, Event};
 pub use ids::{ConversationId, EnvelopeId, MessageId};
 pub use model::{Conversation, Direction, Message, MessageStatus, Page};
+pub use relay_client::RelayTrust;
 pub use safety::SafetyNumber;
 pub use send::Outgoing;
 pub use store::{KdfParams, Profile};

@@ -2,7 +2,11 @@
 //!
 //! Look-ups of people on other networks also go to the own relay, which asks its peer: the
 //! client never talks to another network directly.
+//!
+//! Every connection is TLS (rustls) unless the relay is on this machine or the user said by name
+//! that an insecure connection is what they want. The same trust serves the WebSocket.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use isthmus_proto::Address;
@@ -27,20 +31,49 @@ impl Credentials {
     }
 }
 
+/// How a device trusts its relay: the usual roots (the system's and the bundled web roots),
+/// plus a private deployment's CA; and whether plain HTTP to a remote host was asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RelayTrust {
+    /// PEM of the CA that signed the relay's certificate, for relays with a private CA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
+    /// `http://` to a host other than this machine. Off unless the user passes an option that
+    /// says plainly that the connection is insecure.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
+}
+
 #[derive(Clone)]
 pub struct RelayClient {
     http: Client,
     base: String,
+    tls: Arc<rustls::ClientConfig>,
 }
 
 impl RelayClient {
-    pub fn new(base_url: &str) -> Result<Self> {
+    /// A client for the relay at `base_url`. Refuses plain HTTP to another machine (unless
+    /// allowed) and a CA that is not a certificate, before anything goes over the network.
+    pub fn new(base_url: &str, trust: &RelayTrust) -> Result<Self> {
+        let base = base_url.trim().trim_end_matches('/').to_owned();
+        isthmus_tls::check_url(&base, trust.allow_insecure_http).map_err(|error| match error {
+            isthmus_tls::UrlPolicyError::InsecureRemote => Error::InsecureRelay,
+            isthmus_tls::UrlPolicyError::NotHttp(_) => Error::BadRelayUrl(base.clone()),
+        })?;
+        let tls = isthmus_tls::client_config(trust.ca_pem.as_deref().map(str::as_bytes))
+            .map_err(|error| Error::BadCaCertificate(error.to_string()))?;
         let http = Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
+            .use_preconfigured_tls(tls.clone())
             .build()
             .map_err(|e| Error::Unreachable(e.to_string()))?;
-        Ok(Self { http, base: base_url.trim_end_matches('/').to_owned() })
+        Ok(Self { http, base, tls: Arc::new(tls) })
+    }
+
+    /// The TLS configuration the WebSocket uses: the same trust as every HTTP call.
+    pub fn tls_config(&self) -> Arc<rustls::ClientConfig> {
+        self.tls.clone()
     }
 
     pub fn base_url(&self) -> &str {
@@ -172,7 +205,7 @@ impl RelayClient {
 }
 
 async fn send(request: RequestBuilder) -> Result<Response> {
-    let response = request.send().await.map_err(|e| Error::Unreachable(without_url(&e)))?;
+    let response = request.send().await.map_err(|e| unreachable(&e))?;
     if response.status().is_success() {
         return Ok(response);
     }
@@ -189,6 +222,14 @@ async fn send(request: RequestBuilder) -> Result<Response> {
 
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
     response.json().await.map_err(|e| Error::Protocol(format!("unexpected relay answer: {}", without_url(&e))))
+}
+
+/// A connection that failed: a certificate the device does not accept, or no answer.
+pub(crate) fn unreachable(error: &reqwest::Error) -> Error {
+    match isthmus_tls::certificate_problem(error) {
+        Some(problem) => Error::Tls(problem),
+        None => Error::Unreachable(without_url(error)),
+    }
 }
 
 /// reqwest errors quote the URL, which names the person looked up; drop it.

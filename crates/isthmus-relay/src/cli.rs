@@ -1,5 +1,5 @@
-//! The `isthmus-relay` command line: `run` serves a network, `key` prints the relay's public key,
-//! `reports` lists the reports users filed.
+//! The `isthmus-relay` command line: `run` serves a network, `check-config` validates what `run`
+//! would read, `key` prints the relay's public key, `reports` lists the reports users filed.
 //!
 //! It lives in the library so that end-to-end tests can build the very same command as a binary
 //! of their own package and start it as a process (to kill it the hard way).
@@ -8,6 +8,8 @@ use std::io::{IsTerminal as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::net::client_addr::TrustedProxies;
+use crate::net::tls::TlsFiles;
 use crate::{relay_key, ConfigFile, Peer, RelayConfig};
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
@@ -27,6 +29,9 @@ struct Cli {
 enum Command {
     /// Serve a network. Flags override the configuration file.
     Run(RunArgs),
+    /// Check a configuration (the file, the peers file, the TLS certificate and key) as `run`
+    /// would read it, and exit non-zero with the reason when something is wrong.
+    CheckConfig(RunArgs),
     /// Create the relay key in the data folder if it is missing and print its public key (base64),
     /// for operators to exchange when they peer.
     Key {
@@ -42,6 +47,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -64,6 +75,15 @@ struct RunArgs {
     /// Keep everything in memory (nothing survives a restart). Without a data folder this is required.
     #[arg(long)]
     ephemeral: bool,
+    /// PEM certificate chain: the relay terminates TLS itself (with --tls-key). Reloaded on SIGHUP.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Log lines as text (the default) or as JSON objects, one per line.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// Exit (code 70) when the relay's async runtime has made no progress for this many seconds,
     /// so that a supervisor restarts it; 0 turns this off. See `watchdog`.
     #[arg(long, default_value_t = 60)]
@@ -90,15 +110,19 @@ fn run_cli() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reports { data_dir, json } => print_reports(&data_dir, json),
+        Command::CheckConfig(args) => check_config(args),
         Command::Run(args) => {
-            init_tracing();
+            init_tracing(args.log_format);
             let stall_limit = (args.stall_exit_secs > 0).then(|| std::time::Duration::from_secs(args.stall_exit_secs));
             let config = build_config(args)?;
-            tokio::runtime::Builder::new_multi_thread()
+            let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
-                .context("starting the async runtime")?
-                .block_on(run(config, stall_limit))
+                .context("starting the async runtime")?;
+            let result = runtime.block_on(run(config, stall_limit));
+            // A task still blocked somewhere must not hold the process after the relay stopped.
+            runtime.shutdown_timeout(SHUTDOWN_MARGIN);
+            result
         }
     }
 }
@@ -141,14 +165,40 @@ fn print_reports(data_dir: &std::path::Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().with_current_span(true).init(),
+    }
+}
+
+/// `check-config`: everything `run` reads, read the same way, without binding or opening anything.
+fn check_config(args: RunArgs) -> anyhow::Result<()> {
+    let config = build_config(args)?;
+    if let Some(files) = &config.tls {
+        files.server_config().context("the TLS certificate and key")?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "ok: network={} listen={} tls={} peers={} data_dir={}",
+        config.domain,
+        config.listen,
+        if config.tls.is_some() { "on" } else { "off" },
+        config.peers.len(),
+        config.data_dir.as_ref().map_or_else(|| "(in memory)".to_owned(), |dir| dir.display().to_string()),
+    )?;
+    if config.tls.is_none() && !config.listen.ip().is_loopback() {
+        writeln!(
+            stdout,
+            "note: plain HTTP on {}: put a TLS-terminating proxy in front, or pass --tls-cert and --tls-key",
+            config.listen
+        )?;
+    }
+    Ok(())
 }
 
 fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
@@ -172,11 +222,20 @@ fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
         Some(path) => Peer::load_file(&path)?,
         None => Vec::new(),
     };
+    let tls = match (args.tls_cert.or(file.tls_cert), args.tls_key.or(file.tls_key)) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => bail!("TLS needs both a certificate and its key (tls_cert and tls_key)"),
+    };
     let mut config = RelayConfig::new(domain);
     config.listen = listen;
     config.data_dir = data_dir;
     config.peers = peers;
     config.limits = file.limits;
+    config.tls = tls;
+    config.trusted_proxies = TrustedProxies::parse(&file.trusted_proxies).map_err(anyhow::Error::msg)?;
+    config.metrics_allow = TrustedProxies::parse(&file.metrics_allow)
+        .map_err(|error| anyhow::anyhow!(error.replace("trusted_proxies", "metrics_allow")))?;
     Ok(config)
 }
 
@@ -206,23 +265,40 @@ async fn run(config: RelayConfig, stall_limit: Option<std::time::Duration>) -> a
         )?;
         stdout.flush()?;
     }
-    wait_for_signal().await?;
+    let grace = std::time::Duration::from_millis(relay.limits().shutdown_grace_ms);
+    wait_for_termination(&relay).await?;
     tracing::info!("shutting down");
-    relay.shutdown().await;
+    // The relay bounds its own shutdown; this bounds anything it did not foresee.
+    if tokio::time::timeout(grace + SHUTDOWN_MARGIN, relay.shutdown()).await.is_err() {
+        tracing::error!("the relay did not stop within its shutdown grace; exiting anyway");
+    }
     Ok(())
 }
 
-async fn wait_for_signal() -> anyhow::Result<()> {
+/// Time allowed past the shutdown grace before the process exits regardless.
+const SHUTDOWN_MARGIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Waits for SIGTERM or Ctrl-C; a SIGHUP meanwhile reloads the TLS certificate.
+async fn wait_for_termination(relay: &crate::RunningRelay) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result.context("listening for Ctrl-C")?,
-            _ = terminate.recv() => {}
+        let mut hangup = signal(SignalKind::hangup()).context("listening for SIGHUP")?;
+        loop {
+            tokio::select! {
+                result = tokio::signal::ctrl_c() => return result.context("listening for Ctrl-C"),
+                _ = terminate.recv() => return Ok(()),
+                _ = hangup.recv() => match relay.reload_tls() {
+                    Ok(()) => {}
+                    Err(error) => tracing::error!(%error, "SIGHUP: the TLS certificate was not reloaded; the old one stays"),
+                },
+            }
         }
     }
     #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await.context("listening for Ctrl-C")?;
-    Ok(())
+    {
+        let _ = relay;
+        tokio::signal::ctrl_c().await.context("listening for Ctrl-C")
+    }
 }

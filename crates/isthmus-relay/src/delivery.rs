@@ -81,7 +81,9 @@ pub async fn deliver_local(
     origin: Option<&NetworkName>,
 ) -> Result<(), ApiError> {
     let device = stage_local(state, destination, envelope, origin).await?;
+    let flushing = std::time::Instant::now();
     state.store.flush().await?;
+    state.metrics.store_flush(flushing.elapsed());
     state.hub.wake(&device);
     Ok(())
 }

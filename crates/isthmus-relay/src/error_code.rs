@@ -200,6 +200,8 @@ impl std::error::Error for ApiError {}
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.code.status(), axum::Json(self.body())).into_response();
+        // For the metrics layer, which counts refusals by code without reading bodies.
+        response.extensions_mut().insert(self.code);
         if let Some(secs) = self.retry_after_secs {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

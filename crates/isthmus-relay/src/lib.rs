@@ -20,6 +20,8 @@ pub mod http;
 mod hub;
 pub mod key_shapes;
 pub mod media;
+pub mod metrics;
+pub mod net;
 pub mod rate_limit;
 pub mod relay_key;
 mod server;

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum_server::tls_rustls::RustlsConfig;
 use ed25519_dalek::SigningKey;
 use isthmus_proto::NetworkName;
 use tokio::sync::watch;
@@ -14,7 +15,11 @@ use crate::clock::now_ms;
 use crate::config::{Peer, RelayConfig};
 use crate::federation::FederationClient;
 use crate::media::{self, FsMediaStore, MediaStore, MemoryMediaStore};
-use crate::state::RelayState;
+use crate::metrics::RelayMetrics;
+use crate::net::caps::ConnectionCaps;
+use crate::net::tls::TlsFiles;
+use crate::net::{self, Timeouts};
+use crate::state::{RelayState, StateParts};
 use crate::store::{MemoryStore, RelayStore, SledStore, StoreError};
 use crate::{http, relay_key, Error, Result};
 
@@ -23,12 +28,18 @@ pub const DATABASE_DIR: &str = "db";
 
 /// How often expired federation nonces are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
+/// How often buffered histogram samples are folded into their buckets.
+const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// A relay that is serving. Dropping it tells its tasks to stop; [`RunningRelay::shutdown`]
 /// also waits until they have and the store is flushed.
 pub struct RunningRelay {
     state: Arc<RelayState>,
     local_addr: SocketAddr,
+    /// The certificate files and the configuration serving them, when the relay terminates TLS.
+    tls: Option<(TlsFiles, RustlsConfig)>,
+    server: axum_server::Handle<SocketAddr>,
+    caps: Arc<ConnectionCaps>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -38,9 +49,31 @@ impl RunningRelay {
         self.local_addr
     }
 
-    /// The base URL clients and peers use, such as `http://127.0.0.1:40123`.
+    /// The base URL clients and peers use, such as `http://127.0.0.1:40123`, or `https://…`
+    /// when the relay terminates TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.local_addr)
+    }
+
+    /// Reads the certificate and key files again and serves the new certificate to every new
+    /// connection (open ones keep theirs). On an error the old certificate stays in use.
+    pub fn reload_tls(&self) -> Result<()> {
+        let Some((files, serving)) = &self.tls else {
+            return Err(Error::Config("this relay does not terminate TLS".into()));
+        };
+        serving.reload_from_config(files.server_config()?);
+        tracing::info!("TLS certificate reloaded");
+        Ok(())
+    }
+
+    pub fn limits(&self) -> &crate::Limits {
+        &self.state.limits
+    }
+
+    /// Connections open now (upgraded WebSockets included).
+    pub fn open_connections(&self) -> usize {
+        self.caps.open()
     }
 
     pub fn domain(&self) -> &NetworkName {
@@ -59,7 +92,7 @@ impl RunningRelay {
 
     /// This relay as a [`Peer`] entry for another relay's configuration.
     pub fn as_peer(&self) -> Peer {
-        Peer { domain: self.state.domain.clone(), url: self.url(), public_key: self.public_key() }
+        Peer::new(self.state.domain.clone(), self.url(), self.public_key())
     }
 
     /// Replaces the peered relays; takes effect for the next request.
@@ -67,15 +100,22 @@ impl RunningRelay {
         self.state.set_peers(peers);
     }
 
-    /// Stops accepting, closes every socket, waits for running work and flushes the store.
+    /// Stops accepting, closes every socket, waits for running work (at most the shutdown
+    /// grace, then open connections are cut) and flushes the store.
     pub async fn shutdown(mut self) {
+        let grace = Duration::from_millis(self.state.limits.shutdown_grace_ms);
         self.shutdown.send_replace(true);
+        self.server.graceful_shutdown(Some(grace));
         for task in std::mem::take(&mut self.tasks) {
             if let Err(error) = task.await {
                 tracing::error!(%error, "a relay task failed");
             }
         }
-        self.state.sessions.wait_idle().await;
+        // Sockets stop at the shutdown signal and every write they make races it; the bound is
+        // for a session stuck anywhere else.
+        if tokio::time::timeout(grace, self.state.sessions.wait_idle()).await.is_err() {
+            tracing::warn!("sockets were still open after the shutdown grace; stopping without them");
+        }
         if let Err(error) = self.state.store.flush().await {
             tracing::error!(%error, "flushing the store at shutdown failed");
         }
@@ -86,6 +126,7 @@ impl RunningRelay {
 impl Drop for RunningRelay {
     fn drop(&mut self) {
         self.shutdown.send_replace(true);
+        self.server.shutdown();
     }
 }
 
@@ -135,31 +176,58 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
         Duration::from_millis(config.limits.federation_timeout_ms),
         config.limits.max_federation_body_bytes,
     )?;
+    let tls = match &config.tls {
+        Some(files) => Some((files.clone(), files.server_config()?)),
+        None => None,
+    };
+    let limits = config.limits.clone();
+    let metrics = Arc::new(RelayMetrics::new());
+    let caps = Arc::new(ConnectionCaps::new(
+        limits.max_connections,
+        limits.max_connections_per_ip,
+        config.trusted_proxies.clone(),
+        metrics.clone(),
+    ));
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let state = Arc::new(RelayState::new(
-        config.domain,
+    let state = Arc::new(RelayState::new(StateParts {
+        domain: config.domain,
         store,
         media,
-        config.limits,
+        limits: config.limits,
         signing_key,
-        config.peers,
+        peers: config.peers,
         federation,
-        shutdown_rx.clone(),
-    ));
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let local_addr = listener.local_addr()?;
-    let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let stop = stopping(shutdown_rx.clone());
-    let server = tokio::spawn(async move {
-        let serving = axum::serve(listener, app).with_graceful_shutdown(stop);
-        if let Err(error) = serving.await {
-            tracing::error!(%error, "the server failed");
-        }
-    });
+        shutdown: shutdown_rx.clone(),
+        trusted_proxies: config.trusted_proxies,
+        metrics_allow: config.metrics_allow,
+        metrics,
+    }));
+    let listener = std::net::TcpListener::bind(config.listen)?;
+    let timeouts = Timeouts {
+        tls_handshake: Duration::from_millis(limits.tls_handshake_timeout_ms.max(1)),
+        header_read: Duration::from_millis(limits.header_read_timeout_ms.max(1)),
+        write: Duration::from_millis(limits.write_timeout_ms.max(1)),
+    };
+    let listening = net::serve(
+        listener,
+        http::router(state.clone()),
+        tls.as_ref().map(|(_, config)| config.clone()),
+        timeouts,
+        caps.clone(),
+    )?;
+    let tls = tls.zip(listening.tls).map(|((files, _), serving)| (files, serving));
     let pruner = tokio::spawn(prune_nonces(state.clone(), shutdown_rx.clone()));
     let sweeper = tokio::spawn(media::sweeper::run(state.clone(), shutdown_rx));
-    tracing::info!(peers = state.peer_count(), persistent, "relay started");
-    Ok(RunningRelay { state, local_addr, shutdown, tasks: vec![server, pruner, sweeper] })
+    tracing::info!(peers = state.peer_count(), persistent, tls = tls.is_some(), "relay started");
+    Ok(RunningRelay {
+        state,
+        local_addr: listening.local_addr,
+        tls,
+        server: listening.handle,
+        caps,
+        shutdown,
+        tasks: vec![listening.task, pruner, sweeper],
+    })
 }
 
 /// Resolves once the relay is shutting down.
@@ -167,13 +235,16 @@ async fn stopping(mut shutdown: watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stopping| *stopping).await;
 }
 
+/// Forgets expired federation nonces, and keeps the metrics' memory flat.
 async fn prune_nonces(state: Arc<RelayState>, shutdown: watch::Receiver<bool>) {
     let mut every = tokio::time::interval(PRUNE_EVERY);
+    let mut upkeep = tokio::time::interval(METRICS_UPKEEP_EVERY);
     let stop = stopping(shutdown);
     tokio::pin!(stop);
     loop {
         tokio::select! {
             () = &mut stop => return,
+            _ = upkeep.tick() => state.metrics.upkeep(),
             _ = every.tick() => match state.store.prune_nonces(now_ms()).await {
                 Ok(pruned) => tracing::debug!(pruned, "expired federation nonces forgotten"),
                 Err(error) => tracing::error!(%error, "pruning federation nonces failed"),

@@ -1,7 +1,6 @@
 //! The state every request handler shares.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 
 use ed25519_dalek::SigningKey;
@@ -14,6 +13,8 @@ use crate::federation::batch::OutboundBatches;
 use crate::federation::FederationClient;
 use crate::hub::{DeviceHub, SessionTracker};
 use crate::media::{MediaStore, QuotaReservations};
+use crate::metrics::RelayMetrics;
+use crate::net::client_addr::{IpKey, TrustedProxies};
 use crate::rate_limit::RateLimiter;
 use crate::store::RelayStore;
 use crate::window_limit::WindowLimiter;
@@ -32,9 +33,10 @@ pub struct RelayState {
     peers: RwLock<HashMap<NetworkName, Peer>>,
     pub hub: DeviceHub,
     pub sessions: SessionTracker,
-    pub ip_limiter: RateLimiter<IpAddr>,
+    /// Requests per client address (its /64 for IPv6).
+    pub ip_limiter: RateLimiter<IpKey>,
     pub account_limiter: RateLimiter<UserName>,
-    pub registration_limiter: RateLimiter<IpAddr>,
+    pub registration_limiter: RateLimiter<IpKey>,
     pub peer_limiter: RateLimiter<NetworkName>,
     /// First contacts per sender address (`name@network`) in the last hour.
     pub first_contacts: WindowLimiter<String>,
@@ -46,21 +48,43 @@ pub struct RelayState {
     pub outbound: OutboundBatches,
     /// Becomes `true` when the relay shuts down; sockets close on it.
     pub shutdown: watch::Receiver<bool>,
+    /// The operator's proxies, whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Who besides this machine may read `/metrics`.
+    pub metrics_allow: TrustedProxies,
+    pub metrics: Arc<RelayMetrics>,
+}
+
+/// The parts of `RelayState` that come from the operator's configuration and the store.
+pub struct StateParts {
+    pub domain: NetworkName,
+    pub store: Arc<dyn RelayStore>,
+    pub media: Arc<dyn MediaStore>,
+    pub limits: Limits,
+    pub signing_key: SigningKey,
+    pub peers: Vec<Peer>,
+    pub federation: FederationClient,
+    pub shutdown: watch::Receiver<bool>,
+    pub trusted_proxies: TrustedProxies,
+    pub metrics_allow: TrustedProxies,
+    pub metrics: Arc<RelayMetrics>,
 }
 
 impl RelayState {
-    /// Called from one place, `server::start`, which has every part at hand.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        domain: NetworkName,
-        store: Arc<dyn RelayStore>,
-        media: Arc<dyn MediaStore>,
-        limits: Limits,
-        signing_key: SigningKey,
-        peers: Vec<Peer>,
-        federation: FederationClient,
-        shutdown: watch::Receiver<bool>,
-    ) -> Self {
+    pub fn new(parts: StateParts) -> Self {
+        let StateParts {
+            domain,
+            store,
+            media,
+            limits,
+            signing_key,
+            peers,
+            federation,
+            shutdown,
+            trusted_proxies,
+            metrics_allow,
+            metrics,
+        } = parts;
         Self {
             ip_limiter: RateLimiter::new(limits.ip_rate),
             account_limiter: RateLimiter::new(limits.account_rate),
@@ -81,6 +105,9 @@ impl RelayState {
             federation,
             outbound: OutboundBatches::default(),
             shutdown,
+            trusted_proxies,
+            metrics_allow,
+            metrics,
         }
     }
 

@@ -91,11 +91,11 @@ async fn a_dead_peer_is_peer_unavailable() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
         listener.local_addr().expect("has an address").port()
     };
-    meadow.set_peers(vec![Peer {
-        domain: network("harbor.example"),
-        url: format!("http://127.0.0.1:{port}"),
-        public_key: SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes(),
-    }]);
+    meadow.set_peers(vec![Peer::new(
+        network("harbor.example"),
+        format!("http://127.0.0.1:{port}"),
+        SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes(),
+    )]);
     let alice = register(&meadow, "alice").await;
     let (status, body) = error_body(alice.get("/v1/keys/bob@harbor.example").await.expect("request")).await;
     assert_eq!((status, body["code"].as_str()), (502, Some("peer_unavailable")), "nobody answers on that port");

@@ -293,11 +293,11 @@ async fn the_origin_serves_media_only_to_signed_requests_from_peers() {
 async fn a_dead_peer_is_peer_unavailable() {
     let relay = memory_relay("harbor.example").await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("binds").local_addr().expect("address").port();
-    relay.set_peers(vec![Peer {
-        domain: network("meadow.example"),
-        url: format!("http://127.0.0.1:{port}"),
-        public_key: SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes(),
-    }]);
+    relay.set_peers(vec![Peer::new(
+        network("meadow.example"),
+        format!("http://127.0.0.1:{port}"),
+        SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes(),
+    )]);
     let bob = register(&relay, "bob").await;
     let (status, body) = error_body(download(&bob, "meadow.example", &"3".repeat(32)).await).await;
     assert_eq!((status, body["code"].as_str()), (502, Some("peer_unavailable")), "nobody answers on that port");

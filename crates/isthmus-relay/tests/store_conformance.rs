@@ -194,6 +194,9 @@ mod suite {
         assert_eq!(al[0].envelope, b"for al");
         assert_eq!(store.ack(&device("al"), &[vec![2; 16]]).await.expect("ack"), 0, "acks cannot reach other queues");
         assert_eq!(store.queue_len(&device("alice")).await.expect("len"), 1);
+        assert_eq!(store.queue_depth().await.expect("depth"), 2, "the depth counts every device's queue");
+        store.ack(&device("al"), &[vec![1; 16]]).await.expect("ack");
+        assert_eq!(store.queue_depth().await.expect("depth"), 1, "an ack leaves the depth");
     }
 
     pub async fn queues_are_capped_and_idempotent(store: Arc<dyn RelayStore>) {

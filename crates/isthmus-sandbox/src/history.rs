@@ -140,7 +140,7 @@ async fn wait_for_timeline(me: &Engine, chat: &ConversationId, expected: u64) ->
 
 #[cfg(test)]
 mod tests {
-    use isthmus_core::{Direction, Profile};
+    use isthmus_core::{Direction, Profile, RelayTrust};
 
     use super::*;
     use crate::Options;
@@ -169,8 +169,13 @@ mod tests {
             .await
             .expect("the sandbox starts");
         let me = Engine::open(Profile::in_memory()).expect("engine");
-        let address: Address =
-            me.add_account(&sandbox.meadow.url(), "reader").await.expect("account").address.parse().expect("address");
+        let address: Address = me
+            .add_account(&sandbox.meadow.url(), "reader", RelayTrust::default())
+            .await
+            .expect("account")
+            .address
+            .parse()
+            .expect("address");
         me.connect(&address).expect("online");
 
         let chat = sandbox.seed_history(&me, &address, COUNT).await.expect("the history arrives");

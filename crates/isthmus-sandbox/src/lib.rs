@@ -9,7 +9,7 @@ mod people;
 
 use std::path::PathBuf;
 
-use isthmus_core::{Engine, Profile, DISCLOSURE_VERSION};
+use isthmus_core::{Engine, Profile, RelayTrust, DISCLOSURE_VERSION};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{Peer, RelayConfig, RunningRelay};
 
@@ -68,7 +68,7 @@ pub struct DemoPerson {
 }
 
 fn peer_of(relay: &RunningRelay) -> Peer {
-    Peer { domain: relay.domain().clone(), url: relay.url(), public_key: relay.public_key() }
+    relay.as_peer()
 }
 
 impl Sandbox {
@@ -114,7 +114,7 @@ impl Sandbox {
             (&harbor, "heron", MEADOW, Role::SendsPictures),
         ] {
             let engine = Engine::open(Profile::in_memory())?;
-            let info = engine.add_account(&relay.url(), name).await?;
+            let info = engine.add_account(&relay.url(), name, RelayTrust::default()).await?;
             let address: Address = info.address.parse()?;
             engine.enable_interop(&address, &NetworkName::parse(other)?, DISCLOSURE_VERSION).await?;
             engine.connect(&address)?;
@@ -178,8 +178,13 @@ mod tests {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
         let me = Engine::open(Profile::in_memory()).expect("engine");
         let mut events = me.subscribe();
-        let address: Address =
-            me.add_account(&sandbox.meadow.url(), "tester").await.expect("account").address.parse().expect("address");
+        let address: Address = me
+            .add_account(&sandbox.meadow.url(), "tester", RelayTrust::default())
+            .await
+            .expect("account")
+            .address
+            .parse()
+            .expect("address");
         me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
             .await
             .expect("interop");
@@ -235,8 +240,13 @@ mod tests {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
         let me = Engine::open(Profile::in_memory()).expect("engine");
         let mut events = me.subscribe();
-        let address: Address =
-            me.add_account(&sandbox.meadow.url(), "newcomer").await.expect("account").address.parse().expect("address");
+        let address: Address = me
+            .add_account(&sandbox.meadow.url(), "newcomer", RelayTrust::default())
+            .await
+            .expect("account")
+            .address
+            .parse()
+            .expect("address");
         me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
             .await
             .expect("interop");

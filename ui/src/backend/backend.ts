@@ -101,8 +101,13 @@ export interface Backend {
 
   // --- Accounts ---------------------------------------------------------------------------
   accounts(): Promise<AccountInfo[]>;
-  /** Registers `name` on the relay at `relayUrl`. Rejects `name_taken`, `relay_unreachable`, `invalid_address`. */
-  addAccount(relayUrl: string, name: string): Promise<AccountInfo>;
+  /**
+   * Registers `name` on the relay at `relayUrl`. `caPem` is the PEM text of a private deployment's CA
+   * certificate (trusted for this account besides the usual roots). Rejects `name_taken`,
+   * `relay_unreachable`, `tls_untrusted`, `insecure_relay`, `invalid_relay_url`, `invalid_ca_certificate`,
+   * `invalid_address`; nothing is stored then.
+   */
+  addAccount(relayUrl: string, name: string, caPem?: string): Promise<AccountInfo>;
 
   // --- Conversations and messages ---------------------------------------------------------
   /** Every conversation of every account (requests included, flagged `request`), most recent first. */

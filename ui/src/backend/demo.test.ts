@@ -19,6 +19,20 @@ describe("DemoBackend", () => {
     expect(a.map((c) => [c.id, c.last_preview])).toEqual(b.map((c) => [c.id, c.last_preview]));
     expect(a.length).toBeGreaterThan(24);
   });
+  it("refuses an account on an insecure or untrusted relay as the engine does, and keeps nothing", async () => {
+    const backend = demo();
+    const before = (await backend.accounts()).length;
+    await expect(backend.addAccount("http://meadow.example", "wren")).rejects.toMatchObject({ code: "insecure_relay" });
+    await expect(backend.addAccount("https://untrusted.example", "wren")).rejects.toMatchObject({ code: "tls_untrusted" });
+    await expect(backend.addAccount("https://meadow.example", "wren", "not a certificate")).rejects.toMatchObject({
+      code: "invalid_ca_certificate",
+    });
+    await expect(backend.addAccount("meadow.example", "wren")).rejects.toMatchObject({ code: "invalid_relay_url" });
+    expect((await backend.accounts()).length).toBe(before);
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const added = await backend.addAccount("https://harbor.example", "wren", pem);
+    expect(added.private_ca).toBe(true);
+  });
   it("rejects a wrong passphrase by code", async () => {
     const backend = demo("locked");
     await expect(backend.conversations()).rejects.toMatchObject({ code: "profile_locked" });

@@ -403,15 +403,28 @@ export class DemoBackend implements Backend {
     return this.world.accounts.map((account) => ({ ...account, interop: [...account.interop] }));
   }
 
-  async addAccount(relayUrl: string, name: string): Promise<AccountInfo> {
+  async addAccount(relayUrl: string, name: string, caPem?: string): Promise<AccountInfo> {
     this.requireUnlocked();
-    let host: string;
+    let url: URL;
     try {
-      const url = new URL(relayUrl);
-      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("scheme");
-      host = url.hostname;
+      url = new URL(relayUrl);
     } catch {
-      throw fail("relay_unreachable", "That is not a relay address (https://…).");
+      throw fail("invalid_relay_url", "That is not a relay address (https://…).");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw fail("invalid_relay_url", "That is not a relay address (https://…).");
+    }
+    const host = url.hostname;
+    // As the engine: plain HTTP only to this machine.
+    if (url.protocol === "http:" && !/^127\.|^localhost$|^\[::1\]$/.test(host)) {
+      throw fail("insecure_relay", "http:// to another machine would not be encrypted; use https://.");
+    }
+    if (caPem !== undefined && !caPem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw fail("invalid_ca_certificate", "the CA certificate cannot be used: the file holds no certificate");
+    }
+    // A demo host whose certificate no device trusts, to show the refusal.
+    if (host === "untrusted.example") {
+      throw fail("tls_untrusted", "the relay's certificate is not from an authority this device trusts");
     }
     const network = host === MEADOW || host === HARBOR ? host : /^[\d.]+$|^localhost$/.test(host) ? MEADOW : null;
     if (!network) throw fail("relay_unreachable", `No relay answers at ${relayUrl}.`);
@@ -420,7 +433,7 @@ export class DemoBackend implements Backend {
     if (name === "taken" || this.world.accounts.some((account) => account.address === addressText)) {
       throw fail("name_taken", `${addressText} is taken.`);
     }
-    const info: AccountInfo = { address: addressText, network, relay_url: relayUrl, interop: [] };
+    const info: AccountInfo = { address: addressText, network, relay_url: relayUrl, interop: [], private_ca: caPem !== undefined };
     if (this.world.accounts.length === 0) {
       // A first account comes with the demo people of its own network.
       const world = buildWorld(this.options.seed, Date.now(), [addressText]);

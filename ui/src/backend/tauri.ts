@@ -43,7 +43,8 @@ export class TauriBackend implements Backend {
     call<void>("change_passphrase", { oldPassphrase, newPassphrase });
 
   accounts = () => call<AccountInfo[]>("accounts");
-  addAccount = (relayUrl: string, name: string) => call<AccountInfo>("add_account", { relayUrl, name });
+  addAccount = (relayUrl: string, name: string, caPem?: string) =>
+    call<AccountInfo>("add_account", { relayUrl, name, caPem: caPem ?? null });
 
   conversations = () => call<Conversation[]>("conversations");
   conversation = (conversationId: ConversationId) => call<Conversation | null>("conversation", { conversationId });

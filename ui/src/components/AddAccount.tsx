@@ -1,5 +1,7 @@
-// Add an account on a network: the relay's address and the name to register.
-import { useState, type FormEvent } from "react";
+// Add an account on a network: the relay's address, the name to register, and for a private
+// deployment the CA certificate its server's certificate comes from. The file is read here and
+// its text crosses to the engine: the page never names a path on disk.
+import { useState, type ChangeEvent, type FormEvent } from "react";
 import type { AccountInfo } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { describeError } from "../logic/errors";
@@ -9,6 +11,7 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
   const backend = useBackend();
   const [relayUrl, setRelayUrl] = useState("https://meadow.example");
   const [name, setName] = useState("");
+  const [ca, setCa] = useState<{ fileName: string; pem: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -18,12 +21,17 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
     if (name.trim() === "") return setError("Choose a name.");
     setBusy(true);
     try {
-      onAdded(await backend.addAccount(relayUrl.trim(), name.trim()));
+      onAdded(await backend.addAccount(relayUrl.trim(), name.trim(), ca?.pem));
     } catch (caught) {
       setError(describeError(asUserError(caught)));
     } finally {
       setBusy(false);
     }
+  };
+
+  const chooseCa = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    setCa(file ? { fileName: file.name, pem: await file.text() } : null);
   };
 
   return (
@@ -36,6 +44,15 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
         <span className="field__label">Your name on that network</span>
         <input className="input" value={name} onChange={(event) => setName(event.target.value)} autoComplete="username" spellCheck={false} />
         <span className="field__help">Lowercase letters, digits, dot, dash, underscore. Others reach you at name@network.</span>
+      </label>
+      <label className="field">
+        <span className="field__label">CA certificate (only for a private network)</span>
+        <input className="input" type="file" accept=".pem,.crt,.cer,application/x-pem-file" onChange={chooseCa} />
+        <span className="field__help">
+          {ca
+            ? `This account will also trust servers certified by ${ca.fileName}.`
+            : "Leave empty unless the network's operator gave you one. Public networks need none."}
+        </span>
       </label>
       {error && (
         <p className="notice notice--error" role="alert">

@@ -4,7 +4,7 @@ import { world } from "../stories/world";
 import { ConfirmDialog, DisclosureDialog, FirstContactDialog, InteropOnboarding, KeyChangeDialog, LinkDialog, ReportDialog, RevokeDialog } from "./ConsentDialogs";
 
 const ADA = "ada@meadow.example";
-const newAccount = { address: "wren@meadow.example", network: "meadow.example", relay_url: "https://meadow.example", interop: [] };
+const newAccount = { address: "wren@meadow.example", network: "meadow.example", relay_url: "https://meadow.example", interop: [], private_ca: false };
 const NETWORKS = ["meadow.example", "harbor.example"];
 const meta = { title: "Components/ConsentDialogs" } satisfies Meta;
 export default meta;

@@ -231,7 +231,7 @@ export function buildWorld(seed: number, now: number, accountAddresses?: string[
   const full = accountAddresses === undefined;
   const accounts: AccountInfo[] = addresses.map((text) => {
     const { network } = address(text);
-    return { address: text, network, relay_url: `https://${network}`, interop: [] };
+    return { address: text, network, relay_url: `https://${network}`, interop: [], private_ca: false };
   });
   const main = accounts[0];
   if (!main) throw new Error("a demo world needs an account");

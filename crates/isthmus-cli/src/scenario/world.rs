@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{anyhow, bail, Context, Result};
-use isthmus_core::{Engine, Profile, DISCLOSURE_VERSION};
+use isthmus_core::{Engine, Profile, RelayTrust, DISCLOSURE_VERSION};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{RelayConfig, RunningRelay};
 
@@ -65,7 +65,7 @@ impl World {
             };
             let engine = Engine::open(Profile::in_memory())?;
             let info = engine
-                .add_account(url, &account)
+                .add_account(url, &account, RelayTrust::default())
                 .await
                 .with_context(|| format!("adding {}'s account on {} ({url})", spec.name, spec.network))?;
             let address: Address = info.address.parse()?;

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use isthmus_proto::{wire, Address, Message, NetworkName, UserName, DEFAULT_DEVICE};
 
@@ -16,6 +17,7 @@ use super::PROTOBUF_CONTENT_TYPE;
 use crate::clock::now_ms;
 use crate::delivery::{check_envelope, stage_local};
 use crate::error_code::{ApiError, ErrorCode};
+use crate::metrics::{Direction, Source};
 use crate::state::RelayState;
 use crate::store::AccountRecord;
 
@@ -35,6 +37,39 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 fn refuse(rejection: Rejection) -> ApiError {
     tracing::info!(reason = %rejection, "federation request refused");
     ApiError::forbidden("federation request refused")
+}
+
+fn max_body_bytes(state: &RelayState) -> u64 {
+    u64::try_from(state.limits.max_federation_body_bytes).unwrap_or(u64::MAX)
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()).and_then(|value| value.parse().ok())
+}
+
+/// Runs before any federation route reads its body: the request must name a peered network as
+/// its origin and must not announce a body over the limit. A stranger's 4 MiB body is refused
+/// on its headers; a body that runs past the limit unannounced is cut off as it is read.
+/// Counts every federation request answered, by route and outcome.
+pub async fn check_before_body(State(state): State<Arc<RelayState>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|path| super::FederationRoute::from_template(path.as_str()))
+        .map_or("unmatched", super::FederationRoute::label);
+    let known_origin = header(request.headers(), signature::HEADER_ORIGIN)
+        .and_then(|origin| NetworkName::parse(origin).ok())
+        .is_some_and(|origin| state.peer(&origin).is_some());
+    let response = if !known_origin {
+        refuse(Rejection::UnknownOrigin).into_response()
+    } else if declared_length(request.headers()).is_some_and(|length| length > max_body_bytes(&state)) {
+        ApiError::too_large("the federation body is over the limit").into_response()
+    } else {
+        next.run(request).await
+    };
+    let outcome = response.extensions().get::<ErrorCode>().map_or("ok", |code| code.as_str());
+    state.metrics.federation_request(Direction::In, route, outcome);
+    response
 }
 
 impl FromRequest<Arc<RelayState>> for SignedRequest {
@@ -145,6 +180,7 @@ pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedReques
             Ok(_) => Err(ApiError::unknown_account()),
             Err(error) => Err(error),
         };
+        state.metrics.delivery(Source::Federation, outcome.as_ref().map(drop).map_err(|error| error.code));
         error_codes.push(match outcome {
             Ok(device) => {
                 staged.push(device);
@@ -155,7 +191,9 @@ pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedReques
         });
     }
     if !staged.is_empty() {
+        let flushing = std::time::Instant::now();
         state.store.flush().await?;
+        state.metrics.store_flush(flushing.elapsed());
         for device in &staged {
             state.hub.wake(device);
         }

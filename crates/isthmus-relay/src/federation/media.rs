@@ -21,6 +21,7 @@ use crate::clock::now_ms;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::http::media::{octet_stream, parse_media_id};
 use crate::media::{sweeper, ByteStream, MediaId};
+use crate::metrics::{Direction, RelayMetrics};
 use crate::state::RelayState;
 
 /// `GET /federation/v1/media/{id}`: a peered relay fetches one of this network's media for one of
@@ -34,7 +35,7 @@ pub async fn serve(
     let content =
         state.media.open(id, sweeper::expiry_at(&state, now_ms())).await?.ok_or_else(ApiError::media_not_found)?;
     tracing::debug!(peer = %request.origin, id = %id.log_prefix(), "medium served to a peered relay");
-    Ok(octet_stream(Some(content.size), content.bytes))
+    Ok(octet_stream(&state.metrics, Some(content.size), content.bytes))
 }
 
 /// Fetches medium `id` from the relay of `network` and streams it through, never holding it
@@ -47,6 +48,7 @@ pub async fn fetch(state: &RelayState, network: &NetworkName, id: MediaId) -> Re
     let headers = sign_for(state, &peer, "GET", &path, b"");
     let sending = state
         .federation
+        .clients(&peer)?
         .streaming
         .get(format!("{}{path}", peer.url))
         .header(signature::HEADER_ORIGIN, headers.origin)
@@ -71,12 +73,13 @@ pub async fn fetch(state: &RelayState, network: &NetworkName, id: MediaId) -> Re
         tracing::warn!(peer = %peer.domain, "peer relay offered a medium over the size limit");
         return Err(peer_unavailable());
     }
-    Ok(octet_stream(declared, capped(response.bytes_stream(), max)))
+    let fetched = capped(response.bytes_stream(), max, state.metrics.clone());
+    Ok(octet_stream(&state.metrics, declared, fetched))
 }
 
 /// Passes a peer's chunks on until more than `max` bytes came, then fails the stream, which
 /// aborts the answer to the client (its headers are already out).
-fn capped<S>(stream: S, max: u64) -> ByteStream
+fn capped<S>(stream: S, max: u64, metrics: Arc<RelayMetrics>) -> ByteStream
 where
     S: futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Send + 'static,
 {
@@ -84,6 +87,7 @@ where
     Box::pin(stream.map(move |chunk| {
         let chunk = chunk.map_err(std::io::Error::other)?;
         passed += chunk.len() as u64;
+        metrics.media_bytes(Direction::In, chunk.len() as u64);
         if passed > max {
             return Err(std::io::Error::other("the peer relay sent more than the media size limit"));
         }

@@ -30,6 +30,21 @@ impl FederationRoute {
         }
     }
 
+    /// The route's name in metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            FederationRoute::Deliver => "deliver",
+            FederationRoute::Bundle => "bundle",
+            FederationRoute::Directory => "directory",
+            FederationRoute::Media => "media",
+        }
+    }
+
+    /// The route whose template is `template` (what axum's `MatchedPath` holds).
+    pub fn from_template(template: &str) -> Option<Self> {
+        [Self::Deliver, Self::Bundle, Self::Directory, Self::Media].into_iter().find(|route| route.path() == template)
+    }
+
     /// The path of one medium on the `Media` route.
     pub fn media_path(id: crate::media::MediaId) -> String {
         format!("/federation/v1/media/{id}")

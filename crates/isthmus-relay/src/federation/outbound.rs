@@ -1,8 +1,10 @@
 //! Calls to peered relays, made on behalf of this relay's own clients.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use isthmus_proto::{wire, Address, Message as _};
+use isthmus_proto::{wire, Address, Message as _, NetworkName};
 
 use super::batch::{BatchLimits, Job};
 use super::signature::{self, RequestLine};
@@ -10,6 +12,7 @@ use super::{FederationRoute, PROTOBUF_CONTENT_TYPE};
 use crate::clock::now_ms;
 use crate::config::Peer;
 use crate::error_code::{ApiError, ErrorBody, ErrorCode};
+use crate::metrics::Direction;
 use crate::state::RelayState;
 use crate::{Error, Result};
 
@@ -17,12 +20,20 @@ use crate::{Error, Result};
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
 pub struct FederationClient {
-    http: reqwest::Client,
-    /// For media: no deadline on the whole answer (100 MiB takes a while), only on connecting and
-    /// on each read, so a stalled peer is still dropped.
-    pub(super) streaming: reqwest::Client,
     pub(super) timeout: Duration,
     max_body: usize,
+    /// HTTP clients per peer, each trusting the usual roots and the peer's own CA, if any.
+    clients: Mutex<HashMap<NetworkName, PeerClients>>,
+}
+
+/// The two clients the relay uses with one peer.
+#[derive(Clone)]
+pub(super) struct PeerClients {
+    ca_pem: Option<Arc<[u8]>>,
+    pub http: reqwest::Client,
+    /// For media: no deadline on the whole answer (100 MiB takes a while), only on connecting and
+    /// on each read, so a stalled peer is still dropped.
+    pub streaming: reqwest::Client,
 }
 
 pub(super) fn peer_unavailable() -> ApiError {
@@ -31,21 +42,45 @@ pub(super) fn peer_unavailable() -> ApiError {
 
 impl FederationClient {
     pub fn new(timeout: Duration, max_body: usize) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("isthmus-relay/", env!("CARGO_PKG_VERSION")))
+        Ok(Self { timeout, max_body, clients: Mutex::default() })
+    }
+
+    fn build(&self, peer: &Peer) -> Result<PeerClients> {
+        let tls = || {
+            isthmus_tls::client_config(peer.ca_pem.as_deref())
+                .map_err(|error| Error::HttpClient(format!("peer {}: {error}", peer.domain)))
+        };
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(self.timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("isthmus-relay/", env!("CARGO_PKG_VERSION")))
+        };
+        let http = builder()
+            .timeout(self.timeout)
+            .use_preconfigured_tls(tls()?)
             .build()
             .map_err(|error| Error::HttpClient(error.to_string()))?;
-        let streaming = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("isthmus-relay/", env!("CARGO_PKG_VERSION")))
+        let streaming = builder()
+            .read_timeout(self.timeout)
+            .use_preconfigured_tls(tls()?)
             .build()
             .map_err(|error| Error::HttpClient(error.to_string()))?;
-        Ok(Self { http, streaming, timeout, max_body })
+        Ok(PeerClients { ca_pem: peer.ca_pem.clone(), http, streaming })
+    }
+
+    /// The clients for `peer`, made on first use and again when its CA changed.
+    pub(super) fn clients(&self, peer: &Peer) -> Result<PeerClients, ApiError> {
+        let mut clients = self.clients.lock().expect("the federation clients lock is never poisoned");
+        if let Some(existing) = clients.get(&peer.domain).filter(|existing| existing.ca_pem == peer.ca_pem) {
+            return Ok(existing.clone());
+        }
+        let built = self.build(peer).map_err(|error| {
+            tracing::error!(peer = %peer.domain, %error, "cannot set up TLS for a peer");
+            peer_unavailable()
+        })?;
+        clients.insert(peer.domain.clone(), built.clone());
+        Ok(built)
     }
 
     /// Sends a signed request to `peer` and returns the body of a 200 answer. A peer's
@@ -58,8 +93,25 @@ impl FederationClient {
         route: FederationRoute,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, ApiError> {
+        let outcome = self.call_once(state, peer, route, body).await;
+        let label = match &outcome {
+            Ok(_) => "ok",
+            Err(error) => error.code.as_str(),
+        };
+        state.metrics.federation_request(Direction::Out, route.label(), label);
+        outcome
+    }
+
+    async fn call_once(
+        &self,
+        state: &RelayState,
+        peer: &Peer,
+        route: FederationRoute,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, ApiError> {
         let headers = sign_for(state, peer, "POST", route.path(), &body);
         let response = self
+            .clients(peer)?
             .http
             .post(format!("{}{}", peer.url, route.path()))
             .header(reqwest::header::CONTENT_TYPE, PROTOBUF_CONTENT_TYPE)
@@ -71,7 +123,13 @@ impl FederationClient {
             .send()
             .await
             .map_err(|error| {
-                tracing::warn!(peer = %peer.domain, timeout = error.is_timeout(), "peer relay did not answer");
+                let certificate = isthmus_tls::certificate_problem(&error);
+                match certificate {
+                    Some(problem) => tracing::warn!(peer = %peer.domain, ?problem, "peer relay's certificate refused"),
+                    None => {
+                        tracing::warn!(peer = %peer.domain, timeout = error.is_timeout(), "peer relay did not answer")
+                    }
+                }
                 peer_unavailable()
             })?;
         if response.status().is_success() {

@@ -156,11 +156,7 @@ mod tests {
     fn setup() -> (SigningKey, HashMap<NetworkName, Peer>, NetworkName) {
         let key = SigningKey::from_bytes(&[7; 32]);
         let origin = NetworkName::parse("meadow.example").expect("valid");
-        let peer = Peer {
-            domain: origin.clone(),
-            url: "http://127.0.0.1:1".into(),
-            public_key: key.verifying_key().to_bytes(),
-        };
+        let peer = Peer::new(origin.clone(), "http://127.0.0.1:1", key.verifying_key().to_bytes());
         let destination = NetworkName::parse("harbor.example").expect("valid");
         (key, HashMap::from([(origin, peer)]), destination)
     }

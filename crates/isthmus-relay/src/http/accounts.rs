@@ -13,6 +13,7 @@ use crate::clock::now_ms;
 use crate::credentials::issue_secret;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::key_shapes;
+use crate::net::client_addr::IpKey;
 use crate::state::RelayState;
 use crate::store::{AccountRecord, NewAccount};
 
@@ -22,7 +23,7 @@ pub async fn register(
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<RegisterResponse>), ApiError> {
     if let Some(ip) = ip {
-        state.registration_limiter.check(&ip).map_err(ApiError::rate_limited)?;
+        state.registration_limiter.check(&IpKey::of(ip)).map_err(ApiError::rate_limited)?;
     }
     let name =
         UserName::parse(&request.name).map_err(|error| ApiError::new(ErrorCode::InvalidName, error.to_string()))?;

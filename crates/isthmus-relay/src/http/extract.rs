@@ -32,15 +32,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// The client's IP address, when the server knows it (it always does when served by `start`).
+/// The client's address: the connection's peer, or the client a trusted proxy names
+/// (`observe::resolve_client` puts it in the request's extensions). `None` only for requests
+/// that did not come through `start`'s listener.
+#[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub Option<IpAddr>);
+
+impl ClientIp {
+    pub fn of<B>(request: &axum::http::Request<B>) -> Option<IpAddr> {
+        request.extensions().get::<ClientIp>().and_then(|client| client.0)
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())))
+        Ok(parts.extensions.get::<ClientIp>().copied().unwrap_or(Self(None)))
     }
+}
+
+/// The TCP peer of the connection a request arrived on.
+pub fn connection_peer<B>(request: &axum::http::Request<B>) -> Option<IpAddr> {
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
 }
 
 /// A request from a device of this relay that presented its secret. Taking one also takes a token

@@ -20,14 +20,22 @@ use crate::clock::now_ms;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::federation::media as federated;
 use crate::media::{sweeper, ByteStream, MediaId};
+use crate::metrics::{Direction, RelayMetrics};
 use crate::state::RelayState;
 
 /// The content type of media bodies: ciphertext, opaque to the relay.
 pub const MEDIA_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// A streamed `200 application/octet-stream` answer, with `Content-Length` when it is known.
-pub fn octet_stream(size: Option<u64>, bytes: ByteStream) -> Response {
-    let mut response = Body::from_stream(bytes).into_response();
+/// The bytes that leave are counted as media out.
+pub fn octet_stream(metrics: &Arc<RelayMetrics>, size: Option<u64>, bytes: ByteStream) -> Response {
+    let metrics = metrics.clone();
+    let counted = bytes.inspect(move |chunk| {
+        if let Ok(chunk) = chunk {
+            metrics.media_bytes(Direction::Out, chunk.len() as u64);
+        }
+    });
+    let mut response = Body::from_stream(counted).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_CONTENT_TYPE));
     if let Some(size) = size {
@@ -96,6 +104,7 @@ pub async fn upload(
     }
     let record = upload.commit().await?;
     drop(reservation);
+    state.metrics.media_bytes(Direction::In, record.size);
     tracing::debug!(id = %id.log_prefix(), size = record.size, "medium stored");
     Ok((StatusCode::CREATED, Json(MediaCreated { id: id.to_string(), size: record.size })))
 }
@@ -114,5 +123,5 @@ pub async fn download(
     }
     let content =
         state.media.open(id, sweeper::expiry_at(&state, now_ms())).await?.ok_or_else(ApiError::media_not_found)?;
-    Ok(octet_stream(Some(content.size), content.bytes))
+    Ok(octet_stream(&state.metrics, Some(content.size), content.bytes))
 }

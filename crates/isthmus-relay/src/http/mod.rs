@@ -10,21 +10,25 @@ mod identity;
 mod interop;
 mod keys;
 pub mod media;
+mod observe;
 mod reports;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error_code::ApiError;
 use crate::federation::{inbound, FederationRoute};
+use crate::net::client_addr::IpKey;
 use crate::state::RelayState;
 use api_types::HealthJson;
+use extract::ClientIp;
 
 /// Every route of the relay.
 pub fn router(state: Arc<RelayState>) -> Router {
@@ -49,17 +53,32 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/ws", get(crate::ws::upgrade))
         .layer(DefaultBodyLimit::max(state.limits.max_json_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), limit_by_ip));
+    // Checked before a byte of the body is read: who claims to send it, and how big it says it is.
     let federation_routes = Router::new()
         .route(FederationRoute::Deliver.path(), post(inbound::deliver))
         .route(FederationRoute::Bundle.path(), post(inbound::bundle))
         .route(FederationRoute::Directory.path(), post(inbound::directory))
-        .route(FederationRoute::Media.path(), get(crate::federation::media::serve));
+        .route(FederationRoute::Media.path(), get(crate::federation::media::serve))
+        .layer(middleware::from_fn_with_state(state.clone(), inbound::check_before_body))
+        .layer(middleware::from_fn_with_state(state.clone(), limit_by_ip));
+    let body_timeout = Duration::from_millis(state.limits.request_body_timeout_ms.max(1));
     Router::new()
         .route("/healthz", get(health))
+        .route("/metrics", get(observe::metrics))
         .merge(client_routes)
         .merge(federation_routes)
-        .fallback(|| async { ApiError::bad_request("no such route") })
+        .fallback(|| async { no_such_route() })
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), observe::record))
+        .layer(observe::trace_layer())
+        .layer(observe::request_id_layers())
+        .layer(middleware::from_fn_with_state(state.clone(), observe::resolve_client))
         .with_state(state)
+}
+
+/// What every unknown path answers (and `/metrics` to those who may not read it).
+pub fn no_such_route() -> ApiError {
+    ApiError::bad_request("no such route")
 }
 
 /// `GET /v1/networks` (auth): this network and the networks it is peered with, so a client can
@@ -77,10 +96,10 @@ async fn health(State(state): State<Arc<RelayState>>) -> Json<HealthJson> {
     })
 }
 
-/// Takes a token from the client IP's bucket before any client route runs.
+/// Takes a token from the client address's bucket before any client or federation route runs.
 async fn limit_by_ip(State(state): State<Arc<RelayState>>, request: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        if let Err(retry_after) = state.ip_limiter.check(&peer.ip()) {
+    if let Some(address) = ClientIp::of(&request) {
+        if let Err(retry_after) = state.ip_limiter.check(&IpKey::of(address)) {
             return ApiError::rate_limited(retry_after).into_response();
         }
     }

@@ -180,6 +180,11 @@ impl RelayStore for MemoryStore {
         Ok(self.state().queues.get(device).map_or(0, |queue| queue.entries.len()))
     }
 
+    async fn queue_depth(&self) -> Result<u64> {
+        let total: usize = self.state().queues.values().map(|queue| queue.entries.len()).sum();
+        Ok(u64::try_from(total).unwrap_or(u64::MAX))
+    }
+
     async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool> {
         let mut state = self.state();
         let key = (origin.clone(), nonce.to_owned());

@@ -94,6 +94,9 @@ pub trait RelayStore: Send + Sync + 'static {
 
     async fn queue_len(&self, device: &DeviceKey) -> Result<usize>;
 
+    /// Envelopes waiting in all queues together, for the operator's `queue_depth` gauge.
+    async fn queue_depth(&self) -> Result<u64>;
+
     /// Records a federation nonce until `expires_at_ms`. `false` if it was already recorded: a
     /// replay. Durable, so a restart cannot reopen the replay window.
     async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool>;

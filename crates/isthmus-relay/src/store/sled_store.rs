@@ -539,6 +539,15 @@ impl RelayStore for SledStore {
         }
     }
 
+    async fn queue_depth(&self) -> Result<u64> {
+        let mut total: u64 = 0;
+        for entry in self.queue_counts.iter() {
+            let (_, bytes) = entry.map_err(backend)?;
+            total = total.saturating_add(read_u64(Tree::QueueCounts, &bytes)?);
+        }
+        Ok(total)
+    }
+
     async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool> {
         let fresh = self
             .nonces

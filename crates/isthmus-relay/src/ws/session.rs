@@ -1,5 +1,11 @@
 //! One device's socket: push the queue, then `QueueEmpty`, then live envelopes; take acks and
 //! sends; close when replaced by a newer connection or when the relay shuts down.
+//!
+//! Every write races the replacement, the shutdown and a deadline: a client that stops reading
+//! loses its socket after `ws_write_timeout_ms` and the page it held is dropped, a newer
+//! connection of the same device takes over at once, and shutdown never waits on a stuck peer.
+//! A client that sends nothing at all (not even the pong every ping asks for) is dropped after
+//! `ws_idle_timeout_ms`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -11,11 +17,13 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use isthmus_proto::{wire, Address, Message as _};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use super::frames;
 use crate::delivery;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::hub::Attachment;
+use crate::metrics::Source;
 use crate::state::RelayState;
 use crate::store::DeviceKey;
 
@@ -24,19 +32,57 @@ pub const CLOSE_REPLACED: u16 = 4000;
 /// Close code when the relay shuts down (RFC 6455 "going away").
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 
-/// How often the relay pings, so that dead connections are noticed.
+/// How often the relay pings at most, so that dead connections are noticed (more often when
+/// the idle timeout is short).
 const PING_EVERY: Duration = Duration::from_secs(30);
 /// How many queued envelopes are read from the store at a time.
 const PAGE: usize = 100;
 
 type Sink = SplitSink<WebSocket, Message>;
 
+/// How long the closing frame may take; the socket is dropped either way.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Why the session ended.
 enum End {
     /// The client went away or the socket failed: nothing more to send.
     Gone,
+    /// A write made no progress within the write timeout, or the client fell silent.
+    Stalled,
     Replaced,
     ShuttingDown,
+}
+
+/// The signals every wait of a session races.
+struct Signals {
+    replaced: tokio::sync::watch::Receiver<bool>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+    write_timeout: Duration,
+}
+
+impl Signals {
+    /// Sends one message unless the session must end first; `Err` says why it ended.
+    async fn send(&mut self, sink: &mut Sink, message: Message) -> Result<(), End> {
+        if *self.shutdown.borrow() {
+            return Err(End::ShuttingDown);
+        }
+        if *self.replaced.borrow() {
+            return Err(End::Replaced);
+        }
+        tokio::select! {
+            biased;
+            _ = self.shutdown.changed() => Err(End::ShuttingDown),
+            _ = self.replaced.changed() => Err(End::Replaced),
+            sent = tokio::time::timeout(self.write_timeout, sink.send(message)) => match sent {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(_)) => Err(End::Gone),
+                Err(_) => {
+                    tracing::debug!("a socket write made no progress in time; dropping the socket");
+                    Err(End::Stalled)
+                }
+            },
+        }
+    }
 }
 
 struct Session {
@@ -69,17 +115,26 @@ pub async fn run(state: Arc<RelayState>, sender: Address, socket: WebSocket) {
         in_flight: Arc::default(),
         results,
     };
+    let mut signals = Signals {
+        replaced: attachment.replaced.clone(),
+        shutdown: state.shutdown.clone(),
+        write_timeout: Duration::from_millis(state.limits.write_timeout_ms.max(1)),
+    };
     tracing::debug!(connected = state.hub.connected(), "socket opened");
-    let end = session.serve(&mut sink, &mut stream, &mut attachment, &mut results_rx).await;
+    let end = match session.serve(&mut sink, &mut stream, &mut attachment, &mut results_rx, &mut signals).await {
+        Ok(never) => match never {},
+        Err(end) => end,
+    };
     session.sends.shutdown().await;
     state.hub.detach(&attachment);
     let close = match end {
-        Ok(End::Replaced) => Some((CLOSE_REPLACED, "replaced by a newer connection")),
-        Ok(End::ShuttingDown) => Some((CLOSE_GOING_AWAY, "relay shutting down")),
-        Ok(End::Gone) | Err(_) => None,
+        End::Replaced => Some((CLOSE_REPLACED, "replaced by a newer connection")),
+        End::ShuttingDown => Some((CLOSE_GOING_AWAY, "relay shutting down")),
+        End::Gone | End::Stalled => None,
     };
     if let Some((code, reason)) = close {
-        let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+        let close = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() })));
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, close).await;
     }
     tracing::debug!("socket closed");
 }
@@ -91,45 +146,59 @@ impl Session {
         stream: &mut SplitStream<WebSocket>,
         attachment: &mut Attachment,
         results: &mut mpsc::Receiver<Message>,
-    ) -> Result<End, axum::Error> {
+        signals: &mut Signals,
+    ) -> Result<std::convert::Infallible, End> {
+        // Runs until the session ends; `Err` says why (the `?`s below end it).
         let mut shutdown = self.state.shutdown.clone();
         if *shutdown.borrow_and_update() {
-            return Ok(End::ShuttingDown);
+            return Err(End::ShuttingDown);
         }
-        self.push_queued(sink).await?;
-        sink.send(frames::queue_empty()).await?;
-        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+        self.push_queued(sink, signals).await?;
+        signals.send(sink, frames::queue_empty()).await?;
+        let idle_limit = Duration::from_millis(self.state.limits.ws_idle_timeout_ms.max(3));
+        // Often enough that a client who answers every ping is never taken for a silent one.
+        let ping_every = PING_EVERY.min(idle_limit / 3);
+        let mut heard_at = Instant::now();
+        let mut ping = tokio::time::interval_at(Instant::now() + ping_every, ping_every);
         loop {
             tokio::select! {
-                _ = shutdown.changed() => return Ok(End::ShuttingDown),
-                _ = attachment.replaced.changed() => return Ok(End::Replaced),
+                _ = shutdown.changed() => return Err(End::ShuttingDown),
+                _ = attachment.replaced.changed() => return Err(End::Replaced),
                 changed = attachment.enqueued.changed() => {
                     if changed.is_err() {
-                        return Ok(End::Replaced);
+                        return Err(End::Replaced);
                     }
-                    self.push_queued(sink).await?;
+                    self.push_queued(sink, signals).await?;
                 }
-                Some(message) = results.recv() => sink.send(message).await?,
+                Some(message) = results.recv() => signals.send(sink, message).await?,
                 Some(_) = self.sends.join_next(), if !self.sends.is_empty() => {}
-                message = stream.next() => match message {
-                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(End::Gone),
-                    Some(Ok(Message::Binary(bytes))) => {
-                        if let Some(reply) = self.handle_frame(&bytes).await {
-                            sink.send(reply).await?;
+                message = stream.next() => {
+                    heard_at = Instant::now();
+                    match message {
+                        None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Err(End::Gone),
+                        Some(Ok(Message::Binary(bytes))) => {
+                            if let Some(reply) = self.handle_frame(&bytes).await {
+                                signals.send(sink, reply).await?;
+                            }
                         }
+                        Some(Ok(Message::Text(_))) => {
+                            let reply = frames::frame_error(ErrorCode::BadRequest, "frames are binary protobuf");
+                            signals.send(sink, reply).await?;
+                        }
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                     }
-                    Some(Ok(Message::Text(_))) => {
-                        sink.send(frames::frame_error(ErrorCode::BadRequest, "frames are binary protobuf")).await?;
-                    }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                },
-                _ = ping.tick() => sink.send(Message::Ping(Default::default())).await?,
+                }
+                () = tokio::time::sleep_until(heard_at + idle_limit) => {
+                    tracing::debug!("a socket stayed silent past the idle timeout; dropping it");
+                    return Err(End::Stalled);
+                }
+                _ = ping.tick() => signals.send(sink, Message::Ping(Default::default())).await?,
             }
         }
     }
 
     /// Pushes everything queued after the cursor, in order.
-    async fn push_queued(&mut self, sink: &mut Sink) -> Result<(), axum::Error> {
+    async fn push_queued(&mut self, sink: &mut Sink, signals: &mut Signals) -> Result<(), End> {
         loop {
             let page = match self.state.store.queued(&self.device, self.cursor, PAGE).await {
                 Ok(page) => page,
@@ -142,7 +211,7 @@ impl Session {
             for entry in page {
                 self.cursor = Some(entry.seq);
                 match wire::Envelope::decode(entry.envelope.as_slice()) {
-                    Ok(envelope) => sink.send(frames::push(envelope)).await?,
+                    Ok(envelope) => signals.send(sink, frames::push(envelope)).await?,
                     Err(_) => tracing::error!("a queued envelope does not decode; skipped"),
                 }
             }
@@ -197,7 +266,9 @@ impl Session {
         let in_flight = self.in_flight.clone();
         self.sends.spawn(async move {
             let outcome = delivery::send_from_client(&state, &sender, envelope).await;
+            state.metrics.delivery(Source::Client, outcome.as_ref().map(drop).map_err(|error| error.code));
             if let Err(error) = &outcome {
+                state.metrics.refusal(error.code);
                 tracing::debug!(code = %error.code, "send refused");
             }
             // Freed before the result leaves, so the client's next send always finds room.

@@ -14,7 +14,7 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 const lab = world().accounts.find((account) => account.address === "ada.lab@meadow.example");
-const newAccount = { address: "wren@meadow.example", network: "meadow.example", relay_url: "https://meadow.example", interop: [] };
+const newAccount = { address: "wren@meadow.example", network: "meadow.example", relay_url: "https://meadow.example", interop: [], private_ca: false };
 const NETWORKS = ["meadow.example", "harbor.example"];
 
 /** Interop onboarding, step 1 of 3: what interop is (after adding an account). */
