@@ -1,5 +1,6 @@
 //! The `isthmus-relay` command line: `run` serves a network, `check-config` validates what `run`
-//! would read, `key` prints the relay's public key, `reports` lists the reports users filed.
+//! would read, `key` prints the relay's public key, `reports` lists the reports users filed,
+//! `migrate-from-sled` moves an older relay's data into the SQL store (the last two in `admin`).
 //!
 //! It lives in the library so that end-to-end tests can build the very same command as a binary
 //! of their own package and start it as a process (to kill it the hard way).
@@ -39,14 +40,12 @@ enum Command {
         data_dir: PathBuf,
     },
     /// List the reports users filed, newest first. They include the message text the reporting
-    /// users chose to share. Reads the database, so the relay must be stopped.
-    Reports {
-        #[arg(long, env = "ISTHMUS_RELAY_DATA_DIR")]
-        data_dir: PathBuf,
-        /// Print a JSON array instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    /// users chose to share. Reads the relay's database, also while the relay runs.
+    Reports(crate::admin::ReportsArgs),
+    /// Move an older relay's data (its sled database, DIR/db) into the SQL store: SQLite in the
+    /// data folder (DIR unless --data-dir says otherwise), or PostgreSQL with --database-url.
+    /// Run it before the new relay's first start; the old folder is left as it was.
+    MigrateFromSled(crate::admin::MigrateArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -66,9 +65,13 @@ struct RunArgs {
     /// The address to listen on (default 127.0.0.1:7070).
     #[arg(long)]
     listen: Option<SocketAddr>,
-    /// The folder for the database and the relay key.
+    /// The folder for the database, media and the relay key.
     #[arg(long, env = "ISTHMUS_RELAY_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Keep the relay's state in this PostgreSQL database (postgres://...) instead of SQLite in
+    /// the data folder.
+    #[arg(long, env = "ISTHMUS_RELAY_DATABASE_URL")]
+    database_url: Option<String>,
     /// The peers file: [[peer]] domain, url, public_key.
     #[arg(long)]
     peers: Option<PathBuf>,
@@ -84,10 +87,6 @@ struct RunArgs {
     /// Log lines as text (the default) or as JSON objects, one per line.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
-    /// Exit (code 70) when the relay's async runtime has made no progress for this many seconds,
-    /// so that a supervisor restarts it; 0 turns this off. See `watchdog`.
-    #[arg(long, default_value_t = 60)]
-    stall_exit_secs: u64,
 }
 
 /// Runs the command line and maps errors to a message on stderr and a failing exit code.
@@ -109,60 +108,22 @@ fn run_cli() -> anyhow::Result<()> {
             println!("{}", relay_key::public_key_base64(&key));
             Ok(())
         }
-        Command::Reports { data_dir, json } => print_reports(&data_dir, json),
+        Command::Reports(args) => crate::admin::reports(args),
+        Command::MigrateFromSled(args) => crate::admin::migrate_from_sled(args),
         Command::CheckConfig(args) => check_config(args),
         Command::Run(args) => {
             init_tracing(args.log_format);
-            let stall_limit = (args.stall_exit_secs > 0).then(|| std::time::Duration::from_secs(args.stall_exit_secs));
             let config = build_config(args)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
-            let result = runtime.block_on(run(config, stall_limit));
+            let result = runtime.block_on(run(config));
             // A task still blocked somewhere must not hold the process after the relay stopped.
             runtime.shutdown_timeout(SHUTDOWN_MARGIN);
             result
         }
     }
-}
-
-fn print_reports(data_dir: &std::path::Path, json: bool) -> anyhow::Result<()> {
-    let path = data_dir.join(crate::DATABASE_DIR);
-    if !path.is_dir() {
-        bail!("no relay database in {}", data_dir.display());
-    }
-    let store = match crate::store::SledStore::open(&path) {
-        Err(crate::store::StoreError::Backend(message)) if message.to_lowercase().contains("lock") => {
-            bail!("the database is in use, probably by a running relay: stop it first")
-        }
-        other => other.context("opening the relay database")?,
-    };
-    let reports = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .context("starting the async runtime")?
-        .block_on(crate::store::RelayStore::reports(&store, usize::MAX))
-        .context("reading the reports")?;
-    let mut stdout = std::io::stdout().lock();
-    if json {
-        serde_json::to_writer_pretty(&mut stdout, &reports)?;
-        writeln!(stdout)?;
-        return Ok(());
-    }
-    if reports.is_empty() {
-        writeln!(stdout, "no reports")?;
-    }
-    for report in &reports {
-        writeln!(stdout, "report {} received_at_ms={}", report.id, report.received_at_ms)?;
-        writeln!(stdout, "  reporter: {}", report.reporter)?;
-        writeln!(stdout, "  reported: {}", report.address)?;
-        writeln!(stdout, "  reason:   {}", report.reason.as_str())?;
-        writeln!(stdout, "  note:     {:?}", report.note)?;
-        for message in &report.messages {
-            writeln!(stdout, "  message {} sent_at={}: {:?}", message.id, message.sent_at, message.body)?;
-        }
-    }
-    Ok(())
 }
 
 fn init_tracing(format: LogFormat) {
@@ -230,6 +191,7 @@ fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
     let mut config = RelayConfig::new(domain);
     config.listen = listen;
     config.data_dir = data_dir;
+    config.database_url = args.database_url.or(file.database_url);
     config.peers = peers;
     config.limits = file.limits;
     config.tls = tls;
@@ -239,21 +201,8 @@ fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
     Ok(config)
 }
 
-/// The exit code of a relay the watchdog stopped (EX_SOFTWARE): a supervisor restarts it.
-const STALLED_EXIT_CODE: i32 = 70;
-
-async fn run(config: RelayConfig, stall_limit: Option<std::time::Duration>) -> anyhow::Result<()> {
+async fn run(config: RelayConfig) -> anyhow::Result<()> {
     let relay = crate::start(config).await.context("starting the relay")?;
-    let _watchdog = stall_limit.map(|limit| {
-        crate::watchdog::start(limit, |silent| {
-            tracing::error!(
-                silent_secs = silent.as_secs(),
-                "the relay stopped making progress; exiting to be restarted"
-            );
-            eprintln!("isthmus-relay: no progress for {}s; exiting so that it can be restarted", silent.as_secs());
-            std::process::exit(STALLED_EXIT_CODE);
-        })
-    });
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(

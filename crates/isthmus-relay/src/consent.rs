@@ -17,8 +17,10 @@ use crate::error_code::ApiError;
 use crate::state::RelayState;
 use crate::store::{DeviceKey, Standing};
 
-/// How many locks the accounts share.
-const STRIPES: usize = 64;
+/// How many locks the accounts share. A delivery holds its stripe until its envelope is
+/// committed (an fsync away on SQLite), so two recipients on one stripe wait a commit for each
+/// other: enough stripes that a few hundred busy recipients rarely meet.
+const STRIPES: usize = 1024;
 
 /// Per-account locks, striped: accounts that share a stripe wait for each other, which costs a
 /// little throughput and no correctness.

@@ -74,30 +74,16 @@ async fn deliver_remote(
 /// does an account that blocked the sender. A first contact must fit the sender's hourly
 /// allowance (`rate_limited`) and the recipient's request slots (`recipient_busy`); contacts and
 /// pending requests are not counted again.
+///
+/// The checks and the write happen under the recipient's consent lock, and the write is
+/// committed before the lock is released: a block or purge that takes the lock next sees the
+/// envelope. Deliveries to other accounts commit alongside (the store's group commit).
 pub async fn deliver_local(
     state: &RelayState,
     destination: &Address,
     envelope: &wire::Envelope,
     origin: Option<&NetworkName>,
 ) -> Result<(), ApiError> {
-    let device = stage_local(state, destination, envelope, origin).await?;
-    let flushing = std::time::Instant::now();
-    state.store.flush().await?;
-    state.metrics.store_flush(flushing.elapsed());
-    state.hub.wake(&device);
-    Ok(())
-}
-
-/// The checks and the write of `deliver_local`, made under the recipient's consent lock, without
-/// the flush: the envelope is queued (a block or purge that comes next sees it) but not yet
-/// durable. The caller flushes after the lock is released, so deliveries to other accounts
-/// share the fsync (group commit) instead of waiting behind it, then wakes the returned device.
-pub async fn stage_local(
-    state: &RelayState,
-    destination: &Address,
-    envelope: &wire::Envelope,
-    origin: Option<&NetworkName>,
-) -> Result<DeviceKey, ApiError> {
     let account = state.store.account(&destination.name).await?.ok_or_else(ApiError::unknown_account)?;
     if account.device != destination.device {
         return Err(ApiError::unknown_account());
@@ -107,17 +93,23 @@ pub async fn stage_local(
         .as_ref()
         .and_then(|raw| Address::try_from(raw).ok())
         .ok_or_else(|| ApiError::bad_request("the envelope has no valid source"))?;
-    let _consent = state.consent_locks.lock(&destination.name).await;
-    if let Some(origin) = origin {
-        if !state.store.interop(&destination.name).await?.contains(origin) {
-            return Err(ApiError::unknown_account());
+    let device = DeviceKey::new(destination.name.clone(), destination.device);
+    {
+        let _consent = state.consent_locks.lock(&destination.name).await;
+        if let Some(origin) = origin {
+            if !state.store.interop(&destination.name).await?.contains(origin) {
+                return Err(ApiError::unknown_account());
+            }
+        }
+        let admission = consent::admit(state, &destination.name, &sender).await?;
+        // The durable write: what the flush-latency histogram measures.
+        let writing = std::time::Instant::now();
+        state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
+        state.metrics.store_flush(writing.elapsed());
+        if admission == Admission::FirstContact {
+            consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
         }
     }
-    let admission = consent::admit(state, &destination.name, &sender).await?;
-    let device = DeviceKey::new(destination.name.clone(), destination.device);
-    state.store.enqueue_buffered(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
-    if admission == Admission::FirstContact {
-        consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
-    }
-    Ok(device)
+    state.hub.wake(&device);
+    Ok(())
 }

@@ -72,7 +72,7 @@ impl DeviceHub {
 }
 
 /// Counts running socket sessions so that shutdown can wait until all of them have let go of
-/// the store (a sled database can only be reopened once every handle is gone).
+/// the store: its last writes (acks) are then in before the store is flushed.
 pub struct SessionTracker {
     count: watch::Sender<usize>,
 }

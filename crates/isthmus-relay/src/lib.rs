@@ -6,6 +6,7 @@
 //! peer them with [`RunningRelay::set_peers`].
 #![deny(unsafe_code)]
 
+mod admin;
 mod bundle;
 pub mod cli;
 pub mod clock;
@@ -27,11 +28,10 @@ pub mod relay_key;
 mod server;
 mod state;
 pub mod store;
-mod watchdog;
 pub mod window_limit;
 pub mod ws;
 
 pub use config::{ConfigFile, Limits, Peer, PeerEntry, Rate, RelayConfig, DEFAULT_MAX_MEDIA_BYTES};
 pub use error::{Error, Result};
 pub use error_code::{ApiError, ErrorBody, ErrorCode};
-pub use server::{start, RunningRelay, DATABASE_DIR};
+pub use server::{start, RunningRelay};

@@ -1,7 +1,6 @@
 //! Starting and stopping a relay.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,11 +19,8 @@ use crate::net::caps::ConnectionCaps;
 use crate::net::tls::TlsFiles;
 use crate::net::{self, Timeouts};
 use crate::state::{RelayState, StateParts};
-use crate::store::{MemoryStore, RelayStore, SledStore, StoreError};
+use crate::store::RelayStore;
 use crate::{http, relay_key, Error, Result};
-
-/// The sled database's folder inside the data folder.
-pub const DATABASE_DIR: &str = "db";
 
 /// How often expired federation nonces are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -101,7 +97,7 @@ impl RunningRelay {
     }
 
     /// Stops accepting, closes every socket, waits for running work (at most the shutdown
-    /// grace, then open connections are cut) and flushes the store.
+    /// grace, then open connections are cut) and closes the store.
     pub async fn shutdown(mut self) {
         let grace = Duration::from_millis(self.state.limits.shutdown_grace_ms);
         self.shutdown.send_replace(true);
@@ -116,8 +112,8 @@ impl RunningRelay {
         if tokio::time::timeout(grace, self.state.sessions.wait_idle()).await.is_err() {
             tracing::warn!("sockets were still open after the shutdown grace; stopping without them");
         }
-        if let Err(error) = self.state.store.flush().await {
-            tracing::error!(%error, "flushing the store at shutdown failed");
+        if let Err(error) = self.state.store.close().await {
+            tracing::error!(%error, "closing the store at shutdown failed");
         }
         tracing::info!("relay stopped");
     }
@@ -130,23 +126,13 @@ impl Drop for RunningRelay {
     }
 }
 
-/// Opens the sled database. Another relay in this process that just shut down on the same folder
-/// may still be releasing its file lock, so a lock failure is retried for a few seconds.
-async fn open_sled(path: &Path) -> Result<SledStore> {
-    let mut attempts = 0;
-    loop {
-        let path_buf = path.to_path_buf();
-        let opened = tokio::task::spawn_blocking(move || SledStore::open(&path_buf))
-            .await
-            .map_err(|error| Error::Config(format!("opening the database panicked: {error}")))?;
-        match opened {
-            Err(StoreError::Backend(message)) if attempts < 50 && message.to_lowercase().contains("lock") => {
-                attempts += 1;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            other => return Ok(other?),
-        }
+/// Opens the relay's store: PostgreSQL when `database_url` is set, else SQLite in the data
+/// folder, else memory (see `store::open`).
+async fn open_store(config: &RelayConfig) -> Result<Arc<dyn RelayStore>> {
+    if let Some(dir) = &config.data_dir {
+        std::fs::create_dir_all(dir)?;
     }
+    Ok(crate::store::open(config.data_dir.as_deref(), config.database_url.as_deref()).await?)
 }
 
 fn signing_key(config: &RelayConfig) -> Result<SigningKey> {
@@ -161,13 +147,7 @@ fn signing_key(config: &RelayConfig) -> Result<SigningKey> {
 pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
     let signing_key = signing_key(&config)?;
     let persistent = config.data_dir.is_some();
-    let store: Arc<dyn RelayStore> = match &config.data_dir {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)?;
-            Arc::new(open_sled(&dir.join(DATABASE_DIR)).await?)
-        }
-        None => Arc::new(MemoryStore::new()),
-    };
+    let store = open_store(&config).await?;
     let media: Arc<dyn MediaStore> = match &config.data_dir {
         Some(dir) => Arc::new(FsMediaStore::open(&dir.join(media::MEDIA_DIR)).await?),
         None => Arc::new(MemoryMediaStore::new()),

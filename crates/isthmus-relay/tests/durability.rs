@@ -2,13 +2,10 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use common::*;
 use isthmus_relay::RelayConfig;
 
-fn sled_config(dir: &std::path::Path) -> RelayConfig {
+fn disk_config(dir: &std::path::Path) -> RelayConfig {
     let mut config = RelayConfig::new(network("meadow.example"));
     config.data_dir = Some(dir.to_path_buf());
     config
@@ -17,7 +14,7 @@ fn sled_config(dir: &std::path::Path) -> RelayConfig {
 #[tokio::test]
 async fn a_restarted_relay_still_has_its_accounts_queue_and_key() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let relay = relay_with(sled_config(dir.path())).await;
+    let relay = relay_with(disk_config(dir.path())).await;
     let public_key = relay.public_key();
     let alice = register(&relay, "alice").await;
     let bob = register(&relay, "bob").await;
@@ -28,7 +25,7 @@ async fn a_restarted_relay_still_has_its_accounts_queue_and_key() {
     drop(socket);
     relay.shutdown().await;
 
-    let relay = relay_with(sled_config(dir.path())).await;
+    let relay = relay_with(disk_config(dir.path())).await;
     assert_eq!(relay.public_key(), public_key, "the relay key lives in the data folder, so agreements survive");
     let bob = Account { base_url: relay.url(), ..bob };
     let mut socket = bob.connect().await.expect("bob's secret still works after the restart");
@@ -38,33 +35,13 @@ async fn a_restarted_relay_still_has_its_accounts_queue_and_key() {
     relay.shutdown().await;
 }
 
-/// Starts the relay binary and returns it with its base URL, read from the line it prints.
-fn spawn_relay(data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isthmus-relay"))
-        .args(["run", "--domain", "meadow.example", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("the relay prints its listening line");
-    let rest = line.strip_prefix("isthmus-relay listening on ").expect("the documented line format");
-    let mut fields = rest.split_whitespace();
-    let url = fields.next().expect("the URL comes first").to_owned();
-    assert_eq!(fields.next(), Some("network=meadow.example"), "the line names the network");
-    assert!(fields.next().is_some_and(|field| field.starts_with("public_key=")), "and the public key");
-    (child, url)
-}
-
 #[tokio::test]
 async fn sigkill_loses_nothing_that_was_acknowledged() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let (mut child, url) = spawn_relay(dir.path());
-    let alice = register_at(&url, "alice").await.expect("registers");
-    let bob = register_at(&url, "bob").await.expect("registers");
+    let data_dir = ["--data-dir".as_ref(), dir.path().as_os_str()];
+    let relay = spawn_relay(&data_dir);
+    let alice = register_at(&relay.url, "alice").await.expect("registers");
+    let bob = register_at(&relay.url, "bob").await.expect("registers");
     let mut socket = connect_idle(&alice).await;
     let mut ids = Vec::new();
     for n in 0..5 {
@@ -72,16 +49,13 @@ async fn sigkill_loses_nothing_that_was_acknowledged() {
         ids.push(envelope.id.clone());
         assert_eq!(send_and_wait(&mut socket, u64::from(n), envelope).await.error_code, "", "acknowledged");
     }
-    child.kill().expect("SIGKILL: no shutdown, no final flush");
-    child.wait().expect("the process is gone");
+    drop(relay); // SIGKILL: no shutdown, no checkpoint
 
-    let (mut child, url) = spawn_relay(dir.path());
-    let bob = Account { base_url: url, ..bob };
+    let relay = spawn_relay(&data_dir);
+    let bob = Account { base_url: relay.url.clone(), ..bob };
     let mut socket = bob.connect().await.expect("bob connects to the restarted relay");
     for id in &ids {
         assert_eq!(&expect_push(&mut socket).await.id, id, "every acknowledged envelope survived, in order");
     }
     expect_queue_empty(&mut socket).await;
-    child.kill().expect("stops");
-    child.wait().expect("the process is gone");
 }

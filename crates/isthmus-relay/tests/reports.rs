@@ -1,8 +1,9 @@
 //! Reports: filed over HTTP, kept on the reporter's relay only, read by operators with
-//! `isthmus-relay reports`.
+//! `isthmus-relay reports`, also while the relay runs.
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
@@ -12,16 +13,17 @@ use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_isthmus-relay");
 
-async fn sled_relay(domain: &str, dir: &Path) -> RunningRelay {
+async fn disk_relay(domain: &str, dir: &Path) -> RunningRelay {
     let mut config = RelayConfig::new(network(domain));
     config.data_dir = Some(dir.to_path_buf());
     config.limits = Limits { max_report_messages: 3, ..Limits::default() };
     relay_with(config).await
 }
 
-fn list_reports(dir: &Path, json: bool) -> String {
+/// `isthmus-relay reports` with `store` (`--data-dir DIR` or `--database-url URL`).
+fn list_reports_of(store: &[&OsStr], json: bool) -> String {
     let mut command = Command::new(BIN);
-    command.args(["reports", "--data-dir"]).arg(dir);
+    command.arg("reports").args(store);
     if json {
         command.arg("--json");
     }
@@ -30,12 +32,38 @@ fn list_reports(dir: &Path, json: bool) -> String {
     String::from_utf8(output.stdout).expect("utf-8")
 }
 
+fn list_reports(dir: &Path, json: bool) -> String {
+    list_reports_of(&["--data-dir".as_ref(), dir.as_os_str()], json)
+}
+
+async fn file_report(account: &Account, note: &str) {
+    let report = json!({"address": "mallory@harbor.example", "reason": "spam", "note": note});
+    assert_eq!(account.post("/v1/reports", &report).await.expect("request").status(), 201, "the report is stored");
+}
+
+/// Files reports through a running relay process and lists them with the admin command
+/// between, never stopping the relay.
+async fn list_beside(relay: &RelayProcess, store: &[&OsStr]) {
+    let alice = register_at(&relay.url, "alice").await.expect("registers");
+    file_report(&alice, "first").await;
+    let listed: Vec<Value> = serde_json::from_str(&list_reports_of(store, true)).expect("a JSON array");
+    assert_eq!(listed.len(), 1, "the report the running relay stored is listed");
+    file_report(&alice, "second").await;
+    let listed: Vec<Value> = serde_json::from_str(&list_reports_of(store, true)).expect("a JSON array");
+    assert_eq!(
+        listed.iter().map(|report| report["note"].as_str()).collect::<Vec<_>>(),
+        vec![Some("second"), Some("first")],
+        "a report filed after the first listing is seen by the next"
+    );
+    register_at(&relay.url, "bob").await.expect("the relay went on serving while its database was read");
+}
+
 #[tokio::test]
 async fn reports_are_kept_on_the_reporters_relay_only_and_listed_newest_first() {
     let meadow_dir = tempfile::tempdir().expect("a temporary folder");
     let harbor_dir = tempfile::tempdir().expect("a temporary folder");
-    let meadow = sled_relay("meadow.example", meadow_dir.path()).await;
-    let harbor = sled_relay("harbor.example", harbor_dir.path()).await;
+    let meadow = disk_relay("meadow.example", meadow_dir.path()).await;
+    let harbor = disk_relay("harbor.example", harbor_dir.path()).await;
     meadow.set_peers(vec![harbor.as_peer()]);
     harbor.set_peers(vec![meadow.as_peer()]);
     let alice = register(&meadow, "alice").await;
@@ -102,5 +130,27 @@ fn listing_reports_needs_a_relay_database() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let output = Command::new(BIN).args(["reports", "--data-dir"]).arg(dir.path()).output().expect("runs");
     assert!(!output.status.success(), "a folder without a database has no reports to show");
-    assert!(!dir.path().join("db").exists(), "and listing must not create an empty database there");
+    assert!(
+        !dir.path().join(isthmus_relay::store::SQLITE_FILE).exists(),
+        "and listing must not create an empty database there"
+    );
+}
+
+#[tokio::test]
+async fn reports_are_listed_while_the_relay_process_runs_on_sqlite() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let data_dir = ["--data-dir".as_ref(), dir.path().as_os_str()];
+    let relay = spawn_relay(&data_dir);
+    list_beside(&relay, &data_dir).await;
+}
+
+#[tokio::test]
+async fn reports_are_listed_while_the_relay_process_runs_on_postgres() {
+    let Some(schema) = isthmus_relay::store::conformance::postgres_schema().await else { return };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let database = ["--database-url".as_ref(), OsStr::new(&schema.url)];
+    let relay = spawn_relay(&[database[0], database[1], "--data-dir".as_ref(), dir.path().as_os_str()]);
+    list_beside(&relay, &database).await;
+    drop(relay);
+    schema.drop_schema().await;
 }

@@ -1,440 +1,24 @@
-//! One conformance suite for every `RelayStore`: the in-memory reference and sled must behave
-//! the same, or tests passing on one would prove nothing about the other.
+//! The store conformance suite (`isthmus_relay::store::conformance`) on every store, and what
+//! only the stores on disk must do: keep everything across a reopen.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use isthmus_relay::store::conformance::{self, account, addr, device, name, net, report};
+use isthmus_relay::store::{Access, RelayStore, SqlStore};
 
-use isthmus_proto::{Address, NetworkName, UserName};
-use isthmus_relay::store::{
-    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, MemoryStore, NewAccount, PreKey, RelayStore, ReportReason,
-    ReportRecord, ReportedMessage, SignedPreKey, SledStore, Standing, StoreError,
-};
+isthmus_relay::relay_store_conformance!(memory, conformance::memory);
+isthmus_relay::relay_store_conformance!(sqlite, conformance::sqlite);
+isthmus_relay::relay_store_conformance!(postgres, conformance::postgres);
 
-fn name(raw: &str) -> UserName {
-    UserName::parse(raw).expect("test names are valid")
+/// Writes one of everything the relay must not forget.
+async fn write_everything(store: &dyn RelayStore) {
+    store.create_account(account("alice", 1, 0)).await.expect("registers");
+    store.enqueue(&device("alice"), &[1; 16], b"kept", 10).await.expect("enqueued");
+    store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("stored");
+    store.block(&name("alice"), &addr("mallory@harbor.example"), 10).await.expect("blocked");
+    store.add_report(report("aa", 1)).await.expect("stored");
 }
 
-fn net(raw: &str) -> NetworkName {
-    NetworkName::parse(raw).expect("test networks are valid")
-}
-
-fn prekey(id: u32) -> PreKey {
-    PreKey { id, public_key: vec![5; 33] }
-}
-
-fn kyber(id: u32) -> SignedPreKey {
-    SignedPreKey { id, public_key: vec![8; 1569], signature: vec![1; 64] }
-}
-
-fn account(raw: &str, prekeys: u32, kybers: u32) -> NewAccount {
-    NewAccount {
-        record: AccountRecord {
-            name: name(raw),
-            device: 1,
-            secret_hash: [9; 32],
-            registration_id: 7,
-            identity_key: vec![5; 33],
-            signed_prekey: SignedPreKey { id: 1, public_key: vec![5; 33], signature: vec![2; 64] },
-            kyber_last_resort: SignedPreKey { id: 999, public_key: vec![8; 1569], signature: vec![3; 64] },
-            created_at_ms: 1,
-        },
-        prekeys: (1..=prekeys).map(prekey).collect(),
-        kyber_prekeys: (1..=kybers).map(kyber).collect(),
-    }
-}
-
-fn device(raw: &str) -> DeviceKey {
-    DeviceKey::new(name(raw), 1)
-}
-
-fn addr(raw: &str) -> Address {
-    raw.parse().expect("test addresses are valid")
-}
-
-fn report(id: &str, at: u64) -> ReportRecord {
-    ReportRecord {
-        id: id.into(),
-        reporter: "alice@meadow.example".into(),
-        address: "mallory@harbor.example".into(),
-        reason: ReportReason::Spam,
-        note: "sells fake watches".into(),
-        messages: vec![ReportedMessage { id: "00ff".into(), sent_at: 5, body: "cheap watches!".into() }],
-        received_at_ms: at,
-    }
-}
-
-mod suite {
-    use super::*;
-
-    pub async fn accounts_are_unique(store: Arc<dyn RelayStore>) {
-        store.create_account(account("alice", 0, 0)).await.expect("a new name registers");
-        let stored = store.account(&name("alice")).await.expect("read").expect("the account exists");
-        assert_eq!(stored, account("alice", 0, 0).record, "the record reads back as written");
-        assert!(
-            matches!(store.create_account(account("alice", 1, 1)).await, Err(StoreError::NameTaken)),
-            "a name belongs to one account"
-        );
-        assert_eq!(
-            store.prekey_counts(&name("alice")).await.expect("count").prekeys,
-            0,
-            "a refused registration must not add its keys to the existing account"
-        );
-        assert!(store.account(&name("bob")).await.expect("read").is_none(), "unknown names read as none");
-    }
-
-    pub async fn key_updates_replace_and_add(store: Arc<dyn RelayStore>) {
-        store.create_account(account("alice", 2, 1)).await.expect("registers");
-        let update = KeyUpdate {
-            signed_prekey: Some(SignedPreKey { id: 2, public_key: vec![5; 33], signature: vec![4; 64] }),
-            kyber_last_resort: None,
-            prekeys: vec![prekey(3), prekey(4)],
-            kyber_prekeys: vec![kyber(2)],
-        };
-        store.update_keys(&name("alice"), update, 100).await.expect("the upload is stored");
-        let counts = store.prekey_counts(&name("alice")).await.expect("count");
-        assert_eq!((counts.prekeys, counts.kyber_prekeys), (4, 2), "one-time keys add to what is stored");
-        let record = store.account(&name("alice")).await.expect("read").expect("exists");
-        assert_eq!(record.signed_prekey.id, 2, "the signed prekey is replaced");
-        assert_eq!(record.kyber_last_resort.id, 999, "an absent last-resort key is kept");
-
-        let too_many = KeyUpdate { prekeys: (10..20).map(prekey).collect(), ..KeyUpdate::default() };
-        assert!(
-            matches!(store.update_keys(&name("alice"), too_many, 5).await, Err(StoreError::TooManyPreKeys)),
-            "the stored total is capped"
-        );
-        assert_eq!(
-            store.prekey_counts(&name("alice")).await.expect("count").prekeys,
-            4,
-            "a refused upload stores nothing"
-        );
-        assert!(
-            matches!(store.update_keys(&name("bob"), KeyUpdate::default(), 5).await, Err(StoreError::UnknownAccount)),
-            "keys cannot be uploaded for an account that does not exist"
-        );
-    }
-
-    pub async fn bundles_consume_one_time_keys(store: Arc<dyn RelayStore>) {
-        store.create_account(account("alice", 2, 1)).await.expect("registers");
-        let first = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
-        assert_eq!(first.prekey.as_ref().map(|key| key.id), Some(1), "one-time keys go out lowest id first");
-        assert_eq!(first.kyber_prekey.id, 1, "a one-time Kyber key is preferred over the last-resort one");
-        let second = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
-        assert_eq!(second.prekey.as_ref().map(|key| key.id), Some(2), "a one-time key is never handed out twice");
-        assert_eq!(second.kyber_prekey.id, 999, "without one-time Kyber keys the last-resort key falls in");
-        let third = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
-        assert!(third.prekey.is_none(), "an exhausted account gives a bundle without a one-time EC key");
-        assert_eq!(third.kyber_prekey.id, 999, "the last-resort key is never consumed");
-        let counts = store.prekey_counts(&name("alice")).await.expect("count");
-        assert_eq!((counts.prekeys, counts.kyber_prekeys), (0, 0));
-        assert!(store.take_bundle(&name("bob")).await.expect("fetch").is_none(), "no bundle for unknown names");
-    }
-
-    pub async fn concurrent_fetches_never_share_a_key(store: Arc<dyn RelayStore>) {
-        store.create_account(account("alice", 20, 20)).await.expect("registers");
-        let mut tasks = Vec::new();
-        for _ in 0..20 {
-            let store = store.clone();
-            tasks.push(tokio::spawn(async move { store.take_bundle(&name("alice")).await }));
-        }
-        let mut ids = BTreeSet::new();
-        for task in tasks {
-            let bundle = task.await.expect("the task ran").expect("fetch").expect("exists");
-            let id = bundle.prekey.expect("20 keys for 20 fetches").id;
-            assert!(ids.insert(id), "two fetches got one-time key {id}: it would be used for two sessions");
-        }
-    }
-
-    pub async fn interop_defaults_to_none(store: Arc<dyn RelayStore>) {
-        store.create_account(account("alice", 0, 0)).await.expect("registers");
-        assert!(
-            store.interop(&name("alice")).await.expect("read").is_empty(),
-            "by default no other network may reach an account"
-        );
-        let networks = BTreeSet::from([net("harbor.example"), net("cove.example")]);
-        store.set_interop(&name("alice"), networks.clone()).await.expect("stored");
-        assert_eq!(store.interop(&name("alice")).await.expect("read"), networks);
-        store.set_interop(&name("alice"), BTreeSet::new()).await.expect("stored");
-        assert!(store.interop(&name("alice")).await.expect("read").is_empty(), "consent can be withdrawn");
-        assert!(matches!(store.set_interop(&name("bob"), BTreeSet::new()).await, Err(StoreError::UnknownAccount)));
-    }
-
-    pub async fn queues_keep_order_until_acked(store: Arc<dyn RelayStore>) {
-        let alice = device("alice");
-        let mut seqs = Vec::new();
-        for n in 0u8..5 {
-            seqs.push(store.enqueue(&alice, &[n; 16], &[n, n, n], 100).await.expect("enqueued"));
-        }
-        assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "sequence numbers grow in arrival order");
-        let all = store.queued(&alice, None, 100).await.expect("read");
-        assert_eq!(all.iter().map(|entry| entry.envelope[0]).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
-        assert_eq!(all[2].id, vec![2; 16], "entries carry their envelope id");
-        let page = store.queued(&alice, Some(seqs[1]), 2).await.expect("read");
-        assert_eq!(
-            page.iter().map(|entry| entry.seq).collect::<Vec<_>>(),
-            vec![seqs[2], seqs[3]],
-            "reading after a cursor gives the next entries, at most `limit`"
-        );
-        assert_eq!(store.ack(&alice, &[vec![1; 16], vec![3; 16], vec![7; 16]]).await.expect("ack"), 2);
-        let left = store.queued(&alice, None, 100).await.expect("read");
-        assert_eq!(
-            left.iter().map(|entry| entry.envelope[0]).collect::<Vec<_>>(),
-            vec![0, 2, 4],
-            "acked envelopes are gone, the others keep their order"
-        );
-        assert_eq!(store.queue_len(&alice).await.expect("len"), 3);
-        assert_eq!(store.ack(&alice, &[vec![1; 16]]).await.expect("ack"), 0, "acking twice is harmless");
-    }
-
-    pub async fn queues_are_per_device(store: Arc<dyn RelayStore>) {
-        // `al` is a prefix of `alice`: their keys must not run into each other.
-        store.enqueue(&device("al"), &[1; 16], b"for al", 100).await.expect("enqueued");
-        store.enqueue(&device("alice"), &[2; 16], b"for alice", 100).await.expect("enqueued");
-        let al = store.queued(&device("al"), None, 100).await.expect("read");
-        assert_eq!(al.len(), 1, "a queue holds only its own device's envelopes");
-        assert_eq!(al[0].envelope, b"for al");
-        assert_eq!(store.ack(&device("al"), &[vec![2; 16]]).await.expect("ack"), 0, "acks cannot reach other queues");
-        assert_eq!(store.queue_len(&device("alice")).await.expect("len"), 1);
-        assert_eq!(store.queue_depth().await.expect("depth"), 2, "the depth counts every device's queue");
-        store.ack(&device("al"), &[vec![1; 16]]).await.expect("ack");
-        assert_eq!(store.queue_depth().await.expect("depth"), 1, "an ack leaves the depth");
-    }
-
-    pub async fn queues_are_capped_and_idempotent(store: Arc<dyn RelayStore>) {
-        let bob = device("bob");
-        let first = store.enqueue(&bob, &[1; 16], b"a", 2).await.expect("enqueued");
-        let again = store.enqueue(&bob, &[1; 16], b"a", 2).await.expect("a retried id is accepted");
-        assert_eq!(first, again, "a retry of the same envelope id is the same queue entry");
-        store.enqueue(&bob, &[2; 16], b"b", 2).await.expect("enqueued");
-        assert!(
-            matches!(store.enqueue(&bob, &[3; 16], b"c", 2).await, Err(StoreError::QueueFull)),
-            "a full queue refuses more"
-        );
-        assert_eq!(store.queue_len(&bob).await.expect("len"), 2, "a refused envelope is not stored");
-        store.ack(&bob, &[vec![1; 16]]).await.expect("ack");
-        store.enqueue(&bob, &[3; 16], b"c", 2).await.expect("an ack makes room");
-    }
-
-    pub async fn buffered_enqueues_are_queued_at_once(store: Arc<dyn RelayStore>) {
-        // Delivery writes under the consent lock and flushes after: a block or purge that takes
-        // the lock next must already see the envelope, and the cap and retries work the same.
-        let bob = device("bob");
-        let seq = store.enqueue_buffered(&bob, &[1; 16], b"a", 2).await.expect("queued");
-        let queued = store.queued(&bob, None, 10).await.expect("read");
-        assert_eq!(queued.iter().map(|entry| entry.seq).collect::<Vec<_>>(), vec![seq], "visible before any flush");
-        assert_eq!(store.enqueue_buffered(&bob, &[1; 16], b"a", 2).await.expect("a retry"), seq);
-        store.enqueue_buffered(&bob, &[2; 16], b"b", 2).await.expect("queued");
-        assert!(matches!(store.enqueue_buffered(&bob, &[3; 16], b"c", 2).await, Err(StoreError::QueueFull)));
-        let purged = store.purge(&bob, &|envelope: &[u8]| envelope == b"a").await.expect("purged");
-        assert_eq!(purged, 1, "a purge removes a buffered envelope like any other");
-        store.flush().await.expect("flushed");
-        assert_eq!(store.queue_len(&bob).await.expect("len"), 1);
-    }
-
-    pub async fn identity_reset_replaces_every_key(store: Arc<dyn RelayStore>) {
-        store.create_account(account("alice", 3, 3)).await.expect("registers");
-        let keys = IdentityKeys {
-            registration_id: 8,
-            identity_key: vec![6; 33],
-            signed_prekey: SignedPreKey { id: 50, public_key: vec![5; 33], signature: vec![4; 64] },
-            kyber_last_resort: SignedPreKey { id: 51, public_key: vec![8; 1569], signature: vec![4; 64] },
-            prekeys: vec![prekey(100)],
-            kyber_prekeys: vec![],
-        };
-        store.replace_identity(&name("alice"), keys).await.expect("replaced");
-        let record = store.account(&name("alice")).await.expect("read").expect("exists");
-        assert_eq!(record.identity_key, vec![6; 33], "the identity key is the new one");
-        assert_eq!(
-            (record.registration_id, record.signed_prekey.id),
-            (8, 50),
-            "so are the registration id and signed key"
-        );
-        assert_eq!(record.secret_hash, [9; 32], "the device keeps its credentials");
-        let counts = store.prekey_counts(&name("alice")).await.expect("count");
-        assert_eq!(
-            (counts.prekeys, counts.kyber_prekeys),
-            (1, 0),
-            "old one-time keys are deleted: they belong to the old identity and would fail to decrypt"
-        );
-        let bundle = store.take_bundle(&name("alice")).await.expect("fetch").expect("exists");
-        assert_eq!(bundle.prekey.map(|key| key.id), Some(100), "only the new one-time key is handed out");
-        assert_eq!(bundle.kyber_prekey.id, 51, "the new last-resort key falls in");
-        let missing = store.replace_identity(&name("bob"), IdentityKeys { prekeys: vec![], ..dummy_keys() }).await;
-        assert!(matches!(missing, Err(StoreError::UnknownAccount)), "there is no identity to replace");
-    }
-
-    fn dummy_keys() -> IdentityKeys {
-        IdentityKeys {
-            registration_id: 1,
-            identity_key: vec![5; 33],
-            signed_prekey: SignedPreKey { id: 1, public_key: vec![5; 33], signature: vec![1; 64] },
-            kyber_last_resort: SignedPreKey { id: 2, public_key: vec![8; 1569], signature: vec![1; 64] },
-            prekeys: vec![],
-            kyber_prekeys: vec![],
-        }
-    }
-
-    pub async fn blocks_are_a_capped_set(store: Arc<dyn RelayStore>) {
-        let alice = name("alice");
-        let mallory = addr("mallory@harbor.example");
-        store.add_request(&alice, &mallory, 1).await.expect("a request");
-        store.block(&alice, &mallory, 2).await.expect("blocked");
-        store.block(&alice, &mallory, 2).await.expect("blocking twice is harmless");
-        assert!(store.is_blocked(&alice, &mallory).await.expect("read"));
-        assert!(!store.is_blocked(&name("bob"), &mallory).await.expect("read"), "blocks are per account");
-        assert_eq!(
-            store.standing(&alice, &mallory).await.expect("read"),
-            Standing::Stranger,
-            "a block ends the pending request, freeing its slot"
-        );
-        store.block(&alice, &addr("eve@meadow.example"), 2).await.expect("second block");
-        assert!(
-            matches!(store.block(&alice, &addr("trent@cove.example"), 2).await, Err(StoreError::TooManyBlocks)),
-            "the number of blocks is capped"
-        );
-        store.block(&alice, &mallory, 2).await.expect("re-blocking an address already blocked is not a new block");
-        assert_eq!(
-            store.blocks(&alice).await.expect("read"),
-            vec![addr("eve@meadow.example"), addr("mallory@harbor.example")],
-            "the list is sorted and holds what was blocked, nothing refused"
-        );
-        store.unblock(&alice, &mallory).await.expect("unblocked");
-        store.unblock(&alice, &mallory).await.expect("unblocking twice is harmless");
-        assert!(!store.is_blocked(&alice, &mallory).await.expect("read"), "an unblock lifts the block");
-    }
-
-    pub async fn requests_and_contacts_track_first_contacts(store: Arc<dyn RelayStore>) {
-        let bob = name("bob");
-        let alice = addr("alice@meadow.example");
-        let carol = addr("carol@harbor.example");
-        assert_eq!(store.standing(&bob, &alice).await.expect("read"), Standing::Stranger);
-        store.add_request(&bob, &alice, 10).await.expect("a request");
-        store.add_request(&bob, &alice, 20).await.expect("a second message is the same request");
-        store.add_request(&bob, &carol, 30).await.expect("another request");
-        assert_eq!(store.request_count(&bob).await.expect("count"), 2, "requests are counted per sender");
-        assert_eq!(store.standing(&bob, &alice).await.expect("read"), Standing::Requested);
-        store.add_contact(&bob, &alice, 10).await.expect("accepted");
-        assert_eq!(store.standing(&bob, &alice).await.expect("read"), Standing::Contact);
-        assert_eq!(store.request_count(&bob).await.expect("count"), 1, "accepting frees the request slot");
-        store.add_request(&bob, &alice, 40).await.expect("harmless");
-        assert_eq!(
-            store.standing(&bob, &alice).await.expect("read"),
-            Standing::Contact,
-            "a contact's messages never turn it back into a request"
-        );
-        store.delete_request(&bob, &carol).await.expect("deleted");
-        assert_eq!(store.standing(&bob, &carol).await.expect("read"), Standing::Stranger, "deleting makes a stranger");
-        assert_eq!(store.request_count(&bob).await.expect("count"), 0, "and frees the slot");
-        assert!(
-            matches!(store.add_contact(&bob, &carol, 1).await, Err(StoreError::TooManyContacts)),
-            "the number of contacts is capped"
-        );
-        store.add_contact(&bob, &alice, 1).await.expect("an existing contact is not a new one");
-        assert!(store.add_correspondent(&bob, &carol).await.expect("new"), "the first exchange is new");
-        assert!(!store.add_correspondent(&bob, &carol).await.expect("known"), "the second is not");
-        assert!(store.is_correspondent(&bob, &carol).await.expect("read"));
-        assert!(!store.is_correspondent(&name("carol"), &addr("bob@meadow.example")).await.expect("read"));
-    }
-
-    pub async fn reports_list_newest_first(store: Arc<dyn RelayStore>) {
-        store.add_report(report("aa", 100)).await.expect("stored");
-        store.add_report(report("bb", 300)).await.expect("stored");
-        store.add_report(report("cc", 200)).await.expect("stored");
-        store.add_report(report("00", 200)).await.expect("stored");
-        let all = store.reports(10).await.expect("read");
-        assert_eq!(
-            all.iter().map(|report| report.id.as_str()).collect::<Vec<_>>(),
-            vec!["bb", "00", "cc", "aa"],
-            "operators read the newest first; within one millisecond, the later arrival first"
-        );
-        assert_eq!(all[0], report("bb", 300), "a report reads back as written, message text included");
-        assert_eq!(store.reports(1).await.expect("read").len(), 1, "the limit is honoured");
-    }
-
-    pub async fn purge_removes_only_what_is_picked(store: Arc<dyn RelayStore>) {
-        let bob = device("bob");
-        for n in 0u8..5 {
-            store.enqueue(&bob, &[n; 16], &[n], 100).await.expect("enqueued");
-        }
-        let odd = |bytes: &[u8]| bytes[0] % 2 == 1;
-        assert_eq!(store.purge(&bob, &odd).await.expect("purged"), 2, "two odd envelopes were queued");
-        let left = store.queued(&bob, None, 100).await.expect("read");
-        assert_eq!(
-            left.iter().map(|entry| entry.envelope[0]).collect::<Vec<_>>(),
-            vec![0, 2, 4],
-            "the rest stay, in order"
-        );
-        assert_eq!(store.queue_len(&bob).await.expect("len"), 3, "the queue count follows the purge");
-        assert_eq!(store.purge(&bob, &odd).await.expect("purged"), 0, "purging again finds nothing");
-    }
-
-    pub async fn nonces_are_single_use(store: Arc<dyn RelayStore>) {
-        let meadow = net("meadow.example");
-        assert!(store.remember_nonce(&meadow, "00ff", 1_000).await.expect("stored"), "a new nonce is fresh");
-        assert!(!store.remember_nonce(&meadow, "00ff", 1_000).await.expect("read"), "a seen nonce is a replay");
-        assert!(
-            store.remember_nonce(&net("harbor.example"), "00ff", 1_000).await.expect("stored"),
-            "nonces are per origin"
-        );
-        assert_eq!(store.prune_nonces(500).await.expect("prune"), 0, "unexpired nonces are kept");
-        assert_eq!(store.prune_nonces(2_000).await.expect("prune"), 2, "expired nonces are forgotten");
-    }
-}
-
-macro_rules! conformance {
-    ($backend:ident, $open:expr) => {
-        mod $backend {
-            use super::*;
-
-            conformance!(@tests $open;
-                accounts_are_unique,
-                key_updates_replace_and_add,
-                bundles_consume_one_time_keys,
-                concurrent_fetches_never_share_a_key,
-                interop_defaults_to_none,
-                queues_keep_order_until_acked,
-                queues_are_per_device,
-                queues_are_capped_and_idempotent,
-                buffered_enqueues_are_queued_at_once,
-                identity_reset_replaces_every_key,
-                blocks_are_a_capped_set,
-                requests_and_contacts_track_first_contacts,
-                reports_list_newest_first,
-                purge_removes_only_what_is_picked,
-                nonces_are_single_use
-            );
-        }
-    };
-    (@tests $open:expr; $($test:ident),+) => {
-        $(
-            #[tokio::test]
-            async fn $test() {
-                let (store, _guard) = $open;
-                super::suite::$test(store).await;
-            }
-        )+
-    };
-}
-
-conformance!(memory, (Arc::new(MemoryStore::new()) as Arc<dyn RelayStore>, ()));
-conformance!(sled, {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let store = SledStore::open(dir.path()).expect("sled opens");
-    (Arc::new(store) as Arc<dyn RelayStore>, dir)
-});
-
-/// Sled only: what was acknowledged must still be there after the database is reopened.
-#[tokio::test]
-async fn sled_keeps_everything_across_reopen() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    {
-        let store = SledStore::open(dir.path()).expect("sled opens");
-        store.create_account(account("alice", 1, 0)).await.expect("registers");
-        store.enqueue(&device("alice"), &[1; 16], b"kept", 10).await.expect("enqueued");
-        store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("stored");
-        store.block(&name("alice"), &addr("mallory@harbor.example"), 10).await.expect("blocked");
-        store.add_report(report("aa", 1)).await.expect("stored");
-    }
-    let store = SledStore::open(dir.path()).expect("sled reopens");
+/// Checks what `write_everything` wrote, through a store opened anew.
+async fn everything_is_still_there(store: &dyn RelayStore) {
     assert!(store.account(&name("alice")).await.expect("read").is_some(), "accounts survive a restart");
     assert_eq!(store.queue_len(&device("alice")).await.expect("len"), 1, "queues survive a restart");
     let seq = store.enqueue(&device("alice"), &[2; 16], b"later", 10).await.expect("enqueued");
@@ -445,9 +29,59 @@ async fn sled_keeps_everything_across_reopen() {
         !store.remember_nonce(&net("meadow.example"), "abcd", u64::MAX).await.expect("read"),
         "a restart must not reopen the replay window"
     );
+    assert_eq!(store.prune_nonces(u64::MAX - 1).await.expect("prune"), 0, "a nonce kept forever stays");
     assert!(
         store.is_blocked(&name("alice"), &addr("mallory@harbor.example")).await.expect("read"),
         "blocks survive a restart"
     );
     assert_eq!(store.reports(10).await.expect("read").len(), 1, "reports survive a restart");
 }
+
+#[tokio::test]
+async fn sqlite_keeps_everything_across_reopen() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("relay.sqlite3");
+    let store = SqlStore::open_sqlite(&path, Access::ReadWrite).await.expect("SQLite opens");
+    write_everything(&store).await;
+    store.close().await;
+    let store = SqlStore::open_sqlite(&path, Access::ReadWrite).await.expect("SQLite reopens");
+    everything_is_still_there(&store).await;
+}
+
+#[tokio::test]
+async fn postgres_keeps_everything_across_reopen() {
+    let Some(schema) = conformance::postgres_schema().await else { return };
+    let store = SqlStore::open_postgres(&schema.url, Access::ReadWrite).await.expect("PostgreSQL opens");
+    write_everything(&store).await;
+    store.close().await;
+    let store = SqlStore::open_postgres(&schema.url, Access::ReadWrite).await.expect("PostgreSQL reopens");
+    everything_is_still_there(&store).await;
+    store.close().await;
+    schema.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_read_only_store_reads_beside_a_writer_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("relay.sqlite3");
+    let writer = SqlStore::open_sqlite(&path, Access::ReadWrite).await.expect("SQLite opens");
+    writer.add_report(report("aa", 1)).await.expect("stored");
+    let reader = SqlStore::open_sqlite(&path, Access::ReadOnly).await.expect("a reader opens beside the writer");
+    assert_eq!(reader.reports(10).await.expect("read").len(), 1, "it sees what the writer committed");
+    writer.add_report(report("bb", 2)).await.expect("the writer goes on while the reader is open");
+    assert_eq!(reader.reports(10).await.expect("read").len(), 2, "and sees later commits too");
+    assert!(reader.add_report(report("cc", 3)).await.is_err(), "a read-only store refuses writes");
+}
+
+#[tokio::test]
+async fn a_read_only_store_reads_a_database_whose_relay_has_stopped() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("relay.sqlite3");
+    let writer = SqlStore::open_sqlite(&path, Access::ReadWrite).await.expect("SQLite opens");
+    writer.add_report(report("aa", 1)).await.expect("stored");
+    // A clean stop folds the write-ahead log into the file and deletes it.
+    writer.close().await;
+    let reader = SqlStore::open_sqlite(&path, Access::ReadOnly).await.expect("a reader opens");
+    assert_eq!(reader.reports(10).await.expect("read").len(), 1, "the report is read from the file alone");
+}
+

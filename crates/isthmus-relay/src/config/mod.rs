@@ -25,8 +25,11 @@ pub struct RelayConfig {
     pub domain: NetworkName,
     /// Where the HTTP and WebSocket server listens; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// The folder for the database and the relay key; `None` keeps everything in memory.
+    /// The folder for the SQLite database, media and the relay key; `None` keeps everything in
+    /// memory.
     pub data_dir: Option<PathBuf>,
+    /// A PostgreSQL URL: the relay's store is that database instead of SQLite in `data_dir`.
+    pub database_url: Option<String>,
     /// The relays this one has an agreement with. Can change at run time (`RunningRelay::set_peers`).
     pub peers: Vec<Peer>,
     pub limits: Limits,
@@ -49,6 +52,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("domain", &self.domain)
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
             .field("peers", &self.peers)
             .field("limits", &self.limits)
             .field("tls", &self.tls)
@@ -66,6 +70,7 @@ impl RelayConfig {
             domain,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: None,
+            database_url: None,
             peers: Vec::new(),
             limits: Limits::default(),
             tls: None,
@@ -77,12 +82,14 @@ impl RelayConfig {
 }
 
 /// The relay's TOML configuration file. Relative paths are read against the file's folder.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub domain: Option<String>,
     pub listen: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
+    /// `postgres://...`: keep the relay's state in PostgreSQL.
+    pub database_url: Option<String>,
     pub peers_file: Option<PathBuf>,
     /// PEM certificate chain, when the relay terminates TLS (with `tls_key`).
     pub tls_cert: Option<PathBuf>,
@@ -95,6 +102,24 @@ pub struct ConfigFile {
     pub metrics_allow: Vec<String>,
     #[serde(default)]
     pub limits: Limits,
+}
+
+/// Written by hand so that a password in `database_url` never lands in a log line.
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("domain", &self.domain)
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("peers_file", &self.peers_file)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_allow", &self.metrics_allow)
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl ConfigFile {

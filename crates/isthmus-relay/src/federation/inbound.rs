@@ -3,6 +3,7 @@
 //! Every request is checked by [`SignedRequest`] before a handler sees it. An account that has not
 //! allowed the origin network answers exactly as a missing account does.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -15,7 +16,7 @@ use isthmus_proto::{wire, Address, Message, NetworkName, UserName, DEFAULT_DEVIC
 use super::signature::{self, ReceivedHeaders, Rejection, MAX_CLOCK_SKEW_MS};
 use super::PROTOBUF_CONTENT_TYPE;
 use crate::clock::now_ms;
-use crate::delivery::{check_envelope, stage_local};
+use crate::delivery::{check_envelope, deliver_local};
 use crate::error_code::{ApiError, ErrorCode};
 use crate::metrics::{Direction, Source};
 use crate::state::RelayState;
@@ -168,35 +169,37 @@ pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedReques
         tracing::info!("federated delivery refused: an envelope's source is not on the origin network");
         return Err(ApiError::forbidden("envelope sources must belong to the origin network"));
     }
-    // Every envelope is staged first and the batch flushed once: one fsync per delivery, not
-    // one per envelope. Nothing is answered "delivered" before that flush.
-    let mut error_codes = Vec::with_capacity(delivery.envelopes.len());
-    let mut staged = Vec::new();
-    for envelope in &delivery.envelopes {
-        let outcome = match check_envelope(&state, envelope) {
+    let mut error_codes = vec![String::new(); delivery.envelopes.len()];
+    // Envelopes for one recipient are queued one after the other, in the order they came;
+    // different recipients side by side, so that their writes share commits.
+    let mut by_recipient: BTreeMap<Address, Vec<usize>> = BTreeMap::new();
+    for (index, envelope) in delivery.envelopes.iter().enumerate() {
+        match check_envelope(&state, envelope) {
             Ok(destination) if destination.network == state.domain => {
-                stage_local(&state, &destination, envelope, Some(&request.origin)).await
+                by_recipient.entry(destination).or_default().push(index);
             }
-            Ok(_) => Err(ApiError::unknown_account()),
-            Err(error) => Err(error),
-        };
-        state.metrics.delivery(Source::Federation, outcome.as_ref().map(drop).map_err(|error| error.code));
-        error_codes.push(match outcome {
-            Ok(device) => {
-                staged.push(device);
-                String::new()
-            }
-            Err(error) if error.code == ErrorCode::Internal => return Err(error),
-            Err(error) => error.code.as_str().to_owned(),
-        });
-    }
-    if !staged.is_empty() {
-        let flushing = std::time::Instant::now();
-        state.store.flush().await?;
-        state.metrics.store_flush(flushing.elapsed());
-        for device in &staged {
-            state.hub.wake(device);
+            Ok(_) => error_codes[index] = ApiError::unknown_account().code.as_str().to_owned(),
+            Err(error) => error_codes[index] = error.code.as_str().to_owned(),
         }
+    }
+    let (state_ref, envelopes, origin) = (&state, &delivery.envelopes, &request.origin);
+    let recipients = by_recipient.into_iter().map(|(destination, indexes)| async move {
+        let mut outcomes = Vec::with_capacity(indexes.len());
+        for index in indexes {
+            outcomes.push((index, deliver_local(state_ref, &destination, &envelopes[index], Some(origin)).await));
+        }
+        outcomes
+    });
+    for (index, outcome) in futures_util::future::join_all(recipients).await.into_iter().flatten() {
+        match outcome {
+            Ok(()) => {}
+            Err(error) if error.code == ErrorCode::Internal => return Err(error),
+            Err(error) => error_codes[index] = error.code.as_str().to_owned(),
+        }
+    }
+    for code in &error_codes {
+        let outcome = if code.is_empty() { Ok(()) } else { Err(ErrorCode::parse(code).unwrap_or(ErrorCode::Internal)) };
+        state.metrics.delivery(Source::Federation, outcome);
     }
     let delivered = error_codes.iter().filter(|code| code.is_empty()).count();
     tracing::debug!(delivered, refused = error_codes.len() - delivered, "federated delivery");

@@ -128,7 +128,7 @@ impl RelayStore for MemoryStore {
         Ok(())
     }
 
-    async fn enqueue_buffered(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
         let mut state = self.state();
         state.next_seq += 1;
         let seq = state.next_seq;

@@ -1,14 +1,18 @@
-//! Relay state behind one trait, with a sled implementation (the embedded default) and an in-memory
-//! one. Both pass the same conformance suite (`tests/store_conformance.rs`).
+//! Relay state behind one trait, with SQL implementations (SQLite, the embedded default, and
+//! PostgreSQL for networks whose relays share a database) and an in-memory one. All of them
+//! pass one conformance suite (`conformance`, behind the `testing` feature).
 //!
-//! Every write a client is told succeeded is durable when the method returns: the sled store
-//! flushes before it answers, so a killed process loses nothing that was acknowledged. Acks are
+//! Every write a client is told succeeded is durable when the method returns: the SQL stores
+//! commit before they answer, so a killed process loses nothing that was acknowledged. Acks are
 //! the one exception: losing an ack only means a redelivery, which clients drop by envelope id.
 
-mod group_commit;
+#[cfg(feature = "testing")]
+pub mod conformance;
 mod memory;
+mod open;
 mod records;
-mod sled_store;
+pub mod sled_legacy;
+pub mod sql;
 
 use std::collections::BTreeSet;
 
@@ -16,11 +20,15 @@ use async_trait::async_trait;
 use isthmus_proto::{Address, NetworkName, UserName};
 
 pub use memory::MemoryStore;
+pub use open::open;
 pub use records::{
     AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, ReportReason,
     ReportRecord, ReportedMessage, SignedPreKey, Standing, StoredBundle,
 };
-pub use sled_store::{SledStore, Tree, SCHEMA_VERSION};
+pub use sql::{Access, ImportCounts, ImportRecord, SqlStore};
+
+/// The SQLite database's file inside a relay's data folder.
+pub const SQLITE_FILE: &str = "relay.sqlite3";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -37,9 +45,22 @@ pub enum StoreError {
     #[error("too many contacts")]
     TooManyContacts,
     #[error("the database is from a newer relay (schema {found}, this relay knows {known})")]
-    SchemaTooNew { found: u32, known: u32 },
-    #[error("corrupt record in {tree}")]
-    Corrupt { tree: &'static str },
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("the database is from an older relay (schema {found}, this relay knows {known}): start the relay once to upgrade it")]
+    SchemaTooOld { found: i64, known: i64 },
+    #[error("corrupt record in {what}")]
+    Corrupt { what: &'static str },
+    #[error("the store was opened to read only")]
+    ReadOnly,
+    #[error("the store holds data already")]
+    NotEmpty,
+    #[error(
+        "{} holds the database of an older relay: move it over with `isthmus-relay migrate-from-sled --from {}` \
+         (or move the folder away to start empty)",
+        .0.display(),
+        .0.parent().unwrap_or(.0).display()
+    )]
+    UnmigratedSled(std::path::PathBuf),
     #[error("database: {0}")]
     Backend(String),
 }
@@ -73,23 +94,19 @@ pub trait RelayStore: Send + Sync + 'static {
     /// Appends an encoded envelope to a device's queue and returns its sequence number, durably.
     /// Enqueuing an id that is already queued returns the existing sequence number and stores
     /// nothing, so a sender's retry is harmless. `QueueFull` when the queue holds `max_len`
-    /// envelopes.
-    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
-        let seq = self.enqueue_buffered(device, id, envelope, max_len).await?;
-        self.flush().await?;
-        Ok(seq)
-    }
-
-    /// `enqueue` without the flush: the envelope is queued and visible at once, and durable after
-    /// the next `flush`. Delivery writes under the recipient's consent lock and flushes after
-    /// releasing it, so concurrent deliveries share one fsync instead of queueing behind each
-    /// other's.
-    async fn enqueue_buffered(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64>;
+    /// envelopes. Sequence numbers grow across restarts, and a queue's envelopes become visible
+    /// in sequence order: a reader that has seen one has seen every earlier one.
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64>;
 
     /// Up to `limit` queued envelopes with sequence numbers above `after`, in order.
     async fn queued(&self, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>>;
 
-    /// Deletes the envelopes with these ids; returns how many were queued.
+    /// Deletes the envelopes with these ids; returns how many were queued. The deletion may take
+    /// effect a moment after the return (SQLite commits it with the next batch of writes, so a
+    /// socket need not wait for an fsync per ack): until then a reader may still see the
+    /// envelopes, and a crash may bring them back. Either only means a redelivery, which clients
+    /// drop by envelope id. Writes that count the queue (`enqueue`'s limit) see it at once, and
+    /// `flush` waits for it.
     async fn ack(&self, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize>;
 
     async fn queue_len(&self, device: &DeviceKey) -> Result<usize>;
@@ -104,8 +121,17 @@ pub trait RelayStore: Send + Sync + 'static {
     /// Forgets nonces that expired before `now_ms`; returns how many.
     async fn prune_nonces(&self, now_ms: u64) -> Result<usize>;
 
-    /// Writes everything to disk (a no-op in memory).
+    /// Returns once every write that has returned is on disk. The stores are durable at commit,
+    /// so this only waits for writes still in flight, such as acks; the relay calls it when it
+    /// shuts down.
     async fn flush(&self) -> Result<()>;
+
+    /// Flushes, then closes the store's connections: the last call a relay makes when it shuts
+    /// down, so that its files are settled (SQLite folds its write-ahead log into the database
+    /// and deletes it) by the time `shutdown` returns. Nothing uses the store afterwards.
+    async fn close(&self) -> Result<()> {
+        self.flush().await
+    }
 
     /// Replaces the account's registration id, identity key, signed and last-resort keys, and all
     /// its one-time keys (the old ones are deleted), all or nothing.

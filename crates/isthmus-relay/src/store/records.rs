@@ -1,7 +1,7 @@
 //! What the stores keep, independent of how they keep it.
 //!
-//! Records are serialized as JSON with a schema version (`SCHEMA_VERSION` in the sled store); byte
-//! strings are base64 so that the files stay inspectable.
+//! The serde forms are the JSON the sled relay wrote (read again by `migrate-from-sled`; byte
+//! strings are base64) and the JSON of reports (`isthmus-relay reports --json`).
 
 use isthmus_proto::{NetworkName, UserName};
 use serde::{Deserialize, Serialize};
@@ -159,6 +159,13 @@ impl ReportReason {
             ReportReason::Harassment => "harassment",
             ReportReason::Other => "other",
         }
+    }
+
+    /// The reason `as_str` names.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [ReportReason::Spam, ReportReason::Fraud, ReportReason::Harassment, ReportReason::Other]
+            .into_iter()
+            .find(|reason| reason.as_str() == raw)
     }
 }
 

@@ -255,3 +255,41 @@ pub async fn error_body(response: reqwest::Response) -> (u16, Value) {
     let body = response.json().await.expect("errors are JSON {code, message}");
     (status, body)
 }
+
+/// The relay binary running as a process of its own, killed (SIGKILL) when dropped.
+pub struct RelayProcess {
+    pub child: std::process::Child,
+    /// Its base URL, read from the line it prints.
+    pub url: String,
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `isthmus-relay run` for meadow.example on a free port, with `args` added (a data
+/// folder, a database URL), and returns once it printed its listening line.
+pub fn spawn_relay(args: &[&std::ffi::OsStr]) -> RelayProcess {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_isthmus-relay"))
+        .args(["run", "--domain", "meadow.example", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout).read_line(&mut line).expect("the relay prints its listening line");
+    let rest = line.strip_prefix("isthmus-relay listening on ").expect("the documented line format");
+    let mut fields = rest.split_whitespace();
+    let url = fields.next().expect("the URL comes first").to_owned();
+    assert_eq!(fields.next(), Some("network=meadow.example"), "the line names the network");
+    assert!(fields.next().is_some_and(|field| field.starts_with("public_key=")), "and the public key");
+    RelayProcess { child, url }
+}
+

@@ -1,6 +1,5 @@
-//! The sled store: the embedded default, one database folder per relay.
-//!
-//! Writes that a client or peer is told about are flushed before the method returns.
+//! The sled store as the relay ran it before the SQL stores, kept so that tests can write a
+//! database exactly as that relay did and migrate it. Writes are flushed before they return.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,90 +8,12 @@ use async_trait::async_trait;
 use isthmus_proto::{Address, NetworkName, UserName};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional as _};
 
-use super::group_commit::GroupCommit;
-use super::records::InteropRecord;
-use super::{
+use super::{backend, decode, read_u64, split_queue_value, Tree, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
+use crate::store::records::InteropRecord;
+use crate::store::{
     AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore,
     ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
 };
-
-/// The on-disk format version. Raise it with a migration in [`SledStore::migrate`].
-/// 2 added the consent trees (blocks, contacts, requests, correspondents) and reports: a relay
-/// that knows only version 1 must not open such a database, or it would ignore the blocks.
-pub const SCHEMA_VERSION: u32 = 2;
-
-const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
-
-/// Every sled tree the relay uses, so that no tree name is ever spelled twice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tree {
-    /// `schema_version` and other store-wide facts.
-    Meta,
-    /// name -> `AccountRecord` (JSON).
-    Accounts,
-    /// name -> `InteropRecord` (JSON).
-    Interop,
-    /// name 0x00 id(be) -> `PreKey` (JSON).
-    PreKeys,
-    /// name 0x00 id(be) -> `SignedPreKey` (JSON).
-    KyberPreKeys,
-    /// device key, seq(be) -> id length (1 byte), id, encoded envelope.
-    Queue,
-    /// device key, envelope id -> seq(be): finds an envelope to ack, refuses duplicates.
-    QueueIds,
-    /// device key -> number of queued envelopes (u64 be), for the queue limit.
-    QueueCounts,
-    /// origin 0x00 nonce -> expiry in ms (u64 be).
-    Nonces,
-    /// owner 0x00 `name@network` -> blocked since, ms (u64 be).
-    Blocks,
-    /// owner 0x00 `name@network` -> contact since, ms (u64 be).
-    Contacts,
-    /// owner 0x00 `name@network` -> first contact at, ms (u64 be): pending message requests.
-    Requests,
-    /// owner 0x00 `name@network` -> empty: the two have exchanged a message, either way.
-    Correspondents,
-    /// received at ms (u64 be), arrival counter (u64 be) -> `ReportRecord` (JSON).
-    Reports,
-}
-
-impl Tree {
-    pub const ALL: [Tree; 14] = [
-        Tree::Meta,
-        Tree::Accounts,
-        Tree::Interop,
-        Tree::PreKeys,
-        Tree::KyberPreKeys,
-        Tree::Queue,
-        Tree::QueueIds,
-        Tree::QueueCounts,
-        Tree::Nonces,
-        Tree::Blocks,
-        Tree::Contacts,
-        Tree::Requests,
-        Tree::Correspondents,
-        Tree::Reports,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Tree::Meta => "meta",
-            Tree::Accounts => "accounts",
-            Tree::Interop => "interop",
-            Tree::PreKeys => "prekeys",
-            Tree::KyberPreKeys => "kyber_prekeys",
-            Tree::Queue => "queue",
-            Tree::QueueIds => "queue_ids",
-            Tree::QueueCounts => "queue_counts",
-            Tree::Nonces => "nonces",
-            Tree::Blocks => "blocks",
-            Tree::Contacts => "contacts",
-            Tree::Requests => "requests",
-            Tree::Correspondents => "correspondents",
-            Tree::Reports => "reports",
-        }
-    }
-}
 
 pub struct SledStore {
     db: sled::Db,
@@ -117,12 +38,6 @@ pub struct SledStore {
     /// sequence order. Without it a socket could read seq 11, move its cursor past 10, and only
     /// then see 10 commit, leaving it unpushed until the next connection.
     enqueue_order: std::sync::Mutex<()>,
-    /// Concurrent writers share fsyncs (see `group_commit`).
-    commit: GroupCommit,
-}
-
-fn backend(error: sled::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
 }
 
 fn from_transaction(error: TransactionError<StoreError>) -> StoreError {
@@ -134,10 +49,6 @@ fn from_transaction(error: TransactionError<StoreError>) -> StoreError {
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|error| StoreError::Backend(error.to_string()))
-}
-
-fn decode<T: serde::de::DeserializeOwned>(tree: Tree, bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { tree: tree.name() })
 }
 
 fn name_key(name: &UserName) -> Vec<u8> {
@@ -192,11 +103,6 @@ fn report_key(report: &ReportRecord, seq: u64) -> Vec<u8> {
     key
 }
 
-fn read_u64(tree: Tree, bytes: &[u8]) -> Result<u64> {
-    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt { tree: tree.name() })?;
-    Ok(u64::from_be_bytes(array))
-}
-
 fn queue_value(id: &[u8], envelope: &[u8]) -> Result<Vec<u8>> {
     let id_len = u8::try_from(id.len()).map_err(|_| StoreError::Backend("envelope id over 255 bytes".into()))?;
     let mut value = Vec::with_capacity(1 + id.len() + envelope.len());
@@ -204,16 +110,6 @@ fn queue_value(id: &[u8], envelope: &[u8]) -> Result<Vec<u8>> {
     value.extend_from_slice(id);
     value.extend_from_slice(envelope);
     Ok(value)
-}
-
-fn split_queue_value(value: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
-    let corrupt = || StoreError::Corrupt { tree: Tree::Queue.name() };
-    let (&id_len, rest) = value.split_first().ok_or_else(corrupt)?;
-    let id_len = usize::from(id_len);
-    if rest.len() < id_len {
-        return Err(corrupt());
-    }
-    Ok((rest[..id_len].to_vec(), rest[id_len..].to_vec()))
 }
 
 impl SledStore {
@@ -238,7 +134,6 @@ impl SledStore {
             reports: open(Tree::Reports)?,
             count_then_write: std::sync::Mutex::new(()),
             enqueue_order: std::sync::Mutex::new(()),
-            commit: GroupCommit::default(),
             db,
         };
         store.migrate()?;
@@ -251,13 +146,13 @@ impl SledStore {
         let found = match self.meta.get(SCHEMA_VERSION_KEY).map_err(backend)? {
             Some(bytes) => {
                 let array: [u8; 4] =
-                    bytes.as_ref().try_into().map_err(|_| StoreError::Corrupt { tree: Tree::Meta.name() })?;
+                    bytes.as_ref().try_into().map_err(|_| StoreError::Corrupt { what: Tree::Meta.name() })?;
                 u32::from_be_bytes(array)
             }
             None => SCHEMA_VERSION,
         };
         if found > SCHEMA_VERSION {
-            return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
+            return Err(StoreError::SchemaTooNew { found: i64::from(found), known: i64::from(SCHEMA_VERSION) });
         }
         let mut version = found;
         while version < SCHEMA_VERSION {
@@ -272,21 +167,15 @@ impl SledStore {
         Ok(())
     }
 
-    /// Makes every write this caller finished durable, sharing the flush with concurrent
-    /// callers (group commit). The flush runs on tokio's blocking pool. Not `flush_async`: that
-    /// runs the flush on sled's own small IO pool, and concurrent flushes there can wait on
-    /// write-outs queued behind themselves and hang (seen with 20 concurrent bundle fetches).
+    /// Makes every write so far durable. The flush runs on tokio's blocking pool: sled's own
+    /// `flush_async` runs on its small IO pool, where concurrent flushes could hang.
     async fn durable(&self) -> Result<()> {
-        self.commit
-            .durable(|| async {
-                let db = self.db.clone();
-                tokio::task::spawn_blocking(move || db.flush())
-                    .await
-                    .map_err(|error| StoreError::Backend(format!("the flush task failed: {error}")))?
-                    .map_err(backend)?;
-                Ok(())
-            })
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
             .await
+            .map_err(|error| StoreError::Backend(format!("the flush task failed: {error}")))?
+            .map_err(backend)?;
+        Ok(())
     }
 
     fn count_prefix(tree: &sled::Tree, prefix: &[u8]) -> Result<usize> {
@@ -448,7 +337,7 @@ impl RelayStore for SledStore {
         self.durable().await
     }
 
-    async fn enqueue_buffered(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
+    async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
         let value = queue_value(id, envelope)?;
         let count_key = device.to_bytes();
         let id_key = queue_id_key(device, id);
@@ -475,6 +364,7 @@ impl RelayStore for SledStore {
             })
             .map_err(from_transaction)?;
         drop(order);
+        self.durable().await?;
         Ok(seq)
     }
 
@@ -659,7 +549,7 @@ impl RelayStore for SledStore {
             let address = std::str::from_utf8(&key[prefix.len()..])
                 .ok()
                 .and_then(|raw| raw.parse::<Address>().ok())
-                .ok_or(StoreError::Corrupt { tree: Tree::Blocks.name() })?;
+                .ok_or(StoreError::Corrupt { what: Tree::Blocks.name() })?;
             blocked.push(address);
         }
         blocked.sort();

@@ -1,0 +1,201 @@
+//! The people an account has a standing with: blocked, contacts, pending message requests, and
+//! correspondents. Addresses are kept as `name@network`: these are about people, not devices.
+
+use isthmus_proto::Address;
+use sqlx::{Any, AnyConnection, Executor, Row as _};
+
+use super::rows::{read_usize, stored_u64, stored_usize};
+use super::{Engine, Result, StoreError};
+use crate::store::Standing;
+
+/// The sets with a cap per account.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Capped {
+    Blocks,
+    Contacts,
+}
+
+impl Capped {
+    /// How many members the owner has, and whether `$2` is one of them.
+    fn count(self) -> &'static str {
+        match self {
+            Capped::Blocks => {
+                "SELECT COUNT(*), COALESCE(MAX(CASE WHEN address = $2 THEN 1 ELSE 0 END), 0) \
+                 FROM blocks WHERE owner = $1"
+            }
+            Capped::Contacts => {
+                "SELECT COUNT(*), COALESCE(MAX(CASE WHEN address = $2 THEN 1 ELSE 0 END), 0) \
+                 FROM contacts WHERE owner = $1"
+            }
+        }
+    }
+
+    fn insert(self) -> &'static str {
+        match self {
+            Capped::Blocks => {
+                "INSERT INTO blocks (owner, address, since_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (owner, address) DO NOTHING"
+            }
+            Capped::Contacts => {
+                "INSERT INTO contacts (owner, address, since_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (owner, address) DO NOTHING"
+            }
+        }
+    }
+
+    fn full(self) -> StoreError {
+        match self {
+            Capped::Blocks => StoreError::TooManyBlocks,
+            Capped::Contacts => StoreError::TooManyContacts,
+        }
+    }
+}
+
+/// Adds `address` to the owner's blocks or contacts (idempotent) and ends its pending request;
+/// refuses a new member past `max`.
+pub(super) async fn add_capped(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    set: Capped,
+    owner: &str,
+    address: &str,
+    max: usize,
+    since_ms: u64,
+) -> Result<()> {
+    engine.lock_owner(conn, owner).await?;
+    let row = sqlx::query(set.count()).bind(owner).bind(address).fetch_one(&mut *conn).await?;
+    let (count, present): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    if present == 0 && count >= stored_usize(max) {
+        return Err(set.full());
+    }
+    sqlx::query(set.insert()).bind(owner).bind(address).bind(stored_u64(since_ms)).execute(&mut *conn).await?;
+    delete_request(conn, owner, address).await
+}
+
+pub(super) async fn unblock(conn: &mut AnyConnection, owner: &str, address: &str) -> Result<()> {
+    sqlx::query("DELETE FROM blocks WHERE owner = $1 AND address = $2").bind(owner).bind(address).execute(conn).await?;
+    Ok(())
+}
+
+pub(super) async fn is_blocked<'e, E>(executor: E, owner: &str, address: &str) -> Result<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query("SELECT 1 FROM blocks WHERE owner = $1 AND address = $2")
+        .bind(owner)
+        .bind(address)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.is_some())
+}
+
+pub(super) async fn blocks<'e, E>(executor: E, owner: &str) -> Result<Vec<Address>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query("SELECT address FROM blocks WHERE owner = $1").bind(owner).fetch_all(executor).await?;
+    let mut blocked = rows
+        .iter()
+        .map(|row| {
+            let raw: String = row.try_get(0)?;
+            raw.parse::<Address>().map_err(|_| StoreError::Corrupt { what: "blocks" })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    blocked.sort();
+    Ok(blocked)
+}
+
+pub(super) async fn standing<'e, E>(executor: E, owner: &str, address: &str) -> Result<Standing>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(
+        "SELECT (SELECT 1 FROM contacts WHERE owner = $1 AND address = $2), \
+                (SELECT 1 FROM requests WHERE owner = $1 AND address = $2)",
+    )
+    .bind(owner)
+    .bind(address)
+    .fetch_one(executor)
+    .await?;
+    let (contact, requested): (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(match (contact, requested) {
+        (Some(_), _) => Standing::Contact,
+        (None, Some(_)) => Standing::Requested,
+        (None, None) => Standing::Stranger,
+    })
+}
+
+/// Records a pending request unless the address is a contact or has one already.
+pub(super) async fn add_request(conn: &mut AnyConnection, owner: &str, address: &str, at_ms: u64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO requests (owner, address, at_ms) SELECT $1, $2, $3 \
+         WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE owner = $1 AND address = $2) \
+         ON CONFLICT (owner, address) DO NOTHING",
+    )
+    .bind(owner)
+    .bind(address)
+    .bind(stored_u64(at_ms))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_request(conn: &mut AnyConnection, owner: &str, address: &str) -> Result<()> {
+    sqlx::query("DELETE FROM requests WHERE owner = $1 AND address = $2")
+        .bind(owner)
+        .bind(address)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn request_count<'e, E>(executor: E, owner: &str) -> Result<usize>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query("SELECT COUNT(*) FROM requests WHERE owner = $1").bind(owner).fetch_one(executor).await?;
+    read_usize(row.try_get(0)?, "requests")
+}
+
+/// `true` when the two had not corresponded before.
+pub(super) async fn add_correspondent(conn: &mut AnyConnection, owner: &str, address: &str) -> Result<bool> {
+    let added = sqlx::query(
+        "INSERT INTO correspondents (owner, address) VALUES ($1, $2) ON CONFLICT (owner, address) DO NOTHING",
+    )
+    .bind(owner)
+    .bind(address)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(added == 1)
+}
+
+pub(super) async fn is_correspondent<'e, E>(executor: E, owner: &str, address: &str) -> Result<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query("SELECT 1 FROM correspondents WHERE owner = $1 AND address = $2")
+        .bind(owner)
+        .bind(address)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// For the sled migration: a member with the time it was recorded, as the old relay kept it.
+pub(super) async fn import(conn: &mut AnyConnection, set: Imported, owner: &str, address: &str, at_ms: u64) -> Result<()> {
+    let sql = match set {
+        Imported::Block => "INSERT INTO blocks (owner, address, since_ms) VALUES ($1, $2, $3)",
+        Imported::Contact => "INSERT INTO contacts (owner, address, since_ms) VALUES ($1, $2, $3)",
+        Imported::Request => "INSERT INTO requests (owner, address, at_ms) VALUES ($1, $2, $3)",
+    };
+    sqlx::query(sql).bind(owner).bind(address).bind(stored_u64(at_ms)).execute(conn).await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Imported {
+    Block,
+    Contact,
+    Request,
+}
