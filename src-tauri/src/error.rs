@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn relay_codes_map_into_the_closed_set() {
-        let error = CommandError::from(isthmus_core::Error::Relay { code: "name_taken".into(), message: "x".into() });
+        let error = CommandError::from(isthmus_core::Error::relay(isthmus_proto::api::ErrorCode::NameTaken, "x"));
         assert_eq!(error.code(), ErrorCode::NameTaken, "a taken name is its own code, not a relay rejection");
     }
 

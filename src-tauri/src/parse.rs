@@ -2,6 +2,7 @@
 //! (`name@network`, `harbor.example`); anything malformed is `invalid_address`.
 
 use isthmus_core::ErrorCode;
+use isthmus_proto::api::ReportReason;
 use isthmus_proto::{Address, NetworkName};
 
 use crate::error::{CommandError, CommandResult};
@@ -14,15 +15,12 @@ pub fn network(raw: &str) -> CommandResult<NetworkName> {
     Ok(NetworkName::parse(raw.trim())?)
 }
 
-/// Why a report is filed: the UI's closed set (backend.ts `ReportReason`).
-pub fn report_reason(raw: &str) -> CommandResult<&'static str> {
-    match raw {
-        "spam" => Ok("spam"),
-        "scam" => Ok("scam"),
-        "abuse" => Ok("abuse"),
-        "other" => Ok("other"),
-        _ => Err(CommandError::new(ErrorCode::Protocol, "a report's reason is spam, scam, abuse or other")),
-    }
+/// Why a report is filed: the one list the relay accepts (the UI's `ReportReason` binding).
+pub fn report_reason(raw: &str) -> CommandResult<ReportReason> {
+    ReportReason::parse(raw).ok_or_else(|| {
+        let known: Vec<&str> = ReportReason::ALL.iter().map(|reason| reason.as_str()).collect();
+        CommandError::new(ErrorCode::Protocol, format!("a report's reason is one of {}", known.join(", ")))
+    })
 }
 
 /// Only web links leave the app: no `file:`, `javascript:` or custom schemes.
@@ -55,8 +53,12 @@ mod tests {
 
     #[test]
     fn report_reasons_are_a_closed_set() {
-        assert_eq!(report_reason("spam").expect("valid"), "spam");
-        assert_eq!(report_reason("because").expect_err("unknown").code(), ErrorCode::Protocol);
+        for reason in ReportReason::ALL {
+            assert_eq!(report_reason(reason.as_str()).expect("valid"), reason, "every reason the relay takes");
+        }
+        for old in ["scam", "abuse", "because"] {
+            assert_eq!(report_reason(old).expect_err("unknown").code(), ErrorCode::Protocol, "{old} is no reason");
+        }
     }
 
     #[test]

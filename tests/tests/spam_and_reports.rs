@@ -75,7 +75,15 @@ async fn a_report_reaches_the_own_relay_with_only_the_chosen_messages() -> Resul
     scammer.engine.send_text(&scammer.address, &bob.address, "unrelated small talk").await?;
     bob.receives(&scammer.address, "unrelated small talk").await?;
 
-    bob.engine.report(chosen.conversation, vec![chosen.id], "fraud", "asked for my password", true).await?;
+    bob.engine
+        .report(
+            chosen.conversation,
+            vec![chosen.id],
+            isthmus_proto::api::ReportReason::Fraud,
+            "asked for my password",
+            true,
+        )
+        .await?;
     assert!(bob.engine.contact(&bob.address, &scammer.address)?.blocked, "report and block blocks too");
     assert_eq!(
         bob.engine.ledger()?.iter().map(|e| e.decision.clone()).collect::<Vec<_>>(),
@@ -92,5 +100,94 @@ async fn a_report_reaches_the_own_relay_with_only_the_chosen_messages() -> Resul
     assert!(report.contains("send me your bank password"), "it holds the message the user chose");
     assert!(!report.contains("unrelated small talk"), "and nothing the user did not choose");
     let _ = relay;
+    Ok(())
+}
+
+/// The reports the relay in `data` holds, as its admin command lists them.
+fn stored_reports(data: &std::path::Path) -> Result<Vec<serde_json::Value>> {
+    let output = std::process::Command::new(RELAY).args(["reports", "--json", "--data-dir"]).arg(data).output()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    Ok(serde_json::from_slice::<Vec<serde_json::Value>>(&output.stdout)?)
+}
+
+#[tokio::test]
+async fn a_report_with_every_reason_the_client_offers_reaches_the_relay() -> Result<()> {
+    use isthmus_proto::api::ReportReason;
+    let data = tempfile::tempdir()?;
+    let meadow = isthmus_e2e::durable_relay("meadow.test", data.path()).await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let pest = Person::join(&meadow, "pest").await?;
+    pest.engine.send_text(&pest.address, &bob.address, "hi").await?;
+    let message = bob.receives(&pest.address, "hi").await?;
+    for reason in ReportReason::ALL {
+        bob.engine.report(message.conversation, vec![message.id], reason, "", false).await?;
+    }
+    meadow.shutdown().await;
+    let mut reasons: Vec<String> =
+        stored_reports(data.path())?.iter().filter_map(|r| r["reason"].as_str().map(str::to_owned)).collect();
+    reasons.sort();
+    let mut expected: Vec<String> = ReportReason::ALL.iter().map(|r| r.as_str().to_owned()).collect();
+    expected.sort();
+    assert_eq!(reasons, expected, "one list of reasons from the client to the relay's store");
+    Ok(())
+}
+
+#[tokio::test]
+async fn report_and_block_after_a_flood_of_long_messages_blocks_and_files_a_report_cut_to_fit() -> Result<()> {
+    use isthmus_proto::api::{ReportReason, CUT_MARK, MAX_REPORT_MESSAGES, MAX_REPORT_MESSAGE_CHARS};
+    let data = tempfile::tempdir()?;
+    let meadow = isthmus_e2e::durable_relay("meadow.test", data.path()).await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let flooder = Person::join(&meadow, "flooder").await?;
+    flooder.engine.send_text(&flooder.address, &bob.address, "hello, friend").await?;
+    bob.receives(&flooder.address, "hello, friend").await?;
+    bob.accepts(&flooder.address).await?;
+    let long = "buy now ".repeat(MAX_REPORT_MESSAGE_CHARS / 4);
+    for n in 0..60 {
+        let body = if n == 59 { format!("{long} last") } else { format!("offer {n}") };
+        flooder.engine.send_text(&flooder.address, &bob.address, &body).await?;
+    }
+    let last = bob.receives(&flooder.address, &format!("{long} last")).await?;
+    let all = bob.engine.messages(&last.conversation, None, 1000)?.items;
+    let ids: Vec<_> = all.iter().map(|m| m.id).collect();
+    assert_eq!(ids.len(), 61);
+
+    bob.engine.report(last.conversation, ids, ReportReason::Spam, "", true).await?;
+    assert!(bob.engine.contact(&bob.address, &flooder.address)?.blocked, "the block is not skipped");
+    meadow.shutdown().await;
+    let reports = stored_reports(data.path())?;
+    let messages = reports.first().and_then(|r| r["messages"].as_array()).context("one report with messages")?;
+    assert_eq!(messages.len(), MAX_REPORT_MESSAGES, "the newest that fit a report");
+    let bodies: Vec<&str> = messages.iter().filter_map(|m| m["body"].as_str()).collect();
+    assert!(!bodies.contains(&"hello, friend"), "the oldest are the ones left out");
+    let cut = bodies.last().context("the newest message")?;
+    assert!(cut.ends_with(CUT_MARK) && cut.chars().count() == MAX_REPORT_MESSAGE_CHARS, "cut with a mark");
+    Ok(())
+}
+
+#[tokio::test]
+async fn report_and_block_blocks_even_when_the_report_is_refused_and_records_only_the_block() -> Result<()> {
+    use isthmus_proto::api::ReportReason;
+    let mut config = RelayConfig::new(NetworkName::parse("meadow.test")?);
+    config.limits.reports_per_account_per_hour = 0;
+    let meadow = isthmus_relay::start(config).await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let pest = Person::join(&meadow, "pest").await?;
+    pest.engine.send_text(&pest.address, &bob.address, "hi").await?;
+    let message = bob.receives(&pest.address, "hi").await?;
+
+    let error = bob
+        .engine
+        .report(message.conversation, vec![message.id], ReportReason::Harassment, "", true)
+        .await
+        .expect_err("the relay takes no reports from bob this hour");
+    assert_eq!(error.code(), isthmus_core::ErrorCode::ReportNotSent);
+    assert!(error.to_string().contains("blocked"), "the person hears that the block took: {error}");
+    assert!(bob.engine.contact(&bob.address, &pest.address)?.blocked, "blocked all the same");
+    assert_eq!(
+        bob.engine.ledger()?.iter().map(|e| e.decision.clone()).collect::<Vec<_>>(),
+        vec![isthmus_core::Decision::RequestBlocked],
+        "the ledger says what happened: a block, no report"
+    );
     Ok(())
 }

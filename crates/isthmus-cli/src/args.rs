@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use isthmus_proto::api::ReportReason;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -185,8 +186,8 @@ pub enum ContactCommand {
         #[command(flatten)]
         pair: Pair,
         /// spam, fraud, harassment or other.
-        #[arg(long, default_value = "spam")]
-        reason: String,
+        #[arg(long, default_value = "spam", value_parser = report_reason)]
+        reason: ReportReason,
         #[arg(long, default_value = "")]
         note: String,
         /// A message id to include (repeatable).
@@ -303,4 +304,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=32))]
         window: u16,
     },
+}
+
+/// A report's reason from the command line: the relay's one list.
+fn report_reason(raw: &str) -> Result<ReportReason, String> {
+    ReportReason::parse(raw).ok_or_else(|| {
+        let known: Vec<&str> = ReportReason::ALL.iter().map(|reason| reason.as_str()).collect();
+        format!("one of {}", known.join(", "))
+    })
 }

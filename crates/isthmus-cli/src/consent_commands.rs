@@ -112,7 +112,7 @@ pub async fn contact(context: &Context_, command: ContactCommand) -> Result<Exit
         ContactCommand::Report { pair: who, reason, note, messages, block } => {
             let (account, peer) = pair(&who)?;
             let ids = messages.iter().map(|m| m.parse::<MessageId>()).collect::<Result<Vec<_>, _>>()?;
-            engine.report(engine.conversation_id(&account, &peer), ids, &reason, &note, block).await?;
+            engine.report(engine.conversation_id(&account, &peer), ids, reason, &note, block).await?;
             done(if block { "reported and blocked" } else { "reported" }, &peer);
         }
         ContactCommand::AcknowledgeKey(who) => {

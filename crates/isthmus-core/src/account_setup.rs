@@ -32,10 +32,7 @@ fn fresh_keys(store: &SignalStore, local: &LocalIdentity, first_prekey: u32, fir
 /// `finish` only once the relay has accepted the registration.
 pub fn prepare(state: &mut WorkerState, address: &Address) -> Result<(Tx, LocalIdentity, RegisterRequest)> {
     if account::load(&state.store, address)?.is_some() {
-        return Err(Error::Relay {
-            code: "name_taken".into(),
-            message: "this profile already has that account".into(),
-        });
+        return Err(Error::relay(isthmus_proto::api::ErrorCode::NameTaken, "this profile already has that account"));
     }
     let local = keys::new_identity();
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));

@@ -23,6 +23,7 @@ pub fn typescript() -> String {
         isthmus_proto::Address::decl(&cfg),
         isthmus_proto::UserName::decl(&cfg),
         isthmus_proto::NetworkName::decl(&cfg),
+        isthmus_proto::api::ReportReason::decl(&cfg),
         MessageId::decl(&cfg),
         ConversationId::decl(&cfg),
         EnvelopeId::decl(&cfg),

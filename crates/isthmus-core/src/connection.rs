@@ -236,7 +236,10 @@ fn handle_frame(
                 let outcome = if result.error_code.is_empty() {
                     Ok(result.server_timestamp)
                 } else {
-                    Err(Error::Relay { code: result.error_code, message: result.error_message })
+                    Err(Error::Relay {
+                        code: isthmus_proto::api::ErrorCode::parse(&result.error_code),
+                        message: result.error_message,
+                    })
                 };
                 let _ = reply.send(outcome);
             }

@@ -2,6 +2,7 @@
 //! ledger in one atomic write. The engine talks to the relay before calling these, so the
 //! relay never enforces less than the client shows.
 
+use isthmus_proto::api::{self, ReportReason, ReportRequest, ReportedMessage};
 use isthmus_proto::{wire, Address, NetworkName};
 
 use crate::account::{self, account_key};
@@ -11,7 +12,6 @@ use crate::events::Event;
 use crate::ids::{ConversationId, MessageId};
 use crate::model::{Conversation, Direction, MessageStatus};
 use crate::outbox;
-use crate::relay_types::{Report, ReportedMessage};
 use crate::send::queue_receipt;
 use crate::store::Tree;
 use crate::tx::Tx;
@@ -131,34 +131,53 @@ pub fn unblock(state: &mut WorkerState, address: &Address, peer: &Address) -> Re
     commit(state, tx, Vec::new(), entry)
 }
 
-/// Builds a report with the messages the user chose, and records the decision.
-pub fn report(
-    state: &mut WorkerState,
+/// Builds a report with the messages the user chose, cut to what every relay accepts: the newest
+/// [`api::MAX_REPORT_MESSAGES`] of the other person's, each body at most
+/// [`api::MAX_REPORT_MESSAGE_CHARS`] (with a mark where it was cut), the note likewise. Nothing
+/// is recorded: the ledger hears of the report once the relay took it ([`record_report`]).
+pub fn build_report(
+    state: &WorkerState,
     id: ConversationId,
     message_ids: Vec<MessageId>,
-    reason: String,
-    note: String,
-) -> Result<(Conversation, Report)> {
-    let mut tx = Tx::new(state.store.clone());
-    let conversation = request(&tx, &id)?;
-    let mut messages = Vec::new();
-    for message_id in message_ids {
+    reason: ReportReason,
+    note: &str,
+) -> Result<(Conversation, ReportRequest)> {
+    let tx = Tx::new(state.store.clone());
+    let conversation = conversations::load(&tx, &id)?.ok_or(Error::NoSuchConversation)?;
+    let mut chosen = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for message_id in message_ids.into_iter().filter(|id| seen.insert(*id)) {
         let message = conversations::find(&tx, &id, &message_id)?.ok_or(Error::NoSuchMessage)?;
         // Only what the other person wrote can be reported.
         if message.direction == Direction::Incoming {
-            messages.push(ReportedMessage { id: message.id.to_string(), sent_at: message.sent_at, body: message.body });
+            chosen.push(message);
         }
     }
-    let report = Report { address: conversation.peer.account(), reason, note, messages };
-    let entry = ledger::append(
-        &mut tx,
-        &conversation.account.account(),
-        &conversation.peer.account(),
-        Decision::RequestReported,
-        None,
-    )?;
-    commit(state, tx, Vec::new(), entry)?;
+    chosen.sort_by_key(|message| std::cmp::Reverse(message.sent_at));
+    chosen.truncate(api::MAX_REPORT_MESSAGES);
+    chosen.reverse();
+    let messages = chosen
+        .into_iter()
+        .map(|message| ReportedMessage {
+            id: message.id.to_string(),
+            sent_at: message.sent_at,
+            body: api::cut_report_body(&message.body, api::MAX_REPORT_MESSAGE_CHARS),
+        })
+        .collect();
+    let report = ReportRequest {
+        address: conversation.peer.account(),
+        reason,
+        note: api::cut_report_body(note, api::MAX_REPORT_NOTE_CHARS),
+        messages,
+    };
     Ok((conversation, report))
+}
+
+/// Records that the relay took a report about `peer`.
+pub fn record_report(state: &mut WorkerState, address: &Address, peer: &Address) -> Result<()> {
+    let mut tx = Tx::new(state.store.clone());
+    let entry = ledger::append(&mut tx, &address.account(), &peer.account(), Decision::RequestReported, None)?;
+    commit(state, tx, Vec::new(), entry)
 }
 
 /// The user confirmed writing to `peer` on another network: the chat exists from now on.

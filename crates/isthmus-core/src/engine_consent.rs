@@ -4,6 +4,7 @@
 //! Every decision reaches the relay first (where the relay enforces it) and is then recorded
 //! locally, in the same write as its ledger entry.
 
+use isthmus_proto::api::ReportReason;
 use isthmus_proto::{Address, NetworkName};
 use serde::{Deserialize, Serialize};
 
@@ -151,28 +152,50 @@ impl Engine {
     }
 
     /// Reports the person of a conversation to the user's own relay, with the messages the
-    /// user chose to include (only the other person's). Optionally blocks them as well.
+    /// user chose to include (only the other person's; the newest that fit a report, see
+    /// `decisions::build_report`). With `and_block` they are blocked as well, and blocked even
+    /// when the report cannot be sent: the person asked not to hear from them again. The ledger
+    /// records only what happened; a report that failed answers `report_not_sent`, saying
+    /// whether the block took, and can be sent again.
     pub async fn report(
         &self,
         id: ConversationId,
         message_ids: Vec<MessageId>,
-        reason: &str,
+        reason: ReportReason,
         note: &str,
         and_block: bool,
     ) -> Result<()> {
         let conversation = self.conversation_or_fail(&id)?;
         let record = self.account(&conversation.account)?;
-        let (reason, note) = (reason.to_owned(), note.to_owned());
+        let note = note.to_owned();
         let (_, report) = self
             .inner
             .worker
-            .call(move |state| Box::pin(async move { crate::decisions::report(state, id, message_ids, reason, note) }))
+            .call(move |state| {
+                Box::pin(async move { crate::decisions::build_report(state, id, message_ids, reason, &note) })
+            })
             .await?;
-        self.relay(&record)?.report(&Self::credentials(&record), &report).await?;
-        if and_block {
-            self.block(&conversation.account, &conversation.peer).await?;
+        let sent = self.relay(&record)?.report(&Self::credentials(&record), &report).await;
+        if sent.is_ok() {
+            let (address, peer) = (conversation.account.clone(), conversation.peer.clone());
+            self.inner
+                .worker
+                .call(move |state| Box::pin(async move { crate::decisions::record_report(state, &address, &peer) }))
+                .await?;
         }
-        Ok(())
+        let blocked = if and_block {
+            match (self.block(&conversation.account, &conversation.peer).await, &sent) {
+                (Ok(()), _) => true,
+                (Err(error), Ok(())) => return Err(error),
+                (Err(error), Err(_)) => {
+                    tracing::info!(code = ?error.code(), "blocking after a failed report failed as well");
+                    false
+                }
+            }
+        } else {
+            false
+        };
+        sent.map_err(|cause| Error::ReportNotSent { blocked, cause: Box::new(cause) })
     }
 
     /// The user confirmed writing to `peer`, on another network, for the first time.

@@ -1,5 +1,6 @@
 //! The engine's typed errors and the closed set of codes a UI or script switches on.
 
+use isthmus_proto::api::ErrorCode as RelayCode;
 use serde::Serialize;
 
 /// The closed set of error codes that cross to the UI and to `--json` output.
@@ -48,6 +49,9 @@ pub enum ErrorCode {
     /// The CA certificate given for a relay is not a PEM certificate.
     InvalidCaCertificate,
     RelayRejected,
+    /// A report did not reach the relay (the message says why, and whether a block asked for
+    /// with it took); it can be sent again.
+    ReportNotSent,
     Unauthorized,
     RateLimited,
     TooLarge,
@@ -90,9 +94,13 @@ pub enum Error {
     AttachmentTooLarge { size: u64, max: u64 },
     #[error("the attachment has not been downloaded yet")]
     NotDownloaded,
-    /// The relay answered with an error from its closed set (see docs/relay-api.md).
-    #[error("the relay refused: {message} ({code})")]
-    Relay { code: String, message: String },
+    /// The relay answered with an error from its closed set (see docs/relay-api.md); `None`
+    /// for a code this build does not know (a newer relay's).
+    #[error("the relay refused: {message} ({})", code.map_or("unknown code", RelayCode::as_str))]
+    Relay { code: Option<RelayCode>, message: String },
+    /// A report did not reach the relay; with "and block", whether the block took anyway.
+    #[error("{}the report could not be sent: {cause}", if *blocked { "They are blocked, but " } else { "" })]
+    ReportNotSent { blocked: bool, cause: Box<Error> },
     #[error("cannot reach the relay: {0}")]
     Unreachable(String),
     #[error("{}", .0.explain())]
@@ -137,21 +145,25 @@ impl Error {
             Error::AttachmentTampered => ErrorCode::AttachmentTampered,
             Error::AttachmentTooLarge { .. } => ErrorCode::AttachmentTooLarge,
             Error::NotDownloaded => ErrorCode::NotDownloaded,
-            Error::Relay { code, .. } => match code.as_str() {
-                "unknown_account" => ErrorCode::UnknownAccount,
-                "name_taken" => ErrorCode::NameTaken,
-                "network_not_peered" => ErrorCode::NetworkNotPeered,
-                "unauthorized" => ErrorCode::Unauthorized,
-                "rate_limited" => ErrorCode::RateLimited,
-                "too_large" => ErrorCode::TooLarge,
-                "invalid_name" => ErrorCode::InvalidAddress,
-                "peer_unavailable" => ErrorCode::RelayUnreachable,
-                "recipient_busy" => ErrorCode::RecipientBusy,
-                "first_contact_limit" => ErrorCode::FirstContactLimit,
-                "not_found" => ErrorCode::AttachmentGone,
-                "quota_exceeded" => ErrorCode::QuotaExceeded,
-                _ => ErrorCode::RelayRejected,
+            Error::Relay { code: Some(code), .. } => match code {
+                RelayCode::UnknownAccount => ErrorCode::UnknownAccount,
+                RelayCode::NameTaken => ErrorCode::NameTaken,
+                RelayCode::NetworkNotPeered => ErrorCode::NetworkNotPeered,
+                RelayCode::Unauthorized => ErrorCode::Unauthorized,
+                RelayCode::RateLimited => ErrorCode::RateLimited,
+                RelayCode::TooLarge => ErrorCode::TooLarge,
+                RelayCode::InvalidName => ErrorCode::InvalidAddress,
+                RelayCode::PeerUnavailable => ErrorCode::RelayUnreachable,
+                RelayCode::RecipientBusy => ErrorCode::RecipientBusy,
+                RelayCode::FirstContactLimit => ErrorCode::FirstContactLimit,
+                RelayCode::NotFound => ErrorCode::AttachmentGone,
+                RelayCode::QuotaExceeded => ErrorCode::QuotaExceeded,
+                RelayCode::BadRequest | RelayCode::Forbidden | RelayCode::QueueFull | RelayCode::Internal => {
+                    ErrorCode::RelayRejected
+                }
             },
+            Error::Relay { code: None, .. } => ErrorCode::RelayRejected,
+            Error::ReportNotSent { .. } => ErrorCode::ReportNotSent,
             Error::Unreachable(_) => ErrorCode::RelayUnreachable,
             Error::Tls(_) => ErrorCode::TlsUntrusted,
             Error::InsecureRelay => ErrorCode::InsecureRelay,
@@ -169,7 +181,14 @@ impl Error {
         matches!(
             self.code(),
             ErrorCode::RelayUnreachable | ErrorCode::TlsUntrusted | ErrorCode::RateLimited | ErrorCode::Internal
-        ) || matches!(self, Error::Relay { code, .. } if code == "queue_full" || code == "internal")
+        ) || matches!(self, Error::Relay { code: Some(code), .. } if code.is_transient())
+    }
+}
+
+impl Error {
+    /// A refusal with a code from the relay's closed set.
+    pub fn relay(code: RelayCode, message: impl Into<String>) -> Self {
+        Error::Relay { code: Some(code), message: message.into() }
     }
 }
 

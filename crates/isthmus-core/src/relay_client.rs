@@ -13,9 +13,9 @@ use isthmus_proto::Address;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::relay_types::{
-    Bundle, DirectoryEntry, ErrorBody, Interop, KeyCount, KeyUpload, RegisterRequest, RegisterResponse,
-};
+use isthmus_proto::api::{ErrorBody, ErrorCode as RelayCode, ReportRequest};
+
+use crate::relay_types::{Bundle, DirectoryEntry, Interop, KeyCount, KeyUpload, RegisterRequest, RegisterResponse};
 use crate::{Error, Result};
 
 /// Credentials of one device on its relay.
@@ -175,7 +175,7 @@ impl RelayClient {
         send(self.request(Method::DELETE, &path, Some(auth))).await.map(drop)
     }
 
-    pub async fn report(&self, auth: &Credentials, report: &crate::relay_types::Report) -> Result<()> {
+    pub async fn report(&self, auth: &Credentials, report: &ReportRequest) -> Result<()> {
         send(self.request(Method::POST, "/v1/reports", Some(auth)).json(report)).await.map(drop)
     }
 
@@ -212,11 +212,11 @@ async fn send(request: RequestBuilder) -> Result<Response> {
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
     Err(match serde_json::from_slice::<ErrorBody>(&body) {
-        Ok(ErrorBody { code, message }) => Error::Relay { code, message },
-        Err(_) => Error::Relay {
-            code: if status == StatusCode::TOO_MANY_REQUESTS { "rate_limited" } else { "internal" }.to_owned(),
-            message: format!("unexpected answer {status}"),
-        },
+        Ok(body) => Error::Relay { code: body.known_code(), message: body.message },
+        Err(_) => Error::relay(
+            if status == StatusCode::TOO_MANY_REQUESTS { RelayCode::RateLimited } else { RelayCode::Internal },
+            format!("unexpected answer {status}"),
+        ),
     })
 }
 

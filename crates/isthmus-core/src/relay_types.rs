@@ -1,4 +1,5 @@
-//! The JSON bodies of the relay's control plane (docs/relay-api.md), client side.
+//! The JSON bodies of the relay's control plane (docs/relay-api.md), client side. Error bodies
+//! and reports are already the shared contract (`isthmus_proto::api`); the key bodies follow.
 
 use serde::{Deserialize, Serialize};
 
@@ -82,28 +83,6 @@ pub struct DirectoryEntry {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Interop {
     pub networks: Vec<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct ReportedMessage {
-    pub id: String,
-    pub sent_at: u64,
-    pub body: String,
-}
-
-/// A report to the user's own relay, with the messages the user chose to include.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    pub address: String,
-    pub reason: String,
-    pub note: String,
-    pub messages: Vec<ReportedMessage>,
 }
 
 /// A new identity key with fresh prekeys, replacing the old ones at the relay.

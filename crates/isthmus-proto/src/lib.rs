@@ -6,6 +6,7 @@
 #![deny(unsafe_code)]
 
 mod address;
+pub mod api;
 mod error;
 
 pub use address::{Address, NetworkName, UserName, DEFAULT_DEVICE};

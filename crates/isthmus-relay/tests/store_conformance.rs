@@ -84,4 +84,3 @@ async fn a_read_only_store_reads_a_database_whose_relay_has_stopped() {
     let reader = SqlStore::open_sqlite(&path, Access::ReadOnly).await.expect("a reader opens");
     assert_eq!(reader.reports(10).await.expect("read").len(), 1, "the report is read from the file alone");
 }
-

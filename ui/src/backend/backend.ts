@@ -80,8 +80,9 @@ export const defaultSettings: Settings = {
   archived: [],
 };
 
-/** Why a report is filed (the relay keeps it with the report). */
-export type ReportReason = "spam" | "scam" | "abuse" | "other";
+/** Why a report is filed: the relay's one list, generated from the Rust contract. */
+import type { ReportReason } from "../bindings";
+export type { ReportReason };
 
 export interface Backend {
   /** Which implementation this is: "tauri" or "demo" (shown nowhere but in diagnostics). */

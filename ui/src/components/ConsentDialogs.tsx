@@ -1,6 +1,6 @@
 // The consent prompts. Each states the facts plainly and records nothing until the user chooses.
 import { useEffect, useId, useState } from "react";
-import type { AccountInfo, Disclosure, InboxLayout } from "../bindings";
+import type { AccountInfo, Disclosure, InboxLayout, ReportReason } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { describeError } from "../logic/errors";
 import { useBackend } from "./context";
@@ -297,8 +297,17 @@ export function ConfirmDialog({ title, facts, confirmLabel, danger, onClose, onC
   );
 }
 
-export function ReportDialog({ peer, onClose, onReport }: { peer: string; onClose: () => void; onReport: (reason: "spam" | "scam" | "abuse" | "other", note: string, andBlock: boolean) => void }) {
-  const [reason, setReason] = useState<"spam" | "scam" | "abuse" | "other">("spam");
+/** What the menu says for each reason. A `Record` over the generated type: a reason added in
+ * Rust fails the type check here until it has a label, so the menu offers exactly the relay's list. */
+export const REPORT_REASON_LABELS: Record<ReportReason, string> = {
+  spam: "Spam",
+  fraud: "Scam or fraud",
+  harassment: "Harassment or abuse",
+  other: "Something else",
+};
+
+export function ReportDialog({ peer, onClose, onReport }: { peer: string; onClose: () => void; onReport: (reason: ReportReason, note: string, andBlock: boolean) => void }) {
+  const [reason, setReason] = useState<ReportReason>("spam");
   const [note, setNote] = useState("");
   const [andBlock, setAndBlock] = useState(true);
   return (
@@ -310,10 +319,11 @@ export function ReportDialog({ peer, onClose, onReport }: { peer: string; onClos
       <label className="field">
         <span className="field__label">Reason</span>
         <select className="input" value={reason} onChange={(event) => setReason(event.target.value as typeof reason)}>
-          <option value="spam">Spam</option>
-          <option value="scam">Scam or fraud</option>
-          <option value="abuse">Harassment or abuse</option>
-          <option value="other">Something else</option>
+          {(Object.keys(REPORT_REASON_LABELS) as ReportReason[]).map((value) => (
+            <option key={value} value={value}>
+              {REPORT_REASON_LABELS[value]}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">

@@ -2,6 +2,8 @@
 import type { ErrorCode, UserError } from "../bindings";
 
 export function describeError(error: UserError): string {
+  // The engine's message says what did and did not happen (sent or not, blocked or not).
+  if (error.code === "report_not_sent") return error.message;
   const known: Partial<Record<ErrorCode, string>> = {
     wrong_passphrase: "That passphrase is not right. Try again.",
     profile_exists: "A profile already exists on this computer. Unlock it instead.",

@@ -190,6 +190,11 @@ describe("error messages", () => {
     expect(describeError({ code: "profile_locked", message: "" })).toMatch(/locked/);
     expect(describeError({ code: "unauthorized", message: "" })).toMatch(/credentials/);
   });
+
+  it("say whether a block took when a report could not be sent", () => {
+    const message = "They are blocked, but the report could not be sent: the relay refused";
+    expect(describeError({ code: "report_not_sent", message })).toBe(message);
+  });
 });
 
 describe("the theme", () => {

@@ -122,7 +122,7 @@ pub enum Action {
     Report {
         person: String,
         peer: String,
-        reason: String,
+        reason: isthmus_proto::api::ReportReason,
         #[serde(default)]
         note: String,
         #[serde(default)]

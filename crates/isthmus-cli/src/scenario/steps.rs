@@ -84,7 +84,7 @@ async fn act(world: &World, action: &Action) -> Result<isthmus_core::Result<()>>
                 })?;
                 ids.push(message.id);
             }
-            engine.report(conversation, ids, reason, note, *block).await
+            engine.report(conversation, ids, *reason, note, *block).await
         }
         Action::ChangeIdentityKey { .. } => engine.reset_identity(me).await,
         Action::Acknowledge { .. } => engine.acknowledge_key_change(me, &peer()?).await,

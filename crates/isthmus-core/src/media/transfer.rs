@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use futures_util::StreamExt as _;
+use isthmus_proto::api::ErrorCode as RelayCode;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -95,7 +96,7 @@ async fn download_to(
     let response = relay.download_media(auth, network, id).await?;
     let total = response.content_length().unwrap_or(0);
     if total > max_bytes {
-        return Err(Error::Relay { code: "too_large".into(), message: "the attachment is larger than allowed".into() });
+        return Err(Error::relay(RelayCode::TooLarge, "the attachment is larger than allowed"));
     }
     let mut file = tokio::fs::File::create(partial).await.map_err(io)?;
     let mut hasher = Sha256::new();
@@ -105,10 +106,7 @@ async fn download_to(
         let piece = piece.map_err(|e| Error::Unreachable(format!("download interrupted: {}", e.without_url())))?;
         done += piece.len() as u64;
         if done > max_bytes {
-            return Err(Error::Relay {
-                code: "too_large".into(),
-                message: "the attachment is larger than allowed".into(),
-            });
+            return Err(Error::relay(RelayCode::TooLarge, "the attachment is larger than allowed"));
         }
         hasher.update(&piece);
         file.write_all(&piece).await.map_err(io)?;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error_code::ApiError;
 use crate::key_shapes;
-use crate::store::{PreKey, ReportReason, SignedPreKey};
+use crate::store::{PreKey, SignedPreKey};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedPreKeyJson {
@@ -100,31 +100,7 @@ pub struct BlocksJson {
     pub addresses: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReportedMessageJson {
-    /// The envelope id, hex.
-    pub id: String,
-    /// When it was sent, ms since the epoch.
-    pub sent_at: u64,
-    pub body: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReportRequest {
-    pub address: String,
-    pub reason: ReportReason,
-    #[serde(default)]
-    pub note: String,
-    #[serde(default)]
-    pub messages: Vec<ReportedMessageJson>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportCreated {
-    pub id: String,
-}
+pub use isthmus_proto::api::{ReportCreated, ReportRequest};
 
 /// `201` to `POST /v1/media`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -141,33 +141,7 @@ pub enum Standing {
     Contact,
 }
 
-/// Why a user reported someone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportReason {
-    Spam,
-    Fraud,
-    Harassment,
-    Other,
-}
-
-impl ReportReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportReason::Spam => "spam",
-            ReportReason::Fraud => "fraud",
-            ReportReason::Harassment => "harassment",
-            ReportReason::Other => "other",
-        }
-    }
-
-    /// The reason `as_str` names.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [ReportReason::Spam, ReportReason::Fraud, ReportReason::Harassment, ReportReason::Other]
-            .into_iter()
-            .find(|reason| reason.as_str() == raw)
-    }
-}
+pub use isthmus_proto::api::ReportReason;
 
 /// A message the reporting user chose to include, in plain text: the one place the relay
 /// stores message text, by the user's choice.

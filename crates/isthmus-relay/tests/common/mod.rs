@@ -292,4 +292,3 @@ pub fn spawn_relay(args: &[&std::ffi::OsStr]) -> RelayProcess {
     assert!(fields.next().is_some_and(|field| field.starts_with("public_key=")), "and the public key");
     RelayProcess { child, url }
 }
-

@@ -110,7 +110,9 @@ impl PostgresSchema {
             eprintln!("could not reach PostgreSQL to drop test schema {}", self.name);
             return;
         };
-        if let Err(error) = sqlx::query(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name)).execute(&mut conn).await {
+        if let Err(error) =
+            sqlx::query(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name)).execute(&mut conn).await
+        {
             eprintln!("dropping test schema {} failed: {error}", self.name);
         }
         let _ = conn.close().await;

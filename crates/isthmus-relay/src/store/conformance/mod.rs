@@ -80,7 +80,6 @@ pub fn report(id: &str, at: u64) -> ReportRecord {
     }
 }
 
-
 pub async fn accounts_are_unique(store: Arc<dyn RelayStore>) {
     store.create_account(account("alice", 0, 0)).await.expect("a new name registers");
     let stored = store.account(&name("alice")).await.expect("read").expect("the account exists");
@@ -117,11 +116,7 @@ pub async fn key_updates_replace_and_add(store: Arc<dyn RelayStore>) {
         matches!(store.update_keys(&name("alice"), too_many, 5).await, Err(StoreError::TooManyPreKeys)),
         "the stored total is capped"
     );
-    assert_eq!(
-        store.prekey_counts(&name("alice")).await.expect("count").prekeys,
-        4,
-        "a refused upload stores nothing"
-    );
+    assert_eq!(store.prekey_counts(&name("alice")).await.expect("count").prekeys, 4, "a refused upload stores nothing");
     assert!(
         matches!(store.update_keys(&name("bob"), KeyUpdate::default(), 5).await, Err(StoreError::UnknownAccount)),
         "keys cannot be uploaded for an account that does not exist"
@@ -285,7 +280,8 @@ pub async fn concurrent_uploads_keep_the_key_cap(store: Arc<dyn RelayStore>) {
     let uploads: Vec<_> = (0u32..10)
         .map(|batch| {
             let store = store.clone();
-            let update = KeyUpdate { prekeys: (batch * 10..batch * 10 + 10).map(prekey).collect(), ..KeyUpdate::default() };
+            let update =
+                KeyUpdate { prekeys: (batch * 10..batch * 10 + 10).map(prekey).collect(), ..KeyUpdate::default() };
             tokio::spawn(async move { store.update_keys(&name("alice"), update, 35).await })
         })
         .collect();
@@ -341,11 +337,7 @@ pub async fn identity_reset_replaces_every_key(store: Arc<dyn RelayStore>) {
     store.replace_identity(&name("alice"), keys).await.expect("replaced");
     let record = store.account(&name("alice")).await.expect("read").expect("exists");
     assert_eq!(record.identity_key, vec![6; 33], "the identity key is the new one");
-    assert_eq!(
-        (record.registration_id, record.signed_prekey.id),
-        (8, 50),
-        "so are the registration id and signed key"
-    );
+    assert_eq!((record.registration_id, record.signed_prekey.id), (8, 50), "so are the registration id and signed key");
     assert_eq!(record.secret_hash, [9; 32], "the device keeps its credentials");
     let counts = store.prekey_counts(&name("alice")).await.expect("count");
     assert_eq!(

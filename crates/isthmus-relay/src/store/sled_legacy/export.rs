@@ -19,7 +19,8 @@ fn corrupt(tree: Tree) -> StoreError {
 /// Splits `owner 0x00 rest` (names never hold a 0x00).
 fn split_owner(tree: Tree, key: &[u8]) -> Result<(UserName, Vec<u8>)> {
     let at = key.iter().position(|&byte| byte == 0).ok_or_else(|| corrupt(tree))?;
-    let owner = std::str::from_utf8(&key[..at]).ok().and_then(|raw| UserName::parse(raw).ok()).ok_or_else(|| corrupt(tree))?;
+    let owner =
+        std::str::from_utf8(&key[..at]).ok().and_then(|raw| UserName::parse(raw).ok()).ok_or_else(|| corrupt(tree))?;
     Ok((owner, key[at + 1..].to_vec()))
 }
 

@@ -126,7 +126,8 @@ pub(crate) fn split_queue_value(value: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 pub(crate) fn schema_version(meta: &sled::Tree) -> Result<u32> {
     match meta.get(SCHEMA_VERSION_KEY).map_err(backend)? {
         Some(bytes) => {
-            let array: [u8; 4] = bytes.as_ref().try_into().map_err(|_| StoreError::Corrupt { what: Tree::Meta.name() })?;
+            let array: [u8; 4] =
+                bytes.as_ref().try_into().map_err(|_| StoreError::Corrupt { what: Tree::Meta.name() })?;
             Ok(u32::from_be_bytes(array))
         }
         None => Ok(SCHEMA_VERSION),

@@ -117,11 +117,8 @@ async fn put_kyber_prekeys(conn: &mut AnyConnection, name: &str, keys: &[SignedP
         );
         let mut query = sqlx::query(&sql);
         for key in chunk {
-            query = query
-                .bind(name)
-                .bind(i64::from(key.id))
-                .bind(key.public_key.as_slice())
-                .bind(key.signature.as_slice());
+            query =
+                query.bind(name).bind(i64::from(key.id)).bind(key.public_key.as_slice()).bind(key.signature.as_slice());
         }
         query.execute(&mut *conn).await?;
     }
@@ -204,7 +201,8 @@ pub(super) async fn update_keys(
         return Err(StoreError::UnknownAccount);
     }
     let ec_total = total_after(conn, Table::PreKeys, name, update.prekeys.iter().map(|key| key.id)).await?;
-    let kyber_total = total_after(conn, Table::KyberPreKeys, name, update.kyber_prekeys.iter().map(|key| key.id)).await?;
+    let kyber_total =
+        total_after(conn, Table::KyberPreKeys, name, update.kyber_prekeys.iter().map(|key| key.id)).await?;
     if ec_total > max_stored || kyber_total > max_stored {
         return Err(StoreError::TooManyPreKeys);
     }

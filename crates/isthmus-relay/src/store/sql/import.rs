@@ -18,16 +18,48 @@ const MIGRATED_FROM_SLED: &str = "migrated_from_sled_at_ms";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportRecord {
     Account(AccountRecord),
-    PreKey { name: UserName, key: PreKey },
-    KyberPreKey { name: UserName, key: SignedPreKey },
-    Interop { name: UserName, networks: Vec<NetworkName> },
+    PreKey {
+        name: UserName,
+        key: PreKey,
+    },
+    KyberPreKey {
+        name: UserName,
+        key: SignedPreKey,
+    },
+    Interop {
+        name: UserName,
+        networks: Vec<NetworkName>,
+    },
     /// Envelopes of one device come in their queue's order.
-    Queued { device: DeviceKey, id: Vec<u8>, envelope: Vec<u8> },
-    Nonce { origin: NetworkName, nonce: String, expires_at_ms: u64 },
-    Block { owner: UserName, address: Address, since_ms: u64 },
-    Contact { owner: UserName, address: Address, since_ms: u64 },
-    Request { owner: UserName, address: Address, at_ms: u64 },
-    Correspondent { owner: UserName, address: Address },
+    Queued {
+        device: DeviceKey,
+        id: Vec<u8>,
+        envelope: Vec<u8>,
+    },
+    Nonce {
+        origin: NetworkName,
+        nonce: String,
+        expires_at_ms: u64,
+    },
+    Block {
+        owner: UserName,
+        address: Address,
+        since_ms: u64,
+    },
+    Contact {
+        owner: UserName,
+        address: Address,
+        since_ms: u64,
+    },
+    Request {
+        owner: UserName,
+        address: Address,
+        at_ms: u64,
+    },
+    Correspondent {
+        owner: UserName,
+        address: Address,
+    },
     /// Reports come oldest first.
     Report(ReportRecord),
 }
@@ -129,7 +161,8 @@ impl SqlStore {
                 let mut counts = ImportCounts::default();
                 for record in records {
                     // A record the old database cannot give is a failure like the database's own.
-                    let record = record.map_err(|error| StoreError::Backend(format!("reading the old database: {error}")))?;
+                    let record =
+                        record.map_err(|error| StoreError::Backend(format!("reading the old database: {error}")))?;
                     write_one(conn, record, &mut counts).await?;
                 }
                 sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")

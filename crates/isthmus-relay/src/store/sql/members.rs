@@ -183,7 +183,13 @@ where
 }
 
 /// For the sled migration: a member with the time it was recorded, as the old relay kept it.
-pub(super) async fn import(conn: &mut AnyConnection, set: Imported, owner: &str, address: &str, at_ms: u64) -> Result<()> {
+pub(super) async fn import(
+    conn: &mut AnyConnection,
+    set: Imported,
+    owner: &str,
+    address: &str,
+    at_ms: u64,
+) -> Result<()> {
     let sql = match set {
         Imported::Block => "INSERT INTO blocks (owner, address, since_ms) VALUES ($1, $2, $3)",
         Imported::Contact => "INSERT INTO contacts (owner, address, since_ms) VALUES ($1, $2, $3)",

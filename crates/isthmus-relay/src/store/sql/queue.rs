@@ -54,13 +54,14 @@ pub(super) async fn enqueue(
             None => Err(StoreError::QueueFull),
         };
     }
-    let row = sqlx::query("INSERT INTO queue (name, device, envelope_id, envelope) VALUES ($1, $2, $3, $4) RETURNING seq")
-        .bind(name)
-        .bind(device_id)
-        .bind(id)
-        .bind(envelope)
-        .fetch_one(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query("INSERT INTO queue (name, device, envelope_id, envelope) VALUES ($1, $2, $3, $4) RETURNING seq")
+            .bind(name)
+            .bind(device_id)
+            .bind(id)
+            .bind(envelope)
+            .fetch_one(&mut *conn)
+            .await?;
     read_u64(row.try_get(0)?, "queue")
 }
 
@@ -68,7 +69,12 @@ fn decode_entry(row: &AnyRow) -> Result<QueueEntry> {
     Ok(QueueEntry { seq: read_u64(row.try_get(0)?, "queue")?, id: row.try_get(1)?, envelope: row.try_get(2)? })
 }
 
-pub(super) async fn queued<'e, E>(executor: E, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>>
+pub(super) async fn queued<'e, E>(
+    executor: E,
+    device: &DeviceKey,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<QueueEntry>>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -94,7 +100,12 @@ where
     rows.iter().map(decode_entry).collect()
 }
 
-pub(super) async fn ack(conn: &mut AnyConnection, engine: Engine, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize> {
+pub(super) async fn ack(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    device: &DeviceKey,
+    ids: &[Vec<u8>],
+) -> Result<usize> {
     let (name, device_id) = device_of(device);
     engine.lock_queue(conn, name, device_id).await?;
     let mut removed: i64 = 0;
@@ -141,7 +152,8 @@ where
     E: Executor<'e, Database = Any>,
 {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one integer type for both engines.
-    let row = sqlx::query("SELECT CAST(COALESCE(SUM(len), 0) AS BIGINT) FROM queue_lengths").fetch_one(executor).await?;
+    let row =
+        sqlx::query("SELECT CAST(COALESCE(SUM(len), 0) AS BIGINT) FROM queue_lengths").fetch_one(executor).await?;
     let total: i64 = row.try_get(0)?;
     u64::try_from(total).map_err(|_| StoreError::Corrupt { what: "queue_lengths" })
 }
@@ -150,4 +162,3 @@ where
 pub(super) async fn import(conn: &mut AnyConnection, device: &DeviceKey, id: &[u8], envelope: &[u8]) -> Result<()> {
     enqueue(conn, device, id, envelope, usize::MAX).await.map(|_| ())
 }
-

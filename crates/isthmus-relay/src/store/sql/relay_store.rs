@@ -32,8 +32,10 @@ impl RelayStore for SqlStore {
 
     async fn update_keys(&self, name: &UserName, update: KeyUpdate, max_stored: usize) -> Result<()> {
         let (engine, name) = (self.engine(), name.as_str().to_owned());
-        self.write(move |conn| Box::pin(async move { accounts::update_keys(conn, engine, &name, &update, max_stored).await }))
-            .await
+        self.write(move |conn| {
+            Box::pin(async move { accounts::update_keys(conn, engine, &name, &update, max_stored).await })
+        })
+        .await
     }
 
     async fn prekey_counts(&self, name: &UserName) -> Result<PreKeyCounts> {
@@ -52,7 +54,8 @@ impl RelayStore for SqlStore {
 
     async fn set_interop(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()> {
         let (engine, name) = (self.engine(), name.as_str().to_owned());
-        self.write(move |conn| Box::pin(async move { interop::set_interop(conn, engine, &name, &networks).await })).await
+        self.write(move |conn| Box::pin(async move { interop::set_interop(conn, engine, &name, &networks).await }))
+            .await
     }
 
     async fn enqueue(&self, device: &DeviceKey, id: &[u8], envelope: &[u8], max_len: usize) -> Result<u64> {
@@ -107,9 +110,9 @@ impl RelayStore for SqlStore {
     async fn block(&self, owner: &UserName, address: &Address, max: usize) -> Result<()> {
         let (engine, (owner, address)) = (self.engine(), member(owner, address));
         self.write(move |conn| {
-            Box::pin(async move {
-                members::add_capped(conn, engine, Capped::Blocks, &owner, &address, max, now_ms()).await
-            })
+            Box::pin(
+                async move { members::add_capped(conn, engine, Capped::Blocks, &owner, &address, max, now_ms()).await },
+            )
         })
         .await
     }
@@ -157,8 +160,7 @@ impl RelayStore for SqlStore {
 
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
         let (owner, address) = member(owner, address);
-        self.write(move |conn| Box::pin(async move { members::add_correspondent(conn, &owner, &address).await }))
-            .await
+        self.write(move |conn| Box::pin(async move { members::add_correspondent(conn, &owner, &address).await })).await
     }
 
     async fn is_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {

@@ -33,9 +33,7 @@ pub(super) async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<
 /// For readers that must not upgrade anything: the database's schema must be this relay's.
 pub(super) async fn check(pool: &AnyPool, engine: Engine) -> Result<()> {
     let known = known(engine);
-    let found: i64 = match sqlx::query("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-        .fetch_one(pool)
-        .await
+    let found: i64 = match sqlx::query("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(pool).await
     {
         Ok(row) => row.try_get::<Option<i64>, _>(0)?.unwrap_or(0),
         // No migrations table: a database no relay has set up yet.

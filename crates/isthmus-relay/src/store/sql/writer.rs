@@ -258,7 +258,8 @@ mod tests {
             .write(|conn| {
                 Box::pin(async move {
                     use sqlx::Row as _;
-                    let row = sqlx::query("SELECT value FROM meta WHERE key = 'half'").fetch_optional(&mut *conn).await?;
+                    let row =
+                        sqlx::query("SELECT value FROM meta WHERE key = 'half'").fetch_optional(&mut *conn).await?;
                     Ok(row.map(|row| row.try_get(0)).transpose()?)
                 })
             })

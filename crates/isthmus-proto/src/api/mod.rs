@@ -1,0 +1,14 @@
+//! The relay's HTTP contract (docs/relay-api.md), defined once for both ends: the relay answers
+//! with these types and the clients (core, CLI, desktop shell) send and read the same ones, so the
+//! two cannot drift apart the way three hand-kept lists of report reasons once did.
+//!
+//! Only serde and plain data live here: no HTTP framework, no client library.
+
+mod error_code;
+mod reports;
+
+pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};
+pub use reports::{
+    cut_report_body, ReportCreated, ReportReason, ReportRequest, ReportedMessage, CUT_MARK, MAX_REPORT_MESSAGES,
+    MAX_REPORT_MESSAGE_CHARS, MAX_REPORT_NOTE_CHARS,
+};
