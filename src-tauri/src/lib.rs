@@ -12,6 +12,7 @@ pub mod events;
 pub mod launch;
 pub mod parse;
 pub mod sandbox_mode;
+pub mod staging;
 pub mod state;
 
 use std::path::PathBuf;

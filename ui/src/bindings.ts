@@ -178,6 +178,12 @@ export type SavedAttachment = { path: string,
 /**
  * The extension does not match the detected type (e.g. a program named `.jpg`).
  */
-extension_mismatch: boolean, detected_type: string | null, };
+extension_mismatch: boolean, detected_type: string | null, 
+/**
+ * A passive type (picture, sound, video, PDF, plain text) whose content is what its name
+ * says: the only files a front end hands to the system's opener. Anything else it shows in
+ * its folder.
+ */
+opens: boolean, };
 
 export type Outgoing = { "kind": "text", body: string, quote: MessageId | null, } | { "kind": "reaction", target: MessageId, emoji: string, remove: boolean, } | { "kind": "edit", target: MessageId, body: string, } | { "kind": "delete", target: MessageId, };

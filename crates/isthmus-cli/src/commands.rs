@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use isthmus_core::{Engine, Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
+use isthmus_core::{untrusted_text, Engine, Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
 use isthmus_proto::Address;
 use serde::Serialize;
 
@@ -32,14 +32,23 @@ impl Context_ {
         Ok(Engine::open(self.unlock()?)?)
     }
 
-    /// Prints `value` as one JSON line, or `human` for people.
+    /// Prints `value` as one JSON line, or `human` for people. Much of it is other people's
+    /// text (bodies, names, previews): every control and format character is printed as a
+    /// visible escape, so nobody can send a terminal an escape sequence through us. Bodies go
+    /// through [`shown`] as well, to stay on their line.
     pub(crate) fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
         if self.json {
-            println!("{}", serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
+            let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+            println!("{}", untrusted_text::json_for_terminal(&json));
         } else {
-            println!("{}", human());
+            println!("{}", untrusted_text::for_terminal(&human(), false));
         }
     }
+}
+
+/// Someone else's text on one line of human output (see `Context_::print`).
+pub(crate) fn shown(text: &str) -> String {
+    untrusted_text::one_line(text)
 }
 
 fn default_profile_dir() -> PathBuf {
@@ -83,7 +92,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                         conversation.account,
                         conversation.peer,
                         conversation.unread,
-                        conversation.last_preview
+                        shown(&conversation.last_preview)
                     )
                 });
             }
@@ -95,7 +104,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let page = engine.messages(&id, args.before, args.limit)?;
             for message in page.items.iter().rev() {
                 context.print(message, || {
-                    format!("#{} {} [{:?}] {}", message.seq, message.author, message.status, message.body)
+                    format!("#{} {} [{:?}] {}", message.seq, message.author, message.status, shown(&message.body))
                 });
             }
             Ok(ExitCode::SUCCESS)
@@ -280,7 +289,7 @@ async fn listen(context: &Context_, args: ListenArgs) -> Result<ExitCode> {
 
 fn describe(event: &Event) -> String {
     match event {
-        Event::MessageAdded { message } => format!("message from {}: {}", message.author, message.body),
+        Event::MessageAdded { message } => format!("message from {}: {}", message.author, shown(&message.body)),
         Event::MessageUpdated { message } => format!("message {} is now {:?}", message.id, message.status),
         Event::ConversationChanged { conversation } => {
             format!("conversation with {} ({} unread)", conversation.peer, conversation.unread)

@@ -63,8 +63,14 @@ pub async fn request(context: &Context_, command: RequestCommand) -> Result<Exit
         RequestCommand::List { account } => {
             let account = account.as_deref().map(address).transpose()?;
             for request in engine.requests(account.as_ref())? {
-                context
-                    .print(&request, || format!("{} -> {}: {}", request.peer, request.account, request.last_preview));
+                context.print(&request, || {
+                    format!(
+                        "{} -> {}: {}",
+                        request.peer,
+                        request.account,
+                        crate::commands::shown(&request.last_preview)
+                    )
+                });
             }
         }
         RequestCommand::Accept(who) => {

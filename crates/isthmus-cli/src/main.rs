@@ -35,9 +35,10 @@ fn main() -> ExitCode {
                 }
             };
             if json {
-                eprintln!("{}", serde_json::json!({ "error": user }));
+                let line = serde_json::json!({ "error": user }).to_string();
+                eprintln!("{}", isthmus_core::untrusted_text::json_for_terminal(&line));
             } else {
-                eprintln!("error: {}", user.message);
+                eprintln!("error: {}", isthmus_core::untrusted_text::for_terminal(&user.message, false));
             }
             ExitCode::FAILURE
         }

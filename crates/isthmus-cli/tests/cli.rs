@@ -206,3 +206,77 @@ fn without_any_passphrase_source_the_cli_says_how_to_give_one() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ISTHMUS_PASSPHRASE"), "the error names the ways to give a passphrase: {stderr}");
 }
+
+/// Like `cli`, for people: without `--json`.
+fn cli_human(profile: &Path, passphrase: &str, args: &[&str]) -> Output {
+    Command::new(CLI)
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env("ISTHMUS_PASSPHRASE", passphrase)
+        .output()
+        .expect("the CLI runs")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_cannot_send_the_terminal_an_escape_sequence() {
+    let relay = isthmus_relay::start(RelayConfig::new(NetworkName::parse("meadow.test").expect("valid")))
+        .await
+        .expect("relay starts");
+    let url = relay.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mallory, bob) = (dir.path().join("mallory"), dir.path().join("bob"));
+    // Sets the window title, clears the screen, then fakes a line of the tool's own output.
+    let hostile = "hi\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m\u{202e}gnp.exe\nsent 1 to bob";
+    let steps: Vec<(std::path::PathBuf, &str, Vec<String>)> = vec![
+        (mallory.clone(), "m-pass", vec!["profile".into(), "create".into(), "--kdf-memory-kib".into(), "1024".into()]),
+        (bob.clone(), "b-pass", vec!["profile".into(), "create".into(), "--kdf-memory-kib".into(), "1024".into()]),
+        (
+            mallory.clone(),
+            "m-pass",
+            vec!["account".into(), "add".into(), "--relay".into(), url.clone(), "--name".into(), "mallory".into()],
+        ),
+        (
+            bob.clone(),
+            "b-pass",
+            vec!["account".into(), "add".into(), "--relay".into(), url.clone(), "--name".into(), "bob".into()],
+        ),
+        (
+            mallory.clone(),
+            "m-pass",
+            vec![
+                "send".into(),
+                "--from".into(),
+                "mallory@meadow.test".into(),
+                "--to".into(),
+                "bob@meadow.test".into(),
+                hostile.into(),
+            ],
+        ),
+        (bob.clone(), "b-pass", vec!["listen".into(), "--until-drained".into(), "--seconds".into(), "60".into()]),
+    ];
+    for (profile, pass, args) in steps {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(cli(&profile, pass, &args))
+        })
+        .await
+        .expect("joined");
+    }
+    let read = |json: bool| {
+        let bob = bob.clone();
+        tokio::task::spawn_blocking(move || {
+            let args = ["messages", "--account", "bob@meadow.test", "--peer", "mallory@meadow.test"];
+            ok(if json { cli(&bob, "b-pass", &args) } else { cli_human(&bob, "b-pass", &args) })
+        })
+    };
+    let human = String::from_utf8(read(false).await.expect("joined").stdout).expect("UTF-8");
+    assert!(!human.contains('\u{1b}') && !human.contains('\u{9b}') && !human.contains('\u{202e}'), "{human:?}");
+    assert!(human.contains("\\u{1b}]0;owned"), "ESC is printed as a visible escape: {human:?}");
+    assert_eq!(human.lines().count(), 1, "the body cannot fake a second line of output: {human:?}");
+
+    let json = read(true).await.expect("joined");
+    let raw = String::from_utf8(json.stdout.clone()).expect("UTF-8");
+    assert!(!raw.contains('\u{9b}') && !raw.contains('\u{202e}'), "JSON escapes what it may carry raw: {raw:?}");
+    assert_eq!(json_lines(&json)[0]["body"], hostile, "and still carries the exact text for scripts");
+}

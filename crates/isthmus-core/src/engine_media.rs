@@ -23,6 +23,10 @@ pub struct SavedAttachment {
     /// The extension does not match the detected type (e.g. a program named `.jpg`).
     pub extension_mismatch: bool,
     pub detected_type: Option<String>,
+    /// A passive type (picture, sound, video, PDF, plain text) whose content is what its name
+    /// says: the only files a front end hands to the system's opener. Anything else it shows in
+    /// its folder.
+    pub opens: bool,
 }
 
 fn io(error: std::io::Error) -> Error {
@@ -158,6 +162,7 @@ fn save(source: &Path, record: &records::AttachmentRecord, folder: &Path) -> Res
     let head = &head[..read];
     Ok(SavedAttachment {
         extension_mismatch: names::extension_mismatch(&name, head),
+        opens: names::opens_safely(&name, head),
         detected_type: names::detected_extension(head).map(str::to_owned),
         path,
     })

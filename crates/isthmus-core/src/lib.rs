@@ -43,6 +43,7 @@ mod signal_store;
 pub mod store;
 pub mod time;
 mod tx;
+pub mod untrusted_text;
 mod worker;
 
 pub use account::AccountInfo;

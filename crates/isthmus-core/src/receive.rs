@@ -226,10 +226,16 @@ fn apply_data(
     });
     let mut attachments = Vec::with_capacity(data.attachments.len());
     for (index, pointer) in data.attachments.into_iter().enumerate() {
-        // A pointer that cannot be opened or checked is dropped, not stored half-usable.
-        if pointer.key.len() != 32 || pointer.digest.len() != 32 || pointer.id.is_empty() {
+        // A pointer that cannot be opened or checked is dropped, not stored half-usable; its id
+        // and network go into a URL later, so they must have exactly their shape.
+        if pointer.key.len() != 32
+            || pointer.digest.len() != 32
+            || !isthmus_proto::api::is_media_id(&pointer.id)
+            || isthmus_proto::NetworkName::parse(&pointer.origin_network).is_err()
+        {
             continue;
         }
+        let (width, height) = crate::media::images::stated_size(pointer.width, pointer.height);
         let thumbnail =
             if crate::media::images::check_thumbnail(&pointer.thumbnail) { pointer.thumbnail } else { Vec::new() };
         let record = AttachmentRecord {
@@ -240,8 +246,8 @@ fn apply_data(
             size: pointer.size,
             content_type: pointer.content_type,
             file_name: crate::media::names::sanitize(&pointer.file_name),
-            width: pointer.width,
-            height: pointer.height,
+            width,
+            height,
             thumbnail,
             local_file: None,
             note: None,

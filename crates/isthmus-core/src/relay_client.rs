@@ -99,6 +99,12 @@ impl RelayClient {
 
     /// Starts downloading an attachment through the own relay (its proxy for other networks).
     pub async fn download_media(&self, auth: &Credentials, network: &str, id: &str) -> Result<Response> {
+        // Both come from the sender's attachment pointer: checked for their exact shape before
+        // they become part of a URL.
+        let network = isthmus_proto::NetworkName::parse(network)?;
+        if !isthmus_proto::api::is_media_id(id) {
+            return Err(Error::Protocol("the attachment's id is not a medium id".into()));
+        }
         let path = format!("/v1/media/{network}/{id}");
         send(self.request(Method::GET, &path, Some(auth)).timeout(Duration::from_secs(3600))).await
     }
@@ -239,4 +245,28 @@ fn without_url(error: &reqwest::Error) -> String {
         text = text.replace(url.as_str(), "<relay>");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_sender_supplied_media_id_or_network_never_becomes_a_url_unless_it_has_its_exact_shape() {
+        // Port 9 (discard) on loopback: a request that did go out would fail as unreachable.
+        let client = RelayClient::new("http://127.0.0.1:9", &RelayTrust::default()).expect("a loopback URL");
+        let auth = Credentials { address: "bob@meadow.test".parse().expect("valid"), secret: "s".into() };
+        let good_id = "0a".repeat(16);
+        for (network, id) in [
+            ("meadow.test", "../../v1/account/blocks"),
+            ("meadow.test", "0A0A"),
+            ("meadow.test/../x", good_id.as_str()),
+        ] {
+            let error = client.download_media(&auth, network, id).await.expect_err("refused");
+            assert!(
+                matches!(error, Error::Protocol(_) | Error::InvalidAddress(_)),
+                "{network} {id}: refused before any request, not {error:?}"
+            );
+        }
+    }
 }

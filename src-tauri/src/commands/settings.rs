@@ -5,6 +5,7 @@
 //! the engine, which enforces them; the engine's value is the truth when the settings are read
 //! back. Everything else is the UI's to define.
 
+use isthmus_core::untrusted_text;
 use isthmus_core::{ErrorCode, Privacy};
 use serde_json::{Map, Value};
 use tauri::{AppHandle, State};
@@ -79,6 +80,8 @@ pub async fn set_settings(state: State<'_, AppState>, settings: Value) -> Comman
 /// content); a desktop without a notification service is not an error worth showing.
 #[tauri::command]
 pub async fn notify(app: AppHandle, title: String, body: String) -> CommandResult<()> {
+    // The text is another person's: a body may be read as markup by the notification server.
+    let (title, body) = (untrusted_text::without_hidden(&title), untrusted_text::for_notification(&body));
     if let Err(error) = app.notification().builder().title(title).body(body).show() {
         tracing::info!(%error, "no desktop notification service");
     }

@@ -143,8 +143,9 @@ export interface Backend {
   downloadAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<Message>;
   /** Decrypts a downloaded attachment into the user's Downloads folder. Rejects `not_downloaded`. */
   saveAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment>;
-  /** Opens a downloaded attachment with the system's default app (after saving it). */
-  openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<void>;
+  /** Saves a downloaded attachment, then opens it with the system's default app when it is a
+   * passive file whose content matches its name (`opens`), else shows it in its folder. */
+  openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment>;
   /** Opens an http(s) link in the system browser; the UI asks the user first. */
   openLink(url: string): Promise<void>;
 

@@ -664,12 +664,14 @@ export class DemoBackend implements Backend {
   async saveAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment> {
     this.requireUnlocked();
     const attachment = this.downloaded(conversationId, messageId, index);
-    return { path: `~/Downloads/${attachment.file_name}`, extension_mismatch: false, detected_type: attachment.content_type };
+    // The demo's files are what their names say; which types open is the engine's rule
+    // (names::opens_safely), mirrored here by type for the fixtures' pictures and documents.
+    const passive = /^(image|audio|video)\//.test(attachment.content_type) || ["application/pdf", "text/plain"].includes(attachment.content_type);
+    return { path: `~/Downloads/${attachment.file_name}`, extension_mismatch: false, detected_type: attachment.content_type, opens: passive };
   }
 
-  async openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<void> {
-    this.requireUnlocked();
-    this.downloaded(conversationId, messageId, index);
+  async openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment> {
+    return this.saveAttachment(conversationId, messageId, index);
   }
 
   async openLink(url: string): Promise<void> {

@@ -66,7 +66,7 @@ export class TauriBackend implements Backend {
   saveAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
     call<SavedAttachment>("save_attachment", { conversationId, messageId, index });
   openAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
-    call<void>("open_attachment", { conversationId, messageId, index });
+    call<SavedAttachment>("open_attachment", { conversationId, messageId, index });
   openLink = (url: string) => call<void>("open_link", { url });
 
   requests = () => call<Conversation[]>("requests");

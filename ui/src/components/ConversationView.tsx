@@ -135,7 +135,13 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
     remove: (message) => setDialog({ kind: "delete", message }),
     openLink: (url) => setDialog({ kind: "link", url }),
     download: (message, index) => void run(() => backend.downloadAttachment(conversation.id, message.id, index)),
-    open: (message, index) => void run(() => backend.openAttachment(conversation.id, message.id, index)),
+    open: (message, index) =>
+      void run(async () => {
+        const saved = await backend.openAttachment(conversation.id, message.id, index);
+        if (!saved.opens) {
+          setNotice(`Saved to ${saved.path} and shown in its folder. Files of this kind are not opened from a chat, because opening could run them.`);
+        }
+      }),
     save: (message, index) =>
       void run(async () => {
         const saved = await backend.saveAttachment(conversation.id, message.id, index);

@@ -1,7 +1,7 @@
 // One message in the timeline. Text is always rendered as text; links are buttons that ask
 // first (accepted chats) or plain inert text (requests).
 import type { Attachment, Message } from "../bindings";
-import { formatClock, formatSize } from "../logic/format";
+import { formatClock, formatSize, THUMB_WIDTH, thumbHeight } from "../logic/format";
 import { isEmojiOnly, splitLinks } from "../logic/links";
 import { StatusMark } from "./Marks";
 
@@ -52,10 +52,12 @@ function Body({ text, linksActive, onLink }: { text: string; linksActive: boolea
 function AttachmentView({ attachment, index, message, request, transfer, actions }: { attachment: Attachment; index: number; message: Message; request: boolean; transfer?: Transfer; actions: MessageActions }) {
   const image = attachment.content_type.startsWith("image/");
   const percent = transfer ? Math.round((transfer.done / Math.max(1, transfer.total)) * 100) : null;
+  // A picture in a request stays a placeholder until it is accepted: a stranger's picture is
+  // not shown unasked, not even as a thumbnail.
   return (
     <figure className="attachment">
-      {image && attachment.thumbnail ? (
-        <img className="attachment__thumb" src={`data:image/jpeg;base64,${attachment.thumbnail}`} alt={`Picture ${attachment.file_name}`} width={220} height={Math.round((220 * (attachment.height || 3)) / (attachment.width || 4))} />
+      {image && attachment.thumbnail && !request ? (
+        <img className="attachment__thumb" src={`data:image/jpeg;base64,${attachment.thumbnail}`} alt={`Picture ${attachment.file_name}`} width={THUMB_WIDTH} height={thumbHeight(attachment)} />
       ) : (
         <span className="attachment__icon" aria-hidden="true">
           {image ? "🖼" : "📄"}

@@ -62,3 +62,13 @@ export function statusMark(status: MessageStatus): string {
       return "";
   }
 }
+
+/** How wide a picture's thumbnail shows in the timeline, in CSS pixels. */
+export const THUMB_WIDTH = 220;
+
+/** The thumbnail's height for the sender's stated size, within 1:4 to 2:1 (height to width): a
+ * sender-supplied height cannot stretch the timeline. */
+export function thumbHeight(attachment: { width: number; height: number }): number {
+  const ratio = attachment.width > 0 && attachment.height > 0 ? attachment.height / attachment.width : 3 / 4;
+  return Math.round(THUMB_WIDTH * Math.min(2, Math.max(0.25, ratio)));
+}

@@ -10,7 +10,7 @@ import { noticeFor } from "./notifications";
 import { describeError } from "./errors";
 import { inboxRows, requestCount, unreadTotal } from "./inbox";
 import { isEmojiOnly, safeUrl, splitLinks } from "./links";
-import { safetyGroups } from "./format";
+import { safetyGroups, thumbHeight } from "./format";
 import { searchMessages } from "./search";
 import { computeWindow, prefixOffsets, rowAt, scrollToReveal } from "./windowing";
 
@@ -241,5 +241,14 @@ describe("desktop notifications", () => {
     expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, muted: ["c"] }, false, announced)).toBeNull();
     expect(noticeFor(message(1, "hi", 1), friend, prefs, true, announced)).toBeNull();
     expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, notifications: false }, false, announced)).toBeNull();
+  });
+});
+
+describe("picture thumbnails", () => {
+  it("keep a sender's stated size within bounds", () => {
+    expect(thumbHeight({ width: 4000, height: 3000 })).toBe(165);
+    expect(thumbHeight({ width: 1, height: 4_000_000_000 })).toBe(440);
+    expect(thumbHeight({ width: 4_000_000_000, height: 1 })).toBe(55);
+    expect(thumbHeight({ width: 0, height: 0 })).toBe(165);
   });
 });

@@ -105,9 +105,34 @@ pub fn check_thumbnail(bytes: &[u8]) -> bool {
     matches!(decode(bytes, THUMBNAIL_MAX, THUMBNAIL_MAX_ALLOC), Ok((image, _)) if image.width() <= THUMBNAIL_MAX && image.height() <= THUMBNAIL_MAX)
 }
 
+/// The most one side of a picture may be off from the other, as its sender states it.
+const MAX_ASPECT: u32 = 32;
+
+/// A received picture's dimensions as its sender states them, kept only when they could be a
+/// picture this app sends (at most `MAX_SIDE` a side, no thinner than 1:32); else unknown (0),
+/// so a stated height cannot stretch a timeline.
+pub fn stated_size(width: u32, height: u32) -> (u32, u32) {
+    let plausible = (1..=MAX_SIDE).contains(&width)
+        && (1..=MAX_SIDE).contains(&height)
+        && width.max(height) / width.min(height) <= MAX_ASPECT;
+    if plausible {
+        (width, height)
+    } else {
+        (0, 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stated_sizes_are_kept_only_when_plausible() {
+        assert_eq!(stated_size(4000, 3000), (4000, 3000));
+        assert_eq!(stated_size(1, u32::MAX), (0, 0), "a sender-supplied height cannot blow up the layout");
+        assert_eq!(stated_size(100, 100 * 33), (0, 0), "nor a sliver");
+        assert_eq!(stated_size(0, 500), (0, 0));
+    }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         encode(&DynamicImage::new_rgb8(width, height), ImageFormat::Png).expect("encode")

@@ -5,9 +5,11 @@
 //! Only serde and plain data live here: no HTTP framework, no client library.
 
 mod error_code;
+mod media;
 mod reports;
 
 pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};
+pub use media::{is_media_id, MEDIA_ID_HEX_CHARS};
 pub use reports::{
     cut_report_body, ReportCreated, ReportReason, ReportRequest, ReportedMessage, CUT_MARK, MAX_REPORT_MESSAGES,
     MAX_REPORT_MESSAGE_CHARS, MAX_REPORT_NOTE_CHARS,

@@ -40,7 +40,7 @@ impl MediaId {
     /// Parses exactly 32 lowercase hex characters; anything else is `None`, so an id can never
     /// name a path outside the media folder.
     pub fn parse(text: &str) -> Option<Self> {
-        if text.len() != 32 || !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if !isthmus_proto::api::is_media_id(text) {
             return None;
         }
         let mut bytes = [0u8; 16];
