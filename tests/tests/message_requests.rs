@@ -112,3 +112,98 @@ async fn a_blocked_sender_reaches_the_client_from_no_network() -> Result<()> {
     bob.receives(&near.address, "sorry about that").await?;
     Ok(())
 }
+
+/// Waits until `check` holds, for at most 20 seconds.
+async fn eventually(what: &str, mut check: impl FnMut() -> anyhow::Result<bool>) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !check()? {
+        anyhow::ensure!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn garbage_first_contacts_cannot_fill_the_request_slots_and_the_person_sees_who_sent_them() -> anyhow::Result<()>
+{
+    use isthmus_e2e::raw::{bearer, RawClient};
+    use isthmus_proto::wire;
+    let mut config = isthmus_relay::RelayConfig::new(isthmus_proto::NetworkName::parse("meadow.test")?);
+    config.limits.pending_requests_per_recipient = 5;
+    let meadow = isthmus_relay::start(config).await?;
+    let mut bob = isthmus_e2e::Person::join(&meadow, "bob").await?;
+    // Four times as many throwaway accounts as bob has request slots, each sending random bytes.
+    for n in 0..20u8 {
+        let spammer = isthmus_e2e::Person::join(&meadow, &format!("junk{n}")).await?;
+        // The throwaway account's own client goes offline: the raw socket is its only one.
+        let credentials = bearer(&spammer.engine, &spammer.address)?;
+        spammer.engine.shutdown().await?;
+        let mut raw = RawClient::connect(&meadow.url(), Some(&credentials)).await?;
+        let garbage = wire::Envelope {
+            id: vec![n + 1; 16],
+            destination: Some((&bob.address).into()),
+            kind: wire::CiphertextKind::Prekey as i32,
+            ciphertext: (0..200).map(|i: u32| (i * 31 + u32::from(n)) as u8).collect(),
+            ..Default::default()
+        };
+        raw.send_frame(wire::ClientFrame {
+            frame: Some(wire::client_frame::Frame::Send(wire::Send { request_id: 1, envelope: Some(garbage) })),
+        })
+        .await?;
+        let result = loop {
+            match raw.next_frame().await?.frame {
+                Some(wire::server_frame::Frame::SendResult(result)) => break result,
+                Some(wire::server_frame::Frame::QueueEmpty(_)) => continue,
+                other => anyhow::bail!("unexpected answer {other:?}"),
+            }
+        };
+        assert_eq!(result.error_code, "", "garbage number {n} is taken: the slots of earlier ones were freed");
+        raw.close().await;
+        let expected = usize::from(n) + 1;
+        eventually("bob's client counted the garbage", || {
+            Ok(bob.engine.unopened_first_contacts(&bob.address)?.len() == expected)
+        })
+        .await?;
+    }
+    let unopened = bob.engine.unopened_first_contacts(&bob.address)?;
+    assert!(unopened.iter().all(|sender| sender.count == 1 && sender.address.starts_with("junk")), "{unopened:?}");
+    assert!(bob.engine.requests(None)?.is_empty(), "no chat was made of garbage");
+
+    let newcomer = isthmus_e2e::Person::join(&meadow, "newcomer").await?;
+    newcomer.engine.send_text(&newcomer.address, &bob.address, "hello, a real first contact").await?;
+    bob.receives(&newcomer.address, "hello, a real first contact").await?;
+
+    // Blocking one of them forgets the note about them.
+    let junk = unopened[0].address.parse()?;
+    bob.engine.block(&bob.address, &junk).await?;
+    assert_eq!(bob.engine.unopened_first_contacts(&bob.address)?.len(), 19);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_relay_lists_an_account_s_pending_requests_to_it_alone() -> anyhow::Result<()> {
+    let meadow = isthmus_e2e::relay("meadow.test").await?;
+    let mut bob = isthmus_e2e::Person::join(&meadow, "bob").await?;
+    let stranger = isthmus_e2e::Person::join(&meadow, "stranger").await?;
+    stranger.engine.send_text(&stranger.address, &bob.address, "hi").await?;
+    bob.receives(&stranger.address, "hi").await?;
+    let bearer = isthmus_e2e::raw::bearer(&bob.engine, &bob.address)?;
+    let list = || async {
+        let response = reqwest::Client::new()
+            .get(format!("{}/v1/account/requests", meadow.url()))
+            .bearer_auth(&bearer)
+            .send()
+            .await?;
+        anyhow::ensure!(response.status() == 200, "listing answers {}", response.status());
+        Ok::<_, anyhow::Error>(response.json::<isthmus_proto::api::PendingRequests>().await?)
+    };
+    let listed = list().await?;
+    assert_eq!(listed.requests.len(), 1, "{listed:?}");
+    assert_eq!(listed.requests[0].address, "stranger@meadow.test");
+    assert!(listed.requests[0].since_ms > 0, "with when it arrived, for the relay's expiry and the client's check");
+    bob.engine.accept_request(bob.engine.conversation_id(&bob.address, &stranger.address)).await?;
+    assert!(list().await?.requests.is_empty(), "an accepted request is no longer pending");
+    let anonymous = reqwest::get(format!("{}/v1/account/requests", meadow.url())).await?;
+    assert_eq!(anonymous.status(), 401, "only the account itself sees its requests");
+    Ok(())
+}

@@ -72,6 +72,22 @@ pub async fn request(context: &Context_, command: RequestCommand) -> Result<Exit
                     )
                 });
             }
+            // First contacts that could not be opened hold no slot, but their senders are shown.
+            for info in engine.accounts()? {
+                let own = address(&info.address)?;
+                if account.as_ref().is_some_and(|wanted| *wanted != own) {
+                    continue;
+                }
+                for sender in engine.unopened_first_contacts(&own)? {
+                    let line = serde_json::json!({ "account": info.address, "unopened_from": sender });
+                    context.print(&line, || {
+                        format!(
+                            "{} -> {}: {} message(s) could not be opened (block or report them)",
+                            sender.address, info.address, sender.count
+                        )
+                    });
+                }
+            }
         }
         RequestCommand::Accept(who) => {
             let (account, peer) = pair(&who)?;

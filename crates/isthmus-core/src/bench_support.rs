@@ -165,7 +165,7 @@ async fn receive_pushes(side: &mut Side, pushes: Vec<Vec<u8>>) -> Result<usize> 
         }
     }
     let account = side.address.clone();
-    let envelope_ids = receive::receive_batch(&mut side.state, &account, envelopes).await?;
+    let envelope_ids = receive::receive_batch(&mut side.state, &account, envelopes).await?.acks;
     let acked = envelope_ids.len();
     let ack = wire::ClientFrame { frame: Some(wire::client_frame::Frame::Ack(wire::Ack { envelope_ids })) };
     std::hint::black_box(ack.encode_to_vec());

@@ -144,6 +144,24 @@ async fn open(context: &ConnectionContext) -> Result<Socket> {
     Ok(socket)
 }
 
+/// Tells the relay that first contacts which could not be opened are no requests: their slots
+/// are free at once, so garbage cannot make the person unreachable for newcomers. In the
+/// background: the socket goes on meanwhile. A failure leaves the slot to the reconcile after
+/// the next drained backlog, or to the relay's expiry.
+fn free_request_slots(context: &ConnectionContext, senders: Vec<Address>) {
+    if senders.is_empty() {
+        return;
+    }
+    let (relay, credentials) = (context.relay.clone(), context.credentials.clone());
+    tokio::spawn(async move {
+        for sender in senders {
+            if let Err(error) = relay.delete_request(&credentials, &sender).await {
+                tracing::info!(code = ?error.code(), "could not free the slot of an unopened first contact");
+            }
+        }
+    });
+}
+
 async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mpsc::Receiver<SendRequest>) {
     let (mut sink, mut stream) = socket.split();
     let mut pending: HashMap<u64, oneshot::Sender<Result<u64>>> = HashMap::new();
@@ -180,13 +198,16 @@ async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mps
                     // What was received may have queued receipts: let the sender look.
                     context.outbox_wake.notify_one();
                     match acks {
-                        Ok(envelope_ids) if !envelope_ids.is_empty() => {
-                            let frame = wire::ClientFrame { frame: Some(wire::client_frame::Frame::Ack(wire::Ack { envelope_ids })) };
-                            if sink.send(WsMessage::Binary(frame.encode_to_vec().into())).await.is_err() {
-                                break;
+                        Ok(received) => {
+                            let envelope_ids = received.acks;
+                            if !envelope_ids.is_empty() {
+                                let frame = wire::ClientFrame { frame: Some(wire::client_frame::Frame::Ack(wire::Ack { envelope_ids })) };
+                                if sink.send(WsMessage::Binary(frame.encode_to_vec().into())).await.is_err() {
+                                    break;
+                                }
                             }
+                            free_request_slots(context, received.unopened_first_contacts);
                         }
-                        Ok(_) => {}
                         Err(error) => {
                             // Nothing acked: the relay will push these again after a reconnect.
                             tracing::error!(code = ?error.code(), "could not store received messages");

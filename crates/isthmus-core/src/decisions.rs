@@ -105,6 +105,7 @@ pub fn delete_request(state: &mut WorkerState, id: ConversationId) -> Result<Con
 pub fn block(state: &mut WorkerState, address: &Address, peer: &Address) -> Result<()> {
     let mut tx = Tx::new(state.store.clone());
     contacts::update(&mut tx, address, peer, |c| c.blocked = true)?;
+    crate::consent::unopened::forget(&mut tx, address, peer)?;
     let id = conversations::conversation_id(&state.store, address, peer);
     let mut events = Vec::new();
     let mut decision = Decision::Blocked;

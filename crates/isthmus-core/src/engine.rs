@@ -457,8 +457,9 @@ impl Engine {
     }
 }
 
-/// Uploads a new batch of one-time prekeys whenever the relay runs low, checked after each
-/// drained backlog (when bundles were most likely consumed).
+/// After each drained backlog: frees the relay's request slots the client shows nowhere
+/// (`request_sync`), and uploads a new batch of one-time prekeys when the relay runs low (when
+/// bundles were most likely consumed).
 async fn keep_prekeys_topped_up(
     address: Address,
     relay: RelayClient,
@@ -468,6 +469,11 @@ async fn keep_prekeys_topped_up(
 ) {
     loop {
         drained.notified().await;
+        match crate::request_sync::reconcile(&address, &relay, &credentials, &worker).await {
+            Ok(0) => {}
+            Ok(freed) => tracing::info!(freed, "freed request slots the relay held for nobody shown"),
+            Err(error) => tracing::info!(code = ?error.code(), "could not reconcile requests with the relay"),
+        }
         let count = match relay.key_count(&credentials).await {
             Ok(count) => count,
             Err(error) => {

@@ -9,7 +9,9 @@ use isthmus_proto::{Address, NetworkName};
 use serde::{Deserialize, Serialize};
 
 use crate::account::AccountInfo;
-use crate::consent::{contacts, disclosure, ledger, Contact, Disclosure, LedgerEntry, DISCLOSURE_VERSION};
+use crate::consent::{
+    contacts, disclosure, ledger, Contact, Disclosure, LedgerEntry, UnopenedSender, DISCLOSURE_VERSION,
+};
 use crate::engine::Engine;
 use crate::ids::{ConversationId, MessageId};
 use crate::model::Conversation;
@@ -128,6 +130,12 @@ impl Engine {
             .call(move |state| Box::pin(async move { crate::decisions::delete_request(state, id) }))
             .await?;
         Ok(())
+    }
+
+    /// People whose first contacts to `account` could not be opened, most recent first, with how
+    /// many: shown so the person can block or report them (their request slots were freed).
+    pub fn unopened_first_contacts(&self, account: &Address) -> Result<Vec<UnopenedSender>> {
+        crate::consent::unopened::list(&Tx::new(self.inner.store.clone()), account)
     }
 
     /// Blocks `peer`: the relay refuses them from every network, and the client drops them too.

@@ -34,6 +34,7 @@ mod read_marks;
 mod receive;
 mod relay_client;
 pub mod relay_types;
+mod request_sync;
 pub mod safety;
 mod seen;
 pub mod send;
@@ -47,7 +48,7 @@ pub mod untrusted_text;
 mod worker;
 
 pub use account::AccountInfo;
-pub use consent::{Contact, Decision, Disclosure, LedgerEntry, DISCLOSURE_VERSION};
+pub use consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, DISCLOSURE_VERSION};
 pub use engine::Engine;
 pub use engine_consent::InboxLayout;
 pub use engine_media::SavedAttachment;

@@ -24,15 +24,28 @@ use crate::worker::WorkerState;
 use crate::Result;
 
 /// Processes a run of pushed envelopes; returns the envelope ids that may be acked.
+/// What a batch of pushes left to do on the connection.
+#[derive(Debug, Default)]
+pub struct Received {
+    /// Envelope ids to ack.
+    pub acks: Vec<Vec<u8>>,
+    /// Senders of first contacts that could not be opened: their request slots at the relay
+    /// are to be freed (see `consent::unopened`).
+    pub unopened_first_contacts: Vec<Address>,
+}
+
 pub async fn receive_batch(
     state: &mut WorkerState,
     account: &Address,
     envelopes: Vec<wire::Envelope>,
-) -> Result<Vec<Vec<u8>>> {
+) -> Result<Received> {
     let mut acks = Vec::with_capacity(envelopes.len());
+    let mut unopened: Vec<Address> = Vec::new();
     let mut events = Vec::new();
     for envelope in envelopes {
         let raw_id = envelope.id.clone();
+        let source = envelope.source.as_ref().and_then(|source| Address::try_from(source).ok());
+        let at_ms = envelope.server_timestamp;
         match receive_one(state, account, envelope).await {
             Ok(mut produced) => {
                 events.append(&mut produced);
@@ -48,12 +61,28 @@ pub async fn receive_batch(
                 // Undecryptable or malformed: retrying cannot help, so it is acked and dropped.
                 tracing::warn!(code = ?error.code(), "dropped an envelope that could not be opened");
                 acks.push(raw_id);
+                if let Some(source) = source {
+                    if is_first_contact(state, account, &source)? {
+                        let mut tx = Tx::new(state.store.clone());
+                        crate::consent::unopened::record(&mut tx, account, &source, at_ms)?;
+                        tx.commit()?;
+                        if !unopened.contains(&source) {
+                            unopened.push(source);
+                        }
+                    }
+                }
             }
         }
     }
     state.store.flush()?;
     state.emit(events);
-    Ok(acks)
+    Ok(Received { acks, unopened_first_contacts: unopened })
+}
+
+/// Whether `source` has no chat with `account`: what it sent was a first contact.
+fn is_first_contact(state: &WorkerState, account: &Address, source: &Address) -> Result<bool> {
+    let id = conversations::conversation_id(&state.store, account, source);
+    Ok(conversations::load(&Tx::new(state.store.clone()), &id)?.is_none())
 }
 
 async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire::Envelope) -> Result<Vec<Event>> {

@@ -175,6 +175,11 @@ impl RelayClient {
         send(self.request(Method::PUT, &path, Some(auth))).await.map(drop)
     }
 
+    /// The account's pending requests as the relay holds them, oldest first.
+    pub async fn pending_requests(&self, auth: &Credentials) -> Result<isthmus_proto::api::PendingRequests> {
+        json(send(self.request(Method::GET, "/v1/account/requests", Some(auth))).await?).await
+    }
+
     /// Tells the relay the user deleted `peer`'s request (frees its slot).
     pub async fn delete_request(&self, auth: &Credentials, peer: &Address) -> Result<()> {
         let path = format!("/v1/account/requests/{}", peer.account());

@@ -215,7 +215,8 @@ async fn stopping(mut shutdown: watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stopping| *stopping).await;
 }
 
-/// Forgets expired federation nonces, and keeps the metrics' memory flat.
+/// Forgets expired federation nonces and message requests nobody answered in time, and keeps
+/// the metrics' memory flat.
 async fn prune_nonces(state: Arc<RelayState>, shutdown: watch::Receiver<bool>) {
     let mut every = tokio::time::interval(PRUNE_EVERY);
     let mut upkeep = tokio::time::interval(METRICS_UPKEEP_EVERY);
@@ -225,10 +226,16 @@ async fn prune_nonces(state: Arc<RelayState>, shutdown: watch::Receiver<bool>) {
         tokio::select! {
             () = &mut stop => return,
             _ = upkeep.tick() => state.metrics.upkeep(),
-            _ = every.tick() => match state.store.prune_nonces(now_ms()).await {
-                Ok(pruned) => tracing::debug!(pruned, "expired federation nonces forgotten"),
-                Err(error) => tracing::error!(%error, "pruning federation nonces failed"),
-            },
+            _ = every.tick() => {
+                match state.store.prune_nonces(now_ms()).await {
+                    Ok(pruned) => tracing::debug!(pruned, "expired federation nonces forgotten"),
+                    Err(error) => tracing::error!(%error, "pruning federation nonces failed"),
+                }
+                match state.store.expire_requests(now_ms().saturating_sub(state.limits.request_ttl_ms)).await {
+                    Ok(expired) => tracing::debug!(expired, "unanswered message requests expired"),
+                    Err(error) => tracing::error!(%error, "expiring message requests failed"),
+                }
+            }
         }
     }
 }

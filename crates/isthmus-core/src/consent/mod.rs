@@ -5,11 +5,14 @@
 //! - `ledger`: the encrypted, append-only record of every consent decision.
 //! - `contacts`: per-person state the decisions leave behind (blocked, verified, key change
 //!   held, first contact confirmed).
+//! - `unopened`: first contacts that could not be opened, counted per sender.
 
 pub mod contacts;
 pub mod disclosure;
 pub mod ledger;
+pub mod unopened;
 
 pub use contacts::Contact;
 pub use disclosure::{Disclosure, DISCLOSURE_VERSION};
 pub use ledger::{Decision, LedgerEntry};
+pub use unopened::UnopenedSender;

@@ -53,6 +53,8 @@ pub struct Limits {
     pub first_contacts_per_sender_per_hour: u32,
     /// Most pending message requests (distinct senders) one account may have; more get `recipient_busy`.
     pub pending_requests_per_recipient: usize,
+    /// How long a request nobody answered keeps its slot; then its sender is a stranger again.
+    pub request_ttl_ms: u64,
     /// Most messages one report may include.
     pub max_report_messages: usize,
     /// Longest report note, in characters.
@@ -116,6 +118,7 @@ impl Default for Limits {
             max_contacts_per_account: 10_000,
             first_contacts_per_sender_per_hour: 20,
             pending_requests_per_recipient: 100,
+            request_ttl_ms: isthmus_proto::api::DEFAULT_REQUEST_TTL_MS,
             max_report_messages: isthmus_proto::api::MAX_REPORT_MESSAGES,
             max_report_note_chars: isthmus_proto::api::MAX_REPORT_NOTE_CHARS,
             max_report_message_chars: isthmus_proto::api::MAX_REPORT_MESSAGE_CHARS,

@@ -7,6 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
+use isthmus_proto::api::{PendingRequest, PendingRequests};
+
 use super::api_types::BlocksJson;
 use super::extract::Authenticated;
 use super::keys::parse_target;
@@ -60,6 +62,17 @@ pub async fn add_contact(
     let _consent = state.consent_locks.lock(&auth.address.name).await;
     state.store.add_contact(&auth.address.name, &target, state.limits.max_contacts_per_account).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The account's pending requests, oldest first: the client reconciles its own list with it.
+pub async fn list_requests(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+) -> Result<Json<PendingRequests>, ApiError> {
+    let requests = state.store.requests(&auth.address.name).await?;
+    Ok(Json(PendingRequests {
+        requests: requests.into_iter().map(|(address, since_ms)| PendingRequest { address, since_ms }).collect(),
+    }))
 }
 
 /// The user deleted a pending request: its slot is free, and the sender's next message is a

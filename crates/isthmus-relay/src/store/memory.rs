@@ -298,6 +298,28 @@ impl RelayStore for MemoryStore {
         Ok(self.state().requests.get(owner).map_or(0, BTreeMap::len))
     }
 
+    async fn requests(&self, owner: &UserName) -> Result<Vec<(String, u64)>> {
+        let state = self.state();
+        let mut requests: Vec<(String, u64)> = state
+            .requests
+            .get(owner)
+            .map(|requests| requests.iter().map(|(address, at)| (address.account(), *at)).collect())
+            .unwrap_or_default();
+        requests.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        Ok(requests)
+    }
+
+    async fn expire_requests(&self, before_ms: u64) -> Result<usize> {
+        let mut state = self.state();
+        let mut expired = 0;
+        for requests in state.requests.values_mut() {
+            let before = requests.len();
+            requests.retain(|_, at| *at >= before_ms);
+            expired += before - requests.len();
+        }
+        Ok(expired)
+    }
+
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
         Ok(self.state().correspondents.entry(owner.clone()).or_default().insert(account_of(address)))
     }

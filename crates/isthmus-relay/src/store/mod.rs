@@ -164,6 +164,13 @@ pub trait RelayStore: Send + Sync + 'static {
     /// How many pending requests `owner` has.
     async fn request_count(&self, owner: &UserName) -> Result<usize>;
 
+    /// The account's pending requests, oldest first: who (`name@network`) and since when (ms).
+    async fn requests(&self, owner: &UserName) -> Result<Vec<(String, u64)>>;
+
+    /// Ends every pending request that arrived before `before_ms`: its sender is a stranger again
+    /// and its slot is free. Returns how many.
+    async fn expire_requests(&self, before_ms: u64) -> Result<usize>;
+
     /// Remembers that `owner` and `address` have exchanged a message (either way); `true` if new.
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool>;
 

@@ -425,6 +425,23 @@ pub async fn requests_and_contacts_track_first_contacts(store: Arc<dyn RelayStor
     assert!(!store.is_correspondent(&name("carol"), &addr("bob@meadow.example")).await.expect("read"));
 }
 
+pub async fn requests_are_listed_and_expire(store: Arc<dyn RelayStore>) {
+    let bob = name("bob");
+    store.add_request(&bob, &addr("old@harbor.example"), 100).await.expect("a request");
+    store.add_request(&bob, &addr("new@meadow.example"), 300).await.expect("a request");
+    store.add_request(&name("carol"), &addr("old@harbor.example"), 100).await.expect("another account's");
+    assert_eq!(
+        store.requests(&bob).await.expect("listed"),
+        vec![("old@harbor.example".to_owned(), 100), ("new@meadow.example".to_owned(), 300)],
+        "oldest first, with when each arrived"
+    );
+    assert_eq!(store.expire_requests(200).await.expect("expired"), 2, "every account's old requests end");
+    assert_eq!(store.requests(&bob).await.expect("listed"), vec![("new@meadow.example".to_owned(), 300)]);
+    assert_eq!(store.standing(&bob, &addr("old@harbor.example")).await.expect("read"), Standing::Stranger);
+    assert_eq!(store.request_count(&name("carol")).await.expect("count"), 0, "and free their slots");
+    assert!(store.requests(&name("nobody")).await.expect("listed").is_empty());
+}
+
 pub async fn reports_list_newest_first(store: Arc<dyn RelayStore>) {
     store.add_report(report("aa", 100)).await.expect("stored");
     store.add_report(report("bb", 300)).await.expect("stored");
@@ -497,6 +514,7 @@ macro_rules! relay_store_conformance {
                 blocks_are_a_capped_set,
                 concurrent_blocks_keep_the_cap,
                 requests_and_contacts_track_first_contacts,
+                requests_are_listed_and_expire,
                 reports_list_newest_first,
                 purge_removes_only_what_is_picked,
                 nonces_are_single_use

@@ -617,6 +617,15 @@ impl RelayStore for SledStore {
         Self::count_prefix(&self.requests, &prekey_prefix(owner))
     }
 
+    // The relays that wrote sled had neither: nothing old needs them.
+    async fn requests(&self, _owner: &UserName) -> Result<Vec<(String, u64)>> {
+        Err(StoreError::Backend("the legacy sled store does not list requests".into()))
+    }
+
+    async fn expire_requests(&self, _before_ms: u64) -> Result<usize> {
+        Err(StoreError::Backend("the legacy sled store does not expire requests".into()))
+    }
+
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
         let added = self.correspondents.insert(member_key(owner, address), &[]).map_err(backend)?.is_none();
         if added {

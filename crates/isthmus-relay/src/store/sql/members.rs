@@ -4,7 +4,7 @@
 use isthmus_proto::Address;
 use sqlx::{Any, AnyConnection, Executor, Row as _};
 
-use super::rows::{read_usize, stored_u64, stored_usize};
+use super::rows::{read_u64, read_usize, stored_u64, stored_usize};
 use super::{Engine, Result, StoreError};
 use crate::store::Standing;
 
@@ -155,6 +155,23 @@ where
 {
     let row = sqlx::query("SELECT COUNT(*) FROM requests WHERE owner = $1").bind(owner).fetch_one(executor).await?;
     read_usize(row.try_get(0)?, "requests")
+}
+
+pub(super) async fn requests<'e, E>(executor: E, owner: &str) -> Result<Vec<(String, u64)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query("SELECT address, at_ms FROM requests WHERE owner = $1 ORDER BY at_ms, address")
+        .bind(owner)
+        .fetch_all(executor)
+        .await?;
+    rows.iter().map(|row| Ok((row.try_get(0)?, read_u64(row.try_get(1)?, "requests")?))).collect()
+}
+
+pub(super) async fn expire_requests(conn: &mut AnyConnection, before_ms: u64) -> Result<usize> {
+    let expired =
+        sqlx::query("DELETE FROM requests WHERE at_ms < $1").bind(stored_u64(before_ms)).execute(conn).await?;
+    read_usize(i64::try_from(expired.rows_affected()).unwrap_or(i64::MAX), "requests")
 }
 
 /// `true` when the two had not corresponded before.

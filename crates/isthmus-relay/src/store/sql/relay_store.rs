@@ -158,6 +158,14 @@ impl RelayStore for SqlStore {
         members::request_count(self.pool(), owner.as_str()).await
     }
 
+    async fn requests(&self, owner: &UserName) -> Result<Vec<(String, u64)>> {
+        members::requests(self.pool(), owner.as_str()).await
+    }
+
+    async fn expire_requests(&self, before_ms: u64) -> Result<usize> {
+        self.write(move |conn| Box::pin(async move { members::expire_requests(conn, before_ms).await })).await
+    }
+
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
         let (owner, address) = member(owner, address);
         self.write(move |conn| Box::pin(async move { members::add_correspondent(conn, &owner, &address).await })).await
