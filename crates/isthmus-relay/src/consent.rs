@@ -51,10 +51,18 @@ pub fn sender_key(sender: &Address) -> String {
 /// What a delivery to a local account is, once admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
-    /// From a contact, from oneself, or from a sender with a pending request: nothing to count.
+    /// From a contact or from oneself: nothing to count.
     Known,
+    /// From a sender whose request is pending: counts against what that sender may queue for
+    /// the account before it answers.
+    Pending,
     /// A first contact: counts against the sender's hour and takes a request slot.
     FirstContact,
+}
+
+/// The key a pending sender's envelopes are counted under: the recipient and the sender.
+fn pending_key(recipient: &UserName, sender: &Address) -> (UserName, String) {
+    (recipient.clone(), sender_key(sender))
 }
 
 /// Decides whether `sender` may deliver to `recipient` now. Call under the recipient's lock.
@@ -67,7 +75,13 @@ pub async fn admit(state: &RelayState, recipient: &UserName, sender: &Address) -
         return Ok(Admission::Known);
     }
     match state.store.standing(recipient, sender).await? {
-        Standing::Contact | Standing::Requested => Ok(Admission::Known),
+        Standing::Contact => Ok(Admission::Known),
+        // A stranger with one pending request could otherwise fill the account's whole queue,
+        // and its real contacts would get `queue_full`.
+        Standing::Requested => {
+            state.pending_envelopes.check(&pending_key(recipient, sender)).map_err(ApiError::rate_limited)?;
+            Ok(Admission::Pending)
+        }
         Standing::Stranger => {
             state.first_contacts.check(&sender_key(sender)).map_err(ApiError::first_contacts_exhausted)?;
             if state.store.request_count(recipient).await? >= state.limits.pending_requests_per_recipient {
@@ -76,6 +90,11 @@ pub async fn admit(state: &RelayState, recipient: &UserName, sender: &Address) -
             Ok(Admission::FirstContact)
         }
     }
+}
+
+/// Counts an envelope queued by a sender whose request is pending.
+pub fn record_pending(state: &RelayState, recipient: &UserName, sender: &Address) {
+    state.pending_envelopes.record(&pending_key(recipient, sender));
 }
 
 /// Records an admitted first contact once its envelope is queued: a pending request, one event of
@@ -88,6 +107,7 @@ pub async fn record_first_contact(
     federated: bool,
 ) -> Result<(), ApiError> {
     state.first_contacts.record(&sender_key(sender));
+    record_pending(state, recipient, sender);
     state.store.add_request(recipient, sender, now_ms()).await?;
     if federated {
         state.store.add_correspondent(recipient, sender).await?;

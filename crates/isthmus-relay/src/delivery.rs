@@ -106,8 +106,12 @@ pub async fn deliver_local(
         let writing = std::time::Instant::now();
         state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
         state.metrics.store_flush(writing.elapsed());
-        if admission == Admission::FirstContact {
-            consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
+        match admission {
+            Admission::FirstContact => {
+                consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
+            }
+            Admission::Pending => consent::record_pending(state, &destination.name, &sender),
+            Admission::Known => {}
         }
     }
     state.hub.wake(&device);

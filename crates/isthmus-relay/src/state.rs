@@ -40,6 +40,8 @@ pub struct RelayState {
     pub peer_limiter: RateLimiter<NetworkName>,
     /// First contacts per sender address (`name@network`) in the last hour.
     pub first_contacts: WindowLimiter<String>,
+    /// Envelopes queued per (recipient, sender) while the sender's request is pending.
+    pub pending_envelopes: WindowLimiter<(UserName, String)>,
     /// Reports per account in the last hour.
     pub report_limiter: WindowLimiter<UserName>,
     pub consent_locks: ConsentLocks,
@@ -91,6 +93,7 @@ impl RelayState {
             registration_limiter: RateLimiter::new(limits.registration_rate),
             peer_limiter: RateLimiter::new(limits.peer_rate),
             first_contacts: WindowLimiter::new(limits.first_contacts_per_sender_per_hour, HOUR),
+            pending_envelopes: WindowLimiter::new(limits.envelopes_per_pending_request_per_hour, HOUR),
             report_limiter: WindowLimiter::new(limits.reports_per_account_per_hour, HOUR),
             consent_locks: ConsentLocks::default(),
             domain,

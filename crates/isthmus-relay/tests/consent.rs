@@ -319,3 +319,25 @@ async fn an_identity_reset_replaces_the_key_and_every_prekey() {
     assert_eq!(still["identity_key"], new_identity, "a refused reset changes nothing");
     relay.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_sender_whose_request_is_pending_cannot_fill_the_queue_until_it_is_answered() {
+    let limits = Limits { envelopes_per_pending_request_per_hour: 3, ..Limits::default() };
+    let relay = relay_with(RelayConfig { limits, ..RelayConfig::new(network("meadow.example")) }).await;
+    let bob = register(&relay, "bob").await;
+    let mut stranger = connect_idle(&register(&relay, "stranger").await).await;
+    let mut friend = connect_idle(&register(&relay, "friend").await).await;
+    assert_eq!(status(bob.put_empty("/v1/account/contacts/friend@meadow.example").await).await, 204);
+    let to_bob = || envelope_to("bob@meadow.example", b"buy now");
+    for n in 1..=3 {
+        assert_eq!(send_and_wait(&mut stranger, n, to_bob()).await.error_code, "", "envelope {n} of the first three");
+    }
+    let refused = send_and_wait(&mut stranger, 4, to_bob()).await;
+    assert_eq!(refused.error_code, "rate_limited", "a pending request holds a handful of envelopes, not the queue");
+    for n in 1..=5 {
+        assert_eq!(send_and_wait(&mut friend, n, to_bob()).await.error_code, "", "bob's contacts are not held up");
+    }
+    assert_eq!(status(bob.put_empty("/v1/account/contacts/stranger@meadow.example").await).await, 204);
+    assert_eq!(send_and_wait(&mut stranger, 5, to_bob()).await.error_code, "", "once bob answers, no cap");
+    relay.shutdown().await;
+}
