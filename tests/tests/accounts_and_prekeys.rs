@@ -86,3 +86,21 @@ async fn one_time_prekeys_are_topped_up_when_they_run_low() -> Result<()> {
     let _ = NetworkName::parse("meadow.test")?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_account_on_an_invite_network_needs_the_operator_s_invitation() -> anyhow::Result<()> {
+    let mut config = isthmus_relay::RelayConfig::new(isthmus_proto::NetworkName::parse("meadow.test")?);
+    config.registration = isthmus_relay::RegistrationPolicy::Invite;
+    let meadow = isthmus_relay::start(config).await?;
+    let dir = tempfile::tempdir()?;
+    let profile = isthmus_core::Profile::create(dir.path(), "pass", isthmus_core::KdfParams::insecure_for_tests())?;
+    let engine = isthmus_core::Engine::open(profile)?;
+    let refused = engine.add_account(&meadow.url(), "alice", Default::default()).await.expect_err("no invitation");
+    assert_eq!(refused.code(), isthmus_core::ErrorCode::RelayRejected, "{refused}");
+    assert!(refused.to_string().contains("invitation"), "the person hears what is missing: {refused}");
+    assert!(engine.accounts()?.is_empty(), "nothing is stored");
+    let token = meadow.issue_invite(60_000).await?;
+    let info = engine.add_invited_account(&meadow.url(), "alice", Default::default(), Some(&token)).await?;
+    assert_eq!(info.address, "alice@meadow.test");
+    Ok(())
+}

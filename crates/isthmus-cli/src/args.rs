@@ -116,6 +116,9 @@ pub enum AccountCommand {
         /// message's metadata cross the network readable; only for a test network you control.
         #[arg(long)]
         allow_insecure_http: bool,
+        /// An invitation token from the network's operator, when its registration needs one.
+        #[arg(long, value_name = "TOKEN")]
+        invite: Option<String>,
     },
     List,
 }

@@ -164,7 +164,7 @@ fn profile(context: &Context_, command: ProfileCommand) -> Result<ExitCode> {
 async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     match command {
-        AccountCommand::Add { relay, name, ca_file, allow_insecure_http } => {
+        AccountCommand::Add { relay, name, ca_file, allow_insecure_http, invite } => {
             let ca_pem = match ca_file {
                 Some(path) => Some(
                     std::fs::read_to_string(&path)
@@ -173,7 +173,7 @@ async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode
                 None => None,
             };
             let trust = RelayTrust { ca_pem, allow_insecure_http };
-            let info = engine.add_account(&relay, &name, trust).await?;
+            let info = engine.add_invited_account(&relay, &name, trust, invite.as_deref()).await?;
             context.print(&info, || format!("added {} on {}", info.address, info.relay_url));
         }
         AccountCommand::List => {

@@ -38,7 +38,7 @@ pub fn prepare(state: &mut WorkerState, address: &Address) -> Result<(Tx, LocalI
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let store = SignalStore::new(tx.clone(), account_key(&state.store, address), &local)?;
     let keys = fresh_keys(&store, &local, keys::FIRST_ONE_TIME_ID, keys::FIRST_ONE_TIME_ID)?;
-    let request = RegisterRequest { name: address.name.to_string(), keys };
+    let request = RegisterRequest { name: address.name.to_string(), invite: None, keys };
     drop(store);
     let tx = Rc::try_unwrap(tx).map_err(|_| Error::Crypto("key store still borrowed".into()))?.into_inner();
     Ok((tx, local, request))

@@ -111,6 +111,18 @@ impl Engine {
     /// `trust` says how the relay's certificate is checked. Nothing is stored unless the relay
     /// answered, over a connection that passed those checks, and accepted the registration.
     pub async fn add_account(&self, relay_url: &str, name: &str, trust: RelayTrust) -> Result<AccountInfo> {
+        self.add_invited_account(relay_url, name, trust, None).await
+    }
+
+    /// Like `add_account`, with an invitation token for a network whose registration policy
+    /// is `invite` (its operator issues them).
+    pub async fn add_invited_account(
+        &self,
+        relay_url: &str,
+        name: &str,
+        trust: RelayTrust,
+        invite: Option<&str>,
+    ) -> Result<AccountInfo> {
         let relay = RelayClient::new(relay_url, &trust)?;
         let health = relay.health().await?;
         let network = health
@@ -124,6 +136,7 @@ impl Engine {
             .worker
             .call(move |state| Box::pin(async move { crate::account_setup::prepare(state, &prepare_for) }))
             .await?;
+        let request = crate::relay_types::RegisterRequest { invite: invite.map(str::to_owned), ..request };
         let registered = relay.register(&request).await?;
         let record = AccountRecord {
             address: address.clone(),

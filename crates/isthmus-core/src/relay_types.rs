@@ -34,6 +34,9 @@ pub struct IdentityKeys {
 #[derive(Clone, Debug, Serialize)]
 pub struct RegisterRequest {
     pub name: String,
+    /// An invitation token, for a network whose registration policy is `invite`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite: Option<String>,
     #[serde(flatten)]
     pub keys: IdentityKeys,
 }

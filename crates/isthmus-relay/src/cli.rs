@@ -46,6 +46,9 @@ enum Command {
     /// data folder (DIR unless --data-dir says otherwise), or PostgreSQL with --database-url.
     /// Run it before the new relay's first start; the old folder is left as it was.
     MigrateFromSled(crate::admin::MigrateArgs),
+    /// Invitations to register, for a network whose registration policy is `invite`.
+    #[command(subcommand)]
+    Invite(crate::admin::InviteCommand),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -84,6 +87,10 @@ struct RunArgs {
     /// PEM private key of the certificate.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Who may register: open (anyone), invite (holders of `invite create` tokens) or closed.
+    /// Overrides `registration` in the configuration file.
+    #[arg(long, value_enum)]
+    registration: Option<crate::RegistrationPolicy>,
     /// Log lines as text (the default) or as JSON objects, one per line.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -110,6 +117,7 @@ fn run_cli() -> anyhow::Result<()> {
         }
         Command::Reports(args) => crate::admin::reports(args),
         Command::MigrateFromSled(args) => crate::admin::migrate_from_sled(args),
+        Command::Invite(command) => crate::admin::invite(command),
         Command::CheckConfig(args) => check_config(args),
         Command::Run(args) => {
             init_tracing(args.log_format);
@@ -194,6 +202,7 @@ fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
     config.database_url = args.database_url.or(file.database_url);
     config.peers = peers;
     config.limits = file.limits;
+    config.registration = args.registration.unwrap_or(file.registration);
     config.tls = tls;
     config.trusted_proxies = TrustedProxies::parse(&file.trusted_proxies).map_err(anyhow::Error::msg)?;
     config.metrics_allow = TrustedProxies::parse(&file.metrics_allow)

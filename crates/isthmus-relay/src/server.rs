@@ -91,6 +91,15 @@ impl RunningRelay {
         Peer::new(self.state.domain.clone(), self.url(), self.public_key())
     }
 
+    /// Issues an invitation to register, valid for `valid_ms` (what `isthmus-relay invite create`
+    /// does, for a relay embedded in a program or a test).
+    pub async fn issue_invite(&self, valid_ms: u64) -> Result<String> {
+        let token = crate::registration::new_token();
+        let expires = crate::clock::now_ms().saturating_add(valid_ms);
+        self.state.store.add_invite(&crate::registration::token_hash(&token), expires).await?;
+        Ok(token)
+    }
+
     /// Replaces the peered relays; takes effect for the next request.
     pub fn set_peers(&self, peers: Vec<Peer>) {
         self.state.set_peers(peers);
@@ -181,6 +190,7 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
         trusted_proxies: config.trusted_proxies,
         metrics_allow: config.metrics_allow,
         metrics,
+        registration: config.registration,
     }));
     let listener = std::net::TcpListener::bind(config.listen)?;
     let timeouts = Timeouts {

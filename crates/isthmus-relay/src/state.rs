@@ -54,6 +54,8 @@ pub struct RelayState {
     pub trusted_proxies: TrustedProxies,
     /// Who besides this machine may read `/metrics`.
     pub metrics_allow: TrustedProxies,
+    /// Who may register (see `registration.rs`).
+    pub registration: crate::RegistrationPolicy,
     pub metrics: Arc<RelayMetrics>,
 }
 
@@ -70,6 +72,7 @@ pub struct StateParts {
     pub trusted_proxies: TrustedProxies,
     pub metrics_allow: TrustedProxies,
     pub metrics: Arc<RelayMetrics>,
+    pub registration: crate::RegistrationPolicy,
 }
 
 impl RelayState {
@@ -86,6 +89,7 @@ impl RelayState {
             trusted_proxies,
             metrics_allow,
             metrics,
+            registration,
         } = parts;
         Self {
             ip_limiter: RateLimiter::new(limits.ip_rate),
@@ -111,6 +115,7 @@ impl RelayState {
             trusted_proxies,
             metrics_allow,
             metrics,
+            registration,
         }
     }
 

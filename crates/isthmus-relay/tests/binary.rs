@@ -115,7 +115,7 @@ async fn sigterm_ends_the_relay_within_the_grace_with_stuck_clients_connected() 
     let dir = tempfile::tempdir().expect("a temporary folder");
     let config = write_config(
         dir.path(),
-        "[limits]\nshutdown_grace_ms = 1000\nwrite_timeout_ms = 600000\nfirst_contacts_per_sender_per_hour = 1000\n\
+        "[limits]\nshutdown_grace_ms = 1000\nwrite_timeout_ms = 600000\nfirst_contacts_per_sender_per_hour = 1000\nenvelopes_per_pending_request_per_hour = 100000\n\
          registration_rate = { burst = 1000, per_minute = 1000 }\n",
     );
     let (mut child, line) = spawn_run(&config);

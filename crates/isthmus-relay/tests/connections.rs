@@ -133,6 +133,7 @@ async fn clients_that_never_read_are_dropped_at_the_write_timeout_and_others_are
     config.limits.write_timeout_ms = 2_000;
     config.limits.max_queue_len = PER_CLIENT;
     config.limits.first_contacts_per_sender_per_hour = 100_000;
+    config.limits.envelopes_per_pending_request_per_hour = 1_000_000;
     config.limits.pending_requests_per_recipient = 10;
     let relay = relay_with(config).await;
     let mut recipients = Vec::new();
@@ -194,6 +195,7 @@ async fn a_newer_connection_takes_over_from_one_stuck_in_a_write() {
     let mut config = config();
     config.limits.write_timeout_ms = 60_000;
     config.limits.first_contacts_per_sender_per_hour = 100_000;
+    config.limits.envelopes_per_pending_request_per_hour = 1_000_000;
     let relay = relay_with(config).await;
     let reader = register(&relay, "reader").await;
     let sender = register(&relay, "sender").await;

@@ -190,3 +190,73 @@ async fn health_reports_the_network() {
     assert_eq!(body, json!({"status": "ok", "network": "meadow.example", "protocol": 1}), "the documented shape");
     relay.shutdown().await;
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_isthmus-relay");
+
+/// `isthmus-relay invite create` against the relay's data folder, beside the running relay.
+fn invite_tokens(data_dir: &std::path::Path, count: u32) -> Vec<String> {
+    let output = std::process::Command::new(BIN)
+        .args(["invite", "create", "--count", &count.to_string(), "--data-dir"])
+        .arg(data_dir)
+        .output()
+        .expect("the relay binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8").lines().map(str::to_owned).collect()
+}
+
+async fn relay_with_policy(
+    policy: isthmus_relay::RegistrationPolicy,
+    dir: &std::path::Path,
+) -> isthmus_relay::RunningRelay {
+    let mut config = RelayConfig::new(network("meadow.example"));
+    config.data_dir = Some(dir.to_path_buf());
+    config.registration = policy;
+    relay_with(config).await
+}
+
+/// A registration attempt's status and exact body.
+async fn attempt(url: &str, name: &str, invite: Option<&str>) -> (u16, String) {
+    let mut body = registration(name, 0, 0);
+    if let Some(invite) = invite {
+        body["invite"] = json!(invite);
+    }
+    let response = post_json(url, &body).await.expect("request");
+    (response.status().as_u16(), response.text().await.expect("a body"))
+}
+
+#[tokio::test]
+async fn on_an_invite_network_a_taken_name_answers_exactly_as_a_free_one_without_an_invitation() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let relay = relay_with_policy(isthmus_relay::RegistrationPolicy::Invite, dir.path()).await;
+    let url = format!("{}/v1/accounts", relay.url());
+    let tokens = invite_tokens(dir.path(), 2);
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(attempt(&url, "hidden", Some(&tokens[0])).await.0, 201, "an invitation lets someone in");
+
+    let taken = attempt(&url, "hidden", None).await;
+    let free = attempt(&url, "nobodyhere", None).await;
+    assert_eq!(taken, free, "without an invitation nobody can tell who exists");
+    assert_eq!(taken.0, 403);
+    assert_eq!(attempt(&url, "hidden", Some("isthmus-invite-00000000000000000000000000000000")).await, free);
+    assert_eq!(attempt(&url, "Not A Name", None).await, free, "not even by a name's validity");
+    assert_eq!(attempt(&url, "other", Some(&tokens[0])).await, free, "an invitation is used once");
+
+    let (status, body) = attempt(&url, "hidden", Some(&tokens[1])).await;
+    assert_eq!(status, 409, "with a valid invitation, a taken name is said to be taken: {body}");
+    assert_eq!(attempt(&url, "second", Some(&tokens[1])).await.0, 201, "and the invitation was given back");
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_closed_network_registers_nobody_and_an_open_one_anyone() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let relay = relay_with_policy(isthmus_relay::RegistrationPolicy::Closed, dir.path()).await;
+    let url = format!("{}/v1/accounts", relay.url());
+    let tokens = invite_tokens(dir.path(), 1);
+    assert_eq!(attempt(&url, "alice", None).await.0, 403);
+    assert_eq!(attempt(&url, "alice", Some(&tokens[0])).await.0, 403, "not even with an invitation");
+    relay.shutdown().await;
+    let open = memory_relay("harbor.example").await;
+    assert_eq!(attempt(&format!("{}/v1/accounts", open.url()), "alice", None).await.0, 201, "open is the default");
+    open.shutdown().await;
+}

@@ -222,7 +222,13 @@ async fn a_client_that_keeps_exactly_the_allowed_sends_in_flight_is_never_refuse
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut config = RelayConfig::new(network("meadow.example"));
     config.data_dir = Some(dir.path().to_path_buf());
-    config.limits = Limits { max_inflight_sends: 4, max_queue_len: 10_000, ..Limits::default() };
+    // Strangers to bob, each with a pending request: their envelopes are not what is tested here.
+    config.limits = Limits {
+        max_inflight_sends: 4,
+        max_queue_len: 10_000,
+        envelopes_per_pending_request_per_hour: 1_000_000,
+        ..Limits::default()
+    };
     let relay = relay_with(config).await;
     register(&relay, "bob").await;
     let mut clients = Vec::new();

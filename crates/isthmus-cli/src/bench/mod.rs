@@ -25,6 +25,7 @@ async fn relay(domain: &str, dir: &std::path::Path) -> Result<RunningRelay> {
         peer_rate: unlimited,
         first_contacts_per_sender_per_hour: 1_000_000,
         pending_requests_per_recipient: 1_000_000,
+        envelopes_per_pending_request_per_hour: 1_000_000,
         ..Limits::default()
     };
     Ok(isthmus_relay::start(config).await?)

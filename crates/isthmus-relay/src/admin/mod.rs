@@ -1,7 +1,8 @@
-//! Operators' commands beside the relay: `reports` and `migrate-from-sled`. Both find the
+//! Operators' commands beside the relay: `reports`, `invite create` and `migrate-from-sled`. Both find the
 //! relay's SQL store the way `run` does: `--database-url` (PostgreSQL), else the SQLite
 //! database in `--data-dir`, either also read from `--config`.
 
+mod invites;
 mod migrate;
 mod reports;
 
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 
+pub use invites::{invite, InviteCommand};
 pub use migrate::{migrate_from_sled, MigrateArgs};
 pub use reports::{reports, ReportsArgs};
 

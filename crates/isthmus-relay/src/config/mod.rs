@@ -40,6 +40,8 @@ pub struct RelayConfig {
     pub trusted_proxies: TrustedProxies,
     /// Who may read `/metrics` besides this machine.
     pub metrics_allow: TrustedProxies,
+    /// Who may register: anyone (the default), holders of an invitation, or nobody.
+    pub registration: crate::RegistrationPolicy,
     /// The Ed25519 seed that signs federation requests. `None` loads or creates `data_dir/relay.key`,
     /// or, without a data folder, makes a fresh key for this run.
     pub signing_key: Option<[u8; 32]>,
@@ -58,6 +60,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("tls", &self.tls)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("metrics_allow", &self.metrics_allow)
+            .field("registration", &self.registration)
             .field("signing_key", &self.signing_key.map(|_| "<redacted>"))
             .finish()
     }
@@ -75,6 +78,7 @@ impl RelayConfig {
             limits: Limits::default(),
             tls: None,
             trusted_proxies: TrustedProxies::default(),
+            registration: crate::RegistrationPolicy::default(),
             metrics_allow: TrustedProxies::default(),
             signing_key: None,
         }
@@ -100,6 +104,9 @@ pub struct ConfigFile {
     /// Addresses or networks besides loopback that may read `/metrics`.
     #[serde(default)]
     pub metrics_allow: Vec<String>,
+    /// `open` (the default), `invite` or `closed`.
+    #[serde(default)]
+    pub registration: crate::RegistrationPolicy,
     #[serde(default)]
     pub limits: Limits,
 }

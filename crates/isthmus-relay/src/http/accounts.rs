@@ -14,6 +14,7 @@ use crate::credentials::issue_secret;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::key_shapes;
 use crate::net::client_addr::IpKey;
+use crate::registration;
 use crate::state::RelayState;
 use crate::store::{AccountRecord, NewAccount};
 
@@ -25,6 +26,21 @@ pub async fn register(
     if let Some(ip) = ip {
         state.registration_limiter.check(&IpKey::of(ip)).map_err(ApiError::rate_limited)?;
     }
+    // Before the name is even parsed: without a valid invitation, every name answers alike.
+    let invite = registration::admit(&state, request.invite.as_deref(), now_ms()).await?;
+    match create(&state, request).await {
+        Ok(created) => Ok(created),
+        Err(error) => {
+            registration::give_back(&state, invite).await;
+            Err(error)
+        }
+    }
+}
+
+async fn create(
+    state: &RelayState,
+    request: RegisterRequest,
+) -> Result<(StatusCode, Json<RegisterResponse>), ApiError> {
     let name =
         UserName::parse(&request.name).map_err(|error| ApiError::new(ErrorCode::InvalidName, error.to_string()))?;
     let identity_key = decode_base64("identity_key", &request.identity_key)?;

@@ -23,6 +23,9 @@ pub struct PreKeyJson {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
     pub name: String,
+    /// An invitation token, on a network whose registration policy is `invite`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<String>,
     pub registration_id: u32,
     pub identity_key: String,
     pub signed_prekey: SignedPreKeyJson,

@@ -36,6 +36,7 @@ struct State {
     requests: HashMap<UserName, BTreeMap<Address, u64>>,
     correspondents: HashMap<UserName, BTreeSet<Address>>,
     reports: Vec<ReportRecord>,
+    invites: HashMap<String, u64>,
 }
 
 /// Everything in one map behind one lock: simple, and every operation is trivially atomic.
@@ -307,6 +308,15 @@ impl RelayStore for MemoryStore {
             .unwrap_or_default();
         requests.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         Ok(requests)
+    }
+
+    async fn add_invite(&self, token_hash: &str, expires_at_ms: u64) -> Result<()> {
+        self.state().invites.insert(token_hash.to_owned(), expires_at_ms);
+        Ok(())
+    }
+
+    async fn take_invite(&self, token_hash: &str, now_ms: u64) -> Result<Option<u64>> {
+        Ok(self.state().invites.remove(token_hash).filter(|expires| *expires >= now_ms))
     }
 
     async fn expire_requests(&self, before_ms: u64) -> Result<usize> {

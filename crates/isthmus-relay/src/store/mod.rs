@@ -171,6 +171,14 @@ pub trait RelayStore: Send + Sync + 'static {
     /// and its slot is free. Returns how many.
     async fn expire_requests(&self, before_ms: u64) -> Result<usize>;
 
+    /// Stores an invitation to register: the SHA-256 (hex) of its token, valid until
+    /// `expires_at_ms`.
+    async fn add_invite(&self, token_hash: &str, expires_at_ms: u64) -> Result<()>;
+
+    /// Uses up the invitation whose token hashes to `token_hash`: its expiry when it existed and
+    /// was valid at `now_ms`, else `None` (an expired one is gone as well).
+    async fn take_invite(&self, token_hash: &str, now_ms: u64) -> Result<Option<u64>>;
+
     /// Remembers that `owner` and `address` have exchanged a message (either way); `true` if new.
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool>;
 

@@ -442,6 +442,18 @@ pub async fn requests_are_listed_and_expire(store: Arc<dyn RelayStore>) {
     assert!(store.requests(&name("nobody")).await.expect("listed").is_empty());
 }
 
+pub async fn invites_are_single_use_and_expire(store: Arc<dyn RelayStore>) {
+    store.add_invite("aa", 1_000).await.expect("stored");
+    store.add_invite("bb", 1_000).await.expect("stored");
+    assert_eq!(store.take_invite("zz", 10).await.expect("read"), None, "a token never issued");
+    assert_eq!(store.take_invite("aa", 10).await.expect("used"), Some(1_000));
+    assert_eq!(store.take_invite("aa", 10).await.expect("read"), None, "single use");
+    assert_eq!(store.take_invite("bb", 2_000).await.expect("read"), None, "an expired one is refused");
+    assert_eq!(store.take_invite("bb", 10).await.expect("read"), None, "and gone");
+    store.add_invite("aa", 5_000).await.expect("given back after a failed registration");
+    assert_eq!(store.take_invite("aa", 10).await.expect("used"), Some(5_000));
+}
+
 pub async fn reports_list_newest_first(store: Arc<dyn RelayStore>) {
     store.add_report(report("aa", 100)).await.expect("stored");
     store.add_report(report("bb", 300)).await.expect("stored");
@@ -515,6 +527,7 @@ macro_rules! relay_store_conformance {
                 concurrent_blocks_keep_the_cap,
                 requests_and_contacts_track_first_contacts,
                 requests_are_listed_and_expire,
+                invites_are_single_use_and_expire,
                 reports_list_newest_first,
                 purge_removes_only_what_is_picked,
                 nonces_are_single_use

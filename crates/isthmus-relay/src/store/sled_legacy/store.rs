@@ -622,6 +622,14 @@ impl RelayStore for SledStore {
         Err(StoreError::Backend("the legacy sled store does not list requests".into()))
     }
 
+    async fn add_invite(&self, _token_hash: &str, _expires_at_ms: u64) -> Result<()> {
+        Err(StoreError::Backend("the legacy sled store has no invitations".into()))
+    }
+
+    async fn take_invite(&self, _token_hash: &str, _now_ms: u64) -> Result<Option<u64>> {
+        Err(StoreError::Backend("the legacy sled store has no invitations".into()))
+    }
+
     async fn expire_requests(&self, _before_ms: u64) -> Result<usize> {
         Err(StoreError::Backend("the legacy sled store does not expire requests".into()))
     }

@@ -18,6 +18,7 @@ mod accounts;
 mod engine;
 mod import;
 mod interop;
+mod invites;
 mod members;
 mod nonces;
 mod queue;

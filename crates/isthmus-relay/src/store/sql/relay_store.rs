@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use isthmus_proto::{Address, NetworkName, UserName};
 
 use super::members::Capped;
-use super::{accounts, interop, members, nonces, queue, reports, Result, SqlStore};
+use super::{accounts, interop, invites, members, nonces, queue, reports, Result, SqlStore};
 use crate::clock::now_ms;
 use crate::store::{
     AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKeyCounts, QueueEntry, RelayStore, ReportRecord,
@@ -160,6 +160,16 @@ impl RelayStore for SqlStore {
 
     async fn requests(&self, owner: &UserName) -> Result<Vec<(String, u64)>> {
         members::requests(self.pool(), owner.as_str()).await
+    }
+
+    async fn add_invite(&self, token_hash: &str, expires_at_ms: u64) -> Result<()> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |conn| Box::pin(async move { invites::add(conn, &token_hash, expires_at_ms).await })).await
+    }
+
+    async fn take_invite(&self, token_hash: &str, now_ms: u64) -> Result<Option<u64>> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |conn| Box::pin(async move { invites::take(conn, &token_hash, now_ms).await })).await
     }
 
     async fn expire_requests(&self, before_ms: u64) -> Result<usize> {
