@@ -242,7 +242,7 @@ async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mps
     }
 }
 
-fn handle_frame(
+pub(crate) fn handle_frame(
     frame: wire::ServerFrame,
     pushes: &mut Vec<wire::Envelope>,
     drained: &mut bool,

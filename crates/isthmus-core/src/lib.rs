@@ -24,6 +24,8 @@ mod engine_media;
 mod engine_settings;
 mod error;
 pub mod events;
+#[cfg(test)]
+mod hostile_input_tests;
 pub mod ids;
 mod keys;
 pub mod media;

@@ -62,8 +62,8 @@ fn history_line(n: usize, count: usize) -> String {
 }
 
 /// The relays' limits for a sandbox that will seed `history` messages: a public relay's
-/// defaults, except that one account may send the whole history at once and the recipient's
-/// queue may hold all of it. With the defaults robin would be throttled to 50 messages a
+/// defaults, except that one account may send the whole history at once, before its request is
+/// accepted, and the recipient's queue may hold all of it. With the defaults robin would be throttled to 50 messages a
 /// second after the first 500, and 10,000 messages would take minutes to seed.
 pub(crate) fn relay_limits(history: usize) -> Limits {
     let mut limits = Limits::default();
@@ -73,6 +73,9 @@ pub(crate) fn relay_limits(history: usize) -> Limits {
     let room = history.saturating_add(HEADROOM);
     limits.account_rate.burst = limits.account_rate.burst.max(u32::try_from(room).unwrap_or(u32::MAX));
     limits.max_queue_len = limits.max_queue_len.max(room);
+    // Robin's request is accepted once the whole history is in.
+    limits.envelopes_per_pending_request_per_hour =
+        limits.envelopes_per_pending_request_per_hour.max(u32::try_from(room).unwrap_or(u32::MAX));
     limits
 }
 
@@ -151,10 +154,12 @@ mod tests {
         let roomy = relay_limits(10_000);
         assert!(roomy.account_rate.burst >= 10_000, "robin sends the whole history without being throttled");
         assert!(roomy.max_queue_len >= 10_000, "the user's queue can hold the whole history if the app lags");
+        assert!(roomy.envelopes_per_pending_request_per_hour >= 10_000, "all of it before the request is accepted");
         assert_eq!(
             Limits {
                 account_rate: Limits::default().account_rate,
                 max_queue_len: Limits::default().max_queue_len,
+                envelopes_per_pending_request_per_hour: Limits::default().envelopes_per_pending_request_per_hour,
                 ..roomy
             },
             Limits::default(),

@@ -335,4 +335,14 @@ mod tests {
         let error = parse_text("name = \"t\"\n[[step]\n").expect_err("broken TOML");
         assert_eq!(error.line, Some(2), "the line toml reports is kept: {error}");
     }
+
+    proptest::proptest! {
+        /// A scenario file is a tester's, but it may be damaged or half-written: any text reads
+        /// as a scenario or as an error that names a line, never a panic.
+        #[test]
+        fn any_text_reads_or_is_refused_with_a_reason(tail in "\\PC{0,300}", step in "(do|from|to|text|expect|timeout_ms|person|network) = (\"[a-z@.]{0,12}\"|[0-9]{1,12}|\\[\\])") {
+            let _ = parse_text(&tail);
+            let _ = parse_text(&format!("{HEAD}[[step]]\n{step}\n{tail}"));
+        }
+    }
 }
