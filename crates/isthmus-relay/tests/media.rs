@@ -389,6 +389,26 @@ async fn uploads_past_the_quota_are_quota_exceeded() {
 }
 
 #[tokio::test]
+async fn tiny_uploads_are_counted_as_media_too_so_they_cannot_exhaust_the_disk() {
+    let mut config = RelayConfig::new(network("meadow.example"));
+    config.limits = Limits { media_quota_objects: 5, ..Limits::default() };
+    let relay = relay_with(config).await;
+    let alice = register(&relay, "alice").await;
+    let bob = register(&relay, "bob").await;
+    for _ in 0..5 {
+        upload_ok(&alice, &ciphertext(1)).await;
+    }
+    let (status, body) = error_body(upload(&alice, ciphertext(1)).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (507, Some("quota_exceeded")),
+        "five one-byte media fill a quota of five"
+    );
+    upload_ok(&bob, &ciphertext(1)).await;
+    relay.shutdown().await;
+}
+
+#[tokio::test]
 async fn expired_media_is_not_found_at_once_and_the_sweeper_deletes_it() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut config = data_dir_config("meadow.example", dir.path());

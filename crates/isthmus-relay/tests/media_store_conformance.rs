@@ -58,16 +58,28 @@ async fn conformance(store: Arc<dyn MediaStore>) {
 
     let second = store_medium(store, "alice", &sample(10), 2_000).await;
     store_medium(store, "bob", &sample(5), 2_000).await;
-    assert_eq!(store.usage(&name("alice"), FOREVER).await.expect("works"), 300_011, "usage adds up one owner's media");
-    assert_eq!(store.usage(&name("bob"), FOREVER).await.expect("works"), 5, "and only that owner's");
-    assert_eq!(store.usage(&name("carol"), FOREVER).await.expect("works"), 0, "an owner with nothing uses nothing");
+    assert_eq!(
+        store.usage(&name("alice"), FOREVER).await.expect("works"),
+        usage(300_011, 2),
+        "usage adds up one owner's media"
+    );
+    assert_eq!(store.usage(&name("bob"), FOREVER).await.expect("works"), usage(5, 1), "and only that owner's");
+    assert_eq!(
+        store.usage(&name("carol"), FOREVER).await.expect("works"),
+        usage(0, 0),
+        "an owner with nothing uses nothing"
+    );
 
     // Media created at or before the cutoff has expired, swept or not.
     let expiry = Expiry { cutoff_ms: 1_000 };
     assert!(store.record(id, expiry).await.expect("works").is_none(), "an expired medium has no record");
     assert!(read_all(store, id, expiry).await.is_none(), "an expired medium cannot be read before the sweep");
     assert!(store.record(second, expiry).await.expect("works").is_some(), "a newer medium is still there");
-    assert_eq!(store.usage(&name("alice"), expiry).await.expect("works"), 10, "expired media frees its quota");
+    assert_eq!(
+        store.usage(&name("alice"), expiry).await.expect("works"),
+        usage(10, 1),
+        "expired media frees its quota"
+    );
 
     assert_eq!(store.delete_expired(expiry).await.expect("works"), 1, "the sweep deletes exactly the expired medium");
     assert!(store.record(id, FOREVER).await.expect("works").is_none(), "a swept medium is gone for good");
@@ -111,7 +123,7 @@ async fn the_filesystem_store_keeps_media_across_reopening_and_cleans_up_after_a
 
     let store = FsMediaStore::open(dir.path()).await.expect("reopens");
     assert_eq!(read_all(&store, id, FOREVER).await, Some(sample(1234)), "a committed medium survives reopening");
-    assert_eq!(store.usage(&name("alice"), FOREVER).await.expect("works"), 1234, "so does its owner's usage");
+    assert_eq!(store.usage(&name("alice"), FOREVER).await.expect("works"), usage(1234, 1), "so does its owner's usage");
     assert!(files_in(&dir.path().join("tmp")).is_empty(), "an interrupted upload's partial file is deleted on open");
     assert!(!dir.path().join(&orphan).exists(), "ciphertext without a record never existed, so it is deleted");
 
@@ -125,4 +137,9 @@ async fn the_filesystem_store_keeps_media_across_reopening_and_cleans_up_after_a
         let record = std::fs::read_to_string(dir.path().join(name)).expect("readable");
         assert!(!record.contains("alice"), "a record holds a keyed hash of the owner, not the name");
     }
+}
+
+/// Bytes and media, as the quota counts them.
+fn usage(bytes: u64, objects: u64) -> isthmus_relay::media::Usage {
+    isthmus_relay::media::Usage { bytes, objects }
 }

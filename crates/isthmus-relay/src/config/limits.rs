@@ -71,6 +71,9 @@ pub struct Limits {
     pub max_media_bytes: u64,
     /// Most bytes of unexpired media one account may have stored; more get `quota_exceeded`.
     pub media_quota_bytes: u64,
+    /// Most unexpired media one account may have stored, however small: each costs a file and a
+    /// record, so a quota in bytes alone lets one-byte uploads exhaust the disk's inodes.
+    pub media_quota_objects: u64,
     /// Days a medium is kept after its upload; 0 expires media at once (for tests).
     pub media_retention_days: u32,
     /// How often expired media is deleted from disk.
@@ -129,6 +132,7 @@ impl Default for Limits {
             reports_per_account_per_hour: 20,
             max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
             media_quota_bytes: 2 * 1024 * 1024 * 1024,
+            media_quota_objects: 10_000,
             media_retention_days: 30,
             media_sweep_interval_secs: 3600,
             max_connections: 10_000,

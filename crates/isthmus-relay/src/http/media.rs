@@ -83,7 +83,9 @@ pub async fn upload(
     let owner = &auth.address.name;
     let reservation = state.media_reservations.reserve(owner, declared);
     let stored = state.media.usage(owner, sweeper::expiry_at(&state, now)).await?;
-    if stored.saturating_add(reservation.owner_pending()) > state.limits.media_quota_bytes {
+    if stored.bytes.saturating_add(reservation.owner_pending()) > state.limits.media_quota_bytes
+        || stored.objects.saturating_add(reservation.owner_uploads()) > state.limits.media_quota_objects
+    {
         return Err(quota_exceeded());
     }
     let id = MediaId::random();

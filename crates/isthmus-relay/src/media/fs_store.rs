@@ -9,7 +9,6 @@
 //! Records are also indexed in memory (about a hundred bytes per medium), so quota checks and
 //! sweeps never scan the folder.
 
-use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,7 +18,10 @@ use axum::body::Bytes;
 use isthmus_proto::UserName;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, BufWriter};
 
-use super::{Expiry, MediaContent, MediaError, MediaId, MediaRecord, MediaStore, MediaUpload, OwnerHash, Result};
+use super::{
+    Expiry, MediaContent, MediaError, MediaId, MediaIndex, MediaRecord, MediaStore, MediaUpload, OwnerHash, Result,
+    Usage,
+};
 
 /// The media folder inside the data folder.
 pub const MEDIA_DIR: &str = "media";
@@ -32,7 +34,7 @@ const PART_SUFFIX: &str = ".part";
 /// Bytes gathered before a write to disk, and the size of the chunks readers get.
 const CHUNK: usize = 256 * 1024;
 
-type Index = HashMap<MediaId, MediaRecord>;
+type Index = MediaIndex<MediaRecord>;
 
 pub struct FsMediaStore {
     root: PathBuf,
@@ -83,7 +85,7 @@ impl FsMediaStore {
             std::fs::remove_file(entry?.path())?;
         }
         let salt = Self::load_or_create_salt(root)?;
-        let mut index = Index::new();
+        let mut index = Index::default();
         let mut data = Vec::new();
         for entry in std::fs::read_dir(root)? {
             let entry = entry?;
@@ -106,7 +108,7 @@ impl FsMediaStore {
         }
         let mut stored = std::collections::HashSet::new();
         for id in data {
-            if index.contains_key(&id) {
+            if index.contains(&id) {
                 stored.insert(id);
             } else {
                 // Renamed into place, but the crash came before its record: never committed.
@@ -261,18 +263,13 @@ impl MediaStore for FsMediaStore {
         Ok(Some(MediaContent { size: record.size, bytes: chunks(file) }))
     }
 
-    async fn usage(&self, owner: &UserName, expiry: Expiry) -> Result<u64> {
+    async fn usage(&self, owner: &UserName, expiry: Expiry) -> Result<Usage> {
         let owner = OwnerHash::of(&self.salt, owner);
-        Ok(lock(&self.index)
-            .values()
-            .filter(|record| record.owner == owner && expiry.is_live(record))
-            .map(|record| record.size)
-            .sum())
+        Ok(lock(&self.index).usage(&owner, expiry))
     }
 
     async fn delete_expired(&self, expiry: Expiry) -> Result<usize> {
-        let expired: Vec<MediaId> =
-            lock(&self.index).iter().filter(|(_, record)| !expiry.is_live(record)).map(|(id, _)| *id).collect();
+        let expired: Vec<MediaId> = lock(&self.index).expired(expiry);
         let paths: Vec<(PathBuf, PathBuf)> =
             expired.iter().map(|id| (self.record_path(*id), self.data_path(*id))).collect();
         let root = self.root.clone();

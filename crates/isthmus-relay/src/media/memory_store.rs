@@ -2,19 +2,20 @@
 //! bytes in memory, which is fine for those and the reason a relay with a data folder uses
 //! [`super::FsMediaStore`] instead.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use axum::body::Bytes;
 use isthmus_proto::UserName;
 
-use super::{Expiry, MediaContent, MediaId, MediaRecord, MediaStore, MediaUpload, OwnerHash, Result};
+use super::{
+    Expiry, MediaContent, MediaId, MediaIndex, MediaRecord, MediaStore, MediaUpload, OwnerHash, Result, Usage,
+};
 
 /// Readers get the bytes in chunks of this size, as they would from a file.
 const CHUNK: usize = 64 * 1024;
 
-type Media = HashMap<MediaId, (MediaRecord, Bytes)>;
+type Media = MediaIndex<(MediaRecord, Bytes)>;
 
 pub struct MemoryMediaStore {
     salt: [u8; 32],
@@ -88,19 +89,16 @@ impl MediaStore for MemoryMediaStore {
         Ok(Some(MediaContent { size: record.size, bytes: Box::pin(futures_util::stream::iter(chunks)) }))
     }
 
-    async fn usage(&self, owner: &UserName, expiry: Expiry) -> Result<u64> {
-        let owner = OwnerHash::of(&self.salt, owner);
-        Ok(lock(&self.media)
-            .values()
-            .filter(|(record, _)| record.owner == owner && expiry.is_live(record))
-            .map(|(record, _)| record.size)
-            .sum())
+    async fn usage(&self, owner: &UserName, expiry: Expiry) -> Result<Usage> {
+        Ok(lock(&self.media).usage(&OwnerHash::of(&self.salt, owner), expiry))
     }
 
     async fn delete_expired(&self, expiry: Expiry) -> Result<usize> {
         let mut media = lock(&self.media);
-        let before = media.len();
-        media.retain(|_, (record, _)| expiry.is_live(record));
-        Ok(before - media.len())
+        let expired = media.expired(expiry);
+        for id in &expired {
+            media.remove(id);
+        }
+        Ok(expired.len())
     }
 }

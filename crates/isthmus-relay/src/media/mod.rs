@@ -9,6 +9,7 @@
 //! in-memory one ([`MemoryMediaStore`]); both pass `tests/media_store_conformance.rs`.
 
 mod fs_store;
+mod index;
 mod memory_store;
 mod owner;
 mod quota;
@@ -23,6 +24,7 @@ use futures_util::Stream;
 use isthmus_proto::UserName;
 
 pub use fs_store::{FsMediaStore, MEDIA_DIR};
+pub use index::{MediaIndex, Usage};
 pub use memory_store::MemoryMediaStore;
 pub use owner::OwnerHash;
 pub use quota::{QuotaReservations, Reservation};
@@ -137,8 +139,8 @@ pub trait MediaStore: Send + Sync + 'static {
     /// Opens a medium that exists and has not expired.
     async fn open(&self, id: MediaId, expiry: Expiry) -> Result<Option<MediaContent>>;
 
-    /// Bytes stored for `owner` in media that has not expired: what counts against the quota.
-    async fn usage(&self, owner: &UserName, expiry: Expiry) -> Result<u64>;
+    /// What `owner`'s unexpired media takes up, bytes and objects: what counts against the quota.
+    async fn usage(&self, owner: &UserName, expiry: Expiry) -> Result<Usage>;
 
     /// Deletes expired media and its records; returns how many media.
     async fn delete_expired(&self, expiry: Expiry) -> Result<usize>;

@@ -12,20 +12,31 @@ use std::sync::{Arc, Mutex};
 
 use isthmus_proto::UserName;
 
-/// Bytes reserved by uploads in flight, per owner. Kept in memory: a restart ends every upload.
+/// What uploads in flight reserve, per owner: their bytes and how many there are.
+#[derive(Clone, Copy, Debug, Default)]
+struct Pending {
+    bytes: u64,
+    uploads: u64,
+}
+
+/// Bytes and uploads reserved by uploads in flight, per owner. Kept in memory: a restart ends
+/// every upload.
 #[derive(Default)]
 pub struct QuotaReservations {
-    pending: Mutex<HashMap<UserName, u64>>,
+    pending: Mutex<HashMap<UserName, Pending>>,
 }
 
 impl QuotaReservations {
-    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<UserName, u64>> {
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<UserName, Pending>> {
         self.pending.lock().expect("the reservations lock is never poisoned")
     }
 
-    /// Reserves `bytes` for `owner` until the returned guard drops.
+    /// Reserves `bytes` (and one medium) for `owner` until the returned guard drops.
     pub fn reserve(self: &Arc<Self>, owner: &UserName, bytes: u64) -> Reservation {
-        *self.pending().entry(owner.clone()).or_default() += bytes;
+        let mut pending = self.pending();
+        let entry = pending.entry(owner.clone()).or_default();
+        entry.bytes += bytes;
+        entry.uploads += 1;
         Reservation { reservations: self.clone(), owner: owner.clone(), bytes }
     }
 }
@@ -38,9 +49,14 @@ pub struct Reservation {
 }
 
 impl Reservation {
-    /// Everything the owner has reserved, this upload included.
+    /// Every byte the owner has reserved, this upload included.
     pub fn owner_pending(&self) -> u64 {
-        self.reservations.pending().get(&self.owner).copied().unwrap_or(0)
+        self.reservations.pending().get(&self.owner).map_or(0, |pending| pending.bytes)
+    }
+
+    /// How many uploads the owner has in flight, this one included.
+    pub fn owner_uploads(&self) -> u64 {
+        self.reservations.pending().get(&self.owner).map_or(0, |pending| pending.uploads)
     }
 }
 
@@ -48,8 +64,9 @@ impl Drop for Reservation {
     fn drop(&mut self) {
         let mut pending = self.reservations.pending();
         if let Some(total) = pending.get_mut(&self.owner) {
-            *total = total.saturating_sub(self.bytes);
-            if *total == 0 {
+            total.bytes = total.bytes.saturating_sub(self.bytes);
+            total.uploads = total.uploads.saturating_sub(1);
+            if total.uploads == 0 {
                 pending.remove(&self.owner);
             }
         }
@@ -69,6 +86,7 @@ mod tests {
         let second = reservations.reserve(&alice, 5);
         let other = reservations.reserve(&bob, 7);
         assert_eq!(second.owner_pending(), 15, "concurrent uploads of one owner must add up");
+        assert_eq!(second.owner_uploads(), 2, "and are counted as media too");
         assert_eq!(other.owner_pending(), 7, "another owner's uploads are not counted");
         drop(first);
         assert_eq!(second.owner_pending(), 5, "a finished upload no longer holds its room");
