@@ -207,3 +207,28 @@ async fn the_relay_lists_an_account_s_pending_requests_to_it_alone() -> anyhow::
     assert_eq!(anonymous.status(), 401, "only the account itself sees its requests");
     Ok(())
 }
+
+#[tokio::test]
+async fn someone_discoverable_by_contacts_only_cannot_be_written_to_by_a_stranger_but_by_whom_they_wrote_to(
+) -> anyhow::Result<()> {
+    use isthmus_proto::api::Discoverability;
+    let meadow = isthmus_e2e::relay("meadow.test").await?;
+    let mut bob = isthmus_e2e::Person::join(&meadow, "bob").await?;
+    let mut stranger = isthmus_e2e::Person::join(&meadow, "stranger").await?;
+    let friend = isthmus_e2e::Person::join(&meadow, "friend").await?;
+    assert_eq!(bob.engine.discoverability(&bob.address).await?, Discoverability::Everyone);
+    bob.engine.set_discoverability(&bob.address, Discoverability::Contacts).await?;
+    assert_eq!(bob.engine.discoverability(&bob.address).await?, Discoverability::Contacts);
+
+    let refused = stranger.engine.send_text(&stranger.address, &bob.address, "hello?").await?;
+    assert_eq!(stranger.sees_failure(refused.id).await?, "unknown_account", "to a stranger bob does not exist");
+
+    // Bob writes to his friend: from then on the friend can find and answer him.
+    bob.engine.send_text(&bob.address, &friend.address, "it's me").await?;
+    let mut friend = friend;
+    friend.receives(&bob.address, "it's me").await?;
+    friend.accepts(&bob.address).await?;
+    friend.engine.send_text(&friend.address, &bob.address, "hi bob").await?;
+    bob.receives(&friend.address, "hi bob").await?;
+    Ok(())
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use isthmus_proto::api::ReportReason;
+use isthmus_proto::api::{Discoverability, ReportReason};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -121,6 +121,15 @@ pub enum AccountCommand {
         invite: Option<String>,
     },
     List,
+    /// Show or set who may find the account: everyone, or only people it wrote to, accepted or
+    /// exchanged messages with (everyone else finds it as a missing account).
+    Discoverability {
+        #[arg(long)]
+        account: String,
+        /// everyone or contacts; without it, shows the setting.
+        #[arg(long, value_parser = discoverability)]
+        set: Option<Discoverability>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -315,4 +324,12 @@ fn report_reason(raw: &str) -> Result<ReportReason, String> {
         let known: Vec<&str> = ReportReason::ALL.iter().map(|reason| reason.as_str()).collect();
         format!("one of {}", known.join(", "))
     })
+}
+
+fn discoverability(raw: &str) -> Result<Discoverability, String> {
+    match raw {
+        "everyone" => Ok(Discoverability::Everyone),
+        "contacts" => Ok(Discoverability::Contacts),
+        _ => Err("everyone or contacts".into()),
+    }
 }

@@ -184,6 +184,15 @@ async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode
                 });
             }
         }
+        AccountCommand::Discoverability { account, set } => {
+            let account = address(&account)?;
+            if let Some(discoverable_by) = set {
+                engine.set_discoverability(&account, discoverable_by).await?;
+            }
+            let discoverable_by = engine.discoverability(&account).await?;
+            let line = serde_json::json!({ "account": account.to_string(), "discoverable_by": discoverable_by });
+            context.print(&line, || format!("{account} can be found by: {discoverable_by:?}").to_lowercase());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 //! Every decision reaches the relay first (where the relay enforces it) and is then recorded
 //! locally, in the same write as its ledger entry.
 
-use isthmus_proto::api::ReportReason;
+use isthmus_proto::api::{Discoverability, ReportReason};
 use isthmus_proto::{Address, NetworkName};
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +130,19 @@ impl Engine {
             .call(move |state| Box::pin(async move { crate::decisions::delete_request(state, id) }))
             .await?;
         Ok(())
+    }
+
+    /// Who may find `account` (its directory entry and key bundle, which a first message needs),
+    /// on its own network as on every other: everyone, or only people it wrote to, accepted or
+    /// exchanged messages with. Anyone else finds it exactly as a missing account.
+    pub async fn discoverability(&self, account: &Address) -> Result<Discoverability> {
+        let record = self.account(account)?;
+        self.relay(&record)?.discoverability(&Self::credentials(&record)).await
+    }
+
+    pub async fn set_discoverability(&self, account: &Address, discoverable_by: Discoverability) -> Result<()> {
+        let record = self.account(account)?;
+        self.relay(&record)?.set_discoverability(&Self::credentials(&record), discoverable_by).await
     }
 
     /// People whose first contacts to `account` could not be opened, most recent first, with how

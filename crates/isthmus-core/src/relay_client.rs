@@ -13,7 +13,7 @@ use isthmus_proto::Address;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
-use isthmus_proto::api::{ErrorBody, ErrorCode as RelayCode, ReportRequest};
+use isthmus_proto::api::{Discoverability, DiscoverabilityJson, ErrorBody, ErrorCode as RelayCode, ReportRequest};
 
 use crate::relay_types::{Bundle, DirectoryEntry, Interop, KeyCount, KeyUpload, RegisterRequest, RegisterResponse};
 use crate::{Error, Result};
@@ -178,6 +178,18 @@ impl RelayClient {
     /// The account's pending requests as the relay holds them, oldest first.
     pub async fn pending_requests(&self, auth: &Credentials) -> Result<isthmus_proto::api::PendingRequests> {
         json(send(self.request(Method::GET, "/v1/account/requests", Some(auth))).await?).await
+    }
+
+    /// Who may look the account up, as the relay enforces it.
+    pub async fn discoverability(&self, auth: &Credentials) -> Result<Discoverability> {
+        let body: DiscoverabilityJson =
+            json(send(self.request(Method::GET, "/v1/account/discoverability", Some(auth))).await?).await?;
+        Ok(body.discoverable_by)
+    }
+
+    pub async fn set_discoverability(&self, auth: &Credentials, discoverable_by: Discoverability) -> Result<()> {
+        let body = DiscoverabilityJson { discoverable_by };
+        send(self.request(Method::PUT, "/v1/account/discoverability", Some(auth)).json(&body)).await.map(drop)
     }
 
     /// Tells the relay the user deleted `peer`'s request (frees its slot).

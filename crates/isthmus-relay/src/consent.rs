@@ -48,6 +48,23 @@ pub fn sender_key(sender: &Address) -> String {
     sender.account()
 }
 
+/// Whether `asker` may look `target` up (its directory entry, its key bundle): not when `target`
+/// blocked them, and, when `target` is discoverable by its contacts only, only for an address it
+/// wrote to, accepted or exchanged messages with. A `false` answers exactly as a missing account.
+pub async fn may_discover(state: &RelayState, target: &UserName, asker: &Address) -> Result<bool, ApiError> {
+    if state.store.is_blocked(target, asker).await? {
+        return Ok(false);
+    }
+    if asker.network == state.domain && &asker.name == target {
+        return Ok(true);
+    }
+    if !state.store.contacts_only_discovery(target).await? {
+        return Ok(true);
+    }
+    Ok(state.store.standing(target, asker).await? == Standing::Contact
+        || state.store.is_correspondent(target, asker).await?)
+}
+
 /// What a delivery to a local account is, once admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {

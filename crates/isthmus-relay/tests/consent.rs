@@ -341,3 +341,36 @@ async fn a_sender_whose_request_is_pending_cannot_fill_the_queue_until_it_is_ans
     assert_eq!(send_and_wait(&mut stranger, 5, to_bob()).await.error_code, "", "once bob answers, no cap");
     relay.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_account_discoverable_by_its_contacts_only_is_missing_for_everyone_else_on_every_network() {
+    let (meadow, harbor) = peered_pair_with(Limits::default(), Limits::default()).await;
+    let bob = register(&meadow, "bob").await;
+    let friend = register(&meadow, "friend").await;
+    let stranger = register(&meadow, "stranger").await;
+    let faraway = register(&harbor, "faraway").await;
+    bob.allow(&["harbor.example"]).await.expect("bob allows harbor");
+    assert_eq!(status(bob.put_empty("/v1/account/contacts/friend@meadow.example").await).await, 204);
+    let setting: Value = bob.get("/v1/account/discoverability").await.expect("answers").json().await.expect("json");
+    assert_eq!(setting, json!({"discoverable_by": "everyone"}), "everyone may find an account by default");
+    assert_eq!(lookup(&stranger, "/v1/directory/bob@meadow.example").await.0, 200);
+
+    let answer =
+        bob.put("/v1/account/discoverability", &json!({"discoverable_by": "contacts"})).await.expect("answers");
+    assert_eq!(answer.status(), 200);
+    for path in ["/v1/directory/", "/v1/keys/"] {
+        let hidden = lookup(&stranger, &format!("{path}bob@meadow.example")).await;
+        let missing = lookup(&stranger, &format!("{path}nobody@meadow.example")).await;
+        assert_eq!(hidden, missing, "{path}: on bob's own network a stranger finds him as nobody");
+        assert_eq!(hidden.0, 404);
+        let far_hidden = lookup(&faraway, &format!("{path}bob@meadow.example")).await;
+        let far_missing = lookup(&faraway, &format!("{path}nobody@meadow.example")).await;
+        assert_eq!(far_hidden, far_missing, "{path}: and so does a stranger on a network bob allowed");
+        assert_eq!(lookup(&friend, &format!("{path}bob@meadow.example")).await.0, 200, "{path}: his contact does");
+    }
+    assert_eq!(lookup(&bob, "/v1/directory/bob@meadow.example").await.0, 200, "bob finds himself");
+    let refused = bob.put("/v1/account/discoverability", &json!({"discoverable_by": "nobody"})).await.expect("answers");
+    assert_eq!(refused.status(), 400, "only the two settings exist");
+    meadow.shutdown().await;
+    harbor.shutdown().await;
+}

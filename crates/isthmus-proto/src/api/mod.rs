@@ -5,11 +5,13 @@
 //! Only serde and plain data live here: no HTTP framework, no client library.
 
 mod consent;
+mod discovery;
 mod error_code;
 mod media;
 mod reports;
 
 pub use consent::{PendingRequest, PendingRequests, DEFAULT_REQUEST_TTL_MS};
+pub use discovery::{Discoverability, DiscoverabilityJson};
 pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};
 pub use media::{is_media_id, MEDIA_ID_HEX_CHARS};
 pub use reports::{

@@ -128,8 +128,8 @@ fn check_requester(requester: Option<&wire::Address>, origin: &NetworkName) -> R
     Ok(requester)
 }
 
-/// The account `name` if it exists, allows `origin` and does not block `requester`; `None`
-/// answers as unknown in every case.
+/// The account `name` if it exists, allows `origin` and lets `requester` find it (no block, and
+/// its discoverability); `None` answers as unknown in every case.
 async fn visible_account(
     state: &RelayState,
     name: &str,
@@ -147,7 +147,7 @@ async fn visible_account(
     if account.device != device || !state.store.interop(&name).await?.contains(origin) {
         return Ok(None);
     }
-    if state.store.is_blocked(&name, requester).await? {
+    if !crate::consent::may_discover(state, &name, requester).await? {
         return Ok(None);
     }
     Ok(Some(account))

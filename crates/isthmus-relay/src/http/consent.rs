@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use isthmus_proto::api::{PendingRequest, PendingRequests};
+use isthmus_proto::api::{Discoverability, DiscoverabilityJson, PendingRequest, PendingRequests};
 
 use super::api_types::BlocksJson;
-use super::extract::Authenticated;
+use super::extract::{ApiJson, Authenticated};
 use super::keys::parse_target;
 use crate::consent;
 use crate::error_code::ApiError;
@@ -62,6 +62,26 @@ pub async fn add_contact(
     let _consent = state.consent_locks.lock(&auth.address.name).await;
     state.store.add_contact(&auth.address.name, &target, state.limits.max_contacts_per_account).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn get_discoverability(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+) -> Result<Json<DiscoverabilityJson>, ApiError> {
+    let contacts_only = state.store.contacts_only_discovery(&auth.address.name).await?;
+    let discoverable_by = if contacts_only { Discoverability::Contacts } else { Discoverability::Everyone };
+    Ok(Json(DiscoverabilityJson { discoverable_by }))
+}
+
+/// Sets who may look the account up (directory and bundles, from every network).
+pub async fn set_discoverability(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<DiscoverabilityJson>,
+) -> Result<Json<DiscoverabilityJson>, ApiError> {
+    let contacts_only = body.discoverable_by == Discoverability::Contacts;
+    state.store.set_contacts_only_discovery(&auth.address.name, contacts_only).await?;
+    Ok(Json(body))
 }
 
 /// The account's pending requests, oldest first: the client reconciles its own list with it.

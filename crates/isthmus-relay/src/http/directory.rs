@@ -20,7 +20,7 @@ pub async fn lookup(
 ) -> Result<Json<DirectoryEntryJson>, ApiError> {
     let target = parse_target(&target)?;
     let identity_key = if target.network == state.domain {
-        if state.store.is_blocked(&target.name, &auth.address).await? {
+        if !crate::consent::may_discover(&state, &target.name, &auth.address).await? {
             return Err(ApiError::unknown_account());
         }
         state.store.account(&target.name).await?.map(|account| account.identity_key)

@@ -55,8 +55,8 @@ pub async fn bundle(
 ) -> Result<Json<BundleJson>, ApiError> {
     let target = parse_target(&target)?;
     let bundle = if target.network == state.domain {
-        // A block hides the account from the blocked address, before any key is consumed.
-        if state.store.is_blocked(&target.name, &auth.address).await? {
+        // A block or the account's discoverability hides it, before any key is consumed.
+        if !crate::consent::may_discover(&state, &target.name, &auth.address).await? {
             return Err(ApiError::unknown_account());
         }
         let stored = state.store.take_bundle(&target.name).await?.ok_or_else(ApiError::unknown_account)?;

@@ -45,6 +45,7 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/account/blocks/{address}", put(consent::block).delete(consent::unblock))
         .route("/v1/account/contacts/{address}", put(consent::add_contact))
         .route("/v1/account/requests", get(consent::list_requests))
+        .route("/v1/account/discoverability", get(consent::get_discoverability).put(consent::set_discoverability))
         .route("/v1/account/requests/{address}", delete(consent::delete_request))
         .route("/v1/reports", post(reports::create))
         // Media bodies are read as raw streams, which `DefaultBodyLimit` does not cover: the

@@ -37,6 +37,7 @@ struct State {
     correspondents: HashMap<UserName, BTreeSet<Address>>,
     reports: Vec<ReportRecord>,
     invites: HashMap<String, u64>,
+    contacts_only_discovery: std::collections::HashSet<UserName>,
 }
 
 /// Everything in one map behind one lock: simple, and every operation is trivially atomic.
@@ -317,6 +318,20 @@ impl RelayStore for MemoryStore {
 
     async fn take_invite(&self, token_hash: &str, now_ms: u64) -> Result<Option<u64>> {
         Ok(self.state().invites.remove(token_hash).filter(|expires| *expires >= now_ms))
+    }
+
+    async fn contacts_only_discovery(&self, name: &UserName) -> Result<bool> {
+        Ok(self.state().contacts_only_discovery.contains(name))
+    }
+
+    async fn set_contacts_only_discovery(&self, name: &UserName, only: bool) -> Result<()> {
+        let mut state = self.state();
+        if only {
+            state.contacts_only_discovery.insert(name.clone());
+        } else {
+            state.contacts_only_discovery.remove(name);
+        }
+        Ok(())
     }
 
     async fn expire_requests(&self, before_ms: u64) -> Result<usize> {

@@ -179,6 +179,12 @@ pub trait RelayStore: Send + Sync + 'static {
     /// was valid at `now_ms`, else `None` (an expired one is gone as well).
     async fn take_invite(&self, token_hash: &str, now_ms: u64) -> Result<Option<u64>>;
 
+    /// Whether only the account's contacts and correspondents may look it up.
+    async fn contacts_only_discovery(&self, name: &UserName) -> Result<bool>;
+
+    /// Sets who may look the account up: `true` for its contacts and correspondents only.
+    async fn set_contacts_only_discovery(&self, name: &UserName, only: bool) -> Result<()>;
+
     /// Remembers that `owner` and `address` have exchanged a message (either way); `true` if new.
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool>;
 

@@ -454,6 +454,17 @@ pub async fn invites_are_single_use_and_expire(store: Arc<dyn RelayStore>) {
     assert_eq!(store.take_invite("aa", 10).await.expect("used"), Some(5_000));
 }
 
+pub async fn discoverability_is_kept_per_account(store: Arc<dyn RelayStore>) {
+    let (bob, carol) = (name("bob"), name("carol"));
+    assert!(!store.contacts_only_discovery(&bob).await.expect("read"), "everyone may find an account by default");
+    store.set_contacts_only_discovery(&bob, true).await.expect("set");
+    store.set_contacts_only_discovery(&bob, true).await.expect("idempotent");
+    assert!(store.contacts_only_discovery(&bob).await.expect("read"));
+    assert!(!store.contacts_only_discovery(&carol).await.expect("read"), "per account");
+    store.set_contacts_only_discovery(&bob, false).await.expect("set");
+    assert!(!store.contacts_only_discovery(&bob).await.expect("read"));
+}
+
 pub async fn reports_list_newest_first(store: Arc<dyn RelayStore>) {
     store.add_report(report("aa", 100)).await.expect("stored");
     store.add_report(report("bb", 300)).await.expect("stored");
@@ -528,6 +539,7 @@ macro_rules! relay_store_conformance {
                 requests_and_contacts_track_first_contacts,
                 requests_are_listed_and_expire,
                 invites_are_single_use_and_expire,
+                discoverability_is_kept_per_account,
                 reports_list_newest_first,
                 purge_removes_only_what_is_picked,
                 nonces_are_single_use

@@ -630,6 +630,15 @@ impl RelayStore for SledStore {
         Err(StoreError::Backend("the legacy sled store has no invitations".into()))
     }
 
+    async fn contacts_only_discovery(&self, _name: &UserName) -> Result<bool> {
+        // The relays that wrote sled had no such setting: everyone was discoverable.
+        Ok(false)
+    }
+
+    async fn set_contacts_only_discovery(&self, _name: &UserName, _only: bool) -> Result<()> {
+        Err(StoreError::Backend("the legacy sled store has no discoverability setting".into()))
+    }
+
     async fn expire_requests(&self, _before_ms: u64) -> Result<usize> {
         Err(StoreError::Backend("the legacy sled store does not expire requests".into()))
     }

@@ -15,6 +15,7 @@
 //! it rolls the whole transaction back.
 
 mod accounts;
+mod discovery;
 mod engine;
 mod import;
 mod interop;

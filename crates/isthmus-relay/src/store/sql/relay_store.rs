@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use isthmus_proto::{Address, NetworkName, UserName};
 
 use super::members::Capped;
-use super::{accounts, interop, invites, members, nonces, queue, reports, Result, SqlStore};
+use super::{accounts, discovery, interop, invites, members, nonces, queue, reports, Result, SqlStore};
 use crate::clock::now_ms;
 use crate::store::{
     AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKeyCounts, QueueEntry, RelayStore, ReportRecord,
@@ -170,6 +170,15 @@ impl RelayStore for SqlStore {
     async fn take_invite(&self, token_hash: &str, now_ms: u64) -> Result<Option<u64>> {
         let token_hash = token_hash.to_owned();
         self.write(move |conn| Box::pin(async move { invites::take(conn, &token_hash, now_ms).await })).await
+    }
+
+    async fn contacts_only_discovery(&self, name: &UserName) -> Result<bool> {
+        discovery::contacts_only(self.pool(), name.as_str()).await
+    }
+
+    async fn set_contacts_only_discovery(&self, name: &UserName, only: bool) -> Result<()> {
+        let name = name.as_str().to_owned();
+        self.write(move |conn| Box::pin(async move { discovery::set_contacts_only(conn, &name, only).await })).await
     }
 
     async fn expire_requests(&self, before_ms: u64) -> Result<usize> {
