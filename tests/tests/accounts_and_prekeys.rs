@@ -96,7 +96,7 @@ async fn an_account_on_an_invite_network_needs_the_operator_s_invitation() -> an
     let profile = isthmus_core::Profile::create(dir.path(), "pass", isthmus_core::KdfParams::insecure_for_tests())?;
     let engine = isthmus_core::Engine::open(profile)?;
     let refused = engine.add_account(&meadow.url(), "alice", Default::default()).await.expect_err("no invitation");
-    assert_eq!(refused.code(), isthmus_core::ErrorCode::RelayRejected, "{refused}");
+    assert_eq!(refused.code(), isthmus_core::ErrorCode::InvitationRequired, "{refused}");
     assert!(refused.to_string().contains("invitation"), "the person hears what is missing: {refused}");
     assert!(engine.accounts()?.is_empty(), "nothing is stored");
     let token = meadow.issue_invite(60_000).await?;

@@ -9,6 +9,8 @@ export type NetworkName = string;
 
 export type ReportReason = "spam" | "fraud" | "harassment" | "other";
 
+export type Discoverability = "everyone" | "contacts";
+
 export type MessageId = string;
 
 export type ConversationId = string;
@@ -95,7 +97,7 @@ export type TransferDirection = "upload" | "download";
 
 export type Event = { "type": "message_added", message: Message, } | { "type": "message_updated", message: Message, } | { "type": "conversation_changed", conversation: Conversation, } | { "type": "typing", conversation: ConversationId, author: string, started: boolean, } | { "type": "connection", account: string, state: ConnectionState, retry_in_ms: number | null, } | { "type": "queue_drained", account: string, } | { "type": "key_changed", account: string, peer: string, } | { "type": "conversation_removed", conversation: ConversationId, } | { "type": "transfer", conversation: ConversationId, message: MessageId, index: number, direction: TransferDirection, done: number, total: number, } | { "type": "consent_recorded", entry: LedgerEntry, };
 
-export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "internal";
+export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "internal";
 
 export type UserError = { code: ErrorCode, message: string, };
 
@@ -171,6 +173,20 @@ key_change_held: boolean,
  * The user confirmed writing to this person on another network.
  */
 first_contact_confirmed: boolean, };
+
+export type UnopenedSender = { 
+/**
+ * `name@network`.
+ */
+address: string, 
+/**
+ * How many of their envelopes could not be opened.
+ */
+count: number, 
+/**
+ * When the last one arrived (ms since the epoch, the relay's time).
+ */
+last_at_ms: number, };
 
 export type InboxLayout = "combined" | "separate";
 

@@ -5,7 +5,7 @@
 use ts_rs::{Config, TS};
 
 use crate::account::AccountInfo;
-use crate::consent::{Contact, Decision, Disclosure, LedgerEntry};
+use crate::consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender};
 use crate::engine_consent::InboxLayout;
 use crate::engine_media::SavedAttachment;
 use crate::error::{ErrorCode, UserError};
@@ -24,6 +24,7 @@ pub fn typescript() -> String {
         isthmus_proto::UserName::decl(&cfg),
         isthmus_proto::NetworkName::decl(&cfg),
         isthmus_proto::api::ReportReason::decl(&cfg),
+        isthmus_proto::api::Discoverability::decl(&cfg),
         MessageId::decl(&cfg),
         ConversationId::decl(&cfg),
         EnvelopeId::decl(&cfg),
@@ -46,6 +47,7 @@ pub fn typescript() -> String {
         Decision::decl(&cfg),
         LedgerEntry::decl(&cfg),
         Contact::decl(&cfg),
+        UnopenedSender::decl(&cfg),
         InboxLayout::decl(&cfg),
         SavedAttachment::decl(&cfg),
         Outgoing::decl(&cfg),

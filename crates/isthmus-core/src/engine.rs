@@ -137,7 +137,11 @@ impl Engine {
             .call(move |state| Box::pin(async move { crate::account_setup::prepare(state, &prepare_for) }))
             .await?;
         let request = crate::relay_types::RegisterRequest { invite: invite.map(str::to_owned), ..request };
-        let registered = relay.register(&request).await?;
+        // Registration answers forbidden only when the network's policy turns the request away.
+        let registered = relay.register(&request).await.map_err(|error| match error {
+            Error::Relay { code: Some(isthmus_proto::api::ErrorCode::Forbidden), .. } => Error::InvitationRequired,
+            other => other,
+        })?;
         let record = AccountRecord {
             address: address.clone(),
             relay_url: relay.base_url().to_owned(),

@@ -52,6 +52,8 @@ pub enum ErrorCode {
     /// A report did not reach the relay (the message says why, and whether a block asked for
     /// with it took); it can be sent again.
     ReportNotSent,
+    /// Registration on this network needs an invitation from its operator.
+    InvitationRequired,
     Unauthorized,
     RateLimited,
     TooLarge,
@@ -98,6 +100,9 @@ pub enum Error {
     /// for a code this build does not know (a newer relay's).
     #[error("the relay refused: {message} ({})", code.map_or("unknown code", RelayCode::as_str))]
     Relay { code: Option<RelayCode>, message: String },
+    /// The network registers new accounts by invitation only, and none (or no valid one) was given.
+    #[error("this network takes new accounts by invitation only: ask its operator for an invitation")]
+    InvitationRequired,
     /// A report did not reach the relay; with "and block", whether the block took anyway.
     #[error("{}the report could not be sent: {cause}", if *blocked { "They are blocked, but " } else { "" })]
     ReportNotSent { blocked: bool, cause: Box<Error> },
@@ -164,6 +169,7 @@ impl Error {
             },
             Error::Relay { code: None, .. } => ErrorCode::RelayRejected,
             Error::ReportNotSent { .. } => ErrorCode::ReportNotSent,
+            Error::InvitationRequired => ErrorCode::InvitationRequired,
             Error::Unreachable(_) => ErrorCode::RelayUnreachable,
             Error::Tls(_) => ErrorCode::TlsUntrusted,
             Error::InsecureRelay => ErrorCode::InsecureRelay,

@@ -1,6 +1,7 @@
 //! The profile's accounts, one per network.
 
-use isthmus_core::{AccountInfo, RelayTrust};
+use isthmus_core::{AccountInfo, RelayTrust, UnopenedSender};
+use isthmus_proto::api::Discoverability;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -13,17 +14,44 @@ pub async fn accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountIn
 }
 
 /// Registers the account and brings it online at once. `ca_pem` is the text of a private
-/// deployment's CA certificate (the page reads the file; it never names a path).
+/// deployment's CA certificate (the page reads the file; it never names a path); `invite` the
+/// token of a network that registers by invitation.
 #[tauri::command]
 pub async fn add_account(
     state: State<'_, AppState>,
     relay_url: String,
     name: String,
     ca_pem: Option<String>,
+    invite: Option<String>,
 ) -> CommandResult<AccountInfo> {
     let engine = state.engine().await?;
     let trust = RelayTrust { ca_pem, allow_insecure_http: false };
-    let info = engine.add_account(relay_url.trim(), name.trim(), trust).await?;
+    let invite = invite.as_deref().map(str::trim).filter(|token| !token.is_empty());
+    let info = engine.add_invited_account(relay_url.trim(), name.trim(), trust, invite).await?;
     engine.connect(&parse::address(&info.address)?)?;
     Ok(info)
+}
+
+/// Who may find the account: `everyone` or `contacts`.
+#[tauri::command]
+pub async fn discoverability(state: State<'_, AppState>, account: String) -> CommandResult<Discoverability> {
+    Ok(state.engine().await?.discoverability(&parse::address(&account)?).await?)
+}
+
+#[tauri::command]
+pub async fn set_discoverability(
+    state: State<'_, AppState>,
+    account: String,
+    discoverable_by: Discoverability,
+) -> CommandResult<()> {
+    Ok(state.engine().await?.set_discoverability(&parse::address(&account)?, discoverable_by).await?)
+}
+
+/// People whose first contacts to `account` could not be opened, with how many.
+#[tauri::command]
+pub async fn unopened_first_contacts(
+    state: State<'_, AppState>,
+    account: String,
+) -> CommandResult<Vec<UnopenedSender>> {
+    Ok(state.engine().await?.unopened_first_contacts(&parse::address(&account)?)?)
 }

@@ -29,6 +29,7 @@ import type {
   Conversation,
   ConversationId,
   Disclosure,
+  Discoverability,
   Event,
   InboxLayout,
   LedgerEntry,
@@ -38,6 +39,7 @@ import type {
   Page,
   SafetyNumber,
   SavedAttachment,
+  UnopenedSender,
   UserError,
 } from "../bindings";
 
@@ -106,9 +108,16 @@ export interface Backend {
    * Registers `name` on the relay at `relayUrl`. `caPem` is the PEM text of a private deployment's CA
    * certificate (trusted for this account besides the usual roots). Rejects `name_taken`,
    * `relay_unreachable`, `tls_untrusted`, `insecure_relay`, `invalid_relay_url`, `invalid_ca_certificate`,
-   * `invalid_address`; nothing is stored then.
+   * `invalid_address`, `invitation_required` (the network registers by invitation: pass the operator's
+   * token as `invite`); nothing is stored then.
    */
-  addAccount(relayUrl: string, name: string, caPem?: string): Promise<AccountInfo>;
+  addAccount(relayUrl: string, name: string, caPem?: string, invite?: string): Promise<AccountInfo>;
+  /** Who may find the account (its directory entry and key bundle), on every network. */
+  discoverability(account: AddressText): Promise<Discoverability>;
+  setDiscoverability(account: AddressText, discoverableBy: Discoverability): Promise<void>;
+  /** People whose first contacts could not be opened (random bytes, a broken client), with how
+   * many: they hold no request slot, and are shown so the person can block them. */
+  unopenedFirstContacts(account: AddressText): Promise<UnopenedSender[]>;
 
   // --- Conversations and messages ---------------------------------------------------------
   /** Every conversation of every account (requests included, flagged `request`), most recent first. */

@@ -33,6 +33,25 @@ describe("DemoBackend", () => {
     const added = await backend.addAccount("https://harbor.example", "wren", pem);
     expect(added.private_ca).toBe(true);
   });
+  it("asks for an invitation where the network registers by invitation, whatever the name", async () => {
+    const backend = demo();
+    await expect(backend.addAccount("https://invite-only.example", "wren")).rejects.toMatchObject({ code: "invitation_required" });
+    await expect(backend.addAccount("https://invite-only.example", "taken")).rejects.toMatchObject({ code: "invitation_required" });
+    const added = await backend.addAccount("https://invite-only.example", "wren", undefined, "isthmus-invite-0123");
+    expect(added.address).toBe("wren@meadow.example");
+  });
+  it("keeps who may find each account, and shows senders whose messages could not be opened until blocked", async () => {
+    const backend = demo();
+    const [first] = await backend.accounts();
+    expect(await backend.discoverability(first!.address)).toBe("everyone");
+    await backend.setDiscoverability(first!.address, "contacts");
+    expect(await backend.discoverability(first!.address)).toBe("contacts");
+    const unopened = await backend.unopenedFirstContacts(first!.address);
+    expect(unopened).toHaveLength(1);
+    expect(unopened[0]!.count).toBeGreaterThan(0);
+    await backend.block(first!.address, unopened[0]!.address);
+    expect(await backend.unopenedFirstContacts(first!.address)).toEqual([]);
+  });
   it("rejects a wrong passphrase by code", async () => {
     const backend = demo("locked");
     await expect(backend.conversations()).rejects.toMatchObject({ code: "profile_locked" });

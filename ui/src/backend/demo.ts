@@ -7,6 +7,7 @@ import type {
   ConversationId,
   Decision,
   Disclosure,
+  Discoverability,
   ErrorCode,
   Event,
   InboxLayout,
@@ -17,6 +18,7 @@ import type {
   Page,
   SafetyNumber,
   SavedAttachment,
+  UnopenedSender,
   UserError,
 } from "../bindings";
 import {
@@ -50,6 +52,9 @@ import {
 } from "./backend";
 
 export const DISCLOSURE_VERSION = "interop-disclosure-v1";
+/** A demo sender whose first contacts could not be opened (see `unopenedFirstContacts`). */
+const DEMO_GARBAGE_SENDER = "x7q.promo@harbor.example";
+
 const NOT_AVAILABLE = ["profile photos", "group chats", "voice and video calls", "disappearing messages"];
 
 export type DemoOptions = {
@@ -130,6 +135,7 @@ export class DemoBackend implements Backend {
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private ticker: ReturnType<typeof setInterval> | null = null;
   private counter = 0;
+  private discoverable = new Map<AddressText, Discoverability>();
 
   constructor(private readonly options: DemoOptions) {
     this.random = seededRandom(options.seed * 7919 + 17);
@@ -403,7 +409,7 @@ export class DemoBackend implements Backend {
     return this.world.accounts.map((account) => ({ ...account, interop: [...account.interop] }));
   }
 
-  async addAccount(relayUrl: string, name: string, caPem?: string): Promise<AccountInfo> {
+  async addAccount(relayUrl: string, name: string, caPem?: string, invite?: string): Promise<AccountInfo> {
     this.requireUnlocked();
     let url: URL;
     try {
@@ -426,7 +432,13 @@ export class DemoBackend implements Backend {
     if (host === "untrusted.example") {
       throw fail("tls_untrusted", "the relay's certificate is not from an authority this device trusts");
     }
-    const network = host === MEADOW || host === HARBOR ? host : /^[\d.]+$|^localhost$/.test(host) ? MEADOW : null;
+    // The demo's meadow relay as a network that registers by invitation only (the sandbox's
+    // networks are open): without a token it turns the request away, whatever the name.
+    if (host === "invite-only.example" && !invite?.trim()) {
+      throw fail("invitation_required", "this network takes new accounts by invitation only: ask its operator for an invitation");
+    }
+    const network =
+      host === MEADOW || host === HARBOR ? host : host === "invite-only.example" || /^[\d.]+$|^localhost$/.test(host) ? MEADOW : null;
     if (!network) throw fail("relay_unreachable", `No relay answers at ${relayUrl}.`);
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw fail("invalid_address", "Names use lowercase letters, digits, dot, dash and underscore.");
     const addressText = `${name}@${network}`;
@@ -743,6 +755,25 @@ export class DemoBackend implements Backend {
   }
 
   // --- interop ------------------------------------------------------------------------------
+
+  async discoverability(account: AddressText): Promise<Discoverability> {
+    this.account(account);
+    return this.discoverable.get(account) ?? "everyone";
+  }
+
+  async setDiscoverability(account: AddressText, discoverableBy: Discoverability): Promise<void> {
+    this.account(account);
+    this.discoverable.set(account, discoverableBy);
+  }
+
+  async unopenedFirstContacts(account: AddressText): Promise<UnopenedSender[]> {
+    const own = this.account(account);
+    // The demo's first account shows one sender of garbage, so the note can be seen and tried.
+    const first = this.world.accounts[0];
+    if (first === undefined || own.address !== first.address) return [];
+    if (this.contactOf(account, DEMO_GARBAGE_SENDER).blocked) return [];
+    return [{ address: DEMO_GARBAGE_SENDER, count: 3, last_at_ms: this.options.now - 3_600_000 }];
+  }
 
   async peeredNetworks(account: AddressText): Promise<string[]> {
     const own = this.account(account).network;

@@ -8,6 +8,7 @@ import type {
   Conversation,
   ConversationId,
   Disclosure,
+  Discoverability,
   Event,
   InboxLayout,
   LedgerEntry,
@@ -17,6 +18,7 @@ import type {
   Page,
   SafetyNumber,
   SavedAttachment,
+  UnopenedSender,
 } from "../bindings";
 import { asUserError, type AddressText, type Backend, type BackendEvent, type ProfileState, type ReportReason, type Settings } from "./backend";
 
@@ -43,8 +45,12 @@ export class TauriBackend implements Backend {
     call<void>("change_passphrase", { oldPassphrase, newPassphrase });
 
   accounts = () => call<AccountInfo[]>("accounts");
-  addAccount = (relayUrl: string, name: string, caPem?: string) =>
-    call<AccountInfo>("add_account", { relayUrl, name, caPem: caPem ?? null });
+  addAccount = (relayUrl: string, name: string, caPem?: string, invite?: string) =>
+    call<AccountInfo>("add_account", { relayUrl, name, caPem: caPem ?? null, invite: invite ?? null });
+  discoverability = (account: AddressText) => call<Discoverability>("discoverability", { account });
+  setDiscoverability = (account: AddressText, discoverableBy: Discoverability) =>
+    call<void>("set_discoverability", { account, discoverableBy });
+  unopenedFirstContacts = (account: AddressText) => call<UnopenedSender[]>("unopened_first_contacts", { account });
 
   conversations = () => call<Conversation[]>("conversations");
   conversation = (conversationId: ConversationId) => call<Conversation | null>("conversation", { conversationId });

@@ -1,5 +1,6 @@
-// Add an account on a network: the relay's address, the name to register, and for a private
-// deployment the CA certificate its server's certificate comes from. The file is read here and
+// Add an account on a network: the relay's address, the name to register, for a private
+// deployment the CA certificate its server's certificate comes from, and for a network that
+// registers by invitation the operator's token. The file is read here and
 // its text crosses to the engine: the page never names a path on disk.
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import type { AccountInfo } from "../bindings";
@@ -12,6 +13,7 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
   const [relayUrl, setRelayUrl] = useState("https://meadow.example");
   const [name, setName] = useState("");
   const [ca, setCa] = useState<{ fileName: string; pem: string } | null>(null);
+  const [invite, setInvite] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -21,7 +23,7 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
     if (name.trim() === "") return setError("Choose a name.");
     setBusy(true);
     try {
-      onAdded(await backend.addAccount(relayUrl.trim(), name.trim(), ca?.pem));
+      onAdded(await backend.addAccount(relayUrl.trim(), name.trim(), ca?.pem, invite.trim() === "" ? undefined : invite.trim()));
     } catch (caught) {
       setError(describeError(asUserError(caught)));
     } finally {
@@ -53,6 +55,11 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
             ? `This account will also trust servers certified by ${ca.fileName}.`
             : "Leave empty unless the network's operator gave you one. Public networks need none."}
         </span>
+      </label>
+      <label className="field">
+        <span className="field__label">Invitation (only if the network asked for one)</span>
+        <input className="input mono" value={invite} onChange={(event) => setInvite(event.target.value)} spellCheck={false} autoComplete="off" placeholder="isthmus-invite-…" />
+        <span className="field__help">Some networks take new accounts by invitation only; their operator gives you one.</span>
       </label>
       {error && (
         <p className="notice notice--error" role="alert">

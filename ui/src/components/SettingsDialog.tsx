@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import type { AccountInfo, InboxLayout, LedgerEntry } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { describeError } from "../logic/errors";
+import { AccountPrivacy } from "./AccountPrivacy";
 import { AddAccountForm } from "./AddAccount";
 import { DisclosureDialog, RevokeDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
@@ -147,6 +148,7 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
                   );
                 })}
             </ul>
+            <AccountPrivacy account={account.address} />
           </div>
         ))}
         {adding ? (

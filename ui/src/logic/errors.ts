@@ -12,6 +12,7 @@ export function describeError(error: UserError): string {
     profile_locked: "Isthmus is locked. Unlock it to go on.",
     invalid_address: "That is not a valid address. Addresses look like name@network.",
     name_taken: "That name is taken on this network. Choose another.",
+    invitation_required: "This network takes new accounts by invitation only. Paste the invitation its operator gave you.",
     relay_unreachable: "The network's server does not answer. Check the address and your connection.",
     tls_untrusted:
       "The network's server did not prove who it is: its certificate is not from an authority this device trusts, has expired, or is for another name. For a private network, add its CA certificate.",

@@ -1,0 +1,86 @@
+// Per account, in Settings: who may find it (the relay answers everyone else as if it did not
+// exist), and the senders whose first contacts could not be opened, to block.
+import { useEffect, useState } from "react";
+import type { Discoverability, UnopenedSender } from "../bindings";
+import { asUserError } from "../backend/backend";
+import { describeError } from "../logic/errors";
+import { useBackend } from "./context";
+
+export function AccountPrivacy({ account }: { account: string }) {
+  const backend = useBackend();
+  const [discoverableBy, setDiscoverableBy] = useState<Discoverability | null>(null);
+  const [unopened, setUnopened] = useState<UnopenedSender[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    backend.discoverability(account).then(
+      (value) => live && setDiscoverableBy(value),
+      (caught) => live && setError(describeError(asUserError(caught))),
+    );
+    backend.unopenedFirstContacts(account).then(
+      (senders) => live && setUnopened(senders),
+      () => live && setUnopened([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, account]);
+
+  const choose = async (value: Discoverability) => {
+    setError(null);
+    try {
+      await backend.setDiscoverability(account, value);
+      setDiscoverableBy(value);
+    } catch (caught) {
+      setError(describeError(asUserError(caught)));
+    }
+  };
+
+  const block = async (sender: string) => {
+    setError(null);
+    try {
+      await backend.block(account, sender);
+      setUnopened((senders) => senders.filter((known) => known.address !== sender));
+    } catch (caught) {
+      setError(describeError(asUserError(caught)));
+    }
+  };
+
+  return (
+    <div className="stack">
+      <label className="field">
+        <span className="field__label">Who can find {account}</span>
+        <select
+          className="input"
+          value={discoverableBy ?? "everyone"}
+          disabled={discoverableBy === null}
+          onChange={(event) => void choose(event.target.value as Discoverability)}
+        >
+          <option value="everyone">Everyone on networks this account allows</option>
+          <option value="contacts">Only people I wrote to or accepted</option>
+        </select>
+        <span className="field__help">Anyone else finds no such account, on this network and every other.</span>
+      </label>
+      {unopened.length > 0 && (
+        <ul className="unopened-list" aria-label={`Messages that could not be opened for ${account}`}>
+          {unopened.map((sender) => (
+            <li key={sender.address} className="interop-row">
+              <span>
+                {sender.count === 1 ? "1 message" : `${sender.count} messages`} from <span className="mono">{sender.address}</span> could not be opened.
+              </span>
+              <button type="button" className="button button--small" aria-label={`Block ${sender.address}`} onClick={() => void block(sender.address)}>
+                Block
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
