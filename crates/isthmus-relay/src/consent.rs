@@ -65,6 +65,33 @@ pub async fn may_discover(state: &RelayState, target: &UserName, asker: &Address
         || state.store.is_correspondent(target, asker).await?)
 }
 
+/// Look-ups of accounts that turn out missing, counted per asker and distinct name: someone who
+/// tries name after name is enumerating. Past `missing_lookups_per_hour` every look-up of theirs
+/// is `rate_limited`, found or not, so the refusal itself tells nothing about who exists.
+pub mod lookups {
+    use isthmus_proto::Address;
+
+    use crate::error_code::{ApiError, ErrorCode};
+    use crate::state::RelayState;
+
+    /// Refuses a look-up by `asker` once its allowance of missing names is spent.
+    pub fn check(state: &RelayState, asker: &Address) -> Result<(), ApiError> {
+        state.missing_lookups.check(&asker.account()).map_err(ApiError::rate_limited)
+    }
+
+    /// Counts `target` against `asker` when the look-up answered "no such account".
+    pub fn settle<T>(state: &RelayState, asker: &Address, target: &Address, outcome: &Result<T, ApiError>) {
+        if !matches!(outcome, Err(error) if error.code == ErrorCode::UnknownAccount) {
+            return;
+        }
+        let pair = (asker.account(), target.account());
+        if state.missing_seen.check(&pair).is_ok() {
+            state.missing_seen.record(&pair);
+            state.missing_lookups.record(&asker.account());
+        }
+    }
+}
+
 /// What a delivery to a local account is, once admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {

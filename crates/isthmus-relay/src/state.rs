@@ -42,6 +42,10 @@ pub struct RelayState {
     pub first_contacts: WindowLimiter<String>,
     /// Envelopes queued per (recipient, sender) while the sender's request is pending.
     pub pending_envelopes: WindowLimiter<(UserName, String)>,
+    /// Distinct missing accounts each account looked up this hour (see `consent::lookups`).
+    pub missing_lookups: WindowLimiter<String>,
+    /// Which (asker, missing name) pairs were counted this hour: a repeat is not a new name.
+    pub missing_seen: WindowLimiter<(String, String)>,
     /// Reports per account in the last hour.
     pub report_limiter: WindowLimiter<UserName>,
     pub consent_locks: ConsentLocks,
@@ -98,6 +102,8 @@ impl RelayState {
             peer_limiter: RateLimiter::new(limits.peer_rate),
             first_contacts: WindowLimiter::new(limits.first_contacts_per_sender_per_hour, HOUR),
             pending_envelopes: WindowLimiter::new(limits.envelopes_per_pending_request_per_hour, HOUR),
+            missing_lookups: WindowLimiter::new(limits.missing_lookups_per_hour, HOUR),
+            missing_seen: WindowLimiter::new(1, HOUR),
             report_limiter: WindowLimiter::new(limits.reports_per_account_per_hour, HOUR),
             consent_locks: ConsentLocks::default(),
             domain,

@@ -374,3 +374,27 @@ async fn an_account_discoverable_by_its_contacts_only_is_missing_for_everyone_el
     meadow.shutdown().await;
     harbor.shutdown().await;
 }
+
+#[tokio::test]
+async fn someone_trying_name_after_name_is_slowed_down_and_then_learns_nothing() {
+    let limits = Limits { missing_lookups_per_hour: 3, ..Limits::default() };
+    let relay = relay_with(RelayConfig { limits, ..RelayConfig::new(network("meadow.example")) }).await;
+    register(&relay, "alice").await;
+    let prober = register(&relay, "prober").await;
+    let honest = register(&relay, "honest").await;
+    for name in ["nobody1", "nobody2", "nobody2"] {
+        let (status, _) = lookup(&prober, &format!("/v1/directory/{name}@meadow.example")).await;
+        assert_eq!(status, 404, "{name}: missing, and a repeat is not a new name");
+    }
+    assert_eq!(lookup(&prober, "/v1/keys/alice@meadow.example").await.0, 200, "existing names cost nothing");
+    assert_eq!(lookup(&prober, "/v1/directory/nobody3@meadow.example").await.0, 404, "the third distinct missing name");
+    let (after, body) = lookup(&prober, "/v1/directory/alice@meadow.example").await;
+    assert_eq!(
+        (after, body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "past it, found or not, the answer is the same"
+    );
+    assert_eq!(lookup(&prober, "/v1/keys/nobody9@meadow.example").await.0, 429);
+    assert_eq!(lookup(&honest, "/v1/directory/alice@meadow.example").await.0, 200, "others are not held up");
+    relay.shutdown().await;
+}

@@ -56,6 +56,9 @@ pub struct Limits {
     /// Most envelopes a sender whose request is pending may queue for the account in an hour
     /// (the first contact included); more get `rate_limited` until the account answers.
     pub envelopes_per_pending_request_per_hour: u32,
+    /// Most distinct missing accounts one account may look up (directory or bundle) in an hour;
+    /// past it every look-up is `rate_limited`, found or not, so names cannot be enumerated.
+    pub missing_lookups_per_hour: u32,
     /// How long a request nobody answered keeps its slot; then its sender is a stranger again.
     pub request_ttl_ms: u64,
     /// Most messages one report may include.
@@ -126,6 +129,7 @@ impl Default for Limits {
             pending_requests_per_recipient: 100,
             request_ttl_ms: isthmus_proto::api::DEFAULT_REQUEST_TTL_MS,
             envelopes_per_pending_request_per_hour: 10,
+            missing_lookups_per_hour: 100,
             max_report_messages: isthmus_proto::api::MAX_REPORT_MESSAGES,
             max_report_note_chars: isthmus_proto::api::MAX_REPORT_NOTE_CHARS,
             max_report_message_chars: isthmus_proto::api::MAX_REPORT_MESSAGE_CHARS,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::Json;
 use base64::Engine as _;
+use isthmus_proto::Address;
 
 use super::api_types::DirectoryEntryJson;
 use super::extract::Authenticated;
@@ -19,13 +20,20 @@ pub async fn lookup(
     Path(target): Path<String>,
 ) -> Result<Json<DirectoryEntryJson>, ApiError> {
     let target = parse_target(&target)?;
+    crate::consent::lookups::check(&state, &auth.address)?;
+    let found = find(&state, &auth.address, &target).await;
+    crate::consent::lookups::settle(&state, &auth.address, &target, &found);
+    found
+}
+
+async fn find(state: &RelayState, asker: &Address, target: &Address) -> Result<Json<DirectoryEntryJson>, ApiError> {
     let identity_key = if target.network == state.domain {
-        if !crate::consent::may_discover(&state, &target.name, &auth.address).await? {
+        if !crate::consent::may_discover(state, &target.name, asker).await? {
             return Err(ApiError::unknown_account());
         }
         state.store.account(&target.name).await?.map(|account| account.identity_key)
     } else {
-        outbound::directory(&state, &auth.address, &target).await?
+        outbound::directory(state, asker, target).await?
     };
     let identity_key = identity_key.ok_or_else(ApiError::unknown_account)?;
     Ok(Json(DirectoryEntryJson {

@@ -54,15 +54,20 @@ pub async fn bundle(
     Path(target): Path<String>,
 ) -> Result<Json<BundleJson>, ApiError> {
     let target = parse_target(&target)?;
-    let bundle = if target.network == state.domain {
-        // A block or the account's discoverability hides it, before any key is consumed.
-        if !crate::consent::may_discover(&state, &target.name, &auth.address).await? {
-            return Err(ApiError::unknown_account());
-        }
-        let stored = state.store.take_bundle(&target.name).await?.ok_or_else(ApiError::unknown_account)?;
-        wire::PreKeyBundle::from(&stored)
-    } else {
-        outbound::bundle(&state, &auth.address, &target).await?
-    };
-    Ok(Json(to_json(&target, &bundle)))
+    crate::consent::lookups::check(&state, &auth.address)?;
+    let found = find_bundle(&state, &auth.address, &target).await;
+    crate::consent::lookups::settle(&state, &auth.address, &target, &found);
+    Ok(Json(to_json(&target, &found?)))
+}
+
+async fn find_bundle(state: &RelayState, asker: &Address, target: &Address) -> Result<wire::PreKeyBundle, ApiError> {
+    if target.network != state.domain {
+        return outbound::bundle(state, asker, target).await;
+    }
+    // A block or the account's discoverability hides it, before any key is consumed.
+    if !crate::consent::may_discover(state, &target.name, asker).await? {
+        return Err(ApiError::unknown_account());
+    }
+    let stored = state.store.take_bundle(&target.name).await?.ok_or_else(ApiError::unknown_account)?;
+    Ok(wire::PreKeyBundle::from(&stored))
 }
