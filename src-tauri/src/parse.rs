@@ -17,9 +17,8 @@ pub fn network(raw: &str) -> CommandResult<NetworkName> {
 
 /// Why a report is filed: the one list the relay accepts (the UI's `ReportReason` binding).
 pub fn report_reason(raw: &str) -> CommandResult<ReportReason> {
-    ReportReason::parse(raw).ok_or_else(|| {
-        let known: Vec<&str> = ReportReason::ALL.iter().map(|reason| reason.as_str()).collect();
-        CommandError::new(ErrorCode::Protocol, format!("a report's reason is one of {}", known.join(", ")))
+    raw.parse().map_err(|unknown: isthmus_proto::api::UnknownReason| {
+        CommandError::new(ErrorCode::Protocol, unknown.to_string())
     })
 }
 

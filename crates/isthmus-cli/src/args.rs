@@ -127,7 +127,7 @@ pub enum AccountCommand {
         #[arg(long)]
         account: String,
         /// everyone or contacts; without it, shows the setting.
-        #[arg(long, value_parser = discoverability)]
+        #[arg(long)]
         set: Option<Discoverability>,
     },
 }
@@ -198,7 +198,7 @@ pub enum ContactCommand {
         #[command(flatten)]
         pair: Pair,
         /// spam, fraud, harassment or other.
-        #[arg(long, default_value = "spam", value_parser = report_reason)]
+        #[arg(long, default_value = "spam")]
         reason: ReportReason,
         #[arg(long, default_value = "")]
         note: String,
@@ -316,20 +316,4 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=32))]
         window: u16,
     },
-}
-
-/// A report's reason from the command line: the relay's one list.
-fn report_reason(raw: &str) -> Result<ReportReason, String> {
-    ReportReason::parse(raw).ok_or_else(|| {
-        let known: Vec<&str> = ReportReason::ALL.iter().map(|reason| reason.as_str()).collect();
-        format!("one of {}", known.join(", "))
-    })
-}
-
-fn discoverability(raw: &str) -> Result<Discoverability, String> {
-    match raw {
-        "everyone" => Ok(Discoverability::Everyone),
-        "contacts" => Ok(Discoverability::Contacts),
-        _ => Err("everyone or contacts".into()),
-    }
 }

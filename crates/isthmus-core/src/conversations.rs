@@ -35,6 +35,11 @@ pub fn load(tx: &Tx, id: &ConversationId) -> Result<Option<Conversation>> {
     tx.get_json(Tree::Conversations, &id.0)
 }
 
+/// Whether `account` has a chat (or a request) with `peer`.
+pub fn exists_with(tx: &Tx, account: &Address, peer: &Address) -> Result<bool> {
+    Ok(load(tx, &conversation_id(tx.store(), account, peer))?.is_some())
+}
+
 pub fn load_or_create(tx: &Tx, account: &Address, peer: &Address) -> Result<Conversation> {
     let id = conversation_id(tx.store(), account, peer);
     if let Some(existing) = load(tx, &id)? {

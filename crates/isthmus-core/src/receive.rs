@@ -23,7 +23,6 @@ use crate::tx::Tx;
 use crate::worker::WorkerState;
 use crate::Result;
 
-/// Processes a run of pushed envelopes; returns the envelope ids that may be acked.
 /// What a batch of pushes left to do on the connection.
 #[derive(Debug, Default)]
 pub struct Received {
@@ -34,6 +33,8 @@ pub struct Received {
     pub unopened_first_contacts: Vec<Address>,
 }
 
+/// Processes a run of pushed envelopes; returns the envelope ids that may be acked and the
+/// senders whose first contacts could not be opened.
 pub async fn receive_batch(
     state: &mut WorkerState,
     account: &Address,
@@ -62,8 +63,9 @@ pub async fn receive_batch(
                 tracing::warn!(code = ?error.code(), "dropped an envelope that could not be opened");
                 acks.push(raw_id);
                 if let Some(source) = source {
-                    if is_first_contact(state, account, &source)? {
-                        let mut tx = Tx::new(state.store.clone());
+                    let mut tx = Tx::new(state.store.clone());
+                    // Nothing shows it, so nothing else would ever free its request slot.
+                    if !conversations::exists_with(&tx, account, &source)? {
                         crate::consent::unopened::record(&mut tx, account, &source, at_ms)?;
                         tx.commit()?;
                         if !unopened.contains(&source) {
@@ -77,12 +79,6 @@ pub async fn receive_batch(
     state.store.flush()?;
     state.emit(events);
     Ok(Received { acks, unopened_first_contacts: unopened })
-}
-
-/// Whether `source` has no chat with `account`: what it sent was a first contact.
-fn is_first_contact(state: &WorkerState, account: &Address, source: &Address) -> Result<bool> {
-    let id = conversations::conversation_id(&state.store, account, source);
-    Ok(conversations::load(&Tx::new(state.store.clone()), &id)?.is_none())
 }
 
 async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire::Envelope) -> Result<Vec<Event>> {

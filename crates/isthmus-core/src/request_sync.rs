@@ -42,8 +42,7 @@ pub(crate) async fn reconcile(
                 let tx = Tx::new(state.store.clone());
                 let mut unseen = Vec::new();
                 for sender in senders {
-                    let id = conversations::conversation_id(&state.store, &owner, &sender);
-                    if conversations::load(&tx, &id)?.is_none() {
+                    if !conversations::exists_with(&tx, &owner, &sender)? {
                         unseen.push(sender);
                     }
                 }

@@ -69,26 +69,31 @@ pub async fn may_discover(state: &RelayState, target: &UserName, asker: &Address
 /// tries name after name is enumerating. Past `missing_lookups_per_hour` every look-up of theirs
 /// is `rate_limited`, found or not, so the refusal itself tells nothing about who exists.
 pub mod lookups {
+    use std::future::Future;
+
     use isthmus_proto::Address;
 
     use crate::error_code::{ApiError, ErrorCode};
     use crate::state::RelayState;
 
-    /// Refuses a look-up by `asker` once its allowance of missing names is spent.
-    pub fn check(state: &RelayState, asker: &Address) -> Result<(), ApiError> {
-        state.missing_lookups.check(&asker.account()).map_err(ApiError::rate_limited)
-    }
-
-    /// Counts `target` against `asker` when the look-up answered "no such account".
-    pub fn settle<T>(state: &RelayState, asker: &Address, target: &Address, outcome: &Result<T, ApiError>) {
-        if !matches!(outcome, Err(error) if error.code == ErrorCode::UnknownAccount) {
-            return;
+    /// Runs `asker`'s look-up of `target`: refused once the asker's allowance of missing names
+    /// is spent, and counted against it when it answers "no such account".
+    pub async fn counted<T>(
+        state: &RelayState,
+        asker: &Address,
+        target: &Address,
+        look_up: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        state.missing_lookups.check(&asker.account()).map_err(ApiError::rate_limited)?;
+        let outcome = look_up.await;
+        if matches!(&outcome, Err(error) if error.code == ErrorCode::UnknownAccount) {
+            let pair = (asker.account(), target.account());
+            if state.missing_seen.check(&pair).is_ok() {
+                state.missing_seen.record(&pair);
+                state.missing_lookups.record(&asker.account());
+            }
         }
-        let pair = (asker.account(), target.account());
-        if state.missing_seen.check(&pair).is_ok() {
-            state.missing_seen.record(&pair);
-            state.missing_lookups.record(&asker.account());
-        }
+        outcome
     }
 }
 

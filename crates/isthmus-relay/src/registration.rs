@@ -12,6 +12,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::error_code::ApiError;
 use crate::state::RelayState;
+use crate::store::{RelayStore, StoreError};
 
 /// A network's registration policy (`registration` in the configuration file).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -27,7 +28,7 @@ pub enum RegistrationPolicy {
 const TOKEN_PREFIX: &str = "isthmus-invite-";
 
 /// A new invitation token: 128 random bits.
-pub fn new_token() -> String {
+fn new_token() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
@@ -36,6 +37,14 @@ pub fn new_token() -> String {
 /// What the store keeps of a token: its SHA-256, so that a copy of the database lets nobody in.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// Issues an invitation valid until `expires_at_ms`: stores its hash, returns the token, which
+/// exists nowhere else from then on.
+pub async fn issue(store: &dyn RelayStore, expires_at_ms: u64) -> Result<String, StoreError> {
+    let token = new_token();
+    store.add_invite(&token_hash(&token), expires_at_ms).await?;
+    Ok(token)
 }
 
 /// The refusal for a registration without a valid invitation: the same whatever the name.

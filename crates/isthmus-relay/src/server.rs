@@ -94,10 +94,8 @@ impl RunningRelay {
     /// Issues an invitation to register, valid for `valid_ms` (what `isthmus-relay invite create`
     /// does, for a relay embedded in a program or a test).
     pub async fn issue_invite(&self, valid_ms: u64) -> Result<String> {
-        let token = crate::registration::new_token();
         let expires = crate::clock::now_ms().saturating_add(valid_ms);
-        self.state.store.add_invite(&crate::registration::token_hash(&token), expires).await?;
-        Ok(token)
+        Ok(crate::registration::issue(self.state.store.as_ref(), expires).await?)
     }
 
     /// Replaces the peered relays; takes effect for the next request.

@@ -11,10 +11,10 @@ mod media;
 mod reports;
 
 pub use consent::{PendingRequest, PendingRequests, DEFAULT_REQUEST_TTL_MS};
-pub use discovery::{Discoverability, DiscoverabilityJson};
+pub use discovery::{Discoverability, DiscoverabilityJson, UnknownDiscoverability};
 pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};
 pub use media::{is_media_id, MEDIA_ID_HEX_CHARS};
 pub use reports::{
-    cut_report_body, ReportCreated, ReportReason, ReportRequest, ReportedMessage, CUT_MARK, MAX_REPORT_MESSAGES,
-    MAX_REPORT_MESSAGE_CHARS, MAX_REPORT_NOTE_CHARS,
+    cut_report_body, ReportCreated, ReportReason, ReportRequest, ReportedMessage, UnknownReason, CUT_MARK,
+    MAX_REPORT_MESSAGES, MAX_REPORT_MESSAGE_CHARS, MAX_REPORT_NOTE_CHARS,
 };

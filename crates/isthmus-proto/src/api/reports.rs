@@ -47,6 +47,19 @@ impl ReportReason {
     }
 }
 
+/// Not one of [`ReportReason::ALL`]; says which there are.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a report's reason is one of spam, fraud, harassment, other")]
+pub struct UnknownReason;
+
+impl std::str::FromStr for ReportReason {
+    type Err = UnknownReason;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw).ok_or(UnknownReason)
+    }
+}
+
 impl std::fmt::Display for ReportReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -104,6 +117,8 @@ mod tests {
             assert_eq!(serde_json::to_string(&reason).expect("serializes"), format!("\"{reason}\""));
         }
         assert_eq!(ReportReason::parse("scam"), None, "one list: the old UI-only names are not reasons");
+        let listed: Vec<&str> = ReportReason::ALL.iter().map(|reason| reason.as_str()).collect();
+        assert!(UnknownReason.to_string().ends_with(&listed.join(", ")), "the refusal names every reason");
     }
 
     #[test]

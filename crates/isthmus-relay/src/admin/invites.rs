@@ -7,8 +7,8 @@ use anyhow::Context as _;
 
 use super::{runtime, StoreArgs};
 use crate::clock::now_ms;
-use crate::registration::{new_token, token_hash};
-use crate::store::{Access, RelayStore as _};
+use crate::registration;
+use crate::store::Access;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum InviteCommand {
@@ -35,14 +35,14 @@ pub fn invite(command: InviteCommand) -> anyhow::Result<()> {
     let InviteCommand::Create(args) = command;
     let place = args.store.place(None)?;
     let expires_at_ms = now_ms().saturating_add(u64::from(args.valid_days) * 24 * 60 * 60 * 1000);
-    let tokens: Vec<String> = (0..args.count).map(|_| new_token()).collect();
-    runtime()?.block_on(async {
+    let tokens = runtime()?.block_on(async {
         let store = place.open(Access::ReadWrite).await?;
-        for token in &tokens {
-            store.add_invite(&token_hash(token), expires_at_ms).await.context("storing an invitation")?;
+        let mut tokens = Vec::new();
+        for _ in 0..args.count {
+            tokens.push(registration::issue(&store, expires_at_ms).await.context("storing an invitation")?);
         }
         store.close().await;
-        anyhow::Ok(())
+        anyhow::Ok(tokens)
     })?;
     let mut stdout = std::io::stdout().lock();
     if args.json {

@@ -20,10 +20,7 @@ pub async fn lookup(
     Path(target): Path<String>,
 ) -> Result<Json<DirectoryEntryJson>, ApiError> {
     let target = parse_target(&target)?;
-    crate::consent::lookups::check(&state, &auth.address)?;
-    let found = find(&state, &auth.address, &target).await;
-    crate::consent::lookups::settle(&state, &auth.address, &target, &found);
-    found
+    crate::consent::lookups::counted(&state, &auth.address, &target, find(&state, &auth.address, &target)).await
 }
 
 async fn find(state: &RelayState, asker: &Address, target: &Address) -> Result<Json<DirectoryEntryJson>, ApiError> {

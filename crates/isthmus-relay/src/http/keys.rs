@@ -54,10 +54,9 @@ pub async fn bundle(
     Path(target): Path<String>,
 ) -> Result<Json<BundleJson>, ApiError> {
     let target = parse_target(&target)?;
-    crate::consent::lookups::check(&state, &auth.address)?;
-    let found = find_bundle(&state, &auth.address, &target).await;
-    crate::consent::lookups::settle(&state, &auth.address, &target, &found);
-    Ok(Json(to_json(&target, &found?)))
+    let lookup = find_bundle(&state, &auth.address, &target);
+    let bundle = crate::consent::lookups::counted(&state, &auth.address, &target, lookup).await?;
+    Ok(Json(to_json(&target, &bundle)))
 }
 
 async fn find_bundle(state: &RelayState, asker: &Address, target: &Address) -> Result<wire::PreKeyBundle, ApiError> {
