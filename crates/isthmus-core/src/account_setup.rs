@@ -8,12 +8,12 @@ use isthmus_proto::Address;
 
 use crate::account::{self, account_key, AccountRecord};
 use crate::keys;
-use crate::relay_types::{IdentityKeys, IdentityReplacement, KeyUpload, RegisterRequest};
 use crate::signal_store::{LocalIdentity, SignalStore};
 use crate::store::Tree;
 use crate::tx::Tx;
 use crate::worker::WorkerState;
 use crate::{Error, Result};
+use isthmus_proto::api::{IdentityKeys, KeysUpload, RegisterRequest};
 
 /// Generates a full key set for `local`'s identity (signed and last-resort prekeys, and a batch
 /// of one-time prekeys of each kind from the given ids), staging the private halves in `store`.
@@ -55,12 +55,12 @@ pub fn finish(state: &mut WorkerState, mut tx: Tx, local: &LocalIdentity, record
 }
 
 /// Generates and stores `count` new one-time prekeys of each kind; returns the upload.
-pub fn top_up(state: &mut WorkerState, address: &Address, count: u32) -> Result<KeyUpload> {
+pub fn top_up(state: &mut WorkerState, address: &Address, count: u32) -> Result<KeysUpload> {
     let mut record = account::load(&state.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))?;
     let local = state.local_identity(address)?;
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let store = SignalStore::new(tx.clone(), account_key(&state.store, address), &local)?;
-    let upload = KeyUpload {
+    let upload = KeysUpload {
         signed_prekey: None,
         kyber_last_resort: None,
         prekeys: keys::one_time_prekeys(&store, record.next_prekey_id, count)?,
@@ -78,10 +78,7 @@ pub fn top_up(state: &mut WorkerState, address: &Address, count: u32) -> Result<
 /// Generates a new identity key with fresh prekeys (a reinstall, or a user who wants a new
 /// key). Staged only: `finish_new_identity` commits it once the relay has accepted it. Existing
 /// sessions are dropped with the old key.
-pub fn prepare_new_identity(
-    state: &mut WorkerState,
-    address: &Address,
-) -> Result<(Tx, LocalIdentity, IdentityReplacement)> {
+pub fn prepare_new_identity(state: &mut WorkerState, address: &Address) -> Result<(Tx, LocalIdentity, IdentityKeys)> {
     let mut record = account::load(&state.store, address)?.ok_or_else(|| Error::NoSuchAccount(address.to_string()))?;
     let local = keys::new_identity();
     let key = account_key(&state.store, address);

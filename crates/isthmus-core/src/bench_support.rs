@@ -15,12 +15,12 @@ use tokio::sync::broadcast;
 
 use crate::account::AccountRecord;
 use crate::events::Event;
-use crate::relay_types::{Bundle, RegisterRequest};
 use crate::send::Outgoing;
 use crate::store::{KdfParams, MemoryStore, Profile};
 use crate::time::now_ms;
 use crate::worker::WorkerState;
 use crate::{account_setup, conversations, decisions, keys, outbox, receive, send, Error, Result};
+use isthmus_proto::api::{Bundle, RegisterRequest};
 
 /// The network every benchmark account lives on: one network, so no interop consent is involved.
 const NETWORK: &str = "harbor.test";

@@ -161,7 +161,8 @@ pub fn build_report(
         .into_iter()
         .map(|message| ReportedMessage {
             id: message.id.to_string(),
-            sent_at: message.sent_at,
+            // The sender chose this time; one past what a report may carry must not sink it.
+            sent_at: message.sent_at.min(api::integers::MAX_TIMESTAMP_MS),
             body: api::cut_report_body(&message.body, api::MAX_REPORT_MESSAGE_CHARS),
         })
         .collect();

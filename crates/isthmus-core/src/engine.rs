@@ -136,7 +136,7 @@ impl Engine {
             .worker
             .call(move |state| Box::pin(async move { crate::account_setup::prepare(state, &prepare_for) }))
             .await?;
-        let request = crate::relay_types::RegisterRequest { invite: invite.map(str::to_owned), ..request };
+        let request = isthmus_proto::api::RegisterRequest { invite: invite.map(str::to_owned), ..request };
         // Registration answers forbidden only when the network's policy turns the request away.
         let registered = relay.register(&request).await.map_err(|error| match error {
             Error::Relay { code: Some(isthmus_proto::api::ErrorCode::Forbidden), .. } => Error::InvitationRequired,

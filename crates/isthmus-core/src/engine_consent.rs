@@ -79,10 +79,9 @@ impl Engine {
         version: Option<&str>,
     ) -> Result<AccountInfo> {
         let record = self.account(account)?;
-        let mut networks: Vec<String> =
-            record.interop.iter().filter(|n| *n != network).map(ToString::to_string).collect();
+        let mut networks: Vec<NetworkName> = record.interop.iter().filter(|n| *n != network).cloned().collect();
         if enabled {
-            networks.push(network.to_string());
+            networks.push(network.clone());
         }
         self.relay(&record)?.set_interop(&Self::credentials(&record), &networks).await?;
         let (address, network, version) = (account.clone(), network.clone(), version.map(str::to_owned));

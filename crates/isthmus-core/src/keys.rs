@@ -8,10 +8,10 @@ use libsignal_protocol::{
 };
 use rand::Rng;
 
-use crate::relay_types::{OneTimeKey, SignedKey};
 use crate::signal_store::{LocalIdentity, SignalStore};
 use crate::time::now_ms;
 use crate::Result;
+use isthmus_proto::api::{KyberPreKey, PreKey, SignedPreKey};
 
 /// How many one-time prekeys of each kind an account uploads at registration and on top-up.
 pub const PREKEY_BATCH: u32 = 50;
@@ -32,7 +32,7 @@ pub fn new_identity() -> LocalIdentity {
     LocalIdentity { key_pair: pair.serialize().to_vec(), registration_id }
 }
 
-pub fn signed_prekey(store: &SignalStore, id: u32) -> Result<SignedKey> {
+pub fn signed_prekey(store: &SignalStore, id: u32) -> Result<SignedPreKey> {
     let mut rng = rand::rng();
     let pair = KeyPair::generate(&mut rng);
     let public = pair.public_key.serialize();
@@ -40,26 +40,26 @@ pub fn signed_prekey(store: &SignalStore, id: u32) -> Result<SignedKey> {
         store.identity().private_key().calculate_signature(&public, &mut rng).map_err(crate::error::crypto)?;
     let record = SignedPreKeyRecord::new(id.into(), Timestamp::from_epoch_millis(now_ms()), &pair, &signature);
     store.put_signed_prekey(id, &record)?;
-    Ok(SignedKey { id, public_key: public.to_vec(), signature: signature.to_vec() })
+    Ok(SignedPreKey { id, public_key: public.to_vec(), signature: signature.to_vec() })
 }
 
-pub fn kyber_prekey(store: &SignalStore, id: u32, last_resort: bool) -> Result<SignedKey> {
+pub fn kyber_prekey(store: &SignalStore, id: u32, last_resort: bool) -> Result<KyberPreKey> {
     let record = KyberPreKeyRecord::generate(kem::KeyType::Kyber1024, id.into(), store.identity().private_key())?;
     store.put_kyber(id, &record, last_resort)?;
-    Ok(SignedKey { id, public_key: record.public_key()?.serialize().to_vec(), signature: record.signature()? })
+    Ok(KyberPreKey { id, public_key: record.public_key()?.serialize().to_vec(), signature: record.signature()? })
 }
 
-pub fn one_time_prekeys(store: &SignalStore, first_id: u32, count: u32) -> Result<Vec<OneTimeKey>> {
+pub fn one_time_prekeys(store: &SignalStore, first_id: u32, count: u32) -> Result<Vec<PreKey>> {
     let mut rng = rand::rng();
     (first_id..first_id + count)
         .map(|id| {
             let pair = KeyPair::generate(&mut rng);
             store.put_prekey(id, &PreKeyRecord::new(id.into(), &pair))?;
-            Ok(OneTimeKey { id, public_key: pair.public_key.serialize().to_vec() })
+            Ok(PreKey { id, public_key: pair.public_key.serialize().to_vec() })
         })
         .collect()
 }
 
-pub fn one_time_kyber_prekeys(store: &SignalStore, first_id: u32, count: u32) -> Result<Vec<SignedKey>> {
+pub fn one_time_kyber_prekeys(store: &SignalStore, first_id: u32, count: u32) -> Result<Vec<KyberPreKey>> {
     (first_id..first_id + count).map(|id| kyber_prekey(store, id, false)).collect()
 }

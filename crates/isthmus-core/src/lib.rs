@@ -35,7 +35,6 @@ mod outbox;
 mod read_marks;
 mod receive;
 mod relay_client;
-pub mod relay_types;
 mod request_sync;
 pub mod safety;
 mod seen;

@@ -13,10 +13,11 @@ use isthmus_proto::Address;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
-use isthmus_proto::api::{Discoverability, DiscoverabilityJson, ErrorBody, ErrorCode as RelayCode, ReportRequest};
-
-use crate::relay_types::{Bundle, DirectoryEntry, Interop, KeyCount, KeyUpload, RegisterRequest, RegisterResponse};
 use crate::{Error, Result};
+use isthmus_proto::api::{
+    Bundle, DirectoryEntry, Discoverability, DiscoverabilityJson, ErrorBody, ErrorCode as RelayCode, IdentityKeys,
+    Interop, KeysUpload, Networks, PreKeyCounts, RegisterRequest, RegisterResponse, ReportRequest,
+};
 
 /// Credentials of one device on its relay.
 #[derive(Clone)]
@@ -125,11 +126,11 @@ impl RelayClient {
         json(send(self.request(Method::POST, "/v1/accounts", None).json(body)).await?).await
     }
 
-    pub async fn upload_keys(&self, auth: &Credentials, body: &KeyUpload) -> Result<()> {
+    pub async fn upload_keys(&self, auth: &Credentials, body: &KeysUpload) -> Result<()> {
         send(self.request(Method::PUT, "/v1/keys", Some(auth)).json(body)).await.map(drop)
     }
 
-    pub async fn key_count(&self, auth: &Credentials) -> Result<KeyCount> {
+    pub async fn key_count(&self, auth: &Credentials) -> Result<PreKeyCounts> {
         json(send(self.request(Method::GET, "/v1/keys/count", Some(auth))).await?).await
     }
 
@@ -143,7 +144,7 @@ impl RelayClient {
         json(send(self.request(Method::GET, &path, Some(auth))).await?).await
     }
 
-    pub async fn set_interop(&self, auth: &Credentials, networks: &[String]) -> Result<Interop> {
+    pub async fn set_interop(&self, auth: &Credentials, networks: &[isthmus_proto::NetworkName]) -> Result<Interop> {
         let body = Interop { networks: networks.to_vec() };
         let request = self.request(Method::PUT, "/v1/account/interop", Some(auth)).json(&body);
         json(send(request).await?).await
@@ -151,10 +152,6 @@ impl RelayClient {
 
     /// The networks the relay is peered with.
     pub async fn peers(&self, auth: &Credentials) -> Result<Vec<String>> {
-        #[derive(serde::Deserialize)]
-        struct Networks {
-            peers: Vec<String>,
-        }
         let networks: Networks = json(send(self.request(Method::GET, "/v1/networks", Some(auth))).await?).await?;
         Ok(networks.peers)
     }
@@ -202,11 +199,7 @@ impl RelayClient {
         send(self.request(Method::POST, "/v1/reports", Some(auth)).json(report)).await.map(drop)
     }
 
-    pub async fn replace_identity(
-        &self,
-        auth: &Credentials,
-        body: &crate::relay_types::IdentityReplacement,
-    ) -> Result<()> {
+    pub async fn replace_identity(&self, auth: &Credentials, body: &IdentityKeys) -> Result<()> {
         send(self.request(Method::PUT, "/v1/account/identity", Some(auth)).json(body)).await.map(drop)
     }
 

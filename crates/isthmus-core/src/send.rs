@@ -18,13 +18,13 @@ use crate::events::Event;
 use crate::ids::{EnvelopeId, MessageId};
 use crate::model::{Direction, Message, MessageStatus, Quote, Reaction};
 use crate::outbox::{self, OutboxEntry, OutboxKind};
-use crate::relay_types::Bundle;
 use crate::signal_store::SignalStore;
 use crate::store::Tree;
 use crate::time::now_ms;
 use crate::tx::Tx;
 use crate::worker::WorkerState;
 use crate::{Error, Result};
+use isthmus_proto::api::Bundle;
 
 /// What the user asks to send.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

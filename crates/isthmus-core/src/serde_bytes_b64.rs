@@ -1,14 +1,4 @@
-//! Serde helper: byte strings as standard base64, the encoding of the relay's JSON API.
+//! Serde helper: byte strings as standard base64, the encoding of the relay's JSON API, used for
+//! the profile's own records too. One definition, in the shared contract.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use serde::{Deserialize, Deserializer, Serializer};
-
-pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&STANDARD.encode(bytes))
-}
-
-pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-    let text = String::deserialize(d)?;
-    STANDARD.decode(text).map_err(serde::de::Error::custom)
-}
+pub use isthmus_proto::api::base64_bytes::{deserialize, serialize};

@@ -7,6 +7,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::{wire, Error, Result};
 
+/// What [`UserName::parse`] accepts, as a regular expression (for the OpenAPI document).
+pub const NAME_PATTERN: &str = "^[a-z][a-z0-9._-]{0,31}$";
+/// Network names of up to three labels, as a regular expression. [`NetworkName::parse`] also
+/// takes longer ones (up to 253 characters); the document promises only what every relay takes.
+pub const NETWORK_PATTERN: &str = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?){0,2}$";
+/// `name@network`, from the two patterns above.
+pub const ADDRESS_PATTERN: &str =
+    "^[a-z][a-z0-9._-]{0,31}@[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?){0,2}$";
+
 /// The only device id in use today. Every address carries one so multi-device needs no format change.
 pub const DEFAULT_DEVICE: u32 = 1;
 
@@ -95,6 +104,21 @@ macro_rules! string_newtype_conversions {
 string_newtype_conversions!(UserName);
 string_newtype_conversions!(NetworkName);
 
+/// A network name in the OpenAPI document: a string of [`NETWORK_PATTERN`].
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for NetworkName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(NETWORK_PATTERN))
+            .examples(["harbor.example"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for NetworkName {}
+
 /// A validated `name@network` address with its device.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -181,5 +205,27 @@ mod tests {
         assert_eq!(Address::try_from(&wire).expect("valid"), address);
         assert!("alice".parse::<Address>().is_err());
         assert!("@meadow".parse::<Address>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::*;
+
+    #[test]
+    fn what_the_patterns_match_parses() {
+        let address = regex::Regex::new(ADDRESS_PATTERN).unwrap();
+        let network = regex::Regex::new(NETWORK_PATTERN).unwrap();
+        let name = regex::Regex::new(NAME_PATTERN).unwrap();
+        for good in ["a@b", "alice.b-c_d@harbor.example", &format!("{}@{}.x.y", "z".repeat(32), "n".repeat(63))] {
+            assert!(address.is_match(good), "{good}");
+            assert!(good.parse::<Address>().is_ok(), "{good}");
+        }
+        for bad in ["A@b", "a@", "@b", "a@-b", "a@b.", "a b@c", &format!("{}@b", "z".repeat(33))] {
+            assert!(!address.is_match(bad), "{bad}");
+            assert!(bad.parse::<Address>().is_err(), "{bad}");
+        }
+        assert!(network.is_match("meadow.example") && !network.is_match("Meadow"));
+        assert!(name.is_match("ada") && !name.is_match("9ada"));
     }
 }

@@ -9,7 +9,7 @@ mod address;
 pub mod api;
 mod error;
 
-pub use address::{Address, NetworkName, UserName, DEFAULT_DEVICE};
+pub use address::{Address, NetworkName, UserName, ADDRESS_PATTERN, DEFAULT_DEVICE, NAME_PATTERN, NETWORK_PATTERN};
 pub use error::{Error, Result};
 
 /// The protocol version these types implement; relays report it on `/healthz`.

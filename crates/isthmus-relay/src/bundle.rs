@@ -1,9 +1,7 @@
 //! Prekey bundles in their two shapes: protobuf between relays, JSON for clients.
 
-use base64::Engine as _;
-use isthmus_proto::{wire, Address};
+use isthmus_proto::{api, wire, Address};
 
-use crate::http::api_types::{BundleJson, PreKeyJson, SignedPreKeyJson};
 use crate::store::StoredBundle;
 
 impl From<&StoredBundle> for wire::PreKeyBundle {
@@ -25,23 +23,22 @@ impl From<&StoredBundle> for wire::PreKeyBundle {
 }
 
 /// The JSON a client gets for `address`.
-pub fn to_json(address: &Address, bundle: &wire::PreKeyBundle) -> BundleJson {
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    BundleJson {
+pub fn to_json(address: &Address, bundle: &wire::PreKeyBundle) -> api::Bundle {
+    api::Bundle {
         address: address.to_string(),
         device: if bundle.device == 0 { address.device } else { bundle.device },
         registration_id: bundle.registration_id,
-        identity_key: b64(&bundle.identity_key),
-        signed_prekey: SignedPreKeyJson {
+        identity_key: bundle.identity_key.clone(),
+        signed_prekey: api::SignedPreKey {
             id: bundle.signed_prekey_id,
-            public_key: b64(&bundle.signed_prekey),
-            signature: b64(&bundle.signed_prekey_signature),
+            public_key: bundle.signed_prekey.clone(),
+            signature: bundle.signed_prekey_signature.clone(),
         },
-        kyber_prekey: SignedPreKeyJson {
+        kyber_prekey: api::KyberPreKey {
             id: bundle.kyber_prekey_id,
-            public_key: b64(&bundle.kyber_prekey),
-            signature: b64(&bundle.kyber_prekey_signature),
+            public_key: bundle.kyber_prekey.clone(),
+            signature: bundle.kyber_prekey_signature.clone(),
         },
-        prekey: bundle.prekey_id.map(|id| PreKeyJson { id, public_key: b64(&bundle.prekey) }),
+        prekey: bundle.prekey_id.map(|id| api::PreKey { id, public_key: bundle.prekey.clone() }),
     }
 }

@@ -49,6 +49,9 @@ enum Command {
     /// Invitations to register, for a network whose registration policy is `invite`.
     #[command(subcommand)]
     Invite(crate::admin::InviteCommand),
+    /// Print the HTTP API as an OpenAPI document (YAML), generated from the relay's own code:
+    /// what docs/openapi.yaml holds.
+    Openapi,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -118,6 +121,10 @@ fn run_cli() -> anyhow::Result<()> {
         Command::Reports(args) => crate::admin::reports(args),
         Command::MigrateFromSled(args) => crate::admin::migrate_from_sled(args),
         Command::Invite(command) => crate::admin::invite(command),
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_yaml());
+            Ok(())
+        }
         Command::CheckConfig(args) => check_config(args),
         Command::Run(args) => {
             init_tracing(args.log_format);

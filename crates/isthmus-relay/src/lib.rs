@@ -23,6 +23,7 @@ pub mod key_shapes;
 pub mod media;
 pub mod metrics;
 pub mod net;
+pub mod openapi;
 pub mod rate_limit;
 pub mod registration;
 pub mod relay_key;

@@ -8,9 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use base64::Engine as _;
 use futures_util::{SinkExt as _, StreamExt as _};
-use isthmus_proto::{wire, Message as _};
+use isthmus_proto::{api, wire, Message as _};
 use rand::RngCore;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -53,8 +52,7 @@ pub struct Outcome {
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Shape-valid public keys for registration: the relay checks shapes, clients check signatures.
-fn registration(name: &str) -> serde_json::Value {
-    let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(bytes);
+fn registration(name: &str) -> api::RegisterRequest {
     let ec = || {
         let mut key = vec![0u8; 33];
         rand::rng().fill_bytes(&mut key);
@@ -63,15 +61,18 @@ fn registration(name: &str) -> serde_json::Value {
     };
     let mut kyber = vec![0u8; 1569];
     kyber[0] = 0x08;
-    serde_json::json!({
-        "name": name,
-        "registration_id": 1,
-        "identity_key": b64(ec()),
-        "signed_prekey": { "id": 1, "public_key": b64(ec()), "signature": b64(vec![0; 64]) },
-        "kyber_last_resort": { "id": 1, "public_key": b64(kyber), "signature": b64(vec![0; 64]) },
-        "prekeys": [],
-        "kyber_prekeys": [],
-    })
+    api::RegisterRequest {
+        name: name.to_owned(),
+        invite: None,
+        keys: api::IdentityKeys {
+            registration_id: 1,
+            identity_key: ec(),
+            signed_prekey: api::SignedPreKey { id: 1, public_key: ec(), signature: vec![0; 64] },
+            kyber_last_resort: api::KyberPreKey { id: 1, public_key: kyber, signature: vec![0; 64] },
+            prekeys: vec![],
+            kyber_prekeys: vec![],
+        },
+    }
 }
 
 /// Registers `name` (or, for the forwarder, invents credentials); returns the bearer token.
@@ -83,12 +84,12 @@ async fn account(http: &reqwest::Client, endpoint: &Endpoint, name: &str, allow:
     if !response.status().is_success() {
         bail!("registering {name}: {}", response.text().await.unwrap_or_default());
     }
-    let secret = response.json::<serde_json::Value>().await?["secret"].as_str().context("a secret")?.to_owned();
+    let secret = response.json::<api::RegisterResponse>().await?.secret;
     let bearer = format!("{name}/1/{secret}");
     if let Some(network) = allow {
         http.put(format!("{}/v1/account/interop", endpoint.url))
             .bearer_auth(&bearer)
-            .json(&serde_json::json!({ "networks": [network] }))
+            .json(&api::Interop { networks: vec![network.parse()?] })
             .send()
             .await?
             .error_for_status()?;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_REQUEST_TTL_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 
 /// One pending request: its sender and when its first message arrived.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingRequest {
     /// `name@network` of the sender.
@@ -16,6 +17,7 @@ pub struct PendingRequest {
 }
 
 /// `200` to `GET /v1/account/requests`, oldest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingRequests {
     pub requests: Vec<PendingRequest>,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Who may find an account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +43,7 @@ impl std::str::FromStr for Discoverability {
 }
 
 /// The body of `GET` and `PUT /v1/account/discoverability`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiscoverabilityJson {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every code a relay answers with (docs/relay-api.md, "Errors"). Clients switch on these, never
 /// on the message, which is for humans and never holds user data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -114,8 +115,10 @@ pub const UNKNOWN_ACCOUNT_MESSAGE: &str = "no such account";
 
 /// The JSON body of every error answer. `code` stays a string on the way in, so that a client
 /// can still read the message of a code it does not know yet.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
+    #[cfg_attr(feature = "openapi", schema(value_type = ErrorCode))]
     pub code: String,
     pub message: String,
 }

@@ -11,6 +11,16 @@ pub fn is_media_id(text: &str) -> bool {
     text.len() == MEDIA_ID_HEX_CHARS && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// `201` to `POST /v1/media`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MediaCreated {
+    /// 32 lowercase hex characters, random: holding it is what lets someone fetch the medium.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{32}$"))]
+    pub id: String,
+    pub size: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

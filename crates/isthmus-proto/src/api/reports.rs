@@ -15,6 +15,7 @@ pub const MAX_REPORT_NOTE_CHARS: usize = 2000;
 pub const CUT_MARK: &str = " [\u{2026} cut]";
 
 /// Why a person reports someone: one list from the UI's menu to the relay's store.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,29 +68,44 @@ impl std::fmt::Display for ReportReason {
 }
 
 /// A message the reporter chose to include, in plain text.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportedMessage {
     /// The envelope id, hex.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-fA-F]{1,64}$"))]
     pub id: String,
     /// When it was sent, ms since the epoch.
+    #[serde(deserialize_with = "super::integers::timestamp_ms")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 253402300799999_u64))]
     pub sent_at: u64,
+    #[cfg_attr(feature = "openapi", schema(max_length = 4096))]
     pub body: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     /// `name@network` of the reported person.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[a-z][a-z0-9._-]{0,31}@[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+        )
+    )]
     pub address: String,
     pub reason: ReportReason,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub messages: Vec<ReportedMessage>,
 }
 
 /// `201` to a report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportCreated {
     pub id: String,

@@ -3,6 +3,7 @@
 //! Every request is checked by [`SignedRequest`] before a handler sees it. An account that has not
 //! allowed the origin network answers exactly as a missing account does.
 
+use isthmus_proto::api;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -153,6 +154,24 @@ async fn visible_account(
     Ok(Some(account))
 }
 
+#[utoipa::path(
+    operation_id = "federation_deliver",
+    post,
+    path = "/federation/v1/deliver",
+    tag = "federation",
+    summary = "Deliver envelopes to accounts on this relay (FederatedDelivery, answered by FederatedDeliveryResult)",
+    description = "One code per envelope: empty when durably queued, else the error code that refused it.",
+    params(("Isthmus-Origin" = String, Header, description = "The origin network", example = "meadow.example"), ("Isthmus-Timestamp" = String, Header, description = "Milliseconds since the Unix epoch"), ("Isthmus-Nonce" = String, Header, description = "32 lowercase hex characters, used once"), ("Isthmus-Signature" = String, Header, description = "The origin relay's signature (see the federationSignature scheme)")),
+    request_body(content = inline(crate::openapi::Octets), content_type = "application/x-protobuf"),
+    security(("federationSignature" = [])),
+    responses(
+        (status = 200, description = "One result per envelope", content_type = "application/x-protobuf", body = inline(crate::openapi::Octets)),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 403, description = "`forbidden`: not a peered relay, a bad signature, a stale timestamp or a replayed nonce", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
     let delivery: wire::FederatedDelivery = decode(&request.body)?;
     if delivery.envelopes.len() > state.limits.max_envelopes_per_delivery {
@@ -206,6 +225,24 @@ pub async fn deliver(State(state): State<Arc<RelayState>>, request: SignedReques
     Ok(protobuf(&wire::FederatedDeliveryResult { error_codes }))
 }
 
+#[utoipa::path(
+    operation_id = "federation_bundle",
+    post,
+    path = "/federation/v1/bundle",
+    tag = "federation",
+    summary = "Fetch a bundle on behalf of a user of the origin network (FederatedBundleRequest, answered by PreKeyBundle)",
+    params(("Isthmus-Origin" = String, Header, description = "The origin network", example = "meadow.example"), ("Isthmus-Timestamp" = String, Header, description = "Milliseconds since the Unix epoch"), ("Isthmus-Nonce" = String, Header, description = "32 lowercase hex characters, used once"), ("Isthmus-Signature" = String, Header, description = "The origin relay's signature (see the federationSignature scheme)")),
+    request_body(content = inline(crate::openapi::Octets), content_type = "application/x-protobuf"),
+    security(("federationSignature" = [])),
+    responses(
+        (status = 200, description = "A bundle", content_type = "application/x-protobuf", body = inline(crate::openapi::Octets)),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 403, description = "`forbidden`: not a peered relay, a bad signature, a stale timestamp or a replayed nonce", body = api::ErrorBody),
+        (status = 404, description = "`unknown_account`", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn bundle(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
     let ask: wire::FederatedBundleRequest = decode(&request.body)?;
     let requester = check_requester(ask.requester.as_ref(), &request.origin)?;
@@ -217,6 +254,24 @@ pub async fn bundle(State(state): State<Arc<RelayState>>, request: SignedRequest
     Ok(protobuf(&wire::PreKeyBundle::from(&bundle)))
 }
 
+#[utoipa::path(
+    operation_id = "federation_directory",
+    post,
+    path = "/federation/v1/directory",
+    tag = "federation",
+    summary = "Look an account up for a user of the origin network (FederatedDirectoryRequest, answered by FederatedDirectoryResult)",
+    description = "`found=false` for a missing account, one that has not allowed the origin network, hides itself from the requester or blocked them.",
+    params(("Isthmus-Origin" = String, Header, description = "The origin network", example = "meadow.example"), ("Isthmus-Timestamp" = String, Header, description = "Milliseconds since the Unix epoch"), ("Isthmus-Nonce" = String, Header, description = "32 lowercase hex characters, used once"), ("Isthmus-Signature" = String, Header, description = "The origin relay's signature (see the federationSignature scheme)")),
+    request_body(content = inline(crate::openapi::Octets), content_type = "application/x-protobuf"),
+    security(("federationSignature" = [])),
+    responses(
+        (status = 200, description = "Found or not", content_type = "application/x-protobuf", body = inline(crate::openapi::Octets)),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 403, description = "`forbidden`: not a peered relay, a bad signature, a stale timestamp or a replayed nonce", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn directory(State(state): State<Arc<RelayState>>, request: SignedRequest) -> Result<Response, ApiError> {
     let ask: wire::FederatedDirectoryRequest = decode(&request.body)?;
     let requester = check_requester(ask.requester.as_ref(), &request.origin)?;

@@ -6,6 +6,7 @@
 //! origin learns only which peered relay asked, and logs at most that and the id's first four hex
 //! characters, at debug level.
 
+use isthmus_proto::api;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -26,6 +27,23 @@ use crate::state::RelayState;
 
 /// `GET /federation/v1/media/{id}`: a peered relay fetches one of this network's media for one of
 /// its users. Only signed requests from peers get here (`SignedRequest`).
+#[utoipa::path(
+    operation_id = "federation_media_serve",
+    get,
+    path = "/federation/v1/media/{id}",
+    tag = "federation",
+    summary = "Fetch one of this network's media for a user of the origin network",
+    description = "Signed over the SHA-256 of the empty body. The request names no user: the origin learns only which peered relay asked.",
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$"), ("Isthmus-Origin" = String, Header, description = "The origin network", example = "meadow.example"), ("Isthmus-Timestamp" = String, Header, description = "Milliseconds since the Unix epoch"), ("Isthmus-Nonce" = String, Header, description = "32 lowercase hex characters, used once"), ("Isthmus-Signature" = String, Header, description = "The origin relay's signature (see the federationSignature scheme)")),
+    security(("federationSignature" = [])),
+    responses(
+        (status = 200, description = "The medium's ciphertext, streamed", content_type = "application/octet-stream", body = inline(crate::openapi::Octets)),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 403, description = "`forbidden`: not a peered relay, a bad signature, a stale timestamp or a replayed nonce", body = api::ErrorBody),
+        (status = 404, description = "`not_found`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn serve(
     State(state): State<Arc<RelayState>>,
     Path(id): Path<String>,

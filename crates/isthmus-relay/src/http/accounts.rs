@@ -1,23 +1,42 @@
 //! `POST /v1/accounts`: registration.
 
+use isthmus_proto::api;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use isthmus_proto::api::{RegisterRequest, RegisterResponse};
 use isthmus_proto::{Address, UserName, DEFAULT_DEVICE};
 
-use super::api_types::{decode_base64, decode_batch, PreKeyJson, RegisterRequest, RegisterResponse, SignedPreKeyJson};
 use super::extract::{ApiJson, ClientIp};
+use super::key_bodies;
 use crate::clock::now_ms;
 use crate::credentials::issue_secret;
 use crate::error_code::{ApiError, ErrorCode};
-use crate::key_shapes;
 use crate::net::client_addr::IpKey;
 use crate::registration;
 use crate::state::RelayState;
 use crate::store::{AccountRecord, NewAccount};
 
+#[utoipa::path(
+    operation_id = "accounts_register",
+    post,
+    path = "/v1/accounts",
+    tag = "accounts",
+    summary = "Register an account (device 1) with its first keys",
+    description = "Key shapes are checked (see the patterns); signatures are verified by clients, not by the relay. On a network whose registration policy is `invite` or `closed`, a request without a valid invitation is refused before its name is looked at, so it tells nothing about who exists.",
+    request_body = api::RegisterRequest,
+    security(()),
+    responses(
+        (status = 201, description = "Registered. The secret is shown once; the relay keeps only its hash.", body = api::RegisterResponse),
+        (status = 400, description = "`bad_request` or `invalid_name`", body = api::ErrorBody),
+        (status = 403, description = "`forbidden`: this network registers only with a valid invitation, or not at all", body = api::ErrorBody),
+        (status = 409, description = "`name_taken`", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn register(
     State(state): State<Arc<RelayState>>,
     ClientIp(ip): ClientIp,
@@ -43,25 +62,21 @@ async fn create(
 ) -> Result<(StatusCode, Json<RegisterResponse>), ApiError> {
     let name =
         UserName::parse(&request.name).map_err(|error| ApiError::new(ErrorCode::InvalidName, error.to_string()))?;
-    let identity_key = decode_base64("identity_key", &request.identity_key)?;
-    key_shapes::check_ec_public_key("identity_key", &identity_key)?;
-    let signed_prekey = request.signed_prekey.to_signed_ec("signed_prekey")?;
-    let kyber_last_resort = request.kyber_last_resort.to_kyber("kyber_last_resort")?;
     let max = state.limits.max_prekeys_per_upload.min(state.limits.max_stored_prekeys);
-    let prekeys = decode_batch("prekeys", &request.prekeys, max, PreKeyJson::to_prekey)?;
-    let kyber_prekeys = decode_batch("kyber_prekeys", &request.kyber_prekeys, max, SignedPreKeyJson::to_kyber)?;
+    let keys = key_bodies::identity(&request.keys, max)?;
     let secret = issue_secret();
     let record = AccountRecord {
         name: name.clone(),
         device: DEFAULT_DEVICE,
         secret_hash: secret.hash,
-        registration_id: request.registration_id,
-        identity_key,
-        signed_prekey,
-        kyber_last_resort,
+        registration_id: keys.registration_id,
+        identity_key: keys.identity_key,
+        signed_prekey: keys.signed_prekey,
+        kyber_last_resort: keys.kyber_last_resort,
         created_at_ms: now_ms(),
     };
-    state.store.create_account(NewAccount { record, prekeys, kyber_prekeys }).await?;
+    let new = NewAccount { record, prekeys: keys.prekeys, kyber_prekeys: keys.kyber_prekeys };
+    state.store.create_account(new).await?;
     tracing::info!("account registered");
     let address = Address::new(name, state.domain.clone());
     Ok((

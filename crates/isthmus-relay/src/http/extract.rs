@@ -3,10 +3,10 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use axum::Json;
 use isthmus_proto::Address;
 use serde::de::DeserializeOwned;
 
@@ -15,21 +15,40 @@ use crate::error_code::ApiError;
 use crate::state::RelayState;
 
 /// A JSON body whose errors are answered in the relay's error shape: `too_large` over the body
-/// limit, `bad_request` for anything that does not parse.
+/// limit, `bad_request` for anything else that is not one JSON object of the expected shape sent
+/// as `application/json` (serde would otherwise also read a struct from an array).
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::too_large("the request body is over the limit"))
-            }
-            Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
+        if !is_json(request.headers()) {
+            return Err(ApiError::bad_request("expected a body with Content-Type: application/json"));
         }
+        let body = match Bytes::from_request(request, state).await {
+            Ok(body) => body,
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large("the request body is over the limit"));
+            }
+            Err(rejection) => return Err(ApiError::bad_request(rejection.body_text())),
+        };
+        if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::bad_request("the body must be a JSON object"));
+        }
+        serde_json::from_slice(&body)
+            .map(Self)
+            .map_err(|error| ApiError::bad_request(format!("the body does not fit this request: {error}")))
     }
+}
+
+/// `application/json`, or a `+json` type, with any parameters.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The client's address: the connection's peer, or the client a trusted proxy names

@@ -6,29 +6,35 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::api_types::{decode_base64, decode_batch, IdentityResetRequest, PreKeyJson, SignedPreKeyJson};
-use super::extract::{ApiJson, Authenticated};
-use crate::error_code::ApiError;
-use crate::key_shapes;
-use crate::state::RelayState;
-use crate::store::IdentityKeys;
+use isthmus_proto::api;
 
+use super::extract::{ApiJson, Authenticated};
+use super::key_bodies;
+use crate::error_code::ApiError;
+use crate::state::RelayState;
+
+#[utoipa::path(
+    operation_id = "identity_reset",
+    put,
+    path = "/v1/account/identity",
+    tag = "accounts",
+    summary = "Replace the identity key and every prekey at once (a reinstall, or a new key)",
+    request_body = api::IdentityKeys,
+    responses(
+        (status = 204, description = "Replaced; other clients see a key change"),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn reset(
     State(state): State<Arc<RelayState>>,
     auth: Authenticated,
-    ApiJson(request): ApiJson<IdentityResetRequest>,
+    ApiJson(request): ApiJson<api::IdentityKeys>,
 ) -> Result<StatusCode, ApiError> {
-    let identity_key = decode_base64("identity_key", &request.identity_key)?;
-    key_shapes::check_ec_public_key("identity_key", &identity_key)?;
     let max = state.limits.max_prekeys_per_upload.min(state.limits.max_stored_prekeys);
-    let keys = IdentityKeys {
-        registration_id: request.registration_id,
-        identity_key,
-        signed_prekey: request.signed_prekey.to_signed_ec("signed_prekey")?,
-        kyber_last_resort: request.kyber_last_resort.to_kyber("kyber_last_resort")?,
-        prekeys: decode_batch("prekeys", &request.prekeys, max, PreKeyJson::to_prekey)?,
-        kyber_prekeys: decode_batch("kyber_prekeys", &request.kyber_prekeys, max, SignedPreKeyJson::to_kyber)?,
-    };
+    let keys = key_bodies::identity(&request, max)?;
     state.store.replace_identity(&auth.address.name, keys).await?;
     tracing::info!("identity key replaced");
     Ok(StatusCode::NO_CONTENT)

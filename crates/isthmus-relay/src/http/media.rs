@@ -4,6 +4,7 @@
 //! Bodies are streamed both ways: an upload goes to disk chunk by chunk as it arrives, a download
 //! leaves chunk by chunk, so a 100 MiB medium never sits in the relay's memory.
 
+use isthmus_proto::api;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -14,7 +15,6 @@ use axum::Json;
 use futures_util::StreamExt as _;
 use isthmus_proto::NetworkName;
 
-use super::api_types::MediaCreated;
 use super::extract::Authenticated;
 use crate::clock::now_ms;
 use crate::error_code::{ApiError, ErrorCode};
@@ -22,6 +22,7 @@ use crate::federation::media as federated;
 use crate::media::{sweeper, ByteStream, MediaId};
 use crate::metrics::{Direction, RelayMetrics};
 use crate::state::RelayState;
+use isthmus_proto::api::MediaCreated;
 
 /// The content type of media bodies: ciphertext, opaque to the relay.
 pub const MEDIA_CONTENT_TYPE: &str = "application/octet-stream";
@@ -66,6 +67,23 @@ fn quota_exceeded() -> ApiError {
 
 /// Stores the body as a new medium. Everything that can be refused is refused before a byte is
 /// read (size, quota); a body that ends early or runs long is refused and nothing is kept.
+#[utoipa::path(
+    operation_id = "media_upload",
+    post,
+    path = "/v1/media",
+    tag = "media",
+    summary = "Upload a medium's ciphertext (encrypted by the client; the relay never sees plaintext)",
+    description = "`Content-Length` is required and checked before a byte is read: over `max_media_bytes` is `too_large`, past the account's quota (bytes and objects, unexpired media and uploads in flight) is `quota_exceeded`. The body is stored durably before the answer. A body shorter or longer than its `Content-Length` is `bad_request` and nothing is kept.",
+    request_body(content = inline(crate::openapi::Upload), content_type = "application/octet-stream"),
+    responses(
+        (status = 201, description = "Stored", body = api::MediaCreated),
+        (status = 400, description = "`bad_request`, also for a missing or zero `Content-Length` and a body of another length", body = api::ErrorBody),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+        (status = 507, description = "`quota_exceeded`", body = api::ErrorBody),
+    )
+)]
 pub async fn upload(
     State(state): State<Arc<RelayState>>,
     auth: Authenticated,
@@ -113,6 +131,23 @@ pub async fn upload(
 
 /// Streams a medium to one of this relay's users: from this relay's store when `network` is this
 /// relay's, else fetched from that network's relay (which never learns who asked).
+#[utoipa::path(
+    operation_id = "media_download",
+    get,
+    path = "/v1/media/{network}/{id}",
+    tag = "media",
+    summary = "Download a medium, from this relay or through it from the peered relay of `network`",
+    description = "For another network the relay fetches the medium from that network's relay and streams it through, so the origin never learns who downloads. Expired media answers `not_found` like missing media.",
+    params(("network" = String, Path, description = "The network whose relay hosts the medium (the sender's)", example = "meadow.example", pattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?){0,2}$"), ("id" = String, Path, description = "The id `POST /v1/media` returned", pattern = "^[0-9a-f]{32}$")),
+    responses(
+        (status = 200, description = "The medium's ciphertext, streamed", content_type = "application/octet-stream", body = inline(crate::openapi::Octets)),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 404, description = "`not_found` (missing or expired medium) or `network_not_peered`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+        (status = 502, description = "`peer_unavailable`: the peered relay of that network did not answer", body = api::ErrorBody),
+    )
+)]
 pub async fn download(
     State(state): State<Arc<RelayState>>,
     _auth: Authenticated,

@@ -1,18 +1,19 @@
 //! The HTTP side of the relay: the control plane for clients, the WebSocket upgrade, the
 //! federation routes and `/healthz`, with the limits every route shares.
 
-mod accounts;
-pub mod api_types;
-mod consent;
-mod directory;
+pub(crate) mod accounts;
+pub(crate) mod consent;
+pub(crate) mod directory;
 pub mod extract;
-mod identity;
-mod interop;
-mod keys;
+pub(crate) mod identity;
+pub(crate) mod interop;
+mod key_bodies;
+pub(crate) mod keys;
 pub mod media;
 mod observe;
-mod reports;
+pub(crate) mod reports;
 
+use isthmus_proto::api;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,11 +24,12 @@ use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
+use isthmus_proto::api::{Health, Networks};
+
 use crate::error_code::ApiError;
 use crate::federation::{inbound, FederationRoute};
 use crate::net::client_addr::IpKey;
 use crate::state::RelayState;
-use api_types::HealthJson;
 use extract::ClientIp;
 
 /// Every route of the relay.
@@ -85,17 +87,36 @@ pub fn no_such_route() -> ApiError {
 
 /// `GET /v1/networks` (auth): this network and the networks it is peered with, so a client can
 /// offer exactly those to its user (interop with any other network could never carry a message).
-async fn networks(State(state): State<Arc<RelayState>>, _auth: extract::Authenticated) -> Json<serde_json::Value> {
-    let peers: Vec<String> = state.peer_domains().iter().map(ToString::to_string).collect();
-    Json(serde_json::json!({ "network": state.domain.to_string(), "peers": peers }))
+#[utoipa::path(
+    operation_id = "relay_networks",
+    get,
+    path = "/v1/networks",
+    tag = "accounts",
+    summary = "This network and the networks it is peered with (the ones interop can be offered for)",
+    responses(
+        (status = 200, description = "The network and its peers", body = api::Networks),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
+pub(crate) async fn networks(State(state): State<Arc<RelayState>>, _auth: extract::Authenticated) -> Json<Networks> {
+    let peers = state.peer_domains().iter().map(ToString::to_string).collect();
+    Json(Networks { network: state.domain.to_string(), peers })
 }
 
-async fn health(State(state): State<Arc<RelayState>>) -> Json<HealthJson> {
-    Json(HealthJson {
-        status: "ok".into(),
-        network: state.domain.to_string(),
-        protocol: isthmus_proto::PROTOCOL_VERSION,
-    })
+#[utoipa::path(
+    operation_id = "relay_health",
+    get,
+    path = "/healthz",
+    tag = "health",
+    summary = "Liveness and the network's name",
+    security(()),
+    responses(
+        (status = 200, description = "The relay is serving", body = api::Health),
+    )
+)]
+pub(crate) async fn health(State(state): State<Arc<RelayState>>) -> Json<Health> {
+    Json(Health { status: "ok".into(), network: state.domain.to_string(), protocol: isthmus_proto::PROTOCOL_VERSION })
 }
 
 /// Takes a token from the client address's bucket before any client or federation route runs.

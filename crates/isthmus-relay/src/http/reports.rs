@@ -3,19 +3,20 @@
 //! Reports are the one place the relay stores message text: the messages the user chose to
 //! include. None of it (nor the note, nor the addresses) is ever logged.
 
+use isthmus_proto::api;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
-use super::api_types::{ReportCreated, ReportRequest};
 use super::extract::{ApiJson, Authenticated};
 use super::keys::parse_target;
 use crate::clock::now_ms;
 use crate::error_code::ApiError;
 use crate::state::RelayState;
 use crate::store::{ReportRecord, ReportedMessage};
+use isthmus_proto::api::{ReportCreated, ReportRequest};
 
 /// Longest message id accepted, in hex characters (envelope ids are 32).
 const MAX_MESSAGE_ID_CHARS: usize = 64;
@@ -24,6 +25,22 @@ fn is_hex_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_MESSAGE_ID_CHARS && id.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
+#[utoipa::path(
+    operation_id = "reports_create",
+    post,
+    path = "/v1/reports",
+    tag = "reports",
+    summary = "Report an address",
+    description = "Stored durably on this relay only and never forwarded. Reports are the one place the relay stores message text (the messages the user chose to include); it is never logged. Operators read them with `isthmus-relay reports`.",
+    request_body = api::ReportRequest,
+    responses(
+        (status = 201, description = "Stored", body = api::ReportCreated),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 413, description = "`too_large`", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
 pub async fn create(
     State(state): State<Arc<RelayState>>,
     auth: Authenticated,

@@ -174,21 +174,7 @@ pub(crate) struct InteropRecord {
     pub networks: Vec<NetworkName>,
 }
 
-pub(crate) mod base64_bytes {
-    use base64::Engine as _;
-    use serde::{Deserialize as _, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(|_| serde::de::Error::custom("expected standard base64"))
-    }
-}
+pub(crate) use isthmus_proto::api::base64_bytes;
 
 pub(crate) mod base64_array {
     use serde::{Deserializer, Serializer};
