@@ -183,11 +183,66 @@ async fn report_and_block_blocks_even_when_the_report_is_refused_and_records_onl
         .expect_err("the relay takes no reports from bob this hour");
     assert_eq!(error.code(), isthmus_core::ErrorCode::ReportNotSent);
     assert!(error.to_string().contains("blocked"), "the person hears that the block took: {error}");
+    assert!(error.to_string().contains("will be sent"), "and that the report is kept: {error}");
     assert!(bob.engine.contact(&bob.address, &pest.address)?.blocked, "blocked all the same");
     assert_eq!(
         bob.engine.ledger()?.iter().map(|e| e.decision.clone()).collect::<Vec<_>>(),
         vec![isthmus_core::Decision::RequestBlocked],
         "the ledger says what happened: a block, no report"
     );
+    let kept = bob.engine.unsent_reports(&bob.address)?;
+    assert_eq!(kept.len(), 1, "the report waits to be sent: {kept:?}");
+    assert_eq!(
+        (kept[0].address.as_str(), kept[0].reason, kept[0].messages),
+        (pest.address.account().as_str(), ReportReason::Harassment, 1)
+    );
+    Ok(())
+}
+
+/// "Report and block" deletes the request and its messages, so a report that failed must be
+/// kept as built: it goes out once the relay answers again, and only then is it in the ledger.
+#[tokio::test]
+async fn a_report_that_failed_is_sent_when_the_relay_answers_again_with_the_messages_of_a_deleted_request() -> Result<()>
+{
+    use isthmus_proto::api::ReportReason;
+    let data = tempfile::tempdir()?;
+    let mut config = RelayConfig::new(NetworkName::parse("meadow.test")?);
+    config.data_dir = Some(data.path().to_path_buf());
+    config.limits.reports_per_account_per_hour = 0;
+    let meadow = isthmus_relay::start(config.clone()).await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let pest = Person::join(&meadow, "pest").await?;
+    pest.engine.send_text(&pest.address, &bob.address, "send me your bank password").await?;
+    let message = bob.receives(&pest.address, "send me your bank password").await?;
+    let error = bob
+        .engine
+        .report(message.conversation, vec![message.id], ReportReason::Fraud, "asked for money", true)
+        .await
+        .expect_err("the relay takes no reports this hour");
+    assert_eq!(error.code(), isthmus_core::ErrorCode::ReportNotSent);
+    assert!(bob.engine.requests(Some(&bob.address))?.is_empty(), "the block deleted the request");
+
+    // The relay comes back where it was, taking reports again.
+    let listen = meadow.local_addr();
+    meadow.shutdown().await;
+    config.listen = listen;
+    config.limits.reports_per_account_per_hour = isthmus_relay::Limits::default().reports_per_account_per_hour;
+    let meadow = isthmus_relay::start(config).await?;
+    let deadline = tokio::time::Instant::now() + isthmus_e2e::PATIENCE;
+    while !bob.engine.unsent_reports(&bob.address)?.is_empty() {
+        anyhow::ensure!(tokio::time::Instant::now() < deadline, "the kept report was never sent");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        bob.engine.ledger()?.iter().map(|e| e.decision.clone()).collect::<Vec<_>>(),
+        vec![isthmus_core::Decision::RequestBlocked, isthmus_core::Decision::RequestReported],
+        "the report is in the ledger once the relay took it"
+    );
+    meadow.shutdown().await;
+    let reports = stored_reports(data.path())?;
+    assert_eq!(reports.len(), 1, "sent once: {reports:?}");
+    let report = reports[0].to_string();
+    assert!(report.contains("send me your bank password") && report.contains("asked for money"), "as built: {report}");
+    assert_eq!(reports[0]["reason"], "fraud");
     Ok(())
 }

@@ -188,6 +188,20 @@ count: number,
  */
 last_at_ms: number, };
 
+export type UnsentReport = { 
+/**
+ * `name@network` of the reported person.
+ */
+address: string, reason: ReportReason, 
+/**
+ * How many of their messages the report carries.
+ */
+messages: number, 
+/**
+ * When the person asked for it (ms since the epoch, this device's time).
+ */
+queued_at_ms: number, };
+
 export type InboxLayout = "combined" | "separate";
 
 export type SavedAttachment = { path: string, 

@@ -72,7 +72,8 @@ pub async fn request(context: &Context_, command: RequestCommand) -> Result<Exit
                     )
                 });
             }
-            // First contacts that could not be opened hold no slot, but their senders are shown.
+            // First contacts that could not be opened hold no slot, but their senders are shown,
+            // and so are reports still waiting for the relay.
             for info in engine.accounts()? {
                 let own = address(&info.address)?;
                 if account.as_ref().is_some_and(|wanted| *wanted != own) {
@@ -84,6 +85,17 @@ pub async fn request(context: &Context_, command: RequestCommand) -> Result<Exit
                         format!(
                             "{} -> {}: {} message(s) could not be opened (block or report them)",
                             sender.address, info.address, sender.count
+                        )
+                    });
+                }
+                for report in engine.unsent_reports(&own)? {
+                    let line = serde_json::json!({ "account": info.address, "unsent_report": report });
+                    context.print(&line, || {
+                        format!(
+                            "{} -> {}: report ({}) not sent yet; it goes out when the relay answers",
+                            crate::commands::shown(&report.address),
+                            info.address,
+                            report.reason.as_str()
                         )
                     });
                 }

@@ -5,7 +5,7 @@
 use ts_rs::{Config, TS};
 
 use crate::account::AccountInfo;
-use crate::consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender};
+use crate::consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport};
 use crate::engine_consent::InboxLayout;
 use crate::engine_media::SavedAttachment;
 use crate::error::{ErrorCode, UserError};
@@ -48,6 +48,7 @@ pub fn typescript() -> String {
         LedgerEntry::decl(&cfg),
         Contact::decl(&cfg),
         UnopenedSender::decl(&cfg),
+        UnsentReport::decl(&cfg),
         InboxLayout::decl(&cfg),
         SavedAttachment::decl(&cfg),
         Outgoing::decl(&cfg),

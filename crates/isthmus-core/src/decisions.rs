@@ -6,7 +6,7 @@ use isthmus_proto::api::{self, ReportReason, ReportRequest, ReportedMessage};
 use isthmus_proto::{wire, Address, NetworkName};
 
 use crate::account::{self, account_key};
-use crate::consent::{contacts, ledger, Decision};
+use crate::consent::{contacts, ledger, unsent_reports, Decision};
 use crate::conversations;
 use crate::events::Event;
 use crate::ids::{ConversationId, MessageId};
@@ -179,6 +179,35 @@ pub fn build_report(
 pub fn record_report(state: &mut WorkerState, address: &Address, peer: &Address) -> Result<()> {
     let mut tx = Tx::new(state.store.clone());
     let entry = ledger::append(&mut tx, &address.account(), &peer.account(), Decision::RequestReported, None)?;
+    commit(state, tx, Vec::new(), entry)
+}
+
+/// Keeps a report the relay could not take now, to be sent after the next connection
+/// (`report_retry`): after "and block" its messages are gone, so it could not be built again.
+pub fn keep_unsent_report(state: &mut WorkerState, address: &Address, report: ReportRequest) -> Result<()> {
+    let mut tx = Tx::new(state.store.clone());
+    unsent_reports::keep(&mut tx, address, report, crate::time::now_ms())?;
+    tx.commit()?;
+    state.store.flush()?;
+    Ok(())
+}
+
+/// A kept report leaves the queue, recorded in the ledger if the relay took it (`taken`), in the same
+/// commit that forgets it, so it is never reported twice by the client nor recorded without
+/// having been sent.
+pub(crate) fn settle_kept_report(
+    state: &mut WorkerState,
+    address: &Address,
+    kept: &unsent_reports::Kept,
+    taken: bool,
+) -> Result<()> {
+    let mut tx = Tx::new(state.store.clone());
+    unsent_reports::forget(&mut tx, address, kept)?;
+    if !taken {
+        tx.commit()?;
+        return Ok(state.store.flush()?);
+    }
+    let entry = ledger::append(&mut tx, &address.account(), &kept.report.address, Decision::RequestReported, None)?;
     commit(state, tx, Vec::new(), entry)
 }
 

@@ -254,7 +254,7 @@ impl Engine {
             connection: connection.clone(),
             wake: outbox_wake.clone(),
         }));
-        let top_up_task = tokio::spawn(keep_prekeys_topped_up(
+        let backlog_task = tokio::spawn(after_each_backlog(
             record.address.clone(),
             relay,
             credentials,
@@ -263,7 +263,7 @@ impl Engine {
         ));
         online.insert(
             record.address,
-            Online { connection, outbox_wake, tasks: vec![connection_task, sender_task, top_up_task] },
+            Online { connection, outbox_wake, tasks: vec![connection_task, sender_task, backlog_task] },
         );
         Ok(())
     }
@@ -474,10 +474,11 @@ impl Engine {
     }
 }
 
-/// After each drained backlog: frees the relay's request slots the client shows nowhere
-/// (`request_sync`), and uploads a new batch of one-time prekeys when the relay runs low (when
+/// After each drained backlog, when the relay is known to answer: frees the relay's request
+/// slots the client shows nowhere (`request_sync`), sends the reports it could not take before
+/// (`report_retry`), and uploads a new batch of one-time prekeys when the relay runs low (when
 /// bundles were most likely consumed).
-async fn keep_prekeys_topped_up(
+async fn after_each_backlog(
     address: Address,
     relay: RelayClient,
     credentials: Credentials,
@@ -490,6 +491,11 @@ async fn keep_prekeys_topped_up(
             Ok(0) => {}
             Ok(freed) => tracing::info!(freed, "freed request slots the relay held for nobody shown"),
             Err(error) => tracing::info!(code = ?error.code(), "could not reconcile requests with the relay"),
+        }
+        match crate::report_retry::send_kept(&address, &relay, &credentials, &worker).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "sent reports the relay could not take before"),
+            Err(error) => tracing::info!(code = ?error.code(), "kept reports not sent yet"),
         }
         let count = match relay.key_count(&credentials).await {
             Ok(count) => count,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::AccountInfo;
 use crate::consent::{
-    contacts, disclosure, ledger, Contact, Disclosure, LedgerEntry, UnopenedSender, DISCLOSURE_VERSION,
+    contacts, disclosure, ledger, Contact, Disclosure, LedgerEntry, UnopenedSender, UnsentReport, DISCLOSURE_VERSION,
 };
 use crate::engine::Engine;
 use crate::ids::{ConversationId, MessageId};
@@ -174,9 +174,11 @@ impl Engine {
     /// Reports the person of a conversation to the user's own relay, with the messages the
     /// user chose to include (only the other person's; the newest that fit a report, see
     /// `decisions::build_report`). With `and_block` they are blocked as well, and blocked even
-    /// when the report cannot be sent: the person asked not to hear from them again. The ledger
-    /// records only what happened; a report that failed answers `report_not_sent`, saying
-    /// whether the block took, and can be sent again.
+    /// when the report cannot be sent: the person asked not to hear from them again. A report
+    /// the relay cannot take now (unreachable, busy) is kept in the profile as built, since a
+    /// block deletes the messages it carries, and sent after the next connection
+    /// (`report_retry`). The ledger records only what happened; a report that failed answers
+    /// `report_not_sent`, saying whether the block took and whether the report was kept.
     pub async fn report(
         &self,
         id: ConversationId,
@@ -196,13 +198,27 @@ impl Engine {
             })
             .await?;
         let sent = self.relay(&record)?.report(&Self::credentials(&record), &report).await;
-        if sent.is_ok() {
-            let (address, peer) = (conversation.account.clone(), conversation.peer.clone());
-            self.inner
-                .worker
-                .call(move |state| Box::pin(async move { crate::decisions::record_report(state, &address, &peer) }))
-                .await?;
-        }
+        let address = conversation.account.clone();
+        let kept = match &sent {
+            Ok(()) => {
+                let peer = conversation.peer.clone();
+                self.inner
+                    .worker
+                    .call(move |state| Box::pin(async move { crate::decisions::record_report(state, &address, &peer) }))
+                    .await?;
+                false
+            }
+            Err(error) if error.is_transient() => {
+                self.inner
+                    .worker
+                    .call(move |state| {
+                        Box::pin(async move { crate::decisions::keep_unsent_report(state, &address, report) })
+                    })
+                    .await?;
+                true
+            }
+            Err(_) => false,
+        };
         let blocked = if and_block {
             match (self.block(&conversation.account, &conversation.peer).await, &sent) {
                 (Ok(()), _) => true,
@@ -215,7 +231,13 @@ impl Engine {
         } else {
             false
         };
-        sent.map_err(|cause| Error::ReportNotSent { blocked, cause: Box::new(cause) })
+        sent.map_err(|cause| Error::ReportNotSent { blocked, kept, cause: Box::new(cause) })
+    }
+
+    /// Reports of `account`'s that the relay could not take yet, oldest first: each is sent
+    /// after the next connection drains its backlog.
+    pub fn unsent_reports(&self, account: &Address) -> Result<Vec<UnsentReport>> {
+        crate::consent::unsent_reports::list(&Tx::new(self.inner.store.clone()), account)
     }
 
     /// The user confirmed writing to `peer`, on another network, for the first time.

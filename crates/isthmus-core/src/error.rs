@@ -49,8 +49,8 @@ pub enum ErrorCode {
     /// The CA certificate given for a relay is not a PEM certificate.
     InvalidCaCertificate,
     RelayRejected,
-    /// A report did not reach the relay (the message says why, and whether a block asked for
-    /// with it took); it can be sent again.
+    /// A report did not reach the relay (the message says why, whether a block asked for with
+    /// it took, and whether it is kept to be sent when the relay answers again).
     ReportNotSent,
     /// Registration on this network needs an invitation from its operator.
     InvitationRequired,
@@ -103,9 +103,15 @@ pub enum Error {
     /// The network registers new accounts by invitation only, and none (or no valid one) was given.
     #[error("this network takes new accounts by invitation only: ask its operator for an invitation")]
     InvitationRequired,
-    /// A report did not reach the relay; with "and block", whether the block took anyway.
-    #[error("{}the report could not be sent: {cause}", if *blocked { "They are blocked, but " } else { "" })]
-    ReportNotSent { blocked: bool, cause: Box<Error> },
+    /// A report did not reach the relay; with "and block", whether the block took anyway, and
+    /// whether it was kept to be sent when the relay answers again (it is, unless the relay
+    /// refused it for good).
+    #[error(
+        "{}the report could not be sent: {cause}{}",
+        if *blocked { "They are blocked, but " } else { "" },
+        if *kept { ". It is kept and will be sent when the relay answers again" } else { "" }
+    )]
+    ReportNotSent { blocked: bool, kept: bool, cause: Box<Error> },
     #[error("cannot reach the relay: {0}")]
     Unreachable(String),
     #[error("{}", .0.explain())]

@@ -35,6 +35,7 @@ mod outbox;
 mod read_marks;
 mod receive;
 mod relay_client;
+mod report_retry;
 mod request_sync;
 pub mod safety;
 mod seen;
@@ -49,7 +50,7 @@ pub mod untrusted_text;
 mod worker;
 
 pub use account::AccountInfo;
-pub use consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, DISCLOSURE_VERSION};
+pub use consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport, DISCLOSURE_VERSION};
 pub use engine::Engine;
 pub use engine_consent::InboxLayout;
 pub use engine_media::SavedAttachment;

@@ -1,6 +1,6 @@
 //! The profile's accounts, one per network.
 
-use isthmus_core::{AccountInfo, RelayTrust, UnopenedSender};
+use isthmus_core::{AccountInfo, RelayTrust, UnopenedSender, UnsentReport};
 use isthmus_proto::api::Discoverability;
 use tauri::State;
 
@@ -54,4 +54,10 @@ pub async fn unopened_first_contacts(
     account: String,
 ) -> CommandResult<Vec<UnopenedSender>> {
     Ok(state.engine().await?.unopened_first_contacts(&parse::address(&account)?)?)
+}
+
+/// Reports of `account`'s that its relay could not take yet; each goes out after the next connection.
+#[tauri::command]
+pub async fn unsent_reports(state: State<'_, AppState>, account: String) -> CommandResult<Vec<UnsentReport>> {
+    Ok(state.engine().await?.unsent_reports(&parse::address(&account)?)?)
 }

@@ -34,6 +34,7 @@ commands![
     accounts::discoverability,
     accounts::set_discoverability,
     accounts::unopened_first_contacts,
+    accounts::unsent_reports,
     conversations::conversations,
     conversations::conversation,
     conversations::start_conversation,

@@ -40,6 +40,7 @@ import type {
   SafetyNumber,
   SavedAttachment,
   UnopenedSender,
+  UnsentReport,
   UserError,
 } from "../bindings";
 
@@ -118,6 +119,9 @@ export interface Backend {
   /** People whose first contacts could not be opened (random bytes, a broken client), with how
    * many: they hold no request slot, and are shown so the person can block them. */
   unopenedFirstContacts(account: AddressText): Promise<UnopenedSender[]>;
+  /** Reports the relay could not take yet (unreachable, busy), oldest first: kept in the profile
+   * and sent after the next connection, since "report and block" deleted their messages. */
+  unsentReports(account: AddressText): Promise<UnsentReport[]>;
 
   // --- Conversations and messages ---------------------------------------------------------
   /** Every conversation of every account (requests included, flagged `request`), most recent first. */

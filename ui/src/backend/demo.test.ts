@@ -52,6 +52,18 @@ describe("DemoBackend", () => {
     await backend.block(first!.address, unopened[0]!.address);
     expect(await backend.unopenedFirstContacts(first!.address)).toEqual([]);
   });
+  it("keeps a report made while no relay answers, unblocked, and lists it as not sent yet", async () => {
+    const backend = new DemoBackend({ seed: 3, profile: "unlocked", speed: 0, quiet: true, now: 1_800_000_000_000, offline: true });
+    backends.push(backend);
+    const conversation = (await backend.conversations()).find((c) => c.request);
+    expect(conversation).toBeDefined();
+    const account = `${conversation!.account.name}@${conversation!.account.network}`;
+    const peer = `${conversation!.peer.name}@${conversation!.peer.network}`;
+    const before = await backend.unsentReports(account);
+    await expect(backend.report(conversation!.id, [], "spam", "", true)).rejects.toMatchObject({ code: "report_not_sent" });
+    expect(await backend.unsentReports(account)).toMatchObject([...before, { address: peer, reason: "spam", messages: 0 }]);
+    expect((await backend.contact(account, peer)).blocked).toBe(false);
+  });
   it("rejects a wrong passphrase by code", async () => {
     const backend = demo("locked");
     await expect(backend.conversations()).rejects.toMatchObject({ code: "profile_locked" });

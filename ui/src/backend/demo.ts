@@ -19,6 +19,7 @@ import type {
   SafetyNumber,
   SavedAttachment,
   UnopenedSender,
+  UnsentReport,
   UserError,
 } from "../bindings";
 import {
@@ -136,6 +137,8 @@ export class DemoBackend implements Backend {
   private ticker: ReturnType<typeof setInterval> | null = null;
   private counter = 0;
   private discoverable = new Map<AddressText, Discoverability>();
+  /** Reports made while no relay answered (`offline`), as the engine keeps them. */
+  private unsent = new Map<AddressText, UnsentReport[]>();
 
   constructor(private readonly options: DemoOptions) {
     this.random = seededRandom(options.seed * 7919 + 17);
@@ -145,6 +148,12 @@ export class DemoBackend implements Backend {
       options.profile === "missing"
         ? emptyWorld()
         : makeFixtures({ seed: options.seed, now: options.now, chats: options.chats, bigChatMessages: options.bigChatMessages });
+    const first = this.world.accounts[0];
+    if (options.offline && first !== undefined) {
+      // A report made before the relay went away, so the "not sent yet" note can be seen.
+      const kept = { address: DEMO_GARBAGE_SENDER, reason: "spam" as const, messages: 3, queued_at_ms: options.now - 600_000 };
+      this.unsent.set(first.address, [kept]);
+    }
   }
 
   /** Stops every timer (tests). */
@@ -745,13 +754,27 @@ export class DemoBackend implements Backend {
     if (conversation) this.changed(conversation);
   }
 
-  async report(conversationId: ConversationId, _messageIds: MessageId[], _reason: ReportReason, _note: string, andBlock: boolean): Promise<void> {
+  async report(conversationId: ConversationId, messageIds: MessageId[], reason: ReportReason, _note: string, andBlock: boolean): Promise<void> {
     this.requireUnlocked();
     const conversation = this.conversationOrFail(conversationId);
     const account = text(conversation.account);
     const peer = text(conversation.peer);
+    if (this.options.offline) {
+      // As the engine: the report is kept to be sent later, and the block needs the relay too.
+      const kept = { address: peer, reason, messages: messageIds.length, queued_at_ms: Date.now() };
+      this.unsent.set(account, [...(this.unsent.get(account) ?? []), kept]);
+      throw fail(
+        "report_not_sent",
+        `The report could not be sent: no relay answers at ${conversation.account.network}. It is kept and will be sent when the relay answers again.`,
+      );
+    }
     this.record(account, peer, "request_reported");
     if (andBlock) await this.block(account, peer);
+  }
+
+  async unsentReports(account: AddressText): Promise<UnsentReport[]> {
+    this.account(account);
+    return [...(this.unsent.get(account) ?? [])];
   }
 
   // --- interop ------------------------------------------------------------------------------

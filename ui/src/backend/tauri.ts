@@ -19,6 +19,7 @@ import type {
   SafetyNumber,
   SavedAttachment,
   UnopenedSender,
+  UnsentReport,
 } from "../bindings";
 import { asUserError, type AddressText, type Backend, type BackendEvent, type ProfileState, type ReportReason, type Settings } from "./backend";
 
@@ -51,6 +52,7 @@ export class TauriBackend implements Backend {
   setDiscoverability = (account: AddressText, discoverableBy: Discoverability) =>
     call<void>("set_discoverability", { account, discoverableBy });
   unopenedFirstContacts = (account: AddressText) => call<UnopenedSender[]>("unopened_first_contacts", { account });
+  unsentReports = (account: AddressText) => call<UnsentReport[]>("unsent_reports", { account });
 
   conversations = () => call<Conversation[]>("conversations");
   conversation = (conversationId: ConversationId) => call<Conversation | null>("conversation", { conversationId });

@@ -1,7 +1,8 @@
 // Per account, in Settings: who may find it (the relay answers everyone else as if it did not
-// exist), and the senders whose first contacts could not be opened, to block.
+// exist), the senders whose first contacts could not be opened, to block, and the reports its
+// relay could not take yet.
 import { useEffect, useState } from "react";
-import type { Discoverability, UnopenedSender } from "../bindings";
+import type { Discoverability, UnopenedSender, UnsentReport } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { describeError } from "../logic/errors";
 import { useBackend } from "./context";
@@ -10,6 +11,7 @@ export function AccountPrivacy({ account }: { account: string }) {
   const backend = useBackend();
   const [discoverableBy, setDiscoverableBy] = useState<Discoverability | null>(null);
   const [unopened, setUnopened] = useState<UnopenedSender[]>([]);
+  const [unsent, setUnsent] = useState<UnsentReport[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -21,6 +23,10 @@ export function AccountPrivacy({ account }: { account: string }) {
     backend.unopenedFirstContacts(account).then(
       (senders) => live && setUnopened(senders),
       () => live && setUnopened([]),
+    );
+    backend.unsentReports(account).then(
+      (reports) => live && setUnsent(reports),
+      () => live && setUnsent([]),
     );
     return () => {
       live = false;
@@ -72,6 +78,17 @@ export function AccountPrivacy({ account }: { account: string }) {
               <button type="button" className="button button--small" aria-label={`Block ${sender.address}`} onClick={() => void block(sender.address)}>
                 Block
               </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {unsent.length > 0 && (
+        <ul className="unopened-list" aria-label={`Reports not sent yet from ${account}`}>
+          {unsent.map((report) => (
+            <li key={`${report.address} ${report.queued_at_ms}`} className="interop-row">
+              <span>
+                Your report of <span className="mono">{report.address}</span> ({report.reason}) is not sent yet: it goes out when the relay answers again.
+              </span>
             </li>
           ))}
         </ul>

@@ -6,13 +6,16 @@
 //! - `contacts`: per-person state the decisions leave behind (blocked, verified, key change
 //!   held, first contact confirmed).
 //! - `unopened`: first contacts that could not be opened, counted per sender.
+//! - `unsent_reports`: reports the relay could not take yet, kept until it does.
 
 pub mod contacts;
 pub mod disclosure;
 pub mod ledger;
 pub mod unopened;
+pub mod unsent_reports;
 
 pub use contacts::Contact;
 pub use disclosure::{Disclosure, DISCLOSURE_VERSION};
 pub use ledger::{Decision, LedgerEntry};
 pub use unopened::UnopenedSender;
+pub use unsent_reports::UnsentReport;
