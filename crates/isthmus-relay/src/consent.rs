@@ -1,47 +1,21 @@
 //! What the relay enforces for an account's consent, beyond the interop setting: blocks, contacts,
 //! message requests and their limits, and purging envelopes the account no longer accepts.
 //!
-//! A delivery to an account runs under that account's [`ConsentLocks`] stripe, and so do blocking,
-//! accepting, deleting requests and changing the interop setting. So a block cannot pass a
-//! delivery that checked just before it and then queues behind the purge, and two first contacts
-//! cannot both take the last request slot.
+//! A delivery to an account runs under that account's consent lock (`Coordination::lock_account`,
+//! held on every node of the network), and so do blocking, accepting, deleting requests and
+//! changing the interop setting. So a block cannot pass a delivery that checked just before it
+//! and then queues behind the purge, on this node or another, and two first contacts cannot both
+//! take the last request slot.
 
 use std::collections::BTreeSet;
-use std::hash::{Hash as _, Hasher as _};
 
 use isthmus_proto::{wire, Address, Message as _, NetworkName, UserName};
-use tokio::sync::{Mutex, MutexGuard};
 
 use crate::clock::now_ms;
+use crate::coordination::Window;
 use crate::error_code::ApiError;
 use crate::state::RelayState;
 use crate::store::{DeviceKey, Standing};
-
-/// How many locks the accounts share. A delivery holds its stripe until its envelope is
-/// committed (an fsync away on SQLite), so two recipients on one stripe wait a commit for each
-/// other: enough stripes that a few hundred busy recipients rarely meet.
-const STRIPES: usize = 1024;
-
-/// Per-account locks, striped: accounts that share a stripe wait for each other, which costs a
-/// little throughput and no correctness.
-pub struct ConsentLocks {
-    stripes: Vec<Mutex<()>>,
-}
-
-impl Default for ConsentLocks {
-    fn default() -> Self {
-        Self { stripes: (0..STRIPES).map(|_| Mutex::new(())).collect() }
-    }
-}
-
-impl ConsentLocks {
-    pub async fn lock(&self, account: &UserName) -> MutexGuard<'_, ()> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        account.hash(&mut hasher);
-        let stripe = usize::try_from(hasher.finish() % STRIPES as u64).unwrap_or(0);
-        self.stripes[stripe].lock().await
-    }
-}
 
 /// The key first contacts are counted under: the sender's `name@network`, device left out.
 pub fn sender_key(sender: &Address) -> String {
@@ -73,6 +47,7 @@ pub mod lookups {
 
     use isthmus_proto::Address;
 
+    use crate::coordination::Window;
     use crate::error_code::{ApiError, ErrorCode};
     use crate::state::RelayState;
 
@@ -84,13 +59,15 @@ pub mod lookups {
         target: &Address,
         look_up: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, ApiError> {
-        state.missing_lookups.check(&asker.account()).map_err(ApiError::rate_limited)?;
+        let coordination = &state.coordination;
+        let asker = asker.account();
+        coordination.check(Window::MissingLookups, &asker).await?.map_err(ApiError::rate_limited)?;
         let outcome = look_up.await;
         if matches!(&outcome, Err(error) if error.code == ErrorCode::UnknownAccount) {
-            let pair = (asker.account(), target.account());
-            if state.missing_seen.check(&pair).is_ok() {
-                state.missing_seen.record(&pair);
-                state.missing_lookups.record(&asker.account());
+            let pair = format!("{asker} {}", target.account());
+            if coordination.check(Window::MissingSeen, &pair).await?.is_ok() {
+                coordination.record(Window::MissingSeen, &pair).await?;
+                coordination.record(Window::MissingLookups, &asker).await?;
             }
         }
         outcome
@@ -110,8 +87,8 @@ pub enum Admission {
 }
 
 /// The key a pending sender's envelopes are counted under: the recipient and the sender.
-fn pending_key(recipient: &UserName, sender: &Address) -> (UserName, String) {
-    (recipient.clone(), sender_key(sender))
+fn pending_key(recipient: &UserName, sender: &Address) -> String {
+    format!("{recipient} {}", sender_key(sender))
 }
 
 /// Decides whether `sender` may deliver to `recipient` now. Call under the recipient's lock.
@@ -128,11 +105,13 @@ pub async fn admit(state: &RelayState, recipient: &UserName, sender: &Address) -
         // A stranger with one pending request could otherwise fill the account's whole queue,
         // and its real contacts would get `queue_full`.
         Standing::Requested => {
-            state.pending_envelopes.check(&pending_key(recipient, sender)).map_err(ApiError::rate_limited)?;
+            let key = pending_key(recipient, sender);
+            state.coordination.check(Window::PendingEnvelopes, &key).await?.map_err(ApiError::rate_limited)?;
             Ok(Admission::Pending)
         }
         Standing::Stranger => {
-            state.first_contacts.check(&sender_key(sender)).map_err(ApiError::first_contacts_exhausted)?;
+            let key = sender_key(sender);
+            state.coordination.check(Window::FirstContacts, &key).await?.map_err(ApiError::first_contacts_exhausted)?;
             if state.store.request_count(recipient).await? >= state.limits.pending_requests_per_recipient {
                 return Err(ApiError::recipient_busy());
             }
@@ -142,8 +121,8 @@ pub async fn admit(state: &RelayState, recipient: &UserName, sender: &Address) -
 }
 
 /// Counts an envelope queued by a sender whose request is pending.
-pub fn record_pending(state: &RelayState, recipient: &UserName, sender: &Address) {
-    state.pending_envelopes.record(&pending_key(recipient, sender));
+pub async fn record_pending(state: &RelayState, recipient: &UserName, sender: &Address) -> Result<(), ApiError> {
+    Ok(state.coordination.record(Window::PendingEnvelopes, &pending_key(recipient, sender)).await?)
 }
 
 /// Records an admitted first contact once its envelope is queued: a pending request, one event of
@@ -155,8 +134,8 @@ pub async fn record_first_contact(
     sender: &Address,
     federated: bool,
 ) -> Result<(), ApiError> {
-    state.first_contacts.record(&sender_key(sender));
-    record_pending(state, recipient, sender);
+    state.coordination.record(Window::FirstContacts, &sender_key(sender)).await?;
+    record_pending(state, recipient, sender).await?;
     state.store.add_request(recipient, sender, now_ms()).await?;
     if federated {
         state.store.add_correspondent(recipient, sender).await?;

@@ -5,6 +5,7 @@ use isthmus_proto::{wire, Address, Message as _, NetworkName};
 
 use crate::clock::now_ms;
 use crate::consent::{self, Admission};
+use crate::coordination::Window;
 use crate::error_code::ApiError;
 use crate::federation::outbound;
 use crate::state::RelayState;
@@ -59,11 +60,12 @@ async fn deliver_remote(
 ) -> Result<(), ApiError> {
     let first = !state.store.is_correspondent(&sender.name, destination).await?;
     if first {
-        state.first_contacts.check(&consent::sender_key(sender)).map_err(ApiError::first_contacts_exhausted)?;
+        let key = consent::sender_key(sender);
+        state.coordination.check(Window::FirstContacts, &key).await?.map_err(ApiError::first_contacts_exhausted)?;
     }
     outbound::deliver(state, destination, envelope).await?;
     if first && state.store.add_correspondent(&sender.name, destination).await? {
-        state.first_contacts.record(&consent::sender_key(sender));
+        state.coordination.record(Window::FirstContacts, &consent::sender_key(sender)).await?;
     }
     Ok(())
 }
@@ -77,7 +79,9 @@ async fn deliver_remote(
 ///
 /// The checks and the write happen under the recipient's consent lock, and the write is
 /// committed before the lock is released: a block or purge that takes the lock next sees the
-/// envelope. Deliveries to other accounts commit alongside (the store's group commit).
+/// envelope. Deliveries to other accounts commit alongside (the store's group commit). The
+/// recipient's socket is woken wherever it is connected: on this node, or on another node of
+/// the network.
 pub async fn deliver_local(
     state: &RelayState,
     destination: &Address,
@@ -95,7 +99,7 @@ pub async fn deliver_local(
         .ok_or_else(|| ApiError::bad_request("the envelope has no valid source"))?;
     let device = DeviceKey::new(destination.name.clone(), destination.device);
     {
-        let _consent = state.consent_locks.lock(&destination.name).await;
+        let _consent = state.coordination.lock_account(&destination.name).await?;
         if let Some(origin) = origin {
             if !state.store.interop(&destination.name).await?.contains(origin) {
                 return Err(ApiError::unknown_account());
@@ -110,10 +114,10 @@ pub async fn deliver_local(
             Admission::FirstContact => {
                 consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
             }
-            Admission::Pending => consent::record_pending(state, &destination.name, &sender),
+            Admission::Pending => consent::record_pending(state, &destination.name, &sender).await?,
             Admission::Known => {}
         }
     }
-    state.hub.wake(&device);
+    state.wake(&device).await;
     Ok(())
 }

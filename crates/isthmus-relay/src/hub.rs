@@ -57,6 +57,13 @@ impl DeviceHub {
         }
     }
 
+    /// Wakes every socket: each looks at its queue again (after wake-ups may have been lost).
+    pub fn wake_all(&self) {
+        for slot in self.slots().values() {
+            slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
+        }
+    }
+
     /// Unregisters a socket, unless a newer one has already taken its place.
     pub fn detach(&self, attachment: &Attachment) {
         let mut slots = self.slots();

@@ -12,6 +12,9 @@ use tokio::task::JoinHandle;
 
 use crate::clock::now_ms;
 use crate::config::{Peer, RelayConfig};
+use crate::coordination::local::LocalCoordination;
+use crate::coordination::postgres::PgCoordination;
+use crate::coordination::Coordination;
 use crate::federation::FederationClient;
 use crate::media::{self, FsMediaStore, MediaStore, MemoryMediaStore};
 use crate::metrics::RelayMetrics;
@@ -142,6 +145,15 @@ async fn open_store(config: &RelayConfig) -> Result<Arc<dyn RelayStore>> {
     Ok(crate::store::open(config.data_dir.as_deref(), config.database_url.as_deref()).await?)
 }
 
+/// One node keeps the consent locks and the limits' counters in memory; the nodes of a network
+/// on PostgreSQL share them there (see `coordination`).
+async fn coordination(config: &RelayConfig) -> Result<Arc<dyn Coordination>> {
+    Ok(match &config.database_url {
+        Some(url) => Arc::new(PgCoordination::connect(url, &config.limits).await?),
+        None => Arc::new(LocalCoordination::new(&config.limits)),
+    })
+}
+
 fn signing_key(config: &RelayConfig) -> Result<SigningKey> {
     Ok(match (&config.signing_key, &config.data_dir) {
         (Some(seed), _) => SigningKey::from_bytes(seed),
@@ -155,6 +167,7 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
     let signing_key = signing_key(&config)?;
     let persistent = config.data_dir.is_some();
     let store = open_store(&config).await?;
+    let coordination = coordination(&config).await?;
     let media: Arc<dyn MediaStore> = match &config.data_dir {
         Some(dir) => Arc::new(FsMediaStore::open(&dir.join(media::MEDIA_DIR)).await?),
         None => Arc::new(MemoryMediaStore::new()),
@@ -179,6 +192,7 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
     let state = Arc::new(RelayState::new(StateParts {
         domain: config.domain,
         store,
+        coordination,
         media,
         limits: config.limits,
         signing_key,
@@ -205,7 +219,11 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
     )?;
     let tls = tls.zip(listening.tls).map(|((files, _), serving)| (files, serving));
     let pruner = tokio::spawn(prune_nonces(state.clone(), shutdown_rx.clone()));
-    let sweeper = tokio::spawn(media::sweeper::run(state.clone(), shutdown_rx));
+    let sweeper = tokio::spawn(media::sweeper::run(state.clone(), shutdown_rx.clone()));
+    let wakeups = tokio::spawn({
+        let state = state.clone();
+        async move { state.coordination.listen(&state.hub, shutdown_rx).await }
+    });
     tracing::info!(peers = state.peer_count(), persistent, tls = tls.is_some(), "relay started");
     Ok(RunningRelay {
         state,
@@ -214,7 +232,7 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
         server: listening.handle,
         caps,
         shutdown,
-        tasks: vec![listening.task, pruner, sweeper],
+        tasks: vec![listening.task, pruner, sweeper, wakeups],
     })
 }
 
@@ -238,6 +256,9 @@ async fn prune_nonces(state: Arc<RelayState>, shutdown: watch::Receiver<bool>) {
                 match state.store.prune_nonces(now_ms()).await {
                     Ok(pruned) => tracing::debug!(pruned, "expired federation nonces forgotten"),
                     Err(error) => tracing::error!(%error, "pruning federation nonces failed"),
+                }
+                if let Err(error) = state.coordination.prune(now_ms()).await {
+                    tracing::error!(%error, "pruning the limits' counters failed");
                 }
                 match state.store.expire_requests(now_ms().saturating_sub(state.limits.request_ttl_ms)).await {
                     Ok(expired) => tracing::debug!(expired, "unanswered message requests expired"),

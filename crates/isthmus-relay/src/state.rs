@@ -4,22 +4,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use ed25519_dalek::SigningKey;
-use isthmus_proto::{NetworkName, UserName};
+use isthmus_proto::NetworkName;
 use tokio::sync::watch;
 
 use crate::config::{Limits, Peer};
-use crate::consent::ConsentLocks;
+use crate::coordination::Coordination;
 use crate::federation::batch::OutboundBatches;
 use crate::federation::FederationClient;
 use crate::hub::{DeviceHub, SessionTracker};
 use crate::media::{MediaStore, QuotaReservations};
 use crate::metrics::RelayMetrics;
-use crate::net::client_addr::{IpKey, TrustedProxies};
-use crate::rate_limit::RateLimiter;
-use crate::store::RelayStore;
-use crate::window_limit::WindowLimiter;
-
-const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
+use crate::net::client_addr::TrustedProxies;
+use crate::store::{DeviceKey, RelayStore};
 
 pub struct RelayState {
     pub domain: NetworkName,
@@ -33,22 +29,9 @@ pub struct RelayState {
     peers: RwLock<HashMap<NetworkName, Peer>>,
     pub hub: DeviceHub,
     pub sessions: SessionTracker,
-    /// Requests per client address (its /64 for IPv6).
-    pub ip_limiter: RateLimiter<IpKey>,
-    pub account_limiter: RateLimiter<UserName>,
-    pub registration_limiter: RateLimiter<IpKey>,
-    pub peer_limiter: RateLimiter<NetworkName>,
-    /// First contacts per sender address (`name@network`) in the last hour.
-    pub first_contacts: WindowLimiter<String>,
-    /// Envelopes queued per (recipient, sender) while the sender's request is pending.
-    pub pending_envelopes: WindowLimiter<(UserName, String)>,
-    /// Distinct missing accounts each account looked up this hour (see `consent::lookups`).
-    pub missing_lookups: WindowLimiter<String>,
-    /// Which (asker, missing name) pairs were counted this hour: a repeat is not a new name.
-    pub missing_seen: WindowLimiter<(String, String)>,
-    /// Reports per account in the last hour.
-    pub report_limiter: WindowLimiter<UserName>,
-    pub consent_locks: ConsentLocks,
+    /// The consent locks and the counters behind every limit, and wake-ups between the nodes
+    /// of the network: in memory on one node, in PostgreSQL for several.
+    pub coordination: Arc<dyn Coordination>,
     pub federation: FederationClient,
     /// Envelopes on their way to peered relays, batched per peer.
     pub outbound: OutboundBatches,
@@ -67,6 +50,7 @@ pub struct RelayState {
 pub struct StateParts {
     pub domain: NetworkName,
     pub store: Arc<dyn RelayStore>,
+    pub coordination: Arc<dyn Coordination>,
     pub media: Arc<dyn MediaStore>,
     pub limits: Limits,
     pub signing_key: SigningKey,
@@ -84,6 +68,7 @@ impl RelayState {
         let StateParts {
             domain,
             store,
+            coordination,
             media,
             limits,
             signing_key,
@@ -96,16 +81,7 @@ impl RelayState {
             registration,
         } = parts;
         Self {
-            ip_limiter: RateLimiter::new(limits.ip_rate),
-            account_limiter: RateLimiter::new(limits.account_rate),
-            registration_limiter: RateLimiter::new(limits.registration_rate),
-            peer_limiter: RateLimiter::new(limits.peer_rate),
-            first_contacts: WindowLimiter::new(limits.first_contacts_per_sender_per_hour, HOUR),
-            pending_envelopes: WindowLimiter::new(limits.envelopes_per_pending_request_per_hour, HOUR),
-            missing_lookups: WindowLimiter::new(limits.missing_lookups_per_hour, HOUR),
-            missing_seen: WindowLimiter::new(1, HOUR),
-            report_limiter: WindowLimiter::new(limits.reports_per_account_per_hour, HOUR),
-            consent_locks: ConsentLocks::default(),
+            coordination,
             domain,
             store,
             media,
@@ -122,6 +98,16 @@ impl RelayState {
             metrics_allow,
             metrics,
             registration,
+        }
+    }
+
+    /// Wakes `device`'s socket, on this node at once and on the others through the database.
+    pub async fn wake(&self, device: &DeviceKey) {
+        self.hub.wake(device);
+        if let Err(error) = self.coordination.announce(device).await {
+            // The other node's socket finds the envelope when it next looks (its next wake-up,
+            // or its rescan after the listener reconnects).
+            tracing::warn!(%error, "could not tell the other nodes about a delivery");
         }
     }
 

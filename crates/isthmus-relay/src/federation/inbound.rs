@@ -17,6 +17,7 @@ use isthmus_proto::{wire, Address, Message, NetworkName, UserName, DEFAULT_DEVIC
 use super::signature::{self, ReceivedHeaders, Rejection, MAX_CLOCK_SKEW_MS};
 use super::PROTOBUF_CONTENT_TYPE;
 use crate::clock::now_ms;
+use crate::coordination::Bucket;
 use crate::delivery::{check_envelope, deliver_local};
 use crate::error_code::{ApiError, ErrorCode};
 use crate::metrics::{Direction, Source};
@@ -98,7 +99,7 @@ impl FromRequest<Arc<RelayState>> for SignedRequest {
             now_ms(),
         )
         .map_err(refuse)?;
-        if let Err(retry_after) = state.peer_limiter.check(&verified.origin) {
+        if let Err(retry_after) = state.coordination.take_token(Bucket::Peer, verified.origin.as_str()).await? {
             return Err(ApiError::rate_limited(retry_after));
         }
         // Recorded only after the signature checked out, so strangers cannot fill the nonce store.

@@ -12,6 +12,7 @@ use isthmus_proto::{Address, UserName, DEFAULT_DEVICE};
 use super::extract::{ApiJson, ClientIp};
 use super::key_bodies;
 use crate::clock::now_ms;
+use crate::coordination::Bucket;
 use crate::credentials::issue_secret;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::net::client_addr::IpKey;
@@ -43,7 +44,8 @@ pub async fn register(
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<RegisterResponse>), ApiError> {
     if let Some(ip) = ip {
-        state.registration_limiter.check(&IpKey::of(ip)).map_err(ApiError::rate_limited)?;
+        let key = IpKey::of(ip).to_string();
+        state.coordination.take_token(Bucket::Registration, &key).await?.map_err(ApiError::rate_limited)?;
     }
     // Before the name is even parsed: without a valid invitation, every name answers alike.
     let invite = registration::admit(&state, request.invite.as_deref(), now_ms()).await?;

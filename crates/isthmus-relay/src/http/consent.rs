@@ -58,7 +58,7 @@ pub async fn block(
     if target.account() == auth.address.account() {
         return Err(ApiError::bad_request("an account cannot block itself"));
     }
-    let _consent = state.consent_locks.lock(&auth.address.name).await;
+    let _consent = state.coordination.lock_account(&auth.address.name).await?;
     state.store.block(&auth.address.name, &target, state.limits.max_blocks_per_account).await?;
     let purged = consent::purge_sender(&state, &auth.address, &target).await?;
     tracing::debug!(purged, "address blocked");
@@ -85,7 +85,7 @@ pub async fn unblock(
     Path(target): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let target = parse_target(&target)?;
-    let _consent = state.consent_locks.lock(&auth.address.name).await;
+    let _consent = state.coordination.lock_account(&auth.address.name).await?;
     state.store.unblock(&auth.address.name, &target).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -112,7 +112,7 @@ pub async fn add_contact(
     Path(target): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let target = parse_target(&target)?;
-    let _consent = state.consent_locks.lock(&auth.address.name).await;
+    let _consent = state.coordination.lock_account(&auth.address.name).await?;
     state.store.add_contact(&auth.address.name, &target, state.limits.max_contacts_per_account).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -209,7 +209,7 @@ pub async fn delete_request(
     Path(target): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let target = parse_target(&target)?;
-    let _consent = state.consent_locks.lock(&auth.address.name).await;
+    let _consent = state.coordination.lock_account(&auth.address.name).await?;
     state.store.delete_request(&auth.address.name, &target).await?;
     Ok(StatusCode::NO_CONTENT)
 }

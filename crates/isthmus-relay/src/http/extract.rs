@@ -10,6 +10,7 @@ use axum::http::{header, StatusCode};
 use isthmus_proto::Address;
 use serde::de::DeserializeOwned;
 
+use crate::coordination::Bucket;
 use crate::credentials::{hash_secret, hashes_match, parse_bearer};
 use crate::error_code::ApiError;
 use crate::state::RelayState;
@@ -96,7 +97,7 @@ impl FromRequestParts<Arc<RelayState>> for Authenticated {
         if account.device != token.device || !hashes_match(&hash_secret(&token.secret), &account.secret_hash) {
             return Err(ApiError::unauthorized());
         }
-        if let Err(retry_after) = state.account_limiter.check(&account.name) {
+        if let Err(retry_after) = state.coordination.take_token(Bucket::Account, account.name.as_str()).await? {
             return Err(ApiError::rate_limited(retry_after));
         }
         let mut address = Address::new(account.name, state.domain.clone());

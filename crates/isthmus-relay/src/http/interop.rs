@@ -61,7 +61,7 @@ pub async fn set(
         return Err(ApiError::too_large(format!("at most {} networks", state.limits.max_interop_networks)));
     }
     let networks: BTreeSet<NetworkName> = body.networks.into_iter().collect();
-    let _consent = state.consent_locks.lock(&auth.address.name).await;
+    let _consent = state.coordination.lock_account(&auth.address.name).await?;
     state.store.set_interop(&auth.address.name, networks.clone()).await?;
     // Envelopes accepted under consent that is now withdrawn are not delivered after all.
     let purged = consent::purge_revoked(&state, &auth.address, &networks).await?;

@@ -26,6 +26,7 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use isthmus_proto::api::{Health, Networks};
 
+use crate::coordination::Bucket;
 use crate::error_code::ApiError;
 use crate::federation::{inbound, FederationRoute};
 use crate::net::client_addr::IpKey;
@@ -122,8 +123,10 @@ pub(crate) async fn health(State(state): State<Arc<RelayState>>) -> Json<Health>
 /// Takes a token from the client address's bucket before any client or federation route runs.
 async fn limit_by_ip(State(state): State<Arc<RelayState>>, request: Request, next: Next) -> Response {
     if let Some(address) = ClientIp::of(&request) {
-        if let Err(retry_after) = state.ip_limiter.check(&IpKey::of(address)) {
-            return ApiError::rate_limited(retry_after).into_response();
+        match state.coordination.take_token(Bucket::Ip, &IpKey::of(address).to_string()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(retry_after)) => return ApiError::rate_limited(retry_after).into_response(),
+            Err(error) => return ApiError::from(error).into_response(),
         }
     }
     next.run(request).await

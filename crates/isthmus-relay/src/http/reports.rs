@@ -13,6 +13,7 @@ use axum::Json;
 use super::extract::{ApiJson, Authenticated};
 use super::keys::parse_target;
 use crate::clock::now_ms;
+use crate::coordination::Window;
 use crate::error_code::ApiError;
 use crate::state::RelayState;
 use crate::store::{ReportRecord, ReportedMessage};
@@ -71,7 +72,8 @@ pub async fn create(
             body: message.body,
         });
     }
-    state.report_limiter.check(&auth.address.name).map_err(ApiError::rate_limited)?;
+    let reporter = auth.address.name.as_str();
+    state.coordination.check(Window::Reports, reporter).await?.map_err(ApiError::rate_limited)?;
     let report = ReportRecord {
         id: hex::encode(rand::random::<[u8; 16]>()),
         reporter: auth.address.account(),
@@ -84,7 +86,7 @@ pub async fn create(
     let id = report.id.clone();
     let included = report.messages.len();
     state.store.add_report(report).await?;
-    state.report_limiter.record(&auth.address.name);
+    state.coordination.record(Window::Reports, reporter).await?;
     tracing::info!(messages = included, "report stored");
     Ok((StatusCode::CREATED, Json(ReportCreated { id })))
 }

@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::frames;
+use crate::coordination::Bucket;
 use crate::delivery;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::hub::Attachment;
@@ -250,9 +251,6 @@ impl Session {
     /// Starts delivering a `Send`; its `SendResult` follows once the envelope is durably queued.
     fn start_send(&mut self, send: wire::Send) -> Option<Message> {
         let request_id = send.request_id;
-        if let Err(retry_after) = self.state.account_limiter.check(&self.sender.name) {
-            return Some(frames::send_result(request_id, Err(ApiError::rate_limited(retry_after))));
-        }
         let Some(envelope) = send.envelope else {
             return Some(frames::send_result(request_id, Err(ApiError::bad_request("the send has no envelope"))));
         };
@@ -265,7 +263,11 @@ impl Session {
         let results = self.results.clone();
         let in_flight = self.in_flight.clone();
         self.sends.spawn(async move {
-            let outcome = delivery::send_from_client(&state, &sender, envelope).await;
+            let outcome = match state.coordination.take_token(Bucket::Account, sender.name.as_str()).await {
+                Ok(Ok(())) => delivery::send_from_client(&state, &sender, envelope).await,
+                Ok(Err(retry_after)) => Err(ApiError::rate_limited(retry_after)),
+                Err(error) => Err(error.into()),
+            };
             state.metrics.delivery(Source::Client, outcome.as_ref().map(drop).map_err(|error| error.code));
             if let Err(error) = &outcome {
                 state.metrics.refusal(error.code);

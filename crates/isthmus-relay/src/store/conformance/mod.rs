@@ -9,7 +9,7 @@
 //! where `fresh_test_store` is an `async fn() -> Option<TestStore>` giving an empty store
 //! (`None` skips the tests). Each check is a pub async function over `Arc<dyn RelayStore>`.
 
-mod databases;
+pub mod databases;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
