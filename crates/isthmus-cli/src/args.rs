@@ -315,5 +315,10 @@ pub enum BenchCommand {
         /// saturation, where latency is mostly time spent queued).
         #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=32))]
         window: u16,
+        /// Also run a network of two relay nodes on this PostgreSQL database (postgres://...),
+        /// senders on one node and receivers on the other. The database should be empty or hold
+        /// only an earlier run's tables: the run registers its accounts there.
+        #[arg(long, value_name = "URL", env = "ISTHMUS_BENCH_POSTGRES_URL")]
+        postgres: Option<String>,
     },
 }

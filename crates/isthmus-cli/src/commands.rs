@@ -110,9 +110,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(args) => run_sandbox(&context, args).await,
-        Command::Bench(crate::args::BenchCommand::Relay { pairs, messages, payload, window }) => {
+        Command::Bench(crate::args::BenchCommand::Relay { pairs, messages, payload, window, postgres }) => {
             let load = crate::bench::Load { pairs, messages, payload, window: usize::from(window) };
-            crate::bench::relay_load(load, context.json).await
+            crate::bench::relay_load(load, postgres.as_deref(), context.json).await
         }
         Command::SendFile(args) => crate::media_commands::send_file(&context, args).await,
         Command::Download(args) => crate::media_commands::download(&context, args).await,

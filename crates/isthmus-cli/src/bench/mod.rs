@@ -1,5 +1,6 @@
 //! `isthmus-cli bench relay`: the relay under load, side by side with a forwarder that keeps
-//! nothing, in the same run, on this machine; and the same across two peered relays.
+//! nothing, in the same run, on this machine; the same across two peered relays; and, given a
+//! PostgreSQL database, across two nodes of one network sharing it.
 
 mod forwarder;
 mod load;
@@ -13,10 +14,12 @@ use isthmus_relay::{Limits, Rate, RelayConfig, RunningRelay};
 pub use load::Load;
 use load::{Endpoint, Outcome};
 
-/// A relay on disk (as deployed), with rate limits out of the benchmark's way.
-async fn relay(domain: &str, dir: &std::path::Path) -> Result<RunningRelay> {
+/// A relay on disk (as deployed), with rate limits out of the benchmark's way: in its own
+/// folder, or a node in `node_dir` of a network whose state is in PostgreSQL at `database_url`.
+async fn relay(domain: &str, dir: &std::path::Path, database_url: Option<&str>) -> Result<RunningRelay> {
     let mut config = RelayConfig::new(NetworkName::parse(domain)?);
-    config.data_dir = Some(dir.join(domain));
+    config.data_dir = Some(dir.to_path_buf());
+    config.database_url = database_url.map(str::to_owned);
     let unlimited = Rate { burst: 1_000_000, per_minute: 60_000_000 };
     config.limits = Limits {
         ip_rate: unlimited,
@@ -38,11 +41,20 @@ fn row(label: &str, outcome: &Outcome) {
     );
 }
 
-pub async fn relay_load(load: Load, json: bool) -> Result<ExitCode> {
+/// Two nodes of network `pool.test` on one database, signing as one network.
+async fn two_nodes(dir: &std::path::Path, database_url: &str) -> Result<(RunningRelay, RunningRelay)> {
+    let first = relay("pool.test", &dir.join("pool-1"), Some(database_url)).await?;
+    std::fs::create_dir_all(dir.join("pool-2"))?;
+    std::fs::copy(dir.join("pool-1/relay.key"), dir.join("pool-2/relay.key"))?;
+    let second = relay("pool.test", &dir.join("pool-2"), Some(database_url)).await?;
+    Ok((first, second))
+}
+
+pub async fn relay_load(load: Load, postgres: Option<&str>, json: bool) -> Result<ExitCode> {
     let Load { pairs, messages, payload, window } = load;
     let dir = tempfile::Builder::new().prefix("isthmus-bench-").tempdir()?;
-    let meadow = relay("meadow.test", dir.path()).await?;
-    let harbor = relay("harbor.test", dir.path()).await?;
+    let meadow = relay("meadow.test", &dir.path().join("meadow.test"), None).await?;
+    let harbor = relay("harbor.test", &dir.path().join("harbor.test"), None).await?;
     meadow.set_peers(vec![harbor.as_peer()]);
     harbor.set_peers(vec![meadow.as_peer()]);
     let forwarder = Endpoint {
@@ -55,6 +67,15 @@ pub async fn relay_load(load: Load, json: bool) -> Result<ExitCode> {
     let baseline = load::run(&forwarder, &forwarder, load, "b").await?;
     let relay_same = load::run(&on(&meadow), &on(&meadow), load, "m").await?;
     let relay_cross = load::run(&on(&meadow), &on(&harbor), load, "x").await?;
+    let nodes = match postgres {
+        Some(url) => {
+            let (first, second) = two_nodes(dir.path(), url).await?;
+            // A tag of its own per run: the database outlives the run, and names must be free.
+            let tag = format!("p{:x}", rand::random::<u32>());
+            Some(load::run(&on(&first), &on(&second), load, &tag).await?)
+        }
+        None => None,
+    };
 
     if json {
         let value = |o: &Outcome| {
@@ -68,6 +89,8 @@ pub async fn relay_load(load: Load, json: bool) -> Result<ExitCode> {
                 "baseline_forwarder": value(&baseline), "relay": value(&relay_same), "relay_cross_network": value(&relay_cross),
                 "relay_vs_baseline_throughput": relay_same.per_second / baseline.per_second,
                 "cross_network_vs_baseline_throughput": relay_cross.per_second / baseline.per_second,
+                "two_postgres_nodes": nodes.as_ref().map(value),
+                "two_postgres_nodes_vs_baseline_throughput": nodes.as_ref().map(|o| o.per_second / baseline.per_second),
             })
         );
     } else {
@@ -82,11 +105,17 @@ pub async fn relay_load(load: Load, json: bool) -> Result<ExitCode> {
         row("baseline forwarder (keeps nothing)", &baseline);
         row("relay, same network", &relay_same);
         row("relay, across two peered relays", &relay_cross);
+        if let Some(nodes) = &nodes {
+            row("two nodes on one PostgreSQL", nodes);
+        }
         println!(
             "throughput ratio relay / baseline: {:.2}; cross-network / baseline: {:.2}",
             relay_same.per_second / baseline.per_second,
             relay_cross.per_second / baseline.per_second
         );
+        if let Some(nodes) = &nodes {
+            println!("two PostgreSQL nodes / baseline: {:.2}", nodes.per_second / baseline.per_second);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
