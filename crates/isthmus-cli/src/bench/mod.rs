@@ -14,7 +14,7 @@ use isthmus_relay::{Limits, Rate, RelayConfig, RunningRelay};
 pub use load::Load;
 use load::{Endpoint, Outcome};
 
-/// A relay on disk (as deployed), with rate limits out of the benchmark's way: in its own
+/// A relay on disk (as deployed), with rate limits and per-address caps out of the benchmark's way: in its own
 /// folder, or a node in `node_dir` of a network whose state is in PostgreSQL at `database_url`.
 async fn relay(domain: &str, dir: &std::path::Path, database_url: Option<&str>) -> Result<RunningRelay> {
     let mut config = RelayConfig::new(NetworkName::parse(domain)?);
@@ -29,6 +29,8 @@ async fn relay(domain: &str, dir: &std::path::Path, database_url: Option<&str>) 
         first_contacts_per_sender_per_hour: 1_000_000,
         pending_requests_per_recipient: 1_000_000,
         envelopes_per_pending_request_per_hour: 1_000_000,
+        // Every socket of the load comes from one address (loopback).
+        max_connections_per_ip: 1_000_000,
         ..Limits::default()
     };
     Ok(isthmus_relay::start(config).await?)
