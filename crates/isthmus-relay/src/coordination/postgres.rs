@@ -93,8 +93,17 @@ impl PgCoordination {
         let options: sqlx::postgres::PgConnectOptions = url.parse().map_err(backend)?;
         let options = sqlx::ConnectOptions::disable_statement_logging(options);
         let locks = PgPoolOptions::new().max_connections(LOCK_CONNECTIONS).connect_lazy_with(options.clone());
-        let counters =
-            PgPoolOptions::new().max_connections(COUNTER_CONNECTIONS).connect_with(options).await.map_err(backend)?;
+        // Counters are not worth an fsync each: a crash that loses the last moment's updates
+        // gives that moment's allowance again, as a restart of one node in memory would. The
+        // queue's writes stay durable at commit (the store's own pool).
+        let counters = PgPoolOptions::new()
+            .max_connections(COUNTER_CONNECTIONS)
+            .after_connect(|conn, _| {
+                Box::pin(async move { sqlx::Executor::execute(conn, "SET synchronous_commit = off").await.map(drop) })
+            })
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
         let schema: String =
             sqlx::query_scalar("SELECT current_schema()").fetch_one(&counters).await.map_err(backend)?;
         Ok(Self {
