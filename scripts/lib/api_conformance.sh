@@ -7,15 +7,8 @@
 schemathesis_version=4.32.5
 
 ensure_schemathesis() {
-    ensure_packages python3 python3-venv curl
-    local venv="${XDG_CACHE_HOME:-$HOME/.cache}/isthmus/schemathesis-$schemathesis_version"
-    if [ ! -x "$venv/bin/st" ]; then
-        echo "setup: installing schemathesis $schemathesis_version into $venv" >&2
-        # What is there is not a working install (an interrupted one, a dangling link): start over.
-        rm -rf "$venv"
-        python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q "schemathesis==$schemathesis_version" >&2 || return 1
-    fi
-    schemathesis_bin="$venv/bin/st"
+    ensure_packages curl
+    schemathesis_bin=$(ensure_pip_tool "schemathesis-$schemathesis_version" "schemathesis==$schemathesis_version" st)
 }
 
 api_conformance() {

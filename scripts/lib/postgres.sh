@@ -5,8 +5,8 @@
 # Debian's postgresql when missing, creates a cluster in a temporary folder, starts it on a free
 # port on 127.0.0.1 only, and exports ISTHMUS_TEST_POSTGRES_URL. Either way it exports
 # ISTHMUS_REQUIRE_POSTGRES=1, so the PostgreSQL tests fail instead of skipping. The server is
-# stopped and its folder deleted when the calling shell exits, whatever the tests did (an EXIT
-# trap: the caller must not set one of its own after this).
+# stopped and its folder deleted when the calling shell exits, whatever the tests did
+# (`at_exit` in setup.sh).
 #
 # initdb and postgres refuse to run as root; as root (CI) they run as the `postgres` user the
 # Debian package creates, in a folder that user owns.
@@ -51,7 +51,7 @@ start_test_postgres() {
         return 1
     fi
     test_postgres_dir=$(mktemp -d "${TMPDIR:-/tmp}/isthmus-test-postgres.XXXXXX")
-    trap stop_test_postgres EXIT
+    at_exit stop_test_postgres
     local user
     if [ "$(id -u)" -eq 0 ]; then
         user=postgres

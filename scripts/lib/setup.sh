@@ -6,6 +6,32 @@ need_root() {
         echo "error: '$*' needs root; run as root or install sudo" >&2; return 1; fi
 }
 
+# at_exit COMMAND...: runs COMMAND when the sourcing shell exits, after those registered later
+# (one EXIT trap for every throwaway server the test command starts).
+exit_actions=()
+run_exit_actions() {
+    local i
+    for ((i = ${#exit_actions[@]} - 1; i >= 0; i--)); do eval "${exit_actions[i]}"; done
+}
+at_exit() {
+    exit_actions+=("$*")
+    trap run_exit_actions EXIT
+}
+
+# ensure_pip_tool NAME REQUIREMENT PROGRAM: a tool from PyPI in a virtual environment of its own
+# (NAME, in the cache), installed when missing; prints the path of its PROGRAM.
+ensure_pip_tool() {
+    ensure_packages python3 python3-venv
+    local venv="${XDG_CACHE_HOME:-$HOME/.cache}/isthmus/$1"
+    if [ ! -x "$venv/bin/$3" ]; then
+        echo "setup: installing $2 into $venv" >&2
+        # What is there is not a working install (an interrupted one, a dangling link): start over.
+        rm -rf "$venv"
+        python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q "$2" >&2 || return 1
+    fi
+    echo "$venv/bin/$3"
+}
+
 apt_updated=false
 # ensure_packages PACKAGE... : installs the Debian packages that are not installed yet.
 ensure_packages() {

@@ -2,7 +2,8 @@
 //! database behind load balancers, and harbor peers with the network, not with a node. People on
 //! either node chat, a harbor person reaches both, a block made through one node holds on the
 //! other at once, a limit holds across nodes, and when a node is killed in the middle of a
-//! stream its clients go on through the other node and every message arrives exactly once.
+//! stream its clients go on through the other node and every message arrives exactly once, and
+//! the file it took before it died downloads through the other.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,8 +21,8 @@ use isthmus_relay::{Peer, RelayConfig};
 const RELAY: &str = env!("CARGO_BIN_EXE_relay-under-test");
 const STREAM: usize = 1_000;
 
-/// Starts a meadow node: its own folder, the network's shared key and database.
-fn node(dir: &Path, seed: &[u8; 32], database_url: &str, harbor: &Peer) -> Result<RelayProcess> {
+/// Starts a meadow node: its own folder, the network's shared key, database and media.
+fn node(dir: &Path, seed: &[u8; 32], database_url: &str, media: &Path, harbor: &Peer) -> Result<RelayProcess> {
     std::fs::create_dir_all(dir)?;
     let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     // Every node of a network signs as the network: one key, copied to each.
@@ -40,8 +41,9 @@ fn node(dir: &Path, seed: &[u8; 32], database_url: &str, harbor: &Peer) -> Resul
         &config,
         format!(
             "domain = \"meadow.test\"\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{}\"\ndatabase_url = \"{database_url}\"\n\
-             peers_file = \"peers.toml\"\n[limits]\nfirst_contacts_per_sender_per_hour = 2\n",
-            dir.display()
+             media_url = \"file://{}\"\npeers_file = \"peers.toml\"\n[limits]\nfirst_contacts_per_sender_per_hour = 2\n",
+            dir.display(),
+            media.display()
         ),
     )?;
     RelayProcess::start_with(RELAY, &[std::ffi::OsStr::new("--config"), config.as_os_str()])
@@ -79,8 +81,9 @@ async fn a_network_on_two_nodes_over_one_postgres_survives_losing_a_node() -> Re
     let meadow_key = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key().to_bytes();
 
     let harbor = isthmus_relay::start(RelayConfig::new(NetworkName::parse("harbor.test")?)).await?;
-    let mut node1 = Some(node(&folder.path().join("node1"), &seed, &schema.url, &harbor.as_peer())?);
-    let node2 = node(&folder.path().join("node2"), &seed, &schema.url, &harbor.as_peer())?;
+    let media = folder.path().join("shared-media");
+    let mut node1 = Some(node(&folder.path().join("node1"), &seed, &schema.url, &media, &harbor.as_peer())?);
+    let node2 = node(&folder.path().join("node2"), &seed, &schema.url, &media, &harbor.as_peer())?;
     let (one, two) = (socket_of(&node1.as_ref().context("node one")?.url)?, socket_of(&node2.url)?);
     // Clients and peers reach the network through balancers, each preferring one node.
     let via_one = Balancer::start(vec![one, two]).await?;
@@ -134,6 +137,14 @@ async fn a_network_on_two_nodes_over_one_postgres_survives_losing_a_node() -> Re
         spammer.sees_status(sent.id, MessageStatus::Sent).await?;
     }
 
+    // A file uploaded through node one, to be downloaded through node two once node one is gone.
+    let file = folder.path().join("notes.bin");
+    let contents: Vec<u8> = (0..200_000u32).map(|n| (n % 251) as u8).collect();
+    std::fs::write(&file, &contents)?;
+    let with_file = alice.engine.send_file(&alice.address, &bob.address, &file, "the notes", true).await?;
+    alice.sees_status(with_file.id, MessageStatus::Sent).await?;
+    let arrived = bob.receives(&alice.address, "the notes").await?;
+
     // A stream of messages; node one dies in the middle of it.
     let mut sent = Vec::with_capacity(STREAM);
     for n in 0..STREAM {
@@ -143,7 +154,7 @@ async fn a_network_on_two_nodes_over_one_postgres_survives_losing_a_node() -> Re
             node1.take().context("node one runs")?.kill()?;
         }
     }
-    let bodies = bodies_from(&bob, &alice, 1 + STREAM).await?;
+    let bodies = bodies_from(&bob, &alice, 2 + STREAM).await?;
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for body in bodies.iter().filter(|body| body.starts_with("stream ")) {
         *counts.entry(body.as_str()).or_default() += 1;
@@ -152,6 +163,11 @@ async fn a_network_on_two_nodes_over_one_postgres_survives_losing_a_node() -> Re
     let twice: Vec<_> = counts.iter().filter(|(_, count)| **count > 1).collect();
     ensure!(twice.is_empty(), "every message arrives once: {twice:?}");
     alice.sees_status(*sent.last().context("sent")?, MessageStatus::Delivered).await?;
+
+    // Media lives where every node sees it: node one's upload outlives node one.
+    bob.engine.download_attachment(arrived.conversation, arrived.id, 0).await?;
+    let saved = bob.engine.save_attachment(arrived.conversation, arrived.id, 0, folder.path()).await?;
+    ensure!(std::fs::read(&saved.path)? == contents, "the file arrives whole through the other node");
 
     // The spammer is on node two now: its third first contact of the hour is refused there too.
     let third = spammer.engine.send_text(&spammer.address, &targets[2].address, "cheap watches").await?;

@@ -78,6 +78,10 @@ struct RunArgs {
     /// the data folder.
     #[arg(long, env = "ISTHMUS_RELAY_DATABASE_URL")]
     database_url: Option<String>,
+    /// Keep media where every node of the network sees it: s3://bucket/prefix (settings from
+    /// the AWS_* environment, e.g. AWS_ENDPOINT) or file:///shared/folder. Needs --database-url.
+    #[arg(long, env = "ISTHMUS_RELAY_MEDIA_URL")]
+    media_url: Option<String>,
     /// The peers file: [[peer]] domain, url, public_key.
     #[arg(long)]
     peers: Option<PathBuf>,
@@ -207,6 +211,7 @@ fn build_config(args: RunArgs) -> anyhow::Result<RelayConfig> {
     config.listen = listen;
     config.data_dir = data_dir;
     config.database_url = args.database_url.or(file.database_url);
+    config.media_url = args.media_url.or(file.media_url);
     config.peers = peers;
     config.limits = file.limits;
     config.registration = args.registration.unwrap_or(file.registration);

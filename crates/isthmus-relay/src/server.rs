@@ -16,7 +16,7 @@ use crate::coordination::local::LocalCoordination;
 use crate::coordination::postgres::PgCoordination;
 use crate::coordination::Coordination;
 use crate::federation::FederationClient;
-use crate::media::{self, FsMediaStore, MediaStore, MemoryMediaStore};
+use crate::media::{self, FsMediaStore, MediaStore, MemoryMediaStore, SharedMediaStore};
 use crate::metrics::RelayMetrics;
 use crate::net::caps::ConnectionCaps;
 use crate::net::tls::TlsFiles;
@@ -168,9 +168,15 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay> {
     let persistent = config.data_dir.is_some();
     let store = open_store(&config).await?;
     let coordination = coordination(&config).await?;
-    let media: Arc<dyn MediaStore> = match &config.data_dir {
-        Some(dir) => Arc::new(FsMediaStore::open(&dir.join(media::MEDIA_DIR)).await?),
-        None => Arc::new(MemoryMediaStore::new()),
+    let media: Arc<dyn MediaStore> = match (&config.media_url, &config.database_url, &config.data_dir) {
+        (Some(url), Some(database), _) => Arc::new(SharedMediaStore::open(url, database).await?),
+        (Some(_), None, _) => {
+            return Err(Error::Config(
+                "media_url needs database_url: the nodes that share media keep its records in their database".into(),
+            ))
+        }
+        (None, _, Some(dir)) => Arc::new(FsMediaStore::open(&dir.join(media::MEDIA_DIR)).await?),
+        (None, _, None) => Arc::new(MemoryMediaStore::new()),
     };
     let federation = FederationClient::new(
         Duration::from_millis(config.limits.federation_timeout_ms),

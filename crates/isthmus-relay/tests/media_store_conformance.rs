@@ -1,11 +1,15 @@
-//! One suite for every media store: the filesystem store (the default with a data folder) and
-//! the in-memory one must behave alike, so tests on in-memory relays say something about real ones.
+//! One suite for every media store: the filesystem store (the default with a data folder), the
+//! store all nodes of a network share (an object store with its records in PostgreSQL: on a
+//! folder, and on a real S3-compatible server) and the in-memory one must behave alike, so tests
+//! on in-memory relays say something about real ones.
 
 use std::sync::Arc;
 
 use futures_util::StreamExt as _;
 use isthmus_proto::UserName;
-use isthmus_relay::media::{Expiry, FsMediaStore, MediaId, MediaStore, MemoryMediaStore};
+use isthmus_relay::media::{Expiry, FsMediaStore, MediaId, MediaStore, MemoryMediaStore, SharedMediaStore};
+use isthmus_relay::store::conformance::databases::{postgres_schema, PostgresSchema};
+use isthmus_relay::store::{Access, SqlStore};
 
 fn name(text: &str) -> UserName {
     UserName::parse(text).expect("test names are valid")
@@ -142,4 +146,88 @@ async fn the_filesystem_store_keeps_media_across_reopening_and_cleans_up_after_a
 /// Bytes and media, as the quota counts them.
 fn usage(bytes: u64, objects: u64) -> isthmus_relay::media::Usage {
     isthmus_relay::media::Usage { bytes, objects }
+}
+
+/// A fresh PostgreSQL schema with the relay's tables, for the shared store's records.
+async fn records_schema() -> Option<PostgresSchema> {
+    let schema = postgres_schema().await?;
+    SqlStore::open_postgres(&schema.url, Access::ReadWrite).await.expect("PostgreSQL opens").close().await;
+    Some(schema)
+}
+
+/// The test S3 server (`scripts/test` starts moto and sets `ISTHMUS_TEST_S3_ENDPOINT`): a URL
+/// under a prefix of this test's own in its bucket, and the settings to reach it.
+fn s3_place() -> Option<(String, Vec<(String, String)>)> {
+    let Some(endpoint) = std::env::var("ISTHMUS_TEST_S3_ENDPOINT").ok().filter(|url| !url.is_empty()) else {
+        assert!(
+            std::env::var("ISTHMUS_REQUIRE_S3").map_or(true, |value| value != "1"),
+            "ISTHMUS_REQUIRE_S3=1 but ISTHMUS_TEST_S3_ENDPOINT is not set (scripts/test starts a moto server)"
+        );
+        eprintln!("note: S3 media tests skipped: set ISTHMUS_TEST_S3_ENDPOINT to an S3-compatible server");
+        return None;
+    };
+    let options = [
+        ("aws_endpoint", endpoint.as_str()),
+        ("aws_allow_http", "true"),
+        ("aws_region", "us-east-1"),
+        ("aws_access_key_id", "test"),
+        ("aws_secret_access_key", "test"),
+    ];
+    let options = options.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect();
+    Some((format!("s3://isthmus-test/{:016x}", rand::random::<u64>()), options))
+}
+
+#[tokio::test]
+async fn the_shared_store_conforms_on_a_folder() {
+    let Some(schema) = records_schema().await else { return };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let url = format!("file://{}", dir.path().join("shared").display());
+    let store = SharedMediaStore::open_with(&url, Vec::new(), &schema.url).await.expect("opens");
+    conformance(Arc::new(store)).await;
+    schema.drop_schema().await;
+}
+
+#[tokio::test]
+async fn the_shared_store_conforms_on_s3() {
+    let Some((url, options)) = s3_place() else { return };
+    let Some(schema) = records_schema().await else { return };
+    let store = SharedMediaStore::open_with(&url, options, &schema.url).await.expect("opens");
+    conformance(Arc::new(store)).await;
+    schema.drop_schema().await;
+}
+
+#[tokio::test]
+async fn two_nodes_on_s3_see_each_others_media_and_quota() {
+    let Some((url, options)) = s3_place() else { return };
+    let Some(schema) = records_schema().await else { return };
+    let one = SharedMediaStore::open_with(&url, options.clone(), &schema.url).await.expect("node one");
+    let two = SharedMediaStore::open_with(&url, options, &schema.url).await.expect("node two");
+    let bytes = sample(6 * 1024 * 1024 + 17);
+    let id = store_medium(&one, "alice", &bytes, 1_000).await;
+    assert_eq!(read_all(&two, id, FOREVER).await, Some(bytes), "an upload through one node downloads through another");
+    store_medium(&two, "alice", &sample(3), 1_000).await;
+    assert_eq!(
+        one.usage(&name("alice"), FOREVER).await.expect("works"),
+        usage(6 * 1024 * 1024 + 20, 2),
+        "the quota counts what every node took"
+    );
+    let mut dropped = two.begin(MediaId::random(), &name("alice"), 1_000).await.expect("begins");
+    dropped.write(b"refused midway").await.expect("writes");
+    drop(dropped);
+    assert_eq!(one.usage(&name("alice"), FOREVER).await.expect("works").objects, 2, "a dropped upload does not exist");
+    assert_eq!(two.delete_expired(Expiry { cutoff_ms: 1_000 }).await.expect("sweeps"), 2, "one sweep for the network");
+    assert_eq!(
+        one.delete_expired(Expiry { cutoff_ms: 1_000 }).await.expect("sweeps"),
+        0,
+        "and nothing left for the other"
+    );
+    schema.drop_schema().await;
+}
+
+#[tokio::test]
+async fn shared_media_without_a_shared_database_is_refused_at_start() {
+    let mut config = isthmus_relay::RelayConfig::new(isthmus_proto::NetworkName::parse("meadow.test").expect("valid"));
+    config.media_url = Some("s3://isthmus-test/media".into());
+    let refused = isthmus_relay::start(config).await.err().expect("a relay whose media records would be its own");
+    assert!(refused.to_string().contains("database_url"), "the operator hears what is missing: {refused}");
 }

@@ -5,14 +5,14 @@ CREATE TABLE rate_buckets (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
     tokens REAL NOT NULL,
-    updated_ms BIGINT NOT NULL,
+    updated_ms INTEGER NOT NULL,
     PRIMARY KEY (kind, key)
 );
 
 CREATE TABLE limit_events (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
-    at_ms BIGINT NOT NULL
+    at_ms INTEGER NOT NULL
 );
 CREATE INDEX limit_events_by_key ON limit_events (kind, key, at_ms);
 CREATE INDEX limit_events_by_time ON limit_events (at_ms);

@@ -30,6 +30,9 @@ pub struct RelayConfig {
     pub data_dir: Option<PathBuf>,
     /// A PostgreSQL URL: the relay's store is that database instead of SQLite in `data_dir`.
     pub database_url: Option<String>,
+    /// Where media lives when several nodes share it (`s3://bucket/prefix`, `file:///shared`);
+    /// needs `database_url`, which keeps the media records. `None` keeps media in `data_dir`.
+    pub media_url: Option<String>,
     /// The relays this one has an agreement with. Can change at run time (`RunningRelay::set_peers`).
     pub peers: Vec<Peer>,
     pub limits: Limits,
@@ -55,6 +58,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("media_url", &self.media_url)
             .field("peers", &self.peers)
             .field("limits", &self.limits)
             .field("tls", &self.tls)
@@ -74,6 +78,7 @@ impl RelayConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: None,
             database_url: None,
+            media_url: None,
             peers: Vec::new(),
             limits: Limits::default(),
             tls: None,
@@ -94,6 +99,9 @@ pub struct ConfigFile {
     pub data_dir: Option<PathBuf>,
     /// `postgres://...`: keep the relay's state in PostgreSQL.
     pub database_url: Option<String>,
+    /// `s3://bucket/prefix` or `file:///shared/folder`: media that every node of the network
+    /// sees (needs `database_url`).
+    pub media_url: Option<String>,
     pub peers_file: Option<PathBuf>,
     /// PEM certificate chain, when the relay terminates TLS (with `tls_key`).
     pub tls_cert: Option<PathBuf>,
@@ -119,6 +127,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("media_url", &self.media_url)
             .field("peers_file", &self.peers_file)
             .field("tls_cert", &self.tls_cert)
             .field("tls_key", &self.tls_key)

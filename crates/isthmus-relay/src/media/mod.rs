@@ -5,14 +5,17 @@
 //! The relay only ever holds ciphertext: clients encrypt before they upload and check a digest
 //! after they download.
 //!
-//! Storage is behind [`MediaStore`], with a filesystem implementation ([`FsMediaStore`]) and an
-//! in-memory one ([`MemoryMediaStore`]); both pass `tests/media_store_conformance.rs`.
+//! Storage is behind [`MediaStore`], with a filesystem implementation ([`FsMediaStore`], one
+//! node), one that every node of a network sees ([`SharedMediaStore`]: an object store, S3 or a
+//! shared folder, with the records in PostgreSQL) and an in-memory one ([`MemoryMediaStore`]);
+//! all pass `tests/media_store_conformance.rs`.
 
 mod fs_store;
 mod index;
 mod memory_store;
 mod owner;
 mod quota;
+mod shared_store;
 pub mod sweeper;
 
 use std::fmt;
@@ -28,6 +31,7 @@ pub use index::{MediaIndex, Usage};
 pub use memory_store::MemoryMediaStore;
 pub use owner::OwnerHash;
 pub use quota::{QuotaReservations, Reservation};
+pub use shared_store::SharedMediaStore;
 
 /// A medium's id: 16 random bytes, written as 32 lowercase hex characters. Random and long enough
 /// that holding the id is what lets someone fetch the medium.
