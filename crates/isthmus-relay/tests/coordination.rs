@@ -18,6 +18,7 @@ use sqlx::Connection as _;
 fn limits() -> Limits {
     Limits {
         account_rate: Rate { burst: 3, per_minute: 1 },
+        registration_rate: Rate { burst: 1, per_minute: 0 },
         first_contacts_per_sender_per_hour: 2,
         ..Limits::default()
     }
@@ -59,6 +60,15 @@ async fn limits_hold(a: &dyn Coordination, b: &dyn Coordination) {
     assert_eq!(a.check(Window::Reports, sender).await.expect("counted"), Ok(()), "windows are counted apart");
     a.prune(isthmus_relay::clock::now_ms()).await.expect("pruned");
     assert!(b.check(Window::FirstContacts, sender).await.expect("counted").is_err(), "pruning keeps what counts");
+    // A bucket that never refills is kept by every prune, however late: deleting it would hand
+    // out a fresh burst.
+    assert_eq!(a.take_token(Bucket::Registration, "192.0.2.1").await.expect("counted"), Ok(()));
+    assert!(b.take_token(Bucket::Registration, "192.0.2.1").await.expect("counted").is_err(), "spent");
+    a.prune(isthmus_relay::clock::now_ms() + 2 * 3_600_000).await.expect("pruned");
+    assert!(
+        b.take_token(Bucket::Registration, "192.0.2.1").await.expect("counted").is_err(),
+        "pruning keeps a bucket that has not refilled"
+    );
 }
 
 /// While one holder has an account's lock, another waits, however many nodes there are.

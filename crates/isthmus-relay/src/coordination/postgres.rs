@@ -269,12 +269,21 @@ impl Coordination for PgCoordination {
             .execute(&self.counters)
             .await
             .map_err(backend)?;
-        // A bucket untouched for an hour is full again at any rate worth having: it says nothing.
-        sqlx::query("DELETE FROM rate_buckets WHERE updated_ms <= $1")
-            .bind(before)
+        // A bucket that has refilled says nothing (a missing one starts full), so only those go,
+        // as in memory; one that refills slowly, or never, keeps what it knows.
+        for bucket in Bucket::ALL {
+            let rate = bucket.rate(&self.limits);
+            sqlx::query(
+                "DELETE FROM rate_buckets WHERE kind = $1 AND tokens + GREATEST($2 - updated_ms, 0) * $3 >= $4",
+            )
+            .bind(bucket.as_str())
+            .bind(now)
+            .bind(f64::from(rate.per_minute) / 60_000.0)
+            .bind(f64::from(rate.burst.max(1)))
             .execute(&self.counters)
             .await
             .map_err(backend)?;
+        }
         Ok(())
     }
 }
