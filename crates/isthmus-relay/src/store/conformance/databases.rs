@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use sqlx::{AnyConnection, Connection as _};
+use sqlx::{Connection as _, PgConnection};
 
 use crate::store::sql::{Access, SqlStore};
 use crate::store::{MemoryStore, RelayStore};
@@ -93,9 +93,8 @@ fn postgres_url() -> Option<String> {
 
 pub async fn postgres_schema() -> Option<PostgresSchema> {
     let server_url = postgres_url()?;
-    sqlx::any::install_default_drivers();
     let name = format!("isthmus_test_{:016x}", rand::random::<u64>());
-    let mut conn = AnyConnection::connect(&server_url).await.expect("the test PostgreSQL answers");
+    let mut conn = PgConnection::connect(&server_url).await.expect("the test PostgreSQL answers");
     sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut conn).await.expect("a schema for the test");
     let _ = conn.close().await;
     let separator = if server_url.contains('?') { '&' } else { '?' };
@@ -106,7 +105,7 @@ pub async fn postgres_schema() -> Option<PostgresSchema> {
 impl PostgresSchema {
     /// Drops the schema and everything in it.
     pub async fn drop_schema(self) {
-        let Ok(mut conn) = AnyConnection::connect(&self.server_url).await else {
+        let Ok(mut conn) = PgConnection::connect(&self.server_url).await else {
             eprintln!("could not reach PostgreSQL to drop test schema {}", self.name);
             return;
         };

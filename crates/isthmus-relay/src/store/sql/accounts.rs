@@ -3,9 +3,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use isthmus_proto::UserName;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row as _};
 
+use super::db::{query, Conn, Row};
 use super::rows::{multi_row_insert, read_u32, read_u64, read_usize};
 use super::{Engine, Result, StoreError};
 use crate::store::{
@@ -34,7 +33,7 @@ fn corrupt() -> StoreError {
     StoreError::Corrupt { what: "accounts" }
 }
 
-fn decode_account(row: &AnyRow) -> Result<AccountRecord> {
+fn decode_account(row: &Row) -> Result<AccountRecord> {
     const WHAT: &str = "accounts";
     let name: String = row.try_get(0)?;
     let secret_hash: Vec<u8> = row.try_get(2)?;
@@ -58,11 +57,11 @@ fn decode_account(row: &AnyRow) -> Result<AccountRecord> {
     })
 }
 
-fn decode_prekey(row: &AnyRow) -> Result<PreKey> {
+fn decode_prekey(row: &Row) -> Result<PreKey> {
     Ok(PreKey { id: read_u32(row.try_get(0)?, "prekeys")?, public_key: row.try_get(1)? })
 }
 
-fn decode_kyber(row: &AnyRow) -> Result<SignedPreKey> {
+fn decode_kyber(row: &Row) -> Result<SignedPreKey> {
     Ok(SignedPreKey {
         id: read_u32(row.try_get(0)?, "kyber_prekeys")?,
         public_key: row.try_get(1)?,
@@ -70,15 +69,12 @@ fn decode_kyber(row: &AnyRow) -> Result<SignedPreKey> {
     })
 }
 
-pub(super) async fn account<'e, E>(executor: E, name: &str) -> Result<Option<AccountRecord>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    sqlx::query(SELECT_ACCOUNT).bind(name).fetch_optional(executor).await?.as_ref().map(decode_account).transpose()
+pub(super) async fn account(conn: &mut Conn<'_>, name: &str) -> Result<Option<AccountRecord>> {
+    query(SELECT_ACCOUNT).bind(name).fetch_optional(conn).await?.as_ref().map(decode_account).transpose()
 }
 
-async fn exists(conn: &mut AnyConnection, name: &str) -> Result<bool> {
-    Ok(sqlx::query("SELECT 1 FROM accounts WHERE name = $1").bind(name).fetch_optional(conn).await?.is_some())
+async fn exists(conn: &mut Conn<'_>, name: &str) -> Result<bool> {
+    Ok(query("SELECT 1 FROM accounts WHERE name = $1").bind(name).fetch_optional(conn).await?.is_some())
 }
 
 /// The keys to write, one per id (the last one given wins, as a later upload replaces an
@@ -89,7 +85,7 @@ fn one_per_id<K>(keys: &[K], id: impl Fn(&K) -> u32) -> Vec<&K> {
 }
 
 /// Adds one-time EC prekeys, replacing those with the same id.
-async fn put_prekeys(conn: &mut AnyConnection, name: &str, keys: &[PreKey]) -> Result<()> {
+async fn put_prekeys(conn: &mut Conn<'_>, name: &str, keys: &[PreKey]) -> Result<()> {
     for chunk in one_per_id(keys, |key| key.id).chunks(KEYS_PER_STATEMENT) {
         let sql = multi_row_insert(
             "INSERT INTO prekeys (name, id, public_key)",
@@ -97,7 +93,7 @@ async fn put_prekeys(conn: &mut AnyConnection, name: &str, keys: &[PreKey]) -> R
             chunk.len(),
             "ON CONFLICT (name, id) DO UPDATE SET public_key = excluded.public_key",
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = query(&sql);
         for key in chunk {
             query = query.bind(name).bind(i64::from(key.id)).bind(key.public_key.as_slice());
         }
@@ -107,7 +103,7 @@ async fn put_prekeys(conn: &mut AnyConnection, name: &str, keys: &[PreKey]) -> R
 }
 
 /// Adds one-time Kyber prekeys, replacing those with the same id.
-async fn put_kyber_prekeys(conn: &mut AnyConnection, name: &str, keys: &[SignedPreKey]) -> Result<()> {
+async fn put_kyber_prekeys(conn: &mut Conn<'_>, name: &str, keys: &[SignedPreKey]) -> Result<()> {
     for chunk in one_per_id(keys, |key| key.id).chunks(KEYS_PER_STATEMENT) {
         let sql = multi_row_insert(
             "INSERT INTO kyber_prekeys (name, id, public_key, signature)",
@@ -115,7 +111,7 @@ async fn put_kyber_prekeys(conn: &mut AnyConnection, name: &str, keys: &[SignedP
             chunk.len(),
             "ON CONFLICT (name, id) DO UPDATE SET public_key = excluded.public_key, signature = excluded.signature",
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = query(&sql);
         for key in chunk {
             query =
                 query.bind(name).bind(i64::from(key.id)).bind(key.public_key.as_slice()).bind(key.signature.as_slice());
@@ -126,8 +122,8 @@ async fn put_kyber_prekeys(conn: &mut AnyConnection, name: &str, keys: &[SignedP
 }
 
 /// Inserts an account record; `false` when the name is taken.
-pub(super) async fn insert_account(conn: &mut AnyConnection, record: &AccountRecord) -> Result<bool> {
-    let inserted = sqlx::query(INSERT_ACCOUNT)
+pub(super) async fn insert_account(conn: &mut Conn<'_>, record: &AccountRecord) -> Result<bool> {
+    let inserted = query(INSERT_ACCOUNT)
         .bind(record.name.as_str())
         .bind(i64::from(record.device))
         .bind(record.secret_hash.as_slice())
@@ -146,7 +142,7 @@ pub(super) async fn insert_account(conn: &mut AnyConnection, record: &AccountRec
     Ok(inserted == 1)
 }
 
-pub(super) async fn create_account(conn: &mut AnyConnection, account: &NewAccount) -> Result<()> {
+pub(super) async fn create_account(conn: &mut Conn<'_>, account: &NewAccount) -> Result<()> {
     // The insert is the check: a taken name inserts nothing.
     if !insert_account(conn, &account.record).await? {
         return Err(StoreError::NameTaken);
@@ -157,8 +153,8 @@ pub(super) async fn create_account(conn: &mut AnyConnection, account: &NewAccoun
 }
 
 /// The ids of the account's one-time keys in `table`.
-async fn stored_ids(conn: &mut AnyConnection, table: Table, name: &str) -> Result<HashSet<i64>> {
-    let rows = sqlx::query(table.ids()).bind(name).fetch_all(conn).await?;
+async fn stored_ids(conn: &mut Conn<'_>, table: Table, name: &str) -> Result<HashSet<i64>> {
+    let rows = query(table.ids()).bind(name).fetch_all(conn).await?;
     rows.iter().map(|row| -> Result<i64> { Ok(row.try_get(0)?) }).collect()
 }
 
@@ -179,7 +175,7 @@ impl Table {
 
 /// How many one-time keys the account would hold with `upload` added.
 async fn total_after(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     table: Table,
     name: &str,
     upload: impl Iterator<Item = u32>,
@@ -190,7 +186,7 @@ async fn total_after(
 }
 
 pub(super) async fn update_keys(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     engine: Engine,
     name: &str,
     update: &KeyUpdate,
@@ -207,7 +203,7 @@ pub(super) async fn update_keys(
         return Err(StoreError::TooManyPreKeys);
     }
     if let Some(key) = &update.signed_prekey {
-        sqlx::query(
+        query(
             "UPDATE accounts SET signed_prekey_id = $2, signed_prekey = $3, signed_prekey_signature = $4 \
              WHERE name = $1",
         )
@@ -219,7 +215,7 @@ pub(super) async fn update_keys(
         .await?;
     }
     if let Some(key) = &update.kyber_last_resort {
-        sqlx::query(
+        query(
             "UPDATE accounts SET kyber_last_resort_id = $2, kyber_last_resort = $3, \
              kyber_last_resort_signature = $4 WHERE name = $1",
         )
@@ -234,15 +230,12 @@ pub(super) async fn update_keys(
     put_kyber_prekeys(conn, name, &update.kyber_prekeys).await
 }
 
-pub(super) async fn prekey_counts<'e, E>(executor: E, name: &str) -> Result<PreKeyCounts>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let row = sqlx::query(
+pub(super) async fn prekey_counts(conn: &mut Conn<'_>, name: &str) -> Result<PreKeyCounts> {
+    let row = query(
         "SELECT (SELECT COUNT(*) FROM prekeys WHERE name = $1), (SELECT COUNT(*) FROM kyber_prekeys WHERE name = $1)",
     )
     .bind(name)
-    .fetch_one(executor)
+    .fetch_one(conn)
     .await?;
     Ok(PreKeyCounts {
         prekeys: read_usize(row.try_get(0)?, "prekeys")?,
@@ -250,18 +243,18 @@ where
     })
 }
 
-pub(super) async fn take_bundle(conn: &mut AnyConnection, engine: Engine, name: &str) -> Result<Option<StoredBundle>> {
+pub(super) async fn take_bundle(conn: &mut Conn<'_>, engine: Engine, name: &str) -> Result<Option<StoredBundle>> {
     let Some(account) = account(&mut *conn, name).await? else {
         return Ok(None);
     };
-    let prekey = sqlx::query(engine.take_prekey())
+    let prekey = query(engine.take_prekey())
         .bind(name)
         .fetch_optional(&mut *conn)
         .await?
         .as_ref()
         .map(decode_prekey)
         .transpose()?;
-    let kyber = sqlx::query(engine.take_kyber_prekey())
+    let kyber = query(engine.take_kyber_prekey())
         .bind(name)
         .fetch_optional(&mut *conn)
         .await?
@@ -272,13 +265,13 @@ pub(super) async fn take_bundle(conn: &mut AnyConnection, engine: Engine, name: 
 }
 
 pub(super) async fn replace_identity(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     engine: Engine,
     name: &str,
     keys: &IdentityKeys,
 ) -> Result<()> {
     engine.lock_owner(conn, name).await?;
-    let updated = sqlx::query(
+    let updated = query(
         "UPDATE accounts SET registration_id = $2, identity_key = $3, \
          signed_prekey_id = $4, signed_prekey = $5, signed_prekey_signature = $6, \
          kyber_last_resort_id = $7, kyber_last_resort = $8, kyber_last_resort_signature = $9 \
@@ -300,17 +293,17 @@ pub(super) async fn replace_identity(
     if updated == 0 {
         return Err(StoreError::UnknownAccount);
     }
-    sqlx::query("DELETE FROM prekeys WHERE name = $1").bind(name).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM kyber_prekeys WHERE name = $1").bind(name).execute(&mut *conn).await?;
+    query("DELETE FROM prekeys WHERE name = $1").bind(name).execute(&mut *conn).await?;
+    query("DELETE FROM kyber_prekeys WHERE name = $1").bind(name).execute(&mut *conn).await?;
     put_prekeys(conn, name, &keys.prekeys).await?;
     put_kyber_prekeys(conn, name, &keys.kyber_prekeys).await
 }
 
 /// For the sled migration: one-time keys of an account inserted already.
-pub(super) async fn import_prekey(conn: &mut AnyConnection, name: &str, key: &PreKey) -> Result<()> {
+pub(super) async fn import_prekey(conn: &mut Conn<'_>, name: &str, key: &PreKey) -> Result<()> {
     put_prekeys(conn, name, std::slice::from_ref(key)).await
 }
 
-pub(super) async fn import_kyber_prekey(conn: &mut AnyConnection, name: &str, key: &SignedPreKey) -> Result<()> {
+pub(super) async fn import_kyber_prekey(conn: &mut Conn<'_>, name: &str, key: &SignedPreKey) -> Result<()> {
     put_kyber_prekeys(conn, name, std::slice::from_ref(key)).await
 }

@@ -5,8 +5,7 @@
 //! once under READ COMMITTED, so an op that counts before it writes, or that must not hand the
 //! same row to two callers, first locks what it is about to decide on.
 
-use sqlx::AnyConnection;
-
+use super::db::{query, Conn};
 use super::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,9 +18,9 @@ impl Engine {
     /// Holds off, until this transaction ends, every other writer that takes the same owner's
     /// lock: for the checks that count an account's keys, blocks or contacts before adding, and
     /// for replacing a set (interop) as a whole.
-    pub(crate) async fn lock_owner(self, conn: &mut AnyConnection, owner: &str) -> Result<()> {
+    pub(crate) async fn lock_owner(self, conn: &mut Conn<'_>, owner: &str) -> Result<()> {
         if self == Engine::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('isthmus-owner:' || $1, 0))")
+            query("SELECT pg_advisory_xact_lock(hashtextextended('isthmus-owner:' || $1, 0))")
                 .bind(owner)
                 .execute(conn)
                 .await?;
@@ -31,9 +30,9 @@ impl Engine {
 
     /// Locks a device's queue-length row (enqueues take it first too), so that an ack and a
     /// retried enqueue of the same envelope always take their locks in the same order.
-    pub(crate) async fn lock_queue(self, conn: &mut AnyConnection, name: &str, device: i64) -> Result<()> {
+    pub(crate) async fn lock_queue(self, conn: &mut Conn<'_>, name: &str, device: i64) -> Result<()> {
         if self == Engine::Postgres {
-            sqlx::query("SELECT len FROM queue_lengths WHERE name = $1 AND device = $2 FOR UPDATE")
+            query("SELECT len FROM queue_lengths WHERE name = $1 AND device = $2 FOR UPDATE")
                 .bind(name)
                 .bind(device)
                 .execute(conn)
@@ -71,6 +70,14 @@ impl Engine {
                  (SELECT id FROM kyber_prekeys WHERE name = $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
                  RETURNING id, public_key, signature"
             }
+        }
+    }
+
+    /// A statement that returns a row when the database has the migrations table.
+    pub(crate) fn migrations_table(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            Engine::Postgres => "SELECT 1 WHERE to_regclass('_sqlx_migrations') IS NOT NULL",
         }
     }
 }

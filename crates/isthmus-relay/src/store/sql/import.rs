@@ -4,8 +4,8 @@
 
 use isthmus_proto::{Address, NetworkName, UserName};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row as _};
 
+use super::db::{query, Conn};
 use super::members::Imported;
 use super::{accounts, interop, members, nonces, queue, reports, Result, SqlStore, StoreError};
 use crate::clock::now_ms;
@@ -80,18 +80,18 @@ pub struct ImportCounts {
     pub reports: usize,
 }
 
-async fn is_empty(conn: &mut AnyConnection) -> Result<bool> {
-    let row = sqlx::query(
+async fn is_empty(conn: &mut Conn<'_>) -> Result<bool> {
+    let row = query(
         "SELECT (SELECT COUNT(*) FROM accounts) + (SELECT COUNT(*) FROM queue) + (SELECT COUNT(*) FROM reports) \
               + (SELECT COUNT(*) FROM meta WHERE key = $1)",
     )
     .bind(MIGRATED_FROM_SLED)
     .fetch_one(conn)
     .await?;
-    Ok(row.try_get::<i64, _>(0)? == 0)
+    Ok(row.try_get::<i64>(0)? == 0)
 }
 
-async fn write_one(conn: &mut AnyConnection, record: ImportRecord, counts: &mut ImportCounts) -> Result<()> {
+async fn write_one(conn: &mut Conn<'_>, record: ImportRecord, counts: &mut ImportCounts) -> Result<()> {
     match record {
         ImportRecord::Account(account) => {
             if !accounts::insert_account(conn, &account).await? {
@@ -165,7 +165,7 @@ impl SqlStore {
                         record.map_err(|error| StoreError::Backend(format!("reading the old database: {error}")))?;
                     write_one(conn, record, &mut counts).await?;
                 }
-                sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
+                query("INSERT INTO meta (key, value) VALUES ($1, $2)")
                     .bind(MIGRATED_FROM_SLED)
                     .bind(now_ms().to_string())
                     .execute(&mut *conn)
@@ -178,9 +178,9 @@ impl SqlStore {
 
     /// Whether this store's data came over from a sled relay (`migrate-from-sled`).
     pub async fn migrated_from_sled(&self) -> Result<bool> {
-        let row = sqlx::query("SELECT 1 FROM meta WHERE key = $1")
+        let row = query("SELECT 1 FROM meta WHERE key = $1")
             .bind(MIGRATED_FROM_SLED)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut self.reader().await?.conn())
             .await?;
         Ok(row.is_some())
     }

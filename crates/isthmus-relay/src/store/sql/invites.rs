@@ -1,12 +1,11 @@
 //! Invitations to register: single-use, by the hash of their token.
 
-use sqlx::{AnyConnection, Row as _};
-
+use super::db::{query, Conn};
 use super::rows::{read_u64, stored_u64};
 use super::Result;
 
-pub(super) async fn add(conn: &mut AnyConnection, token_hash: &str, expires_at_ms: u64) -> Result<()> {
-    sqlx::query(
+pub(super) async fn add(conn: &mut Conn<'_>, token_hash: &str, expires_at_ms: u64) -> Result<()> {
+    query(
         "INSERT INTO invites (token_hash, expires_at_ms) VALUES ($1, $2) \
          ON CONFLICT (token_hash) DO UPDATE SET expires_at_ms = excluded.expires_at_ms",
     )
@@ -19,8 +18,8 @@ pub(super) async fn add(conn: &mut AnyConnection, token_hash: &str, expires_at_m
 
 /// Deletes the invitation if it is valid at `now_ms` and returns its expiry; deletes an expired
 /// one too, and answers `None` for it as for a token never issued.
-pub(super) async fn take(conn: &mut AnyConnection, token_hash: &str, now_ms: u64) -> Result<Option<u64>> {
-    let row = sqlx::query("DELETE FROM invites WHERE token_hash = $1 RETURNING expires_at_ms")
+pub(super) async fn take(conn: &mut Conn<'_>, token_hash: &str, now_ms: u64) -> Result<Option<u64>> {
+    let row = query("DELETE FROM invites WHERE token_hash = $1 RETURNING expires_at_ms")
         .bind(token_hash)
         .fetch_optional(conn)
         .await?;

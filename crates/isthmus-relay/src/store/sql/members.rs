@@ -2,8 +2,8 @@
 //! correspondents. Addresses are kept as `name@network`: these are about people, not devices.
 
 use isthmus_proto::Address;
-use sqlx::{Any, AnyConnection, Executor, Row as _};
 
+use super::db::{query, Conn};
 use super::rows::{read_u64, read_usize, stored_u64, stored_usize};
 use super::{Engine, Result, StoreError};
 use crate::store::Standing;
@@ -54,7 +54,7 @@ impl Capped {
 /// Adds `address` to the owner's blocks or contacts (idempotent) and ends its pending request;
 /// refuses a new member past `max`.
 pub(super) async fn add_capped(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     engine: Engine,
     set: Capped,
     owner: &str,
@@ -63,37 +63,31 @@ pub(super) async fn add_capped(
     since_ms: u64,
 ) -> Result<()> {
     engine.lock_owner(conn, owner).await?;
-    let row = sqlx::query(set.count()).bind(owner).bind(address).fetch_one(&mut *conn).await?;
+    let row = query(set.count()).bind(owner).bind(address).fetch_one(&mut *conn).await?;
     let (count, present): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
     if present == 0 && count >= stored_usize(max) {
         return Err(set.full());
     }
-    sqlx::query(set.insert()).bind(owner).bind(address).bind(stored_u64(since_ms)).execute(&mut *conn).await?;
+    query(set.insert()).bind(owner).bind(address).bind(stored_u64(since_ms)).execute(&mut *conn).await?;
     delete_request(conn, owner, address).await
 }
 
-pub(super) async fn unblock(conn: &mut AnyConnection, owner: &str, address: &str) -> Result<()> {
-    sqlx::query("DELETE FROM blocks WHERE owner = $1 AND address = $2").bind(owner).bind(address).execute(conn).await?;
+pub(super) async fn unblock(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<()> {
+    query("DELETE FROM blocks WHERE owner = $1 AND address = $2").bind(owner).bind(address).execute(conn).await?;
     Ok(())
 }
 
-pub(super) async fn is_blocked<'e, E>(executor: E, owner: &str, address: &str) -> Result<bool>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let row = sqlx::query("SELECT 1 FROM blocks WHERE owner = $1 AND address = $2")
+pub(super) async fn is_blocked(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<bool> {
+    let row = query("SELECT 1 FROM blocks WHERE owner = $1 AND address = $2")
         .bind(owner)
         .bind(address)
-        .fetch_optional(executor)
+        .fetch_optional(conn)
         .await?;
     Ok(row.is_some())
 }
 
-pub(super) async fn blocks<'e, E>(executor: E, owner: &str) -> Result<Vec<Address>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows = sqlx::query("SELECT address FROM blocks WHERE owner = $1").bind(owner).fetch_all(executor).await?;
+pub(super) async fn blocks(conn: &mut Conn<'_>, owner: &str) -> Result<Vec<Address>> {
+    let rows = query("SELECT address FROM blocks WHERE owner = $1").bind(owner).fetch_all(conn).await?;
     let mut blocked = rows
         .iter()
         .map(|row| {
@@ -105,17 +99,14 @@ where
     Ok(blocked)
 }
 
-pub(super) async fn standing<'e, E>(executor: E, owner: &str, address: &str) -> Result<Standing>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let row = sqlx::query(
+pub(super) async fn standing(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<Standing> {
+    let row = query(
         "SELECT (SELECT 1 FROM contacts WHERE owner = $1 AND address = $2), \
                 (SELECT 1 FROM requests WHERE owner = $1 AND address = $2)",
     )
     .bind(owner)
     .bind(address)
-    .fetch_one(executor)
+    .fetch_one(conn)
     .await?;
     let (contact, requested): (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
     Ok(match (contact, requested) {
@@ -126,8 +117,8 @@ where
 }
 
 /// Records a pending request unless the address is a contact or has one already.
-pub(super) async fn add_request(conn: &mut AnyConnection, owner: &str, address: &str, at_ms: u64) -> Result<()> {
-    sqlx::query(
+pub(super) async fn add_request(conn: &mut Conn<'_>, owner: &str, address: &str, at_ms: u64) -> Result<()> {
+    query(
         "INSERT INTO requests (owner, address, at_ms) SELECT $1, $2, $3 \
          WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE owner = $1 AND address = $2) \
          ON CONFLICT (owner, address) DO NOTHING",
@@ -140,79 +131,58 @@ pub(super) async fn add_request(conn: &mut AnyConnection, owner: &str, address: 
     Ok(())
 }
 
-pub(super) async fn delete_request(conn: &mut AnyConnection, owner: &str, address: &str) -> Result<()> {
-    sqlx::query("DELETE FROM requests WHERE owner = $1 AND address = $2")
-        .bind(owner)
-        .bind(address)
-        .execute(conn)
-        .await?;
+pub(super) async fn delete_request(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<()> {
+    query("DELETE FROM requests WHERE owner = $1 AND address = $2").bind(owner).bind(address).execute(conn).await?;
     Ok(())
 }
 
-pub(super) async fn request_count<'e, E>(executor: E, owner: &str) -> Result<usize>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let row = sqlx::query("SELECT COUNT(*) FROM requests WHERE owner = $1").bind(owner).fetch_one(executor).await?;
+pub(super) async fn request_count(conn: &mut Conn<'_>, owner: &str) -> Result<usize> {
+    let row = query("SELECT COUNT(*) FROM requests WHERE owner = $1").bind(owner).fetch_one(conn).await?;
     read_usize(row.try_get(0)?, "requests")
 }
 
-pub(super) async fn requests<'e, E>(executor: E, owner: &str) -> Result<Vec<(String, u64)>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows = sqlx::query("SELECT address, at_ms FROM requests WHERE owner = $1 ORDER BY at_ms, address")
+pub(super) async fn requests(conn: &mut Conn<'_>, owner: &str) -> Result<Vec<(String, u64)>> {
+    let rows = query("SELECT address, at_ms FROM requests WHERE owner = $1 ORDER BY at_ms, address")
         .bind(owner)
-        .fetch_all(executor)
+        .fetch_all(conn)
         .await?;
     rows.iter().map(|row| Ok((row.try_get(0)?, read_u64(row.try_get(1)?, "requests")?))).collect()
 }
 
-pub(super) async fn expire_requests(conn: &mut AnyConnection, before_ms: u64) -> Result<usize> {
-    let expired =
-        sqlx::query("DELETE FROM requests WHERE at_ms < $1").bind(stored_u64(before_ms)).execute(conn).await?;
+pub(super) async fn expire_requests(conn: &mut Conn<'_>, before_ms: u64) -> Result<usize> {
+    let expired = query("DELETE FROM requests WHERE at_ms < $1").bind(stored_u64(before_ms)).execute(conn).await?;
     read_usize(i64::try_from(expired.rows_affected()).unwrap_or(i64::MAX), "requests")
 }
 
 /// `true` when the two had not corresponded before.
-pub(super) async fn add_correspondent(conn: &mut AnyConnection, owner: &str, address: &str) -> Result<bool> {
-    let added = sqlx::query(
-        "INSERT INTO correspondents (owner, address) VALUES ($1, $2) ON CONFLICT (owner, address) DO NOTHING",
-    )
-    .bind(owner)
-    .bind(address)
-    .execute(conn)
-    .await?
-    .rows_affected();
+pub(super) async fn add_correspondent(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<bool> {
+    let added =
+        query("INSERT INTO correspondents (owner, address) VALUES ($1, $2) ON CONFLICT (owner, address) DO NOTHING")
+            .bind(owner)
+            .bind(address)
+            .execute(conn)
+            .await?
+            .rows_affected();
     Ok(added == 1)
 }
 
-pub(super) async fn is_correspondent<'e, E>(executor: E, owner: &str, address: &str) -> Result<bool>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let row = sqlx::query("SELECT 1 FROM correspondents WHERE owner = $1 AND address = $2")
+pub(super) async fn is_correspondent(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<bool> {
+    let row = query("SELECT 1 FROM correspondents WHERE owner = $1 AND address = $2")
         .bind(owner)
         .bind(address)
-        .fetch_optional(executor)
+        .fetch_optional(conn)
         .await?;
     Ok(row.is_some())
 }
 
 /// For the sled migration: a member with the time it was recorded, as the old relay kept it.
-pub(super) async fn import(
-    conn: &mut AnyConnection,
-    set: Imported,
-    owner: &str,
-    address: &str,
-    at_ms: u64,
-) -> Result<()> {
+pub(super) async fn import(conn: &mut Conn<'_>, set: Imported, owner: &str, address: &str, at_ms: u64) -> Result<()> {
     let sql = match set {
         Imported::Block => "INSERT INTO blocks (owner, address, since_ms) VALUES ($1, $2, $3)",
         Imported::Contact => "INSERT INTO contacts (owner, address, since_ms) VALUES ($1, $2, $3)",
         Imported::Request => "INSERT INTO requests (owner, address, at_ms) VALUES ($1, $2, $3)",
     };
-    sqlx::query(sql).bind(owner).bind(address).bind(stored_u64(at_ms)).execute(conn).await?;
+    query(sql).bind(owner).bind(address).bind(stored_u64(at_ms)).execute(conn).await?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@
 //! it rolls the whole transaction back.
 
 mod accounts;
+pub(crate) mod db;
 mod discovery;
 mod engine;
 mod import;
@@ -30,20 +31,23 @@ mod schema;
 mod writer;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyConnection, AnyPool, ConnectOptions as _, Connection as _};
+use rusqlite::OpenFlags;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{ConnectOptions as _, Postgres};
 
+use db::{Conn, LiteReader, LiteReaders};
 pub(crate) use engine::Engine;
 pub use import::{ImportCounts, ImportRecord};
 
 use super::{Result, StoreError};
 
-/// Connections that read a SQLite database beside its writer (WAL lets them run at once).
-const SQLITE_READERS: u32 = 4;
+/// Idle SQLite connections kept for reads beside the writer (WAL lets them run at once).
+const SQLITE_READERS: usize = 4;
 /// Connections to PostgreSQL per relay process.
 const POSTGRES_CONNECTIONS: u32 = 16;
 /// How long SQLite waits for a lock another process holds (an admin command, say).
@@ -60,17 +64,37 @@ pub enum Access {
 
 /// A relay store on SQLite or PostgreSQL.
 pub struct SqlStore {
-    pool: AnyPool,
+    reads: Reads,
     engine: Engine,
     writes: Writes,
 }
 
+enum Reads {
+    Lite(Arc<LiteReaders>),
+    Pg(PgPool),
+}
+
 enum Writes {
-    /// SQLite: the one writer task.
+    /// SQLite: the one writer thread.
     Writer(writer::Writer),
     /// PostgreSQL: a transaction from the pool for each write.
-    Pool,
+    Pool(PgPool),
     ReadOnly,
+}
+
+/// A connection to read on, given back when dropped.
+pub(crate) enum Reader {
+    Lite(LiteReader),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl Reader {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Reader::Lite(reader) => reader.conn(),
+            Reader::Pg(conn) => Conn::Pg(&mut *conn),
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -83,87 +107,94 @@ impl From<sqlx::Error> for StoreError {
 /// log at each commit (`NORMAL` leaves the last commits to the next checkpoint). Deleted rows
 /// are overwritten (`secure_delete`): an acked envelope's addresses and ciphertext, a lifted
 /// block, must not linger in free space of the file.
-async fn sqlite_session(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
-    sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
-    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
-    let busy = format!("PRAGMA busy_timeout = {}", SQLITE_BUSY_TIMEOUT.as_millis());
-    sqlx::query(&busy).execute(&mut *conn).await?;
+fn sqlite_session(conn: &rusqlite::Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;")?;
+    conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
     Ok(())
 }
 
-fn sqlite_options(path: &Path, access: Access) -> Result<AnyConnectOptions> {
-    // An absolute path: a relative one would be read as a URL's host, which is lower-cased.
-    let path = std::path::absolute(path).map_err(|error| StoreError::Backend(error.to_string()))?;
-    let native = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(access == Access::ReadWrite)
-        .read_only(access == Access::ReadOnly);
-    Ok(AnyConnectOptions::from_url(&native.to_url_lossy())?.disable_statement_logging())
+fn open_sqlite_connection(path: &Path, flags: OpenFlags) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+    sqlite_session(&conn)?;
+    Ok(conn)
 }
 
 impl SqlStore {
     /// Opens the SQLite database at `path`: for the relay, creating it when missing and
     /// upgrading its schema; to read only, an existing database whose schema this relay knows.
     pub async fn open_sqlite(path: &Path, access: Access) -> Result<Self> {
-        sqlx::any::install_default_drivers();
         if access == Access::ReadOnly && !path.is_file() {
             return Err(StoreError::Backend(format!("no database at {}", path.display())));
         }
-        let options = sqlite_options(path, access)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(SQLITE_READERS)
-            .min_connections(0)
-            .after_connect(|conn, _| Box::pin(sqlite_session(conn)))
-            .connect_lazy_with(options.clone());
+        let path = std::path::absolute(path).map_err(|error| StoreError::Backend(error.to_string()))?;
+        // Each connection is used by one thread at a time: SQLite's own mutexes are not needed.
+        let shared = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let read_flags = shared
+            | match access {
+                Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+                Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            };
+        let reader_path = path.clone();
+        let readers = LiteReaders::new(SQLITE_READERS, move || open_sqlite_connection(&reader_path, read_flags));
         if access == Access::ReadOnly {
-            schema::check(&pool, Engine::Sqlite).await?;
-            return Ok(Self { pool, engine: Engine::Sqlite, writes: Writes::ReadOnly });
+            let store = Self { reads: Reads::Lite(readers), engine: Engine::Sqlite, writes: Writes::ReadOnly };
+            schema::check(&mut store.reader().await?.conn(), Engine::Sqlite).await?;
+            return Ok(store);
         }
-        let mut conn = AnyConnection::connect_with(&options).await?;
-        sqlite_session(&mut conn).await?;
+        let flags = shared | OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        let mut conn = open_sqlite_connection(&path, flags)?;
         // Kept in the file: every later connection, the relay's or an admin command's, uses it.
-        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut conn).await?;
-        schema::migrate(&mut conn, Engine::Sqlite).await?;
-        Ok(Self { pool, engine: Engine::Sqlite, writes: Writes::Writer(writer::Writer::start(conn)) })
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!("SQLite refused WAL mode (it kept {mode})")));
+        }
+        schema::migrate_sqlite(&mut conn)?;
+        Ok(Self {
+            reads: Reads::Lite(readers),
+            engine: Engine::Sqlite,
+            writes: Writes::Writer(writer::Writer::start(conn)?),
+        })
     }
 
     /// Opens the PostgreSQL database at `url` (`postgres://user:password@host/database`; add
     /// `?options=-c%20search_path%3Dschema` for a schema other than `public`).
     pub async fn open_postgres(url: &str, access: Access) -> Result<Self> {
-        sqlx::any::install_default_drivers();
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(StoreError::Backend("a PostgreSQL URL starts with postgres://".into()));
         }
         let options = url
-            .parse::<AnyConnectOptions>()
+            .parse::<PgConnectOptions>()
             .map_err(|_| StoreError::Backend("the PostgreSQL URL does not parse".into()))?
             .disable_statement_logging();
-        let pool = AnyPoolOptions::new().max_connections(POSTGRES_CONNECTIONS).connect_with(options).await?;
+        let pool = PgPoolOptions::new().max_connections(POSTGRES_CONNECTIONS).connect_with(options).await?;
+        let mut conn = pool.acquire().await?;
         match access {
-            Access::ReadOnly => schema::check(&pool, Engine::Postgres).await?,
-            Access::ReadWrite => {
-                let mut conn = pool.acquire().await?;
-                schema::migrate(&mut conn, Engine::Postgres).await?;
-            }
+            Access::ReadOnly => schema::check(&mut Conn::Pg(&mut conn), Engine::Postgres).await?,
+            Access::ReadWrite => schema::migrate_postgres(&mut conn).await?,
         }
-        let writes = if access == Access::ReadOnly { Writes::ReadOnly } else { Writes::Pool };
-        Ok(Self { pool, engine: Engine::Postgres, writes })
+        drop(conn);
+        let writes = if access == Access::ReadOnly { Writes::ReadOnly } else { Writes::Pool(pool.clone()) };
+        Ok(Self { reads: Reads::Pg(pool), engine: Engine::Postgres, writes })
     }
 
     pub(crate) fn engine(&self) -> Engine {
         self.engine
     }
 
-    pub(crate) fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// A connection to read on: SQLite's readers see every committed write, and never wait
+    /// for the writer.
+    pub(crate) async fn reader(&self) -> Result<Reader> {
+        match &self.reads {
+            Reads::Lite(readers) => Ok(Reader::Lite(readers.take()?)),
+            Reads::Pg(pool) => Ok(Reader::Pg(pool.acquire().await?)),
+        }
     }
 
     /// Runs `op` as one write, all or nothing, and answers once it is committed.
     pub(crate) async fn write<T, F>(&self, op: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
         self.write_as(writer::Answer::AtCommit, op).await
     }
@@ -173,7 +204,7 @@ impl SqlStore {
     pub(crate) async fn write_soon<T, F>(&self, op: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
         self.write_as(writer::Answer::OnceRun, op).await
     }
@@ -181,13 +212,15 @@ impl SqlStore {
     async fn write_as<T, F>(&self, answer: writer::Answer, op: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
         match &self.writes {
             Writes::Writer(writer) => writer.write(answer, op).await,
-            Writes::Pool => {
-                let mut tx = self.pool.begin().await?;
-                match op(&mut tx).await {
+            Writes::Pool(pool) => {
+                let mut tx = pool.begin().await?;
+                let mut conn = Conn::Pg(&mut *tx);
+                let outcome = op(&mut conn).await;
+                match outcome {
                     Ok(value) => {
                         tx.commit().await?;
                         Ok(value)
@@ -208,7 +241,7 @@ impl SqlStore {
     pub(crate) async fn settle(&self) -> Result<()> {
         match &self.writes {
             Writes::Writer(writer) => writer.write(writer::Answer::AtCommit, |_| Box::pin(async { Ok(()) })).await,
-            Writes::Pool | Writes::ReadOnly => Ok(()),
+            Writes::Pool(_) | Writes::ReadOnly => Ok(()),
         }
     }
 
@@ -218,7 +251,7 @@ impl SqlStore {
     pub fn commits(&self) -> u64 {
         match &self.writes {
             Writes::Writer(writer) => writer.commits(),
-            Writes::Pool | Writes::ReadOnly => 0,
+            Writes::Pool(_) | Writes::ReadOnly => 0,
         }
     }
 
@@ -227,9 +260,8 @@ impl SqlStore {
     pub async fn sqlite_durability(&self) -> Result<(String, i64)> {
         self.write(|conn| {
             Box::pin(async move {
-                use sqlx::Row as _;
-                let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
-                let sync: i64 = sqlx::query("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
+                let mode: String = db::query("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
+                let sync: i64 = db::query("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
                 Ok((mode, sync))
             })
         })
@@ -241,7 +273,10 @@ impl SqlStore {
         if let Writes::Writer(writer) = &self.writes {
             writer.close().await;
         }
-        self.pool.close().await;
+        match &self.reads {
+            Reads::Lite(readers) => readers.close(),
+            Reads::Pg(pool) => pool.close().await,
+        }
     }
 }
 

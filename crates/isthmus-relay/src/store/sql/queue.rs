@@ -5,9 +5,7 @@
 //! two enqueues of one envelope id cannot both insert, and sequence numbers are handed out in
 //! the order their rows become visible.
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row as _};
-
+use super::db::{query, Conn, Row};
 use super::rows::{read_u64, read_usize, stored_usize};
 use super::{Engine, Result, StoreError};
 use crate::store::{DeviceKey, QueueEntry};
@@ -17,8 +15,8 @@ fn device_of(device: &DeviceKey) -> (&str, i64) {
 }
 
 /// Adds `change` to the device's length, creating its row, and returns the new length.
-async fn add_to_length(conn: &mut AnyConnection, name: &str, device: i64, change: i64) -> Result<i64> {
-    let row = sqlx::query(
+async fn add_to_length(conn: &mut Conn<'_>, name: &str, device: i64, change: i64) -> Result<i64> {
+    let row = query(
         "INSERT INTO queue_lengths (name, device, len) VALUES ($1, $2, $3) \
          ON CONFLICT (name, device) DO UPDATE SET len = queue_lengths.len + $3 RETURNING len",
     )
@@ -31,7 +29,7 @@ async fn add_to_length(conn: &mut AnyConnection, name: &str, device: i64, change
 }
 
 pub(super) async fn enqueue(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     device: &DeviceKey,
     id: &[u8],
     envelope: &[u8],
@@ -40,7 +38,7 @@ pub(super) async fn enqueue(
     let (name, device_id) = device_of(device);
     // Counted in first: the length row is this device's lock from here to the commit.
     let len = add_to_length(conn, name, device_id, 1).await?;
-    let existing = sqlx::query("SELECT seq FROM queue WHERE name = $1 AND device = $2 AND envelope_id = $3")
+    let existing = query("SELECT seq FROM queue WHERE name = $1 AND device = $2 AND envelope_id = $3")
         .bind(name)
         .bind(device_id)
         .bind(id)
@@ -54,30 +52,26 @@ pub(super) async fn enqueue(
             None => Err(StoreError::QueueFull),
         };
     }
-    let row =
-        sqlx::query("INSERT INTO queue (name, device, envelope_id, envelope) VALUES ($1, $2, $3, $4) RETURNING seq")
-            .bind(name)
-            .bind(device_id)
-            .bind(id)
-            .bind(envelope)
-            .fetch_one(&mut *conn)
-            .await?;
+    let row = query("INSERT INTO queue (name, device, envelope_id, envelope) VALUES ($1, $2, $3, $4) RETURNING seq")
+        .bind(name)
+        .bind(device_id)
+        .bind(id)
+        .bind(envelope)
+        .fetch_one(&mut *conn)
+        .await?;
     read_u64(row.try_get(0)?, "queue")
 }
 
-fn decode_entry(row: &AnyRow) -> Result<QueueEntry> {
+fn decode_entry(row: &Row) -> Result<QueueEntry> {
     Ok(QueueEntry { seq: read_u64(row.try_get(0)?, "queue")?, id: row.try_get(1)?, envelope: row.try_get(2)? })
 }
 
-pub(super) async fn queued<'e, E>(
-    executor: E,
+pub(super) async fn queued(
+    conn: &mut Conn<'_>,
     device: &DeviceKey,
     after: Option<u64>,
     limit: usize,
-) -> Result<Vec<QueueEntry>>
-where
-    E: Executor<'e, Database = Any>,
-{
+) -> Result<Vec<QueueEntry>> {
     let after = match after {
         None => 0,
         Some(seq) => match i64::try_from(seq) {
@@ -87,7 +81,7 @@ where
         },
     };
     let (name, device_id) = device_of(device);
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT seq, envelope_id, envelope FROM queue WHERE name = $1 AND device = $2 AND seq > $3 \
          ORDER BY seq LIMIT $4",
     )
@@ -95,22 +89,17 @@ where
     .bind(device_id)
     .bind(after)
     .bind(stored_usize(limit))
-    .fetch_all(executor)
+    .fetch_all(conn)
     .await?;
     rows.iter().map(decode_entry).collect()
 }
 
-pub(super) async fn ack(
-    conn: &mut AnyConnection,
-    engine: Engine,
-    device: &DeviceKey,
-    ids: &[Vec<u8>],
-) -> Result<usize> {
+pub(super) async fn ack(conn: &mut Conn<'_>, engine: Engine, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize> {
     let (name, device_id) = device_of(device);
     engine.lock_queue(conn, name, device_id).await?;
     let mut removed: i64 = 0;
     for id in ids {
-        let deleted = sqlx::query("DELETE FROM queue WHERE name = $1 AND device = $2 AND envelope_id = $3")
+        let deleted = query("DELETE FROM queue WHERE name = $1 AND device = $2 AND envelope_id = $3")
             .bind(name)
             .bind(device_id)
             .bind(id.as_slice())
@@ -120,7 +109,7 @@ pub(super) async fn ack(
         removed += i64::try_from(deleted).unwrap_or(i64::MAX);
     }
     if removed > 0 {
-        sqlx::query("UPDATE queue_lengths SET len = len - $3 WHERE name = $1 AND device = $2")
+        query("UPDATE queue_lengths SET len = len - $3 WHERE name = $1 AND device = $2")
             .bind(name)
             .bind(device_id)
             .bind(removed)
@@ -130,15 +119,12 @@ pub(super) async fn ack(
     read_usize(removed, "queue")
 }
 
-pub(super) async fn queue_len<'e, E>(executor: E, device: &DeviceKey) -> Result<usize>
-where
-    E: Executor<'e, Database = Any>,
-{
+pub(super) async fn queue_len(conn: &mut Conn<'_>, device: &DeviceKey) -> Result<usize> {
     let (name, device_id) = device_of(device);
-    let row = sqlx::query("SELECT len FROM queue_lengths WHERE name = $1 AND device = $2")
+    let row = query("SELECT len FROM queue_lengths WHERE name = $1 AND device = $2")
         .bind(name)
         .bind(device_id)
-        .fetch_optional(executor)
+        .fetch_optional(conn)
         .await?;
     match row {
         Some(row) => read_usize(row.try_get(0)?, "queue_lengths"),
@@ -147,18 +133,14 @@ where
 }
 
 /// Envelopes in all queues together: the sum of the kept lengths (one row per device).
-pub(super) async fn depth<'e, E>(executor: E) -> Result<u64>
-where
-    E: Executor<'e, Database = Any>,
-{
+pub(super) async fn depth(conn: &mut Conn<'_>) -> Result<u64> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one integer type for both engines.
-    let row =
-        sqlx::query("SELECT CAST(COALESCE(SUM(len), 0) AS BIGINT) FROM queue_lengths").fetch_one(executor).await?;
+    let row = query("SELECT CAST(COALESCE(SUM(len), 0) AS BIGINT) FROM queue_lengths").fetch_one(conn).await?;
     let total: i64 = row.try_get(0)?;
     u64::try_from(total).map_err(|_| StoreError::Corrupt { what: "queue_lengths" })
 }
 
 /// For the sled migration: an envelope at the end of its queue, in the order given.
-pub(super) async fn import(conn: &mut AnyConnection, device: &DeviceKey, id: &[u8], envelope: &[u8]) -> Result<()> {
+pub(super) async fn import(conn: &mut Conn<'_>, device: &DeviceKey, id: &[u8], envelope: &[u8]) -> Result<()> {
     enqueue(conn, device, id, envelope, usize::MAX).await.map(|_| ())
 }

@@ -27,7 +27,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn account(&self, name: &UserName) -> Result<Option<AccountRecord>> {
-        accounts::account(self.pool(), name.as_str()).await
+        accounts::account(&mut self.reader().await?.conn(), name.as_str()).await
     }
 
     async fn update_keys(&self, name: &UserName, update: KeyUpdate, max_stored: usize) -> Result<()> {
@@ -39,7 +39,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn prekey_counts(&self, name: &UserName) -> Result<PreKeyCounts> {
-        accounts::prekey_counts(self.pool(), name.as_str()).await
+        accounts::prekey_counts(&mut self.reader().await?.conn(), name.as_str()).await
     }
 
     async fn take_bundle(&self, name: &UserName) -> Result<Option<StoredBundle>> {
@@ -49,7 +49,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn interop(&self, name: &UserName) -> Result<BTreeSet<NetworkName>> {
-        interop::interop(self.pool(), name.as_str()).await
+        interop::interop(&mut self.reader().await?.conn(), name.as_str()).await
     }
 
     async fn set_interop(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()> {
@@ -65,7 +65,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn queued(&self, device: &DeviceKey, after: Option<u64>, limit: usize) -> Result<Vec<QueueEntry>> {
-        queue::queued(self.pool(), device, after, limit).await
+        queue::queued(&mut self.reader().await?.conn(), device, after, limit).await
     }
 
     async fn ack(&self, device: &DeviceKey, ids: &[Vec<u8>]) -> Result<usize> {
@@ -74,11 +74,11 @@ impl RelayStore for SqlStore {
     }
 
     async fn queue_len(&self, device: &DeviceKey) -> Result<usize> {
-        queue::queue_len(self.pool(), device).await
+        queue::queue_len(&mut self.reader().await?.conn(), device).await
     }
 
     async fn queue_depth(&self) -> Result<u64> {
-        queue::depth(self.pool()).await
+        queue::depth(&mut self.reader().await?.conn()).await
     }
 
     async fn remember_nonce(&self, origin: &NetworkName, nonce: &str, expires_at_ms: u64) -> Result<bool> {
@@ -123,11 +123,11 @@ impl RelayStore for SqlStore {
     }
 
     async fn is_blocked(&self, owner: &UserName, address: &Address) -> Result<bool> {
-        members::is_blocked(self.pool(), owner.as_str(), &address.account()).await
+        members::is_blocked(&mut self.reader().await?.conn(), owner.as_str(), &address.account()).await
     }
 
     async fn blocks(&self, owner: &UserName) -> Result<Vec<Address>> {
-        members::blocks(self.pool(), owner.as_str()).await
+        members::blocks(&mut self.reader().await?.conn(), owner.as_str()).await
     }
 
     async fn add_contact(&self, owner: &UserName, address: &Address, max: usize) -> Result<()> {
@@ -141,7 +141,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn standing(&self, owner: &UserName, address: &Address) -> Result<Standing> {
-        members::standing(self.pool(), owner.as_str(), &address.account()).await
+        members::standing(&mut self.reader().await?.conn(), owner.as_str(), &address.account()).await
     }
 
     async fn add_request(&self, owner: &UserName, address: &Address, at_ms: u64) -> Result<()> {
@@ -155,11 +155,11 @@ impl RelayStore for SqlStore {
     }
 
     async fn request_count(&self, owner: &UserName) -> Result<usize> {
-        members::request_count(self.pool(), owner.as_str()).await
+        members::request_count(&mut self.reader().await?.conn(), owner.as_str()).await
     }
 
     async fn requests(&self, owner: &UserName) -> Result<Vec<(String, u64)>> {
-        members::requests(self.pool(), owner.as_str()).await
+        members::requests(&mut self.reader().await?.conn(), owner.as_str()).await
     }
 
     async fn add_invite(&self, token_hash: &str, expires_at_ms: u64) -> Result<()> {
@@ -173,7 +173,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn contacts_only_discovery(&self, name: &UserName) -> Result<bool> {
-        discovery::contacts_only(self.pool(), name.as_str()).await
+        discovery::contacts_only(&mut self.reader().await?.conn(), name.as_str()).await
     }
 
     async fn set_contacts_only_discovery(&self, name: &UserName, only: bool) -> Result<()> {
@@ -191,7 +191,7 @@ impl RelayStore for SqlStore {
     }
 
     async fn is_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool> {
-        members::is_correspondent(self.pool(), owner.as_str(), &address.account()).await
+        members::is_correspondent(&mut self.reader().await?.conn(), owner.as_str(), &address.account()).await
     }
 
     async fn add_report(&self, report: ReportRecord) -> Result<()> {
@@ -199,6 +199,6 @@ impl RelayStore for SqlStore {
     }
 
     async fn reports(&self, limit: usize) -> Result<Vec<ReportRecord>> {
-        reports::list(self.pool(), limit).await
+        reports::list(&mut self.reader().await?.conn(), limit).await
     }
 }

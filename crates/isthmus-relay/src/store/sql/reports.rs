@@ -1,8 +1,6 @@
 //! Reports users filed: the one place the relay keeps message text, by the reporter's choice.
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row as _};
-
+use super::db::{query, Conn, Row};
 use super::rows::{read_u64, stored_u64, stored_usize};
 use super::{Result, StoreError};
 use crate::store::{ReportReason, ReportRecord, ReportedMessage};
@@ -11,9 +9,9 @@ fn corrupt() -> StoreError {
     StoreError::Corrupt { what: "reports" }
 }
 
-pub(super) async fn add(conn: &mut AnyConnection, report: &ReportRecord) -> Result<()> {
+pub(super) async fn add(conn: &mut Conn<'_>, report: &ReportRecord) -> Result<()> {
     let messages = serde_json::to_string(&report.messages).map_err(|error| StoreError::Backend(error.to_string()))?;
-    sqlx::query(
+    query(
         "INSERT INTO reports (id, reporter, address, reason, note, messages, received_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -29,7 +27,7 @@ pub(super) async fn add(conn: &mut AnyConnection, report: &ReportRecord) -> Resu
     Ok(())
 }
 
-fn decode(row: &AnyRow) -> Result<ReportRecord> {
+fn decode(row: &Row) -> Result<ReportRecord> {
     let reason: String = row.try_get(3)?;
     let messages: String = row.try_get(5)?;
     Ok(ReportRecord {
@@ -44,16 +42,13 @@ fn decode(row: &AnyRow) -> Result<ReportRecord> {
 }
 
 /// Newest first; within one millisecond, the later arrival first.
-pub(super) async fn list<'e, E>(executor: E, limit: usize) -> Result<Vec<ReportRecord>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows = sqlx::query(
+pub(super) async fn list(conn: &mut Conn<'_>, limit: usize) -> Result<Vec<ReportRecord>> {
+    let rows = query(
         "SELECT id, reporter, address, reason, note, messages, received_at_ms FROM reports \
          ORDER BY received_at_ms DESC, seq DESC LIMIT $1",
     )
     .bind(stored_usize(limit))
-    .fetch_all(executor)
+    .fetch_all(conn)
     .await?;
     rows.iter().map(decode).collect()
 }

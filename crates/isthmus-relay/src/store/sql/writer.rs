@@ -14,11 +14,12 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use futures_util::future::BoxFuture;
-use sqlx::{AnyConnection, Connection as _};
 use tokio::sync::{mpsc, oneshot};
 
+use super::db::Conn;
 use super::{Result, StoreError};
 
 /// The most ops one transaction takes: past a point a bigger batch only makes its first op wait
@@ -47,14 +48,7 @@ struct Ran {
     reply: Option<Reply>,
 }
 
-type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Ran> + Send>;
-
-fn job<F>(run: F) -> Job
-where
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Ran> + Send + 'static,
-{
-    Box::new(run)
-}
+type Job = Box<dyn for<'c> FnOnce(&'c mut Conn<'c>) -> BoxFuture<'c, Ran> + Send>;
 
 enum Command {
     Write(Job),
@@ -72,22 +66,27 @@ fn stopped() -> StoreError {
 }
 
 impl Writer {
-    /// Starts the writer on `conn`, which must be set up (pragmas, schema) already. The task ends
-    /// when the writer is dropped or closed.
-    pub(crate) fn start(conn: AnyConnection) -> Self {
+    /// Starts the writer's thread on `conn`, which must be set up (pragmas, schema) already. The
+    /// thread ends when the writer is dropped or closed. A thread, not a task: every op blocks
+    /// on SQLite (and the commit on an fsync), which must not hold up the runtime's workers.
+    pub(crate) fn start(conn: rusqlite::Connection) -> Result<Self> {
         let (commands, receiver) = mpsc::channel(QUEUED);
         let commits = Arc::new(AtomicU64::new(0));
-        tokio::spawn(run(conn, receiver, commits.clone()));
-        Self { commands, commits }
+        let counted = commits.clone();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || run(conn, receiver, &counted))
+            .map_err(|error| StoreError::Backend(format!("starting the SQLite writer: {error}")))?;
+        Ok(Self { commands, commits })
     }
 
     pub(crate) async fn write<T, F>(&self, answer: Answer, op: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'c>) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
         let (tell, told) = oneshot::channel::<Result<T>>();
-        let job = job(move |conn| {
+        let job: Job = Box::new(move |conn| {
             Box::pin(async move {
                 let outcome = op(conn).await;
                 let broke = matches!(outcome, Err(StoreError::Backend(_)));
@@ -124,7 +123,7 @@ impl Writer {
     }
 }
 
-async fn run(mut conn: AnyConnection, mut commands: mpsc::Receiver<Command>, commits: Arc<AtomicU64>) {
+fn run(mut conn: rusqlite::Connection, mut commands: mpsc::Receiver<Command>, commits: &AtomicU64) {
     let mut waiting: VecDeque<Job> = VecDeque::new();
     let mut closing = None;
     loop {
@@ -132,7 +131,7 @@ async fn run(mut conn: AnyConnection, mut commands: mpsc::Receiver<Command>, com
             if closing.is_some() {
                 break;
             }
-            match commands.recv().await {
+            match commands.blocking_recv() {
                 Some(Command::Write(job)) => waiting.push_back(job),
                 Some(Command::Close(done)) => {
                     closing = Some(done);
@@ -148,9 +147,9 @@ async fn run(mut conn: AnyConnection, mut commands: mpsc::Receiver<Command>, com
                 Err(_) => break,
             }
         }
-        commit_batch(&mut conn, &mut waiting, &commits).await;
+        commit_batch(&mut conn, &mut waiting, commits);
     }
-    if let Err(error) = conn.close().await {
+    if let Err((_, error)) = conn.close() {
         tracing::warn!(%error, "closing the SQLite writer's connection failed");
     }
     if let Some(done) = closing {
@@ -158,25 +157,36 @@ async fn run(mut conn: AnyConnection, mut commands: mpsc::Receiver<Command>, com
     }
 }
 
-/// Runs up to `MAX_BATCH` waiting ops in one transaction and answers them.
-async fn commit_batch(conn: &mut AnyConnection, waiting: &mut VecDeque<Job>, commits: &AtomicU64) {
-    // IMMEDIATE takes the write lock up front: another process writing (an admin command) makes
-    // this wait out the busy timeout instead of failing halfway through the batch.
-    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
-        Ok(tx) => tx,
-        Err(error) => {
-            tracing::error!(%error, "the SQLite writer could not start a transaction");
-            // Nothing was written; dropping the ops tells their callers so.
-            waiting.clear();
-            return;
+/// Runs an op to its end. An op on SQLite never waits (see `db`), so one poll finishes it; one
+/// that would wait is a bug, and fails as a database error, which rolls its transaction back.
+fn finish(job: Job, conn: &mut rusqlite::Connection) -> Ran {
+    let mut conn = Conn::Lite(conn);
+    let mut future = job(&mut conn);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(ran) => ran,
+        Poll::Pending => {
+            tracing::error!("a SQLite op waited on something other than SQLite");
+            Ran { broke: true, reply: None }
         }
-    };
+    }
+}
+
+/// Runs up to `MAX_BATCH` waiting ops in one transaction and answers them.
+fn commit_batch(conn: &mut rusqlite::Connection, waiting: &mut VecDeque<Job>, commits: &AtomicU64) {
+    // IMMEDIATE takes the write lock up front: another process writing makes this wait out the
+    // busy timeout instead of failing halfway through the batch.
+    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        tracing::error!(%error, "the SQLite writer could not start a transaction");
+        // Nothing was written; dropping the ops tells their callers so.
+        waiting.clear();
+        return;
+    }
     let take = waiting.len().min(MAX_BATCH);
     let mut replies = Vec::with_capacity(take);
     let mut broke = false;
     for _ in 0..take {
         let Some(job) = waiting.pop_front() else { break };
-        let ran = job(&mut tx).await;
+        let ran = finish(job, conn);
         replies.extend(ran.reply);
         if ran.broke {
             broke = true;
@@ -184,18 +194,20 @@ async fn commit_batch(conn: &mut AnyConnection, waiting: &mut VecDeque<Job>, com
         }
     }
     let failure = if broke {
-        if let Err(error) = tx.rollback().await {
+        if let Err(error) = conn.execute_batch("ROLLBACK") {
             tracing::error!(%error, "rolling back a failed batch failed");
         }
         Some(StoreError::Backend("another write in the same transaction failed".into()))
     } else {
-        match tx.commit().await {
+        match conn.execute_batch("COMMIT") {
             Ok(()) => {
                 commits.fetch_add(1, Ordering::Relaxed);
                 None
             }
             Err(error) => {
                 tracing::error!(%error, "committing a batch of writes failed");
+                // A failed COMMIT may leave the transaction open: end it, so the next batch starts clean.
+                let _ = conn.execute_batch("ROLLBACK");
                 Some(error.into())
             }
         }
@@ -209,6 +221,7 @@ async fn commit_batch(conn: &mut AnyConnection, waiting: &mut VecDeque<Job>, com
 mod tests {
     use std::sync::Arc;
 
+    use crate::store::sql::db::query;
     use crate::store::sql::{Access, SqlStore};
     use crate::store::{DeviceKey, RelayStore as _};
 
@@ -247,8 +260,8 @@ mod tests {
         let failed = store
             .write(|conn| {
                 Box::pin(async move {
-                    sqlx::query("INSERT INTO meta (key, value) VALUES ('half', 'written')").execute(&mut *conn).await?;
-                    sqlx::query("INSERT INTO no_such_table VALUES (1)").execute(&mut *conn).await?;
+                    query("INSERT INTO meta (key, value) VALUES ('half', 'written')").execute(&mut *conn).await?;
+                    query("INSERT INTO no_such_table VALUES (1)").execute(&mut *conn).await?;
                     Ok(())
                 })
             })
@@ -257,9 +270,7 @@ mod tests {
         let half: Option<String> = store
             .write(|conn| {
                 Box::pin(async move {
-                    use sqlx::Row as _;
-                    let row =
-                        sqlx::query("SELECT value FROM meta WHERE key = 'half'").fetch_optional(&mut *conn).await?;
+                    let row = query("SELECT value FROM meta WHERE key = 'half'").fetch_optional(&mut *conn).await?;
                     Ok(row.map(|row| row.try_get(0)).transpose()?)
                 })
             })
