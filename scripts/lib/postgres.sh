@@ -3,7 +3,9 @@
 #
 # start_test_postgres: unless ISTHMUS_TEST_POSTGRES_URL names a database already, installs
 # Debian's postgresql when missing, creates a cluster in a temporary folder, starts it on a free
-# port on 127.0.0.1 only, and exports ISTHMUS_TEST_POSTGRES_URL. Either way it exports
+# port on 127.0.0.1 only, and exports ISTHMUS_TEST_POSTGRES_URL. The server also speaks TLS, with
+# a certificate for localhost and 127.0.0.1 from a CA made for this run (openssl), whose
+# certificate it exports as ISTHMUS_TEST_POSTGRES_CA. Either way it exports
 # ISTHMUS_REQUIRE_POSTGRES=1, so the PostgreSQL tests fail instead of skipping. The server is
 # stopped and its folder deleted when the calling shell exits, whatever the tests did
 # (`at_exit` in setup.sh).
@@ -13,6 +15,34 @@
 
 test_postgres_dir=""
 test_postgres_as=()
+test_postgres_tls=""
+
+# A CA and a server certificate signed by it, in $test_postgres_dir/tls; sets the server's TLS
+# settings. The key is the server user's alone: PostgreSQL refuses a key others can read.
+make_test_postgres_tls() {
+    ensure_packages openssl
+    local tls="$test_postgres_dir/tls"
+    mkdir -p "$tls"
+    (
+        cd "$tls" || exit 1
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Isthmus test CA" \
+            -keyout ca.key -out ca.crt 2>/dev/null &&
+            openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr \
+                2>/dev/null &&
+            printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >server.ext &&
+            openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+                -extfile server.ext -out server.crt 2>/dev/null
+    ) || {
+        echo "error: making the test PostgreSQL's certificates failed" >&2
+        return 1
+    }
+    chmod 600 "$tls/server.key"
+    [ "$(id -u)" -ne 0 ] || chown -R postgres: "$tls"
+    chmod 755 "$tls"
+    chmod 644 "$tls/ca.crt"
+    test_postgres_tls="-c ssl=on -c ssl_cert_file=$tls/server.crt -c ssl_key_file=$tls/server.key"
+    export ISTHMUS_TEST_POSTGRES_CA="$tls/ca.crt"
+}
 
 stop_test_postgres() {
     [ -n "$test_postgres_dir" ] || return 0
@@ -67,13 +97,14 @@ start_test_postgres() {
         cat "$test_postgres_dir/initdb.log" >&2
         return 1
     }
+    make_test_postgres_tls || return 1
     local port started=false
     for _ in 1 2 3 4 5; do
         port=$(free_port) || break
         # No fsync: a crash of a throwaway server loses nothing anyone keeps.
         if "${test_postgres_as[@]}" "$test_postgres_bin/pg_ctl" -D "$test_postgres_dir/data" -w -t 60 \
             -l "$test_postgres_dir/server.log" \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $test_postgres_dir -c fsync=off -c max_connections=200" \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $test_postgres_dir -c fsync=off -c max_connections=200 $test_postgres_tls" \
             start >/dev/null; then
             started=true
             break

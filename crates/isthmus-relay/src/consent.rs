@@ -15,7 +15,7 @@ use crate::clock::now_ms;
 use crate::coordination::Window;
 use crate::error_code::ApiError;
 use crate::state::RelayState;
-use crate::store::{DeviceKey, Standing};
+use crate::store::{DeliveryFacts, DeviceKey, Standing};
 
 /// The key first contacts are counted under: the sender's `name@network`, device left out.
 pub fn sender_key(sender: &Address) -> String {
@@ -91,16 +91,21 @@ fn pending_key(recipient: &UserName, sender: &Address) -> String {
     format!("{recipient} {}", sender_key(sender))
 }
 
-/// Decides whether `sender` may deliver to `recipient` now. Call under the recipient's lock.
-/// A block answers exactly like a missing account.
-pub async fn admit(state: &RelayState, recipient: &UserName, sender: &Address) -> Result<Admission, ApiError> {
-    if state.store.is_blocked(recipient, sender).await? {
+/// Decides whether `sender` may deliver to `recipient` now, from the recipient's `facts` read
+/// under its lock. A block answers exactly like a missing account.
+pub async fn admit(
+    state: &RelayState,
+    recipient: &UserName,
+    sender: &Address,
+    facts: &DeliveryFacts,
+) -> Result<Admission, ApiError> {
+    if facts.blocked {
         return Err(ApiError::unknown_account());
     }
     if sender.network == state.domain && &sender.name == recipient {
         return Ok(Admission::Known);
     }
-    match state.store.standing(recipient, sender).await? {
+    match facts.standing {
         Standing::Contact => Ok(Admission::Known),
         // A stranger with one pending request could otherwise fill the account's whole queue,
         // and its real contacts would get `queue_full`.

@@ -88,10 +88,6 @@ pub async fn deliver_local(
     envelope: &wire::Envelope,
     origin: Option<&NetworkName>,
 ) -> Result<(), ApiError> {
-    let account = state.store.account(&destination.name).await?.ok_or_else(ApiError::unknown_account)?;
-    if account.device != destination.device {
-        return Err(ApiError::unknown_account());
-    }
     let sender = envelope
         .source
         .as_ref()
@@ -100,12 +96,18 @@ pub async fn deliver_local(
     let device = DeviceKey::new(destination.name.clone(), destination.device);
     {
         let _consent = state.coordination.lock_account(&destination.name).await?;
+        let facts = state
+            .store
+            .delivery_facts(&destination.name, &sender)
+            .await?
+            .filter(|facts| facts.device == destination.device)
+            .ok_or_else(ApiError::unknown_account)?;
         if let Some(origin) = origin {
             if !state.store.interop(&destination.name).await?.contains(origin) {
                 return Err(ApiError::unknown_account());
             }
         }
-        let admission = consent::admit(state, &destination.name, &sender).await?;
+        let admission = consent::admit(state, &destination.name, &sender, &facts).await?;
         // The durable write: what the flush-latency histogram measures.
         let writing = std::time::Instant::now();
         state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;

@@ -22,8 +22,8 @@ use isthmus_proto::{Address, NetworkName, UserName};
 pub use memory::MemoryStore;
 pub use open::open;
 pub use records::{
-    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, ReportReason,
-    ReportRecord, ReportedMessage, SignedPreKey, Standing, StoredBundle,
+    AccountRecord, DeliveryFacts, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry,
+    ReportReason, ReportRecord, ReportedMessage, SignedPreKey, Standing, StoredBundle,
 };
 pub use sql::{Access, ImportCounts, ImportRecord, SqlStore};
 
@@ -154,6 +154,20 @@ pub trait RelayStore: Send + Sync + 'static {
     async fn add_contact(&self, owner: &UserName, address: &Address, max: usize) -> Result<()>;
 
     async fn standing(&self, owner: &UserName, address: &Address) -> Result<Standing>;
+
+    /// What a delivery from `sender` to `owner` decides on (`None`: no such account), as
+    /// `account`, `is_blocked` and `standing` would answer. Every delivery asks, so the SQL
+    /// stores answer in one statement.
+    async fn delivery_facts(&self, owner: &UserName, sender: &Address) -> Result<Option<DeliveryFacts>> {
+        let Some(account) = self.account(owner).await? else {
+            return Ok(None);
+        };
+        Ok(Some(DeliveryFacts {
+            device: account.device,
+            blocked: self.is_blocked(owner, sender).await?,
+            standing: self.standing(owner, sender).await?,
+        }))
+    }
 
     /// Records a pending request (a first contact) from `address`, unless it is a contact.
     async fn add_request(&self, owner: &UserName, address: &Address, at_ms: u64) -> Result<()>;

@@ -141,6 +141,15 @@ pub enum Standing {
     Contact,
 }
 
+/// What a delivery to an account decides on, read at once: its device, whether it blocks the
+/// sender, and the sender's standing with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryFacts {
+    pub device: u32,
+    pub blocked: bool,
+    pub standing: Standing,
+}
+
 pub use isthmus_proto::api::ReportReason;
 
 /// A message the reporting user chose to include, in plain text: the one place the relay

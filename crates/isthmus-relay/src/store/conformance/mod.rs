@@ -21,8 +21,8 @@ pub use databases::{
 };
 
 use super::{
-    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, RelayStore, ReportReason, ReportRecord,
-    ReportedMessage, SignedPreKey, Standing, StoreError,
+    AccountRecord, DeliveryFacts, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, RelayStore, ReportReason,
+    ReportRecord, ReportedMessage, SignedPreKey, Standing, StoreError,
 };
 
 // Test data the checks share.
@@ -425,6 +425,32 @@ pub async fn requests_and_contacts_track_first_contacts(store: Arc<dyn RelayStor
     assert!(!store.is_correspondent(&name("carol"), &addr("bob@meadow.example")).await.expect("read"));
 }
 
+/// The one read every delivery makes answers as the reads it stands for, case by case.
+pub async fn delivery_facts_match_the_reads_they_stand_for(store: Arc<dyn RelayStore>) {
+    let mallory = addr("mallory@harbor.example");
+    assert_eq!(store.delivery_facts(&name("nobody"), &mallory).await.expect("read"), None, "no such account");
+    store.create_account(account("bob", 0, 0)).await.expect("created");
+    let bob = name("bob");
+    let facts = |blocked, standing| Some(DeliveryFacts { device: 1, blocked, standing });
+    assert_eq!(store.delivery_facts(&bob, &mallory).await.expect("read"), facts(false, Standing::Stranger));
+    store.add_request(&bob, &mallory, 1).await.expect("a request");
+    assert_eq!(store.delivery_facts(&bob, &mallory).await.expect("read"), facts(false, Standing::Requested));
+    store.add_contact(&bob, &mallory, 10).await.expect("accepted");
+    assert_eq!(store.delivery_facts(&bob, &mallory).await.expect("read"), facts(false, Standing::Contact));
+    store.block(&bob, &mallory, 10).await.expect("blocked");
+    assert_eq!(
+        store.delivery_facts(&bob, &mallory).await.expect("read"),
+        facts(true, Standing::Contact),
+        "a block is reported beside the standing it wins over"
+    );
+    let carol = addr("carol@meadow.example");
+    assert_eq!(
+        store.delivery_facts(&bob, &carol).await.expect("read"),
+        facts(false, Standing::Stranger),
+        "facts are per sender"
+    );
+}
+
 pub async fn requests_are_listed_and_expire(store: Arc<dyn RelayStore>) {
     let bob = name("bob");
     store.add_request(&bob, &addr("old@harbor.example"), 100).await.expect("a request");
@@ -537,6 +563,7 @@ macro_rules! relay_store_conformance {
                 blocks_are_a_capped_set,
                 concurrent_blocks_keep_the_cap,
                 requests_and_contacts_track_first_contacts,
+                delivery_facts_match_the_reads_they_stand_for,
                 requests_are_listed_and_expire,
                 invites_are_single_use_and_expire,
                 discoverability_is_kept_per_account,

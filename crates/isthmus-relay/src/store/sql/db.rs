@@ -206,10 +206,22 @@ fn lite_rows(conn: &rusqlite::Connection, sql: &str, arguments: &[Value]) -> Res
     Ok(read)
 }
 
+/// `$1` to `$512`, spelled once: every bind looks its argument's name up.
+static NAMES: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| (1..=512).map(|number| format!("${number}")).collect());
+
 fn bind_lite(statement: &mut rusqlite::CachedStatement<'_>, arguments: &[Value]) -> Result<()> {
     let mut bound = 0;
     for (position, value) in arguments.iter().enumerate() {
-        if let Some(index) = statement.parameter_index(&format!("${}", position + 1))? {
+        let spelled;
+        let name = match NAMES.get(position) {
+            Some(name) => name.as_str(),
+            None => {
+                spelled = format!("${}", position + 1);
+                spelled.as_str()
+            }
+        };
+        if let Some(index) = statement.parameter_index(name)? {
             statement.raw_bind_parameter(index, value)?;
             bound += 1;
         }

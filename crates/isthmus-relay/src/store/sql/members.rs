@@ -4,9 +4,9 @@
 use isthmus_proto::Address;
 
 use super::db::{query, Conn};
-use super::rows::{read_u64, read_usize, stored_u64, stored_usize};
+use super::rows::{read_u32, read_u64, read_usize, stored_u64, stored_usize};
 use super::{Engine, Result, StoreError};
-use crate::store::Standing;
+use crate::store::{DeliveryFacts, Standing};
 
 /// The sets with a cap per account.
 #[derive(Clone, Copy, Debug)]
@@ -117,6 +117,34 @@ pub(super) async fn standing(conn: &mut Conn<'_>, owner: &str, address: &str) ->
 }
 
 /// Records a pending request unless the address is a contact or has one already.
+/// `RelayStore::delivery_facts` in one statement.
+pub(super) async fn delivery_facts(conn: &mut Conn<'_>, owner: &str, address: &str) -> Result<Option<DeliveryFacts>> {
+    let row = query(
+        "SELECT device, \
+                EXISTS (SELECT 1 FROM blocks WHERE owner = $1 AND address = $2), \
+                EXISTS (SELECT 1 FROM contacts WHERE owner = $1 AND address = $2), \
+                EXISTS (SELECT 1 FROM requests WHERE owner = $1 AND address = $2) \
+         FROM accounts WHERE name = $1",
+    )
+    .bind(owner)
+    .bind(address)
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (contact, requested): (bool, bool) = (row.try_get(2)?, row.try_get(3)?);
+    Ok(Some(DeliveryFacts {
+        device: read_u32(row.try_get(0)?, "accounts")?,
+        blocked: row.try_get(1)?,
+        standing: if contact {
+            Standing::Contact
+        } else if requested {
+            Standing::Requested
+        } else {
+            Standing::Stranger
+        },
+    }))
+}
+
 pub(super) async fn add_request(conn: &mut Conn<'_>, owner: &str, address: &str, at_ms: u64) -> Result<()> {
     query(
         "INSERT INTO requests (owner, address, at_ms) SELECT $1, $2, $3 \

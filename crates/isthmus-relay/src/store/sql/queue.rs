@@ -38,28 +38,35 @@ pub(super) async fn enqueue(
     let (name, device_id) = device_of(device);
     // Counted in first: the length row is this device's lock from here to the commit.
     let len = add_to_length(conn, name, device_id, 1).await?;
+    if len <= stored_usize(max_len) {
+        // The insert is the duplicate check: a retried envelope inserts nothing.
+        let inserted = query(
+            "INSERT INTO queue (name, device, envelope_id, envelope) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (name, device, envelope_id) DO NOTHING RETURNING seq",
+        )
+        .bind(name)
+        .bind(device_id)
+        .bind(id)
+        .bind(envelope)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(row) = inserted {
+            return read_u64(row.try_get(0)?, "queue");
+        }
+    }
+    // A retry or a full queue stores nothing: the count goes back, and a retry is told where
+    // its envelope is (even when the queue is full now).
+    add_to_length(conn, name, device_id, -1).await?;
     let existing = query("SELECT seq FROM queue WHERE name = $1 AND device = $2 AND envelope_id = $3")
         .bind(name)
         .bind(device_id)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    if existing.is_some() || len > stored_usize(max_len) {
-        // A retry or a full queue stores nothing: the count goes back.
-        add_to_length(conn, name, device_id, -1).await?;
-        return match existing {
-            Some(row) => read_u64(row.try_get(0)?, "queue"),
-            None => Err(StoreError::QueueFull),
-        };
+    match existing {
+        Some(row) => read_u64(row.try_get(0)?, "queue"),
+        None => Err(StoreError::QueueFull),
     }
-    let row = query("INSERT INTO queue (name, device, envelope_id, envelope) VALUES ($1, $2, $3, $4) RETURNING seq")
-        .bind(name)
-        .bind(device_id)
-        .bind(id)
-        .bind(envelope)
-        .fetch_one(&mut *conn)
-        .await?;
-    read_u64(row.try_get(0)?, "queue")
 }
 
 fn decode_entry(row: &Row) -> Result<QueueEntry> {

@@ -11,8 +11,8 @@ use super::members::Capped;
 use super::{accounts, discovery, interop, invites, members, nonces, queue, reports, Result, SqlStore};
 use crate::clock::now_ms;
 use crate::store::{
-    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKeyCounts, QueueEntry, RelayStore, ReportRecord,
-    Standing, StoredBundle,
+    AccountRecord, DeliveryFacts, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKeyCounts, QueueEntry, RelayStore,
+    ReportRecord, Standing, StoredBundle,
 };
 
 /// `owner` and `address` as the member tables key them.
@@ -142,6 +142,10 @@ impl RelayStore for SqlStore {
 
     async fn standing(&self, owner: &UserName, address: &Address) -> Result<Standing> {
         members::standing(&mut self.reader().await?.conn(), owner.as_str(), &address.account()).await
+    }
+
+    async fn delivery_facts(&self, owner: &UserName, sender: &Address) -> Result<Option<DeliveryFacts>> {
+        members::delivery_facts(&mut self.reader().await?.conn(), owner.as_str(), &sender.account()).await
     }
 
     async fn add_request(&self, owner: &UserName, address: &Address, at_ms: u64) -> Result<()> {
