@@ -1,12 +1,12 @@
 //! The SQL stores: SQLite (one relay, one file: the embedded default) and PostgreSQL (a network
-//! whose relays share one database). One implementation over sqlx's `Any` driver: the schema is
-//! the same on both (`migrations/sqlite`, `migrations/postgres` differ only in type names), and
+//! whose relays share one database). One implementation over [`db::Conn`] (rusqlite for SQLite,
+//! sqlx for PostgreSQL): the schema is the same on both (`migrations/sqlite`, `migrations/postgres` differ only in type names), and
 //! the few statements the two dialects disagree on live in [`Engine`].
 //!
 //! Writes are durable at commit on both. PostgreSQL commits each write in a transaction of its
 //! own and shares one WAL flush between commits that arrive together by itself. SQLite lets one
 //! connection write at a time and pays an fsync per commit, so there every write goes to one
-//! task ([`writer`]) that runs the writes waiting at that moment in one transaction: deliveries
+//! thread ([`writer`]) that runs the writes waiting at that moment in one transaction: deliveries
 //! that arrive together commit together.
 //!
 //! A write is written as an op: a closure over the connection that checks everything it may

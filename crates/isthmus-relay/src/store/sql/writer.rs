@@ -2,7 +2,7 @@
 //!
 //! SQLite lets one connection write at a time, and a commit durable at once (`synchronous =
 //! FULL`) pays one fsync. Writers taking turns would pay one fsync each and wait on the write
-//! lock in between. So every write goes to this task as an op; it takes the ops waiting at that
+//! lock in between. So every write goes to this thread as an op; it takes the ops waiting at that
 //! moment, runs them one after the other in one transaction and commits once. Writes that
 //! arrive together share one commit and one fsync; an idle relay still commits each write at
 //! once. Nothing here flushes by hand: the commit is SQLite's.
