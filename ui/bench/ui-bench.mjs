@@ -72,13 +72,21 @@ async function bigChat(browser, messages) {
   return { opened, frames };
 }
 
-const server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(PORT), "--strictPort"], { stdio: "ignore" });
+const server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(PORT), "--strictPort"], {
+  stdio: "ignore",
+});
 try {
   await waitForServer();
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const small = await firstInboxRender(browser, 100);
   const large = await firstInboxRender(browser, 10000);
@@ -89,7 +97,9 @@ try {
   console.log(`inbox first render, 10,000 chats:  ${large.toFixed(0)} ms (median of ${LOADS})`);
   console.log(`ratio 10,000 / 100:                ${(large / small).toFixed(2)} (goal: within 1.5)`);
   console.log(`open a 50,000-message chat:        ${big.opened.toFixed(0)} ms`);
-  console.log(`scrolling it for 3 s:              ${big.frames.dropped} of ${big.frames.total} frames dropped (${((100 * big.frames.dropped) / Math.max(1, big.frames.total)).toFixed(1)}%)`);
+  console.log(
+    `scrolling it for 3 s:              ${big.frames.dropped} of ${big.frames.total} frames dropped (${((100 * big.frames.dropped) / Math.max(1, big.frames.total)).toFixed(1)}%)`,
+  );
 } finally {
   server.kill();
 }

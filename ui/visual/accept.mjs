@@ -19,4 +19,6 @@ for (const name of shots) copyFileSync(join(current, name), join(baseline, name)
 const complete = existsSync(join(current, ".complete"));
 const stale = complete ? readdirSync(baseline).filter((name) => name.endsWith(".png") && !shots.includes(name)) : [];
 for (const name of stale) rmSync(join(baseline, name));
-console.log(`visual:accept: ${shots.length} screenshots are the baseline now${stale.length ? `, ${stale.length} old ones removed` : ""}`);
+console.log(
+  `visual:accept: ${shots.length} screenshots are the baseline now${stale.length ? `, ${stale.length} old ones removed` : ""}`,
+);

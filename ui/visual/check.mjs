@@ -6,7 +6,16 @@
 //
 //   node visual/check.mjs [--no-build] [--filter <text>]
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +29,7 @@ const currentDir = join(ui, "visual", "current");
 const baselineDir = join(ui, "visual", "baseline");
 const diffDir = join(ui, "visual", "diff");
 const args = process.argv.slice(2);
-const filter = args.includes("--filter") ? args[args.indexOf("--filter") + 1] ?? "" : "";
+const filter = args.includes("--filter") ? (args[args.indexOf("--filter") + 1] ?? "") : "";
 const started = Date.now();
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
@@ -41,9 +50,20 @@ if (!args.includes("--no-build")) {
 }
 
 // 2. Served on loopback.
-const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2" };
+const types = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+};
 const server = createServer((request, response) => {
-  const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+  const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)).replace(
+    /^(\.\.[/\\])+/,
+    "",
+  );
   if (path === "/favicon.ico") {
     response.writeHead(204).end();
     return;
@@ -72,7 +92,14 @@ const isPage = (story) => story.title.startsWith("Design/");
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--font-render-hinting=none"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--font-render-hinting=none",
+  ],
 });
 const context = await browser.newContext({
   viewport: { width: 1280, height: 800 },
@@ -89,7 +116,8 @@ page.on("console", (message) => {
 });
 page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
 
-const STILL = "*, *::before, *::after { animation: none !important; transition: none !important; caret-color: transparent !important; }";
+const STILL =
+  "*, *::before, *::after { animation: none !important; transition: none !important; caret-color: transparent !important; }";
 
 /** Waits until the story has rendered (and played) and the page has stopped changing. */
 async function settle() {
@@ -107,7 +135,10 @@ async function settle() {
     .catch(() => "timeout");
   if (phase !== "finished") return `the story did not render (${phase})`;
   if (await page.evaluate(() => document.body.classList.contains("sb-show-errordisplay"))) {
-    const text = await page.locator("#error-message").textContent().catch(() => "");
+    const text = await page
+      .locator("#error-message")
+      .textContent()
+      .catch(() => "");
     return `the story threw: ${text}`;
   }
   // Quiet for 300 ms: data loaded, lists measured.
@@ -154,7 +185,12 @@ for (const story of stories) {
     }
     if (isScreen(story)) {
       const name = `${story.id}--${theme}.png`;
-      await page.screenshot({ path: join(currentDir, name), animations: "disabled", caret: "hide", fullPage: isPage(story) });
+      await page.screenshot({
+        path: join(currentDir, name),
+        animations: "disabled",
+        caret: "hide",
+        fullPage: isPage(story),
+      });
       shots.push(name);
     }
   }
@@ -190,7 +226,10 @@ for (const name of shots) {
   writeFileSync(join(diffDir, name), PNG.sync.write(diff));
   changed.push({ name, pixels: `${pixels} pixels` });
 }
-const removed = existsSync(baselineDir) && filter === "" ? readdirSync(baselineDir).filter((name) => name.endsWith(".png") && !shots.includes(name)) : [];
+const removed =
+  existsSync(baselineDir) && filter === ""
+    ? readdirSync(baselineDir).filter((name) => name.endsWith(".png") && !shots.includes(name))
+    : [];
 
 const rel = (path) => relative(join(ui, "visual"), path);
 const md = [
@@ -199,14 +238,22 @@ const md = [
   `${stories.length} stories, ${shots.length} screenshots; ${changed.length} changed, ${added.length} new, ${removed.length} no longer taken, ${failed.length} failed.`,
   "",
   ...(failed.length ? ["## Failed", "", ...failed.map((f) => `- ${f.story}: ${f.problems.join("; ")}`), ""] : []),
-  ...(changed.length ? ["## Changed (baseline → current → diff)", "", ...changed.map((c) => `- ${c.name} (${c.pixels}): baseline/${c.name} → current/${c.name} → diff/${c.name}`), ""] : []),
+  ...(changed.length
+    ? [
+        "## Changed (baseline → current → diff)",
+        "",
+        ...changed.map((c) => `- ${c.name} (${c.pixels}): baseline/${c.name} → current/${c.name} → diff/${c.name}`),
+        "",
+      ]
+    : []),
   ...(added.length ? ["## New", "", ...added.map((name) => `- current/${name}`), ""] : []),
   ...(removed.length ? ["## No longer taken", "", ...removed.map((name) => `- baseline/${name}`), ""] : []),
   "Accept the current screenshots as the baseline with `npm run visual:accept`.",
   "",
 ].join("\n");
 writeFileSync(join(ui, "visual", "report.md"), md);
-const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const esc = (text) =>
+  String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 const img = (path) => `<a href="${esc(path)}"><img src="${esc(path)}" loading="lazy" width="420"></a>`;
 const html = `<!doctype html><meta charset="utf-8"><title>Isthmus visual check</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px}figure{display:inline-block;margin:0 12px 12px 0}img{border:1px solid #ccc}h3{margin-bottom:4px}</style>
@@ -220,10 +267,19 @@ writeFileSync(join(ui, "visual", "report.html"), html);
 
 // 5. The summary.
 for (const f of failed) console.log(`FAILED ${f.story}\n  ${f.problems.join("\n  ")}`);
-if (changed.length) console.log(`${changed.length} screenshot${changed.length === 1 ? "" : "s"} changed: ${changed.map((c) => c.name).join(", ")}`);
+if (changed.length)
+  console.log(
+    `${changed.length} screenshot${changed.length === 1 ? "" : "s"} changed: ${changed.map((c) => c.name).join(", ")}`,
+  );
 if (added.length) console.log(`${added.length} new screenshot${added.length === 1 ? "" : "s"}: ${added.join(", ")}`);
-if (removed.length) console.log(`${removed.length} baseline screenshot${removed.length === 1 ? "" : "s"} no longer taken: ${removed.join(", ")}`);
-if (changed.length + added.length + removed.length > 0) console.log(`visual: see ${rel(join(ui, "visual", "report.html"))} (ui/visual/report.html); accept with npm run visual:accept`);
+if (removed.length)
+  console.log(
+    `${removed.length} baseline screenshot${removed.length === 1 ? "" : "s"} no longer taken: ${removed.join(", ")}`,
+  );
+if (changed.length + added.length + removed.length > 0)
+  console.log(
+    `visual: see ${rel(join(ui, "visual", "report.html"))} (ui/visual/report.html); accept with npm run visual:accept`,
+  );
 else console.log("visual: every screenshot matches the baseline");
 const renderedStories = new Set(stories.map((s) => `${s.title} › ${s.name}`));
 const failedStories = new Set(failed.map((f) => f.story.replace(/ \((light|dark)\)$/, "")));

@@ -23,7 +23,9 @@ describe("DemoBackend", () => {
     const backend = demo();
     const before = (await backend.accounts()).length;
     await expect(backend.addAccount("http://meadow.example", "wren")).rejects.toMatchObject({ code: "insecure_relay" });
-    await expect(backend.addAccount("https://untrusted.example", "wren")).rejects.toMatchObject({ code: "tls_untrusted" });
+    await expect(backend.addAccount("https://untrusted.example", "wren")).rejects.toMatchObject({
+      code: "tls_untrusted",
+    });
     await expect(backend.addAccount("https://meadow.example", "wren", "not a certificate")).rejects.toMatchObject({
       code: "invalid_ca_certificate",
     });
@@ -35,8 +37,12 @@ describe("DemoBackend", () => {
   });
   it("asks for an invitation where the network registers by invitation, whatever the name", async () => {
     const backend = demo();
-    await expect(backend.addAccount("https://invite-only.example", "wren")).rejects.toMatchObject({ code: "invitation_required" });
-    await expect(backend.addAccount("https://invite-only.example", "taken")).rejects.toMatchObject({ code: "invitation_required" });
+    await expect(backend.addAccount("https://invite-only.example", "wren")).rejects.toMatchObject({
+      code: "invitation_required",
+    });
+    await expect(backend.addAccount("https://invite-only.example", "taken")).rejects.toMatchObject({
+      code: "invitation_required",
+    });
     const added = await backend.addAccount("https://invite-only.example", "wren", undefined, "isthmus-invite-0123");
     expect(added.address).toBe("wren@meadow.example");
   });
@@ -53,15 +59,27 @@ describe("DemoBackend", () => {
     expect(await backend.unopenedFirstContacts(first!.address)).toEqual([]);
   });
   it("keeps a report made while no relay answers, unblocked, and lists it as not sent yet", async () => {
-    const backend = new DemoBackend({ seed: 3, profile: "unlocked", speed: 0, quiet: true, now: 1_800_000_000_000, offline: true });
+    const backend = new DemoBackend({
+      seed: 3,
+      profile: "unlocked",
+      speed: 0,
+      quiet: true,
+      now: 1_800_000_000_000,
+      offline: true,
+    });
     backends.push(backend);
     const conversation = (await backend.conversations()).find((c) => c.request);
     expect(conversation).toBeDefined();
     const account = `${conversation!.account.name}@${conversation!.account.network}`;
     const peer = `${conversation!.peer.name}@${conversation!.peer.network}`;
     const before = await backend.unsentReports(account);
-    await expect(backend.report(conversation!.id, [], "spam", "", true)).rejects.toMatchObject({ code: "report_not_sent" });
-    expect(await backend.unsentReports(account)).toMatchObject([...before, { address: peer, reason: "spam", messages: 0 }]);
+    await expect(backend.report(conversation!.id, [], "spam", "", true)).rejects.toMatchObject({
+      code: "report_not_sent",
+    });
+    expect(await backend.unsentReports(account)).toMatchObject([
+      ...before,
+      { address: peer, reason: "spam", messages: 0 },
+    ]);
     expect((await backend.contact(account, peer)).blocked).toBe(false);
   });
   it("rejects a wrong passphrase by code", async () => {
@@ -79,9 +97,13 @@ describe("DemoBackend", () => {
     expect(readOnly?.peer.network).toBe("meadow.example");
     const marta = all.find((c) => c.peer.name === "marta");
     if (!marta) throw new Error("fixture marta");
-    await expect(backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null })).rejects.toMatchObject({ code: "key_change_unacknowledged" });
+    await expect(
+      backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null }),
+    ).rejects.toMatchObject({ code: "key_change_unacknowledged" });
     await backend.acknowledgeKeyChange("ada@meadow.example", "marta@harbor.example");
-    expect(await backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null })).toMatchObject({ status: "pending" });
+    expect(
+      await backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null }),
+    ).toMatchObject({ status: "pending" });
   });
   it("holds replies to requests until accepted, then peers answer", async () => {
     const backend = demo();
@@ -89,14 +111,18 @@ describe("DemoBackend", () => {
     if (!request) throw new Error("a request");
     const account = `${request.account.name}@${request.account.network}`;
     const peer = `${request.peer.name}@${request.peer.network}`;
-    await expect(backend.send(account, peer, { kind: "text", body: "hi", quote: null })).rejects.toMatchObject({ code: "request_pending" });
+    await expect(backend.send(account, peer, { kind: "text", body: "hi", quote: null })).rejects.toMatchObject({
+      code: "request_pending",
+    });
     const events: BackendEvent[] = [];
     backend.subscribe((event) => events.push(event));
     await backend.acceptRequest(request.id);
     await backend.send(account, peer, { kind: "text", body: "hello", quote: null });
     await tick();
     expect(events.some((event) => event.type === "message_added" && event.message.direction === "incoming")).toBe(true);
-    expect(events.some((event) => event.type === "consent_recorded" && event.entry.decision === "request_accepted")).toBe(true);
+    expect(
+      events.some((event) => event.type === "consent_recorded" && event.entry.decision === "request_accepted"),
+    ).toBe(true);
   });
   it("makes chats read-only when interop is turned off and records it", async () => {
     const backend = demo();
@@ -105,11 +131,15 @@ describe("DemoBackend", () => {
     expect(heron?.read_only).toBe(true);
     const ledger = await backend.ledger();
     expect(ledger[ledger.length - 1]).toMatchObject({ decision: "interop_disabled", counterpart: "harbor.example" });
-    await expect(backend.enableInterop("ada@meadow.example", "harbor.example", "old")).rejects.toMatchObject({ code: "disclosure_outdated" });
+    await expect(backend.enableInterop("ada@meadow.example", "harbor.example", "old")).rejects.toMatchObject({
+      code: "disclosure_outdated",
+    });
   });
   it("asks before a first message to another network", async () => {
     const backend = demo();
-    await expect(backend.startConversation("ada@meadow.example", "newbie@harbor.example")).rejects.toMatchObject({ code: "first_contact_required" });
+    await expect(backend.startConversation("ada@meadow.example", "newbie@harbor.example")).rejects.toMatchObject({
+      code: "first_contact_required",
+    });
     const conversation = await backend.confirmFirstContact("ada@meadow.example", "newbie@harbor.example");
     expect(conversation.peer.name).toBe("newbie");
   });

@@ -147,11 +147,21 @@ export class DemoBackend implements Backend {
     this.world =
       options.profile === "missing"
         ? emptyWorld()
-        : makeFixtures({ seed: options.seed, now: options.now, chats: options.chats, bigChatMessages: options.bigChatMessages });
+        : makeFixtures({
+            seed: options.seed,
+            now: options.now,
+            chats: options.chats,
+            bigChatMessages: options.bigChatMessages,
+          });
     const first = this.world.accounts[0];
     if (options.offline && first !== undefined) {
       // A report made before the relay went away, so the "not sent yet" note can be seen.
-      const kept = { address: DEMO_GARBAGE_SENDER, reason: "spam" as const, messages: 3, queued_at_ms: options.now - 600_000 };
+      const kept = {
+        address: DEMO_GARBAGE_SENDER,
+        reason: "spam" as const,
+        messages: 3,
+        queued_at_ms: options.now - 600_000,
+      };
       this.unsent.set(first.address, [kept]);
     }
   }
@@ -222,7 +232,12 @@ export class DemoBackend implements Backend {
     return contact;
   }
 
-  private record(account: string, counterpart: string, decision: Decision, disclosureVersion: string | null = null): void {
+  private record(
+    account: string,
+    counterpart: string,
+    decision: Decision,
+    disclosureVersion: string | null = null,
+  ): void {
     const entry: LedgerEntry = {
       seq: this.world.ledger.length + 1,
       at: Date.now(),
@@ -249,7 +264,10 @@ export class DemoBackend implements Backend {
     conversation.last_status = message.direction === "outgoing" ? message.status : null;
   }
 
-  private append(conversation: Conversation, partial: Omit<Message, "id" | "conversation" | "seq" | "stored_at">): Message {
+  private append(
+    conversation: Conversation,
+    partial: Omit<Message, "id" | "conversation" | "seq" | "stored_at">,
+  ): Message {
     const seq = conversation.next_seq;
     conversation.next_seq += 1;
     const message: Message = {
@@ -280,8 +298,10 @@ export class DemoBackend implements Backend {
     const contact = this.contactOf(account, peer);
     if (conversation.request) throw fail("request_pending", "Accept the request before you answer.");
     if (contact.blocked) throw fail("blocked", "You blocked this person.");
-    if (this.readOnly(conversation)) throw fail("interop_off", "You turned off chats with this network; the chat is read-only.");
-    if (contact.key_change_held) throw fail("key_change_unacknowledged", "This person's safety number changed; acknowledge it first.");
+    if (this.readOnly(conversation))
+      throw fail("interop_off", "You turned off chats with this network; the chat is read-only.");
+    if (contact.key_change_held)
+      throw fail("key_change_unacknowledged", "This person's safety number changed; acknowledge it first.");
   }
 
   private incomingFrom(conversation: Conversation, body: string, extra: Partial<Message> = {}): Message {
@@ -313,10 +333,16 @@ export class DemoBackend implements Backend {
     step(300, "sent");
     step(800, "delivered");
     step(1400, "read");
-    this.later(1600, () => this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true }));
+    this.later(1600, () =>
+      this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true }),
+    );
     this.later(2800, () => {
       this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: false });
-      if (!this.world.conversations.has(conversation.id) || this.contactOf(text(conversation.account), text(conversation.peer)).blocked) return;
+      if (
+        !this.world.conversations.has(conversation.id) ||
+        this.contactOf(text(conversation.account), text(conversation.peer)).blocked
+      )
+        return;
       const wantsPicture = /photo|picture|pic\b|image/i.test(message.body);
       if (wantsPicture) {
         this.incomingFrom(conversation, "Here you go", {
@@ -336,7 +362,9 @@ export class DemoBackend implements Backend {
         });
       } else {
         this.incomingFrom(conversation, replyLine(this.random), {
-          quote: this.random.chance(0.3) ? { message_id: message.id, author: message.author, text: message.body.slice(0, 120) } : null,
+          quote: this.random.chance(0.3)
+            ? { message_id: message.id, author: message.author, text: message.body.slice(0, 120) }
+            : null,
         });
       }
     });
@@ -344,20 +372,28 @@ export class DemoBackend implements Backend {
 
   private startTicker(): void {
     if (this.options.quiet || this.ticker || typeof setInterval === "undefined") return;
-    this.ticker = setInterval(() => {
-      if (this.state !== "unlocked") return;
-      if (this.random.chance(0.3)) this.newRequest();
-      else {
-        const accepted = [...this.world.conversations.values()].filter((c) => !c.request && !this.readOnly(c));
-        if (accepted.length === 0) return;
-        const conversation = this.random.pick(accepted);
-        this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true });
-        this.later(1500, () => {
-          this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: false });
-          this.incomingFrom(conversation, incomingLine(this.random));
-        });
-      }
-    }, Math.max(2000, 45_000 * this.options.speed));
+    this.ticker = setInterval(
+      () => {
+        if (this.state !== "unlocked") return;
+        if (this.random.chance(0.3)) this.newRequest();
+        else {
+          const accepted = [...this.world.conversations.values()].filter((c) => !c.request && !this.readOnly(c));
+          if (accepted.length === 0) return;
+          const conversation = this.random.pick(accepted);
+          this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true });
+          this.later(1500, () => {
+            this.emit({
+              type: "typing",
+              conversation: conversation.id,
+              author: text(conversation.peer),
+              started: false,
+            });
+            this.incomingFrom(conversation, incomingLine(this.random));
+          });
+        }
+      },
+      Math.max(2000, 45_000 * this.options.speed),
+    );
   }
 
   /** Someone new on a network the account allows writes first: a message request. */
@@ -444,17 +480,31 @@ export class DemoBackend implements Backend {
     // The demo's meadow relay as a network that registers by invitation only (the sandbox's
     // networks are open): without a token it turns the request away, whatever the name.
     if (host === "invite-only.example" && !invite?.trim()) {
-      throw fail("invitation_required", "this network takes new accounts by invitation only: ask its operator for an invitation");
+      throw fail(
+        "invitation_required",
+        "this network takes new accounts by invitation only: ask its operator for an invitation",
+      );
     }
     const network =
-      host === MEADOW || host === HARBOR ? host : host === "invite-only.example" || /^[\d.]+$|^localhost$/.test(host) ? MEADOW : null;
+      host === MEADOW || host === HARBOR
+        ? host
+        : host === "invite-only.example" || /^[\d.]+$|^localhost$/.test(host)
+          ? MEADOW
+          : null;
     if (!network) throw fail("relay_unreachable", `No relay answers at ${relayUrl}.`);
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw fail("invalid_address", "Names use lowercase letters, digits, dot, dash and underscore.");
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name))
+      throw fail("invalid_address", "Names use lowercase letters, digits, dot, dash and underscore.");
     const addressText = `${name}@${network}`;
     if (name === "taken" || this.world.accounts.some((account) => account.address === addressText)) {
       throw fail("name_taken", `${addressText} is taken.`);
     }
-    const info: AccountInfo = { address: addressText, network, relay_url: relayUrl, interop: [], private_ca: caPem !== undefined };
+    const info: AccountInfo = {
+      address: addressText,
+      network,
+      relay_url: relayUrl,
+      interop: [],
+      private_ca: caPem !== undefined,
+    };
     if (this.world.accounts.length === 0) {
       // A first account comes with the demo people of its own network.
       const world = buildWorld(this.options.seed, Date.now(), [addressText]);
@@ -524,7 +574,10 @@ export class DemoBackend implements Backend {
     const start = Math.max(0, end - limit);
     const items = list.slice(start, end).reverse();
     const oldest = items[items.length - 1];
-    return { items: items.map((message) => ({ ...message })), next_cursor: oldest !== undefined && start > 0 ? oldest.seq : null };
+    return {
+      items: items.map((message) => ({ ...message })),
+      next_cursor: oldest !== undefined && start > 0 ? oldest.seq : null,
+    };
   }
 
   async send(account: AddressText, peer: AddressText, outgoing: Outgoing): Promise<Message | null> {
@@ -567,7 +620,8 @@ export class DemoBackend implements Backend {
       }
       case "edit": {
         const message = target(outgoing.target);
-        if (message.direction !== "outgoing" || message.deleted) throw fail("protocol", "Only your own messages can be edited.");
+        if (message.direction !== "outgoing" || message.deleted)
+          throw fail("protocol", "Only your own messages can be edited.");
         message.body = outgoing.body;
         message.edited = true;
         this.update(conversation, message);
@@ -575,7 +629,8 @@ export class DemoBackend implements Backend {
       }
       case "delete": {
         const message = target(outgoing.target);
-        if (message.direction !== "outgoing") throw fail("protocol", "Only your own messages can be deleted for everyone.");
+        if (message.direction !== "outgoing")
+          throw fail("protocol", "Only your own messages can be deleted for everyone.");
         message.deleted = true;
         message.body = "";
         message.attachments = [];
@@ -593,7 +648,13 @@ export class DemoBackend implements Backend {
     return path;
   }
 
-  async sendFile(account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean): Promise<Message> {
+  async sendFile(
+    account: AddressText,
+    peer: AddressText,
+    path: string,
+    caption: string,
+    asFile: boolean,
+  ): Promise<Message> {
     this.requireUnlocked();
     const conversation = this.find(account, peer);
     if (!conversation) throw fail("unknown_conversation", "Start the chat first.");
@@ -631,7 +692,15 @@ export class DemoBackend implements Backend {
     const total = Math.max(1, file.bytes.length);
     for (let step = 1; step <= 4; step++) {
       this.later(step * 150, () =>
-        this.emit({ type: "transfer", conversation: conversation.id, message: message.id, index: 0, direction: "upload", done: Math.round((total * step) / 4), total }),
+        this.emit({
+          type: "transfer",
+          conversation: conversation.id,
+          message: message.id,
+          index: 0,
+          direction: "upload",
+          done: Math.round((total * step) / 4),
+          total,
+        }),
       );
     }
     this.simulatePeer(conversation, message);
@@ -664,7 +733,15 @@ export class DemoBackend implements Backend {
     await new Promise<void>((resolve) => {
       for (let step = 1; step <= 5; step++) {
         this.later(step * 120, () => {
-          this.emit({ type: "transfer", conversation: conversationId, message: messageId, index, direction: "download", done: Math.round((total * step) / 5), total });
+          this.emit({
+            type: "transfer",
+            conversation: conversationId,
+            message: messageId,
+            index,
+            direction: "download",
+            done: Math.round((total * step) / 5),
+            total,
+          });
           if (step === 5) resolve();
         });
       }
@@ -687,8 +764,15 @@ export class DemoBackend implements Backend {
     const attachment = this.downloaded(conversationId, messageId, index);
     // The demo's files are what their names say; which types open is the engine's rule
     // (names::opens_safely), mirrored here by type for the fixtures' pictures and documents.
-    const passive = /^(image|audio|video)\//.test(attachment.content_type) || ["application/pdf", "text/plain"].includes(attachment.content_type);
-    return { path: `~/Downloads/${attachment.file_name}`, extension_mismatch: false, detected_type: attachment.content_type, opens: passive };
+    const passive =
+      /^(image|audio|video)\//.test(attachment.content_type) ||
+      ["application/pdf", "text/plain"].includes(attachment.content_type);
+    return {
+      path: `~/Downloads/${attachment.file_name}`,
+      extension_mismatch: false,
+      detected_type: attachment.content_type,
+      opens: passive,
+    };
   }
 
   async openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment> {
@@ -754,7 +838,13 @@ export class DemoBackend implements Backend {
     if (conversation) this.changed(conversation);
   }
 
-  async report(conversationId: ConversationId, messageIds: MessageId[], reason: ReportReason, _note: string, andBlock: boolean): Promise<void> {
+  async report(
+    conversationId: ConversationId,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    _note: string,
+    andBlock: boolean,
+  ): Promise<void> {
     this.requireUnlocked();
     const conversation = this.conversationOrFail(conversationId);
     const account = text(conversation.account);
@@ -810,7 +900,8 @@ export class DemoBackend implements Backend {
   async enableInterop(account: AddressText, network: string, disclosureVersion: string): Promise<AccountInfo> {
     this.requireUnlocked();
     const info = this.account(account);
-    if (disclosureVersion !== DISCLOSURE_VERSION) throw fail("disclosure_outdated", "The disclosure changed; read the current one.");
+    if (disclosureVersion !== DISCLOSURE_VERSION)
+      throw fail("disclosure_outdated", "The disclosure changed; read the current one.");
     if (network === info.network) throw fail("protocol", "Interop is about other networks; this is the account's own.");
     if (!info.interop.includes(network)) {
       info.interop.push(network);
@@ -881,7 +972,9 @@ export class DemoBackend implements Backend {
   async safetyNumber(account: AddressText, peer: AddressText): Promise<SafetyNumber> {
     this.requireUnlocked();
     const [first, second] = [account, peer].sort();
-    const random = seededRandom(hash(`${first}|${second}|${this.contactOf(account, peer).key_change_held ? "new" : "old"}`));
+    const random = seededRandom(
+      hash(`${first}|${second}|${this.contactOf(account, peer).key_change_held ? "new" : "old"}`),
+    );
     let digits = "";
     for (let i = 0; i < 60; i++) digits += String(random.int(10));
     let scannable = "";
@@ -958,7 +1051,12 @@ function hash(value: string): number {
 }
 
 /** A chat with nothing in it yet: one the user starts, or a stranger's request as it arrives. */
-function emptyConversation(id: ConversationId, account: AddressText, peer: AddressText, request: boolean): Conversation {
+function emptyConversation(
+  id: ConversationId,
+  account: AddressText,
+  peer: AddressText,
+  request: boolean,
+): Conversation {
   const now = Date.now();
   return {
     id,

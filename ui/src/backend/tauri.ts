@@ -21,7 +21,15 @@ import type {
   UnopenedSender,
   UnsentReport,
 } from "../bindings";
-import { asUserError, type AddressText, type Backend, type BackendEvent, type ProfileState, type ReportReason, type Settings } from "./backend";
+import {
+  asUserError,
+  type AddressText,
+  type Backend,
+  type BackendEvent,
+  type ProfileState,
+  type ReportReason,
+  type Settings,
+} from "./backend";
 
 export const EVENT_NAME = "isthmus://event";
 /** Events were lost on the way (src-tauri/src/events.rs): query again what is shown. */
@@ -82,13 +90,19 @@ export class TauriBackend implements Backend {
   deleteRequest = (conversationId: ConversationId) => call<void>("delete_request", { conversationId });
   block = (account: AddressText, peer: AddressText) => call<void>("block", { account, peer });
   unblock = (account: AddressText, peer: AddressText) => call<void>("unblock", { account, peer });
-  report = (conversationId: ConversationId, messageIds: MessageId[], reason: ReportReason, note: string, andBlock: boolean) =>
-    call<void>("report", { conversationId, messageIds, reason, note, andBlock });
+  report = (
+    conversationId: ConversationId,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    note: string,
+    andBlock: boolean,
+  ) => call<void>("report", { conversationId, messageIds, reason, note, andBlock });
 
   disclosure = (network: string) => call<Disclosure>("disclosure", { network });
   enableInterop = (account: AddressText, network: string, disclosureVersion: string) =>
     call<AccountInfo>("enable_interop", { account, network, disclosureVersion });
-  disableInterop = (account: AddressText, network: string) => call<AccountInfo>("disable_interop", { account, network });
+  disableInterop = (account: AddressText, network: string) =>
+    call<AccountInfo>("disable_interop", { account, network });
   confirmFirstContact = (account: AddressText, peer: AddressText) =>
     call<Conversation>("confirm_first_contact", { account, peer });
   peeredNetworks = (account: AddressText) => call<string[]>("peered_networks", { account });

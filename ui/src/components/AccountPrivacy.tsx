@@ -73,9 +73,15 @@ export function AccountPrivacy({ account }: { account: string }) {
           {unopened.map((sender) => (
             <li key={sender.address} className="interop-row">
               <span>
-                {sender.count === 1 ? "1 message" : `${sender.count} messages`} from <span className="mono">{sender.address}</span> could not be opened.
+                {sender.count === 1 ? "1 message" : `${sender.count} messages`} from{" "}
+                <span className="mono">{sender.address}</span> could not be opened.
               </span>
-              <button type="button" className="button button--small" aria-label={`Block ${sender.address}`} onClick={() => void block(sender.address)}>
+              <button
+                type="button"
+                className="button button--small"
+                aria-label={`Block ${sender.address}`}
+                onClick={() => void block(sender.address)}
+              >
                 Block
               </button>
             </li>
@@ -87,7 +93,8 @@ export function AccountPrivacy({ account }: { account: string }) {
           {unsent.map((report) => (
             <li key={`${report.address} ${report.queued_at_ms}`} className="interop-row">
               <span>
-                Your report of <span className="mono">{report.address}</span> ({report.reason}) is not sent yet: it goes out when the relay answers again.
+                Your report of <span className="mono">{report.address}</span> ({report.reason}) is not sent yet: it goes
+                out when the relay answers again.
               </span>
             </li>
           ))}

@@ -23,7 +23,14 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
     if (name.trim() === "") return setError("Choose a name.");
     setBusy(true);
     try {
-      onAdded(await backend.addAccount(relayUrl.trim(), name.trim(), ca?.pem, invite.trim() === "" ? undefined : invite.trim()));
+      onAdded(
+        await backend.addAccount(
+          relayUrl.trim(),
+          name.trim(),
+          ca?.pem,
+          invite.trim() === "" ? undefined : invite.trim(),
+        ),
+      );
     } catch (caught) {
       setError(describeError(asUserError(caught)));
     } finally {
@@ -40,12 +47,26 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
     <form className="stack" onSubmit={submit} noValidate aria-label="Add an account">
       <label className="field">
         <span className="field__label">Network server (relay) address</span>
-        <input className="input" type="url" value={relayUrl} onChange={(event) => setRelayUrl(event.target.value)} autoFocus={first} />
+        <input
+          className="input"
+          type="url"
+          value={relayUrl}
+          onChange={(event) => setRelayUrl(event.target.value)}
+          autoFocus={first}
+        />
       </label>
       <label className="field">
         <span className="field__label">Your name on that network</span>
-        <input className="input" value={name} onChange={(event) => setName(event.target.value)} autoComplete="username" spellCheck={false} />
-        <span className="field__help">Lowercase letters, digits, dot, dash, underscore. Others reach you at name@network.</span>
+        <input
+          className="input"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          autoComplete="username"
+          spellCheck={false}
+        />
+        <span className="field__help">
+          Lowercase letters, digits, dot, dash, underscore. Others reach you at name@network.
+        </span>
       </label>
       <label className="field">
         <span className="field__label">CA certificate (only for a private network)</span>
@@ -58,8 +79,17 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
       </label>
       <label className="field">
         <span className="field__label">Invitation (only if the network asked for one)</span>
-        <input className="input mono" value={invite} onChange={(event) => setInvite(event.target.value)} spellCheck={false} autoComplete="off" placeholder="isthmus-invite-…" />
-        <span className="field__help">Some networks take new accounts by invitation only; their operator gives you one.</span>
+        <input
+          className="input mono"
+          value={invite}
+          onChange={(event) => setInvite(event.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="isthmus-invite-…"
+        />
+        <span className="field__help">
+          Some networks take new accounts by invitation only; their operator gives you one.
+        </span>
       </label>
       {error && (
         <p className="notice notice--error" role="alert">

@@ -10,7 +10,15 @@ import { Shell, type ShellDialog } from "./Shell";
 import { StartScreen } from "./StartScreen";
 
 /** `openChat` and `openDialog` open a chat or dialog once the inbox is there (stories, deep links). */
-export function App({ backend, openChat, openDialog }: { backend: Backend; openChat?: string; openDialog?: ShellDialog }) {
+export function App({
+  backend,
+  openChat,
+  openDialog,
+}: {
+  backend: Backend;
+  openChat?: string;
+  openDialog?: ShellDialog;
+}) {
   const [state, setState] = useState<ProfileState | null>(null);
   const [accounts, setAccounts] = useState<AccountInfo[] | null>(null);
   const [settings, setSettings] = useState<Settings>(defaultSettings);
@@ -40,7 +48,8 @@ export function App({ backend, openChat, openDialog }: { backend: Backend; openC
 
   useEffect(() => {
     const system = window.matchMedia("(prefers-color-scheme: dark)");
-    const apply = () => document.documentElement.setAttribute("data-theme", effectiveTheme(settings.theme, system.matches));
+    const apply = () =>
+      document.documentElement.setAttribute("data-theme", effectiveTheme(settings.theme, system.matches));
     apply();
     if (settings.theme !== "system") return;
     system.addEventListener("change", apply);

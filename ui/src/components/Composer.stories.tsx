@@ -38,12 +38,30 @@ export const Empty: Story = {};
 export const Reply: Story = { args: { mode: { kind: "reply", message: replyTo } } };
 export const Edit: Story = { args: { mode: { kind: "edit", message: mine } } };
 export const WithFiles: Story = {
-  args: { pendingFiles: [new File([new Uint8Array(734_003)], "IMG_2044.jpg", { type: "image/jpeg" }), new File([new Uint8Array(20_480)], "minutes-2026-03.pdf", { type: "application/pdf" })] },
+  args: {
+    pendingFiles: [
+      new File([new Uint8Array(734_003)], "IMG_2044.jpg", { type: "image/jpeg" }),
+      new File([new Uint8Array(20_480)], "minutes-2026-03.pdf", { type: "application/pdf" }),
+    ],
+  },
 };
-export const SendError: Story = { args: { error: "The network's server does not answer. Check the address and your connection." } };
+export const SendError: Story = {
+  args: { error: "The network's server does not answer. Check the address and your connection." },
+};
 /** A message request: no reply until accepted. */
 export const PendingRequest: Story = { args: { blockedReason: sendBlockedReason(chat("zara@meadow.example"), null) } };
 /** Read-only after interop was turned off. */
-export const ReadOnly: Story = { args: { blockedReason: sendBlockedReason({ ...chat("bea@meadow.example", "adalovelace@harbor.example"), read_only: true }, contact) } };
-export const KeyChange: Story = { args: { blockedReason: sendBlockedReason(chat("marta@harbor.example"), { ...contact, key_change_held: true }) } };
-export const Blocked: Story = { args: { blockedReason: sendBlockedReason(chat("cedric@meadow.example"), { ...contact, blocked: true }) } };
+export const ReadOnly: Story = {
+  args: {
+    blockedReason: sendBlockedReason(
+      { ...chat("bea@meadow.example", "adalovelace@harbor.example"), read_only: true },
+      contact,
+    ),
+  },
+};
+export const KeyChange: Story = {
+  args: { blockedReason: sendBlockedReason(chat("marta@harbor.example"), { ...contact, key_change_held: true }) },
+};
+export const Blocked: Story = {
+  args: { blockedReason: sendBlockedReason(chat("cedric@meadow.example"), { ...contact, blocked: true }) },
+};

@@ -19,7 +19,18 @@ type Props = {
   peerLabel: string;
 };
 
-export function Composer({ blockedReason, mode, onCancelMode, onSend, onSendFiles, onTyping, pendingFiles, setPendingFiles, error, peerLabel }: Props) {
+export function Composer({
+  blockedReason,
+  mode,
+  onCancelMode,
+  onSend,
+  onSendFiles,
+  onTyping,
+  pendingFiles,
+  setPendingFiles,
+  error,
+  peerLabel,
+}: Props) {
   const [text, setText] = useState("");
   const [asFile, setAsFile] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -116,7 +127,12 @@ export function Composer({ blockedReason, mode, onCancelMode, onSend, onSendFile
             {pendingFiles.map((file, index) => (
               <li key={`${file.name}-${index}`} className="chip">
                 {file.name} · {formatSize(file.size)}
-                <button type="button" className="button button--tiny" aria-label={`Remove ${file.name}`} onClick={() => setPendingFiles(pendingFiles.filter((_, other) => other !== index))}>
+                <button
+                  type="button"
+                  className="button button--tiny"
+                  aria-label={`Remove ${file.name}`}
+                  onClick={() => setPendingFiles(pendingFiles.filter((_, other) => other !== index))}
+                >
                   ✕
                 </button>
               </li>
@@ -134,7 +150,12 @@ export function Composer({ blockedReason, mode, onCancelMode, onSend, onSendFile
         </p>
       )}
       <div className="composer__row">
-        <button type="button" className="button button--ghost" onClick={() => fileInput.current?.click()} aria-label="Attach files">
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() => fileInput.current?.click()}
+          aria-label="Attach files"
+        >
           📎
         </button>
         <input
@@ -162,7 +183,12 @@ export function Composer({ blockedReason, mode, onCancelMode, onSend, onSendFile
           onBlur={stopTyping}
           dir="auto"
         />
-        <button type="button" className="button button--primary" onClick={() => void submit()} disabled={text.trim() === "" && pendingFiles.length === 0}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void submit()}
+          disabled={text.trim() === "" && pendingFiles.length === 0}
+        >
           {mode.kind === "edit" ? "Save" : "Send"}
         </button>
       </div>

@@ -18,7 +18,17 @@ function Facts({ disclosure, id }: { disclosure: Disclosure; id?: string }) {
 }
 
 /** Turning interop on for one network, from settings. */
-export function DisclosureDialog({ account, network, onClose, onDone }: { account: string; network: string; onClose: () => void; onDone: (info: AccountInfo) => void }) {
+export function DisclosureDialog({
+  account,
+  network,
+  onClose,
+  onDone,
+}: {
+  account: string;
+  network: string;
+  onClose: () => void;
+  onDone: (info: AccountInfo) => void;
+}) {
   const backend = useBackend();
   const factsId = useId();
   const [disclosure, setDisclosure] = useState<Disclosure | null>(null);
@@ -40,7 +50,11 @@ export function DisclosureDialog({ account, network, onClose, onDone }: { accoun
         For your account <strong>{account}</strong>:
       </p>
       {disclosure && <Facts disclosure={disclosure} id={factsId} />}
-      {error && <p className="notice notice--error" role="alert">{error}</p>}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
           Not now
@@ -54,7 +68,17 @@ export function DisclosureDialog({ account, network, onClose, onDone }: { accoun
 }
 
 /** Turning interop off: existing chats become read-only. */
-export function RevokeDialog({ account, network, onClose, onDone }: { account: string; network: string; onClose: () => void; onDone: (info: AccountInfo) => void }) {
+export function RevokeDialog({
+  account,
+  network,
+  onClose,
+  onDone,
+}: {
+  account: string;
+  network: string;
+  onClose: () => void;
+  onDone: (info: AccountInfo) => void;
+}) {
   const backend = useBackend();
   const [error, setError] = useState<string | null>(null);
   const revoke = async () => {
@@ -67,11 +91,17 @@ export function RevokeDialog({ account, network, onClose, onDone }: { account: s
   return (
     <Dialog title={`Turn off chats with ${network}?`} onClose={onClose}>
       <ul className="facts">
-        <li>People on {network} can no longer reach {account}. Your network refuses their messages from now on.</li>
+        <li>
+          People on {network} can no longer reach {account}. Your network refuses their messages from now on.
+        </li>
         <li>Your existing chats with people on {network} stay, but become read-only: you can read them, not write.</li>
         <li>You can turn this on again later; you will see the disclosure again.</li>
       </ul>
-      {error && <p className="notice notice--error" role="alert">{error}</p>}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
           Keep on
@@ -87,7 +117,17 @@ export function RevokeDialog({ account, network, onClose, onDone }: { account: s
 /** The onboarding after the first account: what interop is, the disclosure, networks, layout. */
 export type OnboardingStep = "intro" | "disclosure" | "layout";
 
-export function InteropOnboarding({ account, networks, onClose, initialStep = "intro" }: { account: AccountInfo; networks: string[]; onClose: () => void; initialStep?: OnboardingStep }) {
+export function InteropOnboarding({
+  account,
+  networks,
+  onClose,
+  initialStep = "intro",
+}: {
+  account: AccountInfo;
+  networks: string[];
+  onClose: () => void;
+  initialStep?: OnboardingStep;
+}) {
   const backend = useBackend();
   const others = networks.filter((network) => network !== account.network);
   const [step, setStep] = useState<OnboardingStep>(initialStep);
@@ -101,7 +141,12 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
   const othersKey = others.join(",");
   useEffect(() => {
     let cancelled = false;
-    void Promise.all(othersKey.split(",").filter(Boolean).map((network) => backend.disclosure(network))).then((loaded) => {
+    void Promise.all(
+      othersKey
+        .split(",")
+        .filter(Boolean)
+        .map((network) => backend.disclosure(network)),
+    ).then((loaded) => {
       if (!cancelled) setDisclosures(loaded);
     });
     return () => {
@@ -113,7 +158,8 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
     setError(null);
     try {
       for (const disclosure of disclosures) {
-        if (chosen.includes(disclosure.network)) await backend.enableInterop(account.address, disclosure.network, disclosure.version);
+        if (chosen.includes(disclosure.network))
+          await backend.enableInterop(account.address, disclosure.network, disclosure.version);
       }
       if (chosen.length > 0) setStep("layout");
       else onClose();
@@ -132,8 +178,9 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
       {step === "intro" && (
         <>
           <p>
-            Your account <strong>{account.address}</strong> is on <NetworkMark network={account.network} />. Isthmus can also let
-            people on other networks write to you, for example {others.join(", ") || "networks your server has an agreement with"}.
+            Your account <strong>{account.address}</strong> is on <NetworkMark network={account.network} />. Isthmus can
+            also let people on other networks write to you, for example{" "}
+            {others.join(", ") || "networks your server has an agreement with"}.
           </p>
           <ul className="facts">
             <li>This is off until you turn it on, one network at a time.</li>
@@ -144,7 +191,12 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
             <button type="button" className="button" onClick={onClose}>
               Not now
             </button>
-            <button type="button" className="button button--primary" onClick={() => setStep("disclosure")} disabled={others.length === 0}>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => setStep("disclosure")}
+              disabled={others.length === 0}
+            >
               Continue
             </button>
           </div>
@@ -162,7 +214,9 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
                   checked={chosen.includes(disclosure.network)}
                   onChange={(event) =>
                     setChosen((current) =>
-                      event.target.checked ? [...current, disclosure.network] : current.filter((network) => network !== disclosure.network),
+                      event.target.checked
+                        ? [...current, disclosure.network]
+                        : current.filter((network) => network !== disclosure.network),
                     )
                   }
                 />
@@ -170,7 +224,11 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
               </label>
             </fieldset>
           ))}
-          {error && <p className="notice notice--error" role="alert">{error}</p>}
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
           <div className="dialog__actions">
             <button type="button" className="button" onClick={onClose}>
               Not now
@@ -186,11 +244,21 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
           <fieldset className="stack">
             <legend>How should chats with other networks appear?</legend>
             <label className="check">
-              <input type="radio" name="layout" checked={layout === "combined"} onChange={() => setLayout("combined")} />
+              <input
+                type="radio"
+                name="layout"
+                checked={layout === "combined"}
+                onChange={() => setLayout("combined")}
+              />
               In one inbox with everything else, each marked with its network
             </label>
             <label className="check">
-              <input type="radio" name="layout" checked={layout === "separate"} onChange={() => setLayout("separate")} />
+              <input
+                type="radio"
+                name="layout"
+                checked={layout === "separate"}
+                onChange={() => setLayout("separate")}
+              />
               In a separate “Other networks” folder
             </label>
           </fieldset>
@@ -206,7 +274,17 @@ export function InteropOnboarding({ account, networks, onClose, initialStep = "i
 }
 
 /** Before the first message to someone on another network. */
-export function FirstContactDialog({ account, peer, onClose, onConfirm }: { account: string; peer: string; onClose: () => void; onConfirm: () => void }) {
+export function FirstContactDialog({
+  account,
+  peer,
+  onClose,
+  onConfirm,
+}: {
+  account: string;
+  peer: string;
+  onClose: () => void;
+  onConfirm: () => void;
+}) {
   const network = peer.slice(peer.lastIndexOf("@") + 1);
   return (
     <Dialog title={`Write to ${peer}?`} onClose={onClose}>
@@ -215,7 +293,9 @@ export function FirstContactDialog({ account, peer, onClose, onConfirm }: { acco
           {peer} uses <NetworkMark network={network} />, another network than yours.
         </li>
         <li>{network}'s own policies apply to their side of the chat.</li>
-        <li>Your messages are end-to-end encrypted; {network} sees that {account} writes to them, and when.</li>
+        <li>
+          Your messages are end-to-end encrypted; {network} sees that {account} writes to them, and when.
+        </li>
         <li>They see your address, {account}.</li>
       </ul>
       <div className="dialog__actions">
@@ -230,13 +310,28 @@ export function FirstContactDialog({ account, peer, onClose, onConfirm }: { acco
   );
 }
 
-export function KeyChangeDialog({ peer, onClose, onAcknowledge, onVerify }: { peer: string; onClose: () => void; onAcknowledge: () => void; onVerify: () => void }) {
+export function KeyChangeDialog({
+  peer,
+  onClose,
+  onAcknowledge,
+  onVerify,
+}: {
+  peer: string;
+  onClose: () => void;
+  onAcknowledge: () => void;
+  onVerify: () => void;
+}) {
   return (
     <Dialog title={`${peer}'s safety number changed`} onClose={onClose} role="alertdialog">
       <ul className="facts">
         <li>This usually means they reinstalled Isthmus or moved to a new computer.</li>
-        <li>It can also mean someone is trying to come between you. If that matters, compare safety numbers with them in person or on a call.</li>
-        <li>Messages to them are held until you acknowledge the change. Their earlier verification no longer applies.</li>
+        <li>
+          It can also mean someone is trying to come between you. If that matters, compare safety numbers with them in
+          person or on a call.
+        </li>
+        <li>
+          Messages to them are held until you acknowledge the change. Their earlier verification no longer applies.
+        </li>
       </ul>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onVerify}>
@@ -277,7 +372,21 @@ export function LinkDialog({ url, onClose, onOpen }: { url: string; onClose: () 
   );
 }
 
-export function ConfirmDialog({ title, facts, confirmLabel, danger, onClose, onConfirm }: { title: string; facts: string[]; confirmLabel: string; danger?: boolean; onClose: () => void; onConfirm: () => void }) {
+export function ConfirmDialog({
+  title,
+  facts,
+  confirmLabel,
+  danger,
+  onClose,
+  onConfirm,
+}: {
+  title: string;
+  facts: string[];
+  confirmLabel: string;
+  danger?: boolean;
+  onClose: () => void;
+  onConfirm: () => void;
+}) {
   return (
     <Dialog title={title} onClose={onClose}>
       <ul className="facts">
@@ -289,7 +398,11 @@ export function ConfirmDialog({ title, facts, confirmLabel, danger, onClose, onC
         <button type="button" className="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className={danger ? "button button--danger" : "button button--primary"} onClick={onConfirm}>
+        <button
+          type="button"
+          className={danger ? "button button--danger" : "button button--primary"}
+          onClick={onConfirm}
+        >
           {confirmLabel}
         </button>
       </div>
@@ -306,14 +419,25 @@ export const REPORT_REASON_LABELS: Record<ReportReason, string> = {
   other: "Something else",
 };
 
-export function ReportDialog({ peer, onClose, onReport }: { peer: string; onClose: () => void; onReport: (reason: ReportReason, note: string, andBlock: boolean) => void }) {
+export function ReportDialog({
+  peer,
+  onClose,
+  onReport,
+}: {
+  peer: string;
+  onClose: () => void;
+  onReport: (reason: ReportReason, note: string, andBlock: boolean) => void;
+}) {
   const [reason, setReason] = useState<ReportReason>("spam");
   const [note, setNote] = useState("");
   const [andBlock, setAndBlock] = useState(true);
   return (
     <Dialog title={`Report ${peer}`} onClose={onClose}>
       <ul className="facts">
-        <li>The report goes to your own network, with the messages {peer} sent you in this chat. Nothing you wrote is included.</li>
+        <li>
+          The report goes to your own network, with the messages {peer} sent you in this chat. Nothing you wrote is
+          included.
+        </li>
         <li>{peer} is not told.</li>
       </ul>
       <label className="field">

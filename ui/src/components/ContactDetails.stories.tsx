@@ -16,6 +16,12 @@ type Story = StoryObj<typeof meta>;
 export const Verified: Story = {};
 export const NotVerified: Story = { args: { conversation: chat("heron@harbor.example", ADA) } };
 export const KeyChanged: Story = { args: { conversation: chat("marta@harbor.example", ADA) } };
-export const LongName: Story = { args: { conversation: chat("gwendolyn.featherstonehaugh-montgomery-smythe@meadow.example", ADA) } };
+export const LongName: Story = {
+  args: { conversation: chat("gwendolyn.featherstonehaugh-montgomery-smythe@meadow.example", ADA) },
+};
 export const Loading: Story = { parameters: { demo: { hang: ["safetyNumber", "contact"] } } };
-export const Error: Story = { parameters: { demo: { fail: ["safetyNumber"], failWith: { code: "crypto", message: "The safety number could not be computed." } } } };
+export const Error: Story = {
+  parameters: {
+    demo: { fail: ["safetyNumber"], failWith: { code: "crypto", message: "The safety number could not be computed." } },
+  },
+};

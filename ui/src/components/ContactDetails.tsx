@@ -11,7 +11,15 @@ import { ReportDialog } from "./ConsentDialogs";
 import { NetworkMark } from "./Marks";
 import { QrCode } from "./QrCode";
 
-export function ContactDetails({ conversation, onClose, onChanged }: { conversation: Conversation; onClose: () => void; onChanged: () => void }) {
+export function ContactDetails({
+  conversation,
+  onClose,
+  onChanged,
+}: {
+  conversation: Conversation;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
   const backend = useBackend();
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
@@ -29,7 +37,8 @@ export function ContactDetails({ conversation, onClose, onChanged }: { conversat
     void backend.safetyNumber(account, peer).then(setSafety, (caught) => setError(describeError(asUserError(caught))));
   }, [backend, account, peer]);
 
-  const run = (action: () => Promise<void>) => void action().then(reload, (caught) => setError(describeError(asUserError(caught))));
+  const run = (action: () => Promise<void>) =>
+    void action().then(reload, (caught) => setError(describeError(asUserError(caught))));
 
   return (
     <Dialog title={conversation.peer.name} onClose={onClose} wide>
@@ -50,7 +59,10 @@ export function ContactDetails({ conversation, onClose, onChanged }: { conversat
         </dd>
       </dl>
       <h3 className="section-title">Safety number</h3>
-      <p className="muted">Compare these digits with {conversation.peer.name}, in person or on a call, or scan the code. If they match, your chat is end-to-end encrypted with them and no one else.</p>
+      <p className="muted">
+        Compare these digits with {conversation.peer.name}, in person or on a call, or scan the code. If they match,
+        your chat is end-to-end encrypted with them and no one else.
+      </p>
       {safety ? (
         <div className="safety">
           <p className="safety__digits mono" aria-label={`Safety number ${safetyGroups(safety.digits).join(" ")}`}>
@@ -65,15 +77,27 @@ export function ContactDetails({ conversation, onClose, onChanged }: { conversat
       ) : (
         <p role="status">{error ?? "Loading…"}</p>
       )}
-      {error && safety && <p className="notice notice--error" role="alert">{error}</p>}
+      {error && safety && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="dialog__actions">
         {contact && (
-          <button type="button" className="button" onClick={() => run(() => backend.setVerified(account, peer, !contact.verified))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => run(() => backend.setVerified(account, peer, !contact.verified))}
+          >
             {contact.verified ? "Clear verification" : "Mark as verified"}
           </button>
         )}
         {contact && (
-          <button type="button" className="button" onClick={() => run(() => (contact.blocked ? backend.unblock(account, peer) : backend.block(account, peer)))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => run(() => (contact.blocked ? backend.unblock(account, peer) : backend.block(account, peer)))}
+          >
             {contact.blocked ? "Unblock" : "Block"}
           </button>
         )}

@@ -37,7 +37,16 @@ export const Default: Story = {};
 export const Typing: Story = { args: { typing: true } };
 /** A chat just started: the demo backend's first new chat is "n1". */
 export const Empty: Story = {
-  args: { conversation: { ...chat("bea@meadow.example", ADA), id: "n1", peer: { name: "newbie", network: "meadow.example", device: 1 }, unread: 0, last_preview: "" }, contact },
+  args: {
+    conversation: {
+      ...chat("bea@meadow.example", ADA),
+      id: "n1",
+      peer: { name: "newbie", network: "meadow.example", device: 1 },
+      unread: 0,
+      last_preview: "",
+    },
+    contact,
+  },
   parameters: demo({ setup: (backend) => void backend.startConversation(ADA, "newbie@meadow.example") }),
 };
 export const Loading: Story = { parameters: demo({ hang: ["messages"] }) };
@@ -45,11 +54,21 @@ export const Error: Story = { parameters: demo({ fail: ["messages"] }) };
 export const OtherNetwork: Story = { args: { conversation: chat("heron@harbor.example", ADA), contact } };
 export const RightToLeft: Story = { args: { conversation: chatRichIn(isRtl), contact } };
 export const EmojiOnly: Story = { args: { conversation: chatRichIn(isEmoji), contact } };
-export const LongName: Story = { args: { conversation: chat("gwendolyn.featherstonehaugh-montgomery-smythe@meadow.example", ADA), contact } };
-export const PendingRequest: Story = { args: { conversation: chat("zara@meadow.example", ADA), contact: { ...contact, first_contact_confirmed: false } } };
-export const ReadOnlyAfterRevocation: Story = { args: { conversation: { ...chat("bea@meadow.example", "adalovelace@harbor.example"), read_only: true }, contact } };
-export const KeyChange: Story = { args: { conversation: chat("marta@harbor.example", ADA), contact: { ...contact, key_change_held: true } } };
-export const Blocked: Story = { args: { conversation: chat("cedric@meadow.example", ADA), contact: { ...contact, blocked: true } } };
+export const LongName: Story = {
+  args: { conversation: chat("gwendolyn.featherstonehaugh-montgomery-smythe@meadow.example", ADA), contact },
+};
+export const PendingRequest: Story = {
+  args: { conversation: chat("zara@meadow.example", ADA), contact: { ...contact, first_contact_confirmed: false } },
+};
+export const ReadOnlyAfterRevocation: Story = {
+  args: { conversation: { ...chat("bea@meadow.example", "adalovelace@harbor.example"), read_only: true }, contact },
+};
+export const KeyChange: Story = {
+  args: { conversation: chat("marta@harbor.example", ADA), contact: { ...contact, key_change_held: true } },
+};
+export const Blocked: Story = {
+  args: { conversation: chat("cedric@meadow.example", ADA), contact: { ...contact, blocked: true } },
+};
 export const FiftyThousandMessages: Story = {
   args: { conversation: chat("archive.bot@meadow.example", ADA, world({ bigChatMessages: 50_000 })), contact },
   parameters: demo({ bigChatMessages: 50_000 }),

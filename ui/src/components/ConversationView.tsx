@@ -35,7 +35,16 @@ type Pending =
   | { kind: "delete-request" }
   | { kind: "key-change" };
 
-export function ConversationView({ conversation, contact, settings, typing, onContactDetails, onToggleFlag, onContactChanged, onClosed }: Props) {
+export function ConversationView({
+  conversation,
+  contact,
+  settings,
+  typing,
+  onContactDetails,
+  onToggleFlag,
+  onContactChanged,
+  onClosed,
+}: Props) {
   const backend = useBackend();
   const [messages, setMessages] = useState<Message[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
@@ -77,12 +86,17 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       },
     );
     const stop = backend.subscribe((event) => {
-      if ((event.type === "message_added" || event.type === "message_updated") && event.message.conversation === conversation.id) {
+      if (
+        (event.type === "message_added" || event.type === "message_updated") &&
+        event.message.conversation === conversation.id
+      ) {
         const kind = event.type === "message_added" ? "added" : "updated";
         const incoming = event.message;
         setMessages((current) => applyMessageEvent(current, kind, incoming));
       } else if (event.type === "transfer" && event.conversation === conversation.id) {
-        setTransfers((current) => new Map(current).set(`${event.message}:${event.index}`, { done: event.done, total: event.total }));
+        setTransfers((current) =>
+          new Map(current).set(`${event.message}:${event.index}`, { done: event.done, total: event.total }),
+        );
       }
     });
     return () => {
@@ -93,7 +107,8 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
 
   // Reading an accepted chat marks it read (the backend sends receipts only if allowed).
   useEffect(() => {
-    if (!conversation.request && conversation.unread > 0 && document.visibilityState === "visible") void backend.markRead(conversation.id).catch(() => undefined);
+    if (!conversation.request && conversation.unread > 0 && document.visibilityState === "visible")
+      void backend.markRead(conversation.id).catch(() => undefined);
   }, [backend, conversation.id, conversation.request, conversation.unread, messages.length]);
 
   const loadOlder = useCallback(() => {
@@ -130,7 +145,9 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
     edit: (message) => setMode({ kind: "edit", message }),
     react: (message, emoji) => {
       const mine = message.reactions.find((reaction) => reaction.author === account);
-      void run(() => backend.send(account, peer, { kind: "reaction", target: message.id, emoji, remove: mine?.emoji === emoji }));
+      void run(() =>
+        backend.send(account, peer, { kind: "reaction", target: message.id, emoji, remove: mine?.emoji === emoji }),
+      );
     },
     remove: (message) => setDialog({ kind: "delete", message }),
     openLink: (url) => setDialog({ kind: "link", url }),
@@ -139,7 +156,9 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       void run(async () => {
         const saved = await backend.openAttachment(conversation.id, message.id, index);
         if (!saved.opens) {
-          setNotice(`Saved to ${saved.path} and shown in its folder. Files of this kind are not opened from a chat, because opening could run them.`);
+          setNotice(
+            `Saved to ${saved.path} and shown in its folder. Files of this kind are not opened from a chat, because opening could run them.`,
+          );
         }
       }),
     save: (message, index) =>
@@ -174,7 +193,8 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
     });
 
   const onTyping = (started: boolean) => {
-    if (settings.typingIndicators && !conversation.request) void backend.sendTyping(account, peer, started).catch(() => undefined);
+    if (settings.typingIndicators && !conversation.request)
+      void backend.sendTyping(account, peer, started).catch(() => undefined);
   };
 
   const onDrop = (event: DragEvent) => {
@@ -236,13 +256,28 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
         <div className="conversation__tools">
           {!conversation.request && (
             <>
-              <button type="button" className="button button--ghost button--small" aria-pressed={flagged("pinned")} onClick={() => onToggleFlag("pinned")}>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                aria-pressed={flagged("pinned")}
+                onClick={() => onToggleFlag("pinned")}
+              >
                 {flagged("pinned") ? "Unpin" : "Pin"}
               </button>
-              <button type="button" className="button button--ghost button--small" aria-pressed={flagged("muted")} onClick={() => onToggleFlag("muted")}>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                aria-pressed={flagged("muted")}
+                onClick={() => onToggleFlag("muted")}
+              >
                 {flagged("muted") ? "Unmute" : "Mute"}
               </button>
-              <button type="button" className="button button--ghost button--small" aria-pressed={flagged("archived")} onClick={() => onToggleFlag("archived")}>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                aria-pressed={flagged("archived")}
+                onClick={() => onToggleFlag("archived")}
+              >
                 {flagged("archived") ? "Unarchive" : "Archive"}
               </button>
             </>
@@ -255,13 +290,14 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
 
       {other && (
         <p className="banner banner--info" role="note">
-          {conversation.peer.name} uses {conversation.peer.network}, another network. Its policies apply to their side of this chat.
-          Messages are end-to-end encrypted.
+          {conversation.peer.name} uses {conversation.peer.network}, another network. Its policies apply to their side
+          of this chat. Messages are end-to-end encrypted.
         </p>
       )}
       {conversation.read_only && (
         <p className="banner banner--warning" role="note">
-          Read-only: you turned off chats with {conversation.peer.network} for {account}. Turn them on in Settings to write again.
+          Read-only: you turned off chats with {conversation.peer.network} for {account}. Turn them on in Settings to
+          write again.
         </p>
       )}
       {contact?.key_change_held && (
@@ -275,7 +311,11 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       {contact?.blocked && !conversation.request && (
         <div className="banner banner--warning" role="note">
           <span>You blocked {peer}. Nothing they send reaches you.</span>
-          <button type="button" className="button button--small" onClick={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}
+          >
             Unblock
           </button>
         </div>
@@ -283,11 +323,16 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       {conversation.request && (
         <div className="request-bar" role="region" aria-label="Message request">
           <p>
-            <strong>{peer}</strong> on <NetworkMark network={conversation.peer.network} /> wants to message {account}. They don't know you saw
-            this. Until you accept, they get no read receipts or typing, files are not downloaded and links can't be opened.
+            <strong>{peer}</strong> on <NetworkMark network={conversation.peer.network} /> wants to message {account}.
+            They don't know you saw this. Until you accept, they get no read receipts or typing, files are not
+            downloaded and links can't be opened.
           </p>
           <div className="request-bar__actions">
-            <button type="button" className="button button--primary" onClick={() => void run(() => backend.acceptRequest(conversation.id))}>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => void run(() => backend.acceptRequest(conversation.id))}
+            >
               Accept
             </button>
             <button type="button" className="button" onClick={() => setDialog({ kind: "block" })}>
@@ -326,7 +371,13 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
           className="timeline"
           items={rows}
           keyOf={(row) => row.key}
-          estimate={(row) => (row.kind === "day" ? 36 : row.message.attachments.length > 0 ? 240 : 64 + Math.floor(row.message.body.length / 60) * 20)}
+          estimate={(row) =>
+            row.kind === "day"
+              ? 36
+              : row.message.attachments.length > 0
+                ? 240
+                : 64 + Math.floor(row.message.body.length / 60) * 20
+          }
           render={renderRow}
           stickToBottom
           onNearTop={loadOlder}
@@ -377,7 +428,11 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       {dialog?.kind === "block" && (
         <ConfirmDialog
           title={`Block ${peer}?`}
-          facts={[`${peer} can no longer reach you, from any network.`, "They are not told.", conversation.request ? "The request is removed." : "The chat stays, read-only."]}
+          facts={[
+            `${peer} can no longer reach you, from any network.`,
+            "They are not told.",
+            conversation.request ? "The request is removed." : "The chat stays, read-only.",
+          ]}
           confirmLabel="Block"
           danger
           onClose={() => setDialog(null)}
@@ -393,7 +448,10 @@ export function ConversationView({ conversation, contact, settings, typing, onCo
       {dialog?.kind === "delete-request" && (
         <ConfirmDialog
           title="Delete this request?"
-          facts={[`The messages from ${peer} are removed from this computer.`, "They are not told. They can write again later."]}
+          facts={[
+            `The messages from ${peer} are removed from this computer.`,
+            "They are not told. They can write again later.",
+          ]}
           confirmLabel="Delete request"
           danger
           onClose={() => setDialog(null)}

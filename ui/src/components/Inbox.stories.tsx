@@ -41,11 +41,25 @@ export const Default: Story = {};
 export const Selected: Story = { args: { selected: all[2]?.id ?? null } };
 export const Empty: Story = { args: { conversations: [] } };
 export const Loading: Story = { args: { status: { kind: "loading" }, conversations: [] } };
-export const Error: Story = { args: { status: { kind: "error", message: "Reading the chats failed." }, conversations: [] } };
+export const Error: Story = {
+  args: { status: { kind: "error", message: "Reading the chats failed." }, conversations: [] },
+};
 export const Requests: Story = { args: { filter: { kind: "requests" } } };
-export const NoRequests: Story = { args: { filter: { kind: "requests" }, conversations: all.filter((c) => !c.request) } };
+export const NoRequests: Story = {
+  args: { filter: { kind: "requests" }, conversations: all.filter((c) => !c.request) },
+};
 export const SeparateFolder: Story = { args: { layout: "separate", filter: { kind: "other-networks" } } };
 export const PinnedMutedArchived: Story = {
-  args: { settings: { ...defaultSettings, pinned: all.slice(3, 4).map((c) => c.id), muted: all.slice(4, 6).map((c) => c.id), archived: all.slice(0, 1).map((c) => c.id) } },
+  args: {
+    settings: {
+      ...defaultSettings,
+      pinned: all.slice(3, 4).map((c) => c.id),
+      muted: all.slice(4, 6).map((c) => c.id),
+      archived: all.slice(0, 1).map((c) => c.id),
+    },
+  },
 };
-export const TenThousandChats: Story = { args: { conversations: conversations(world({ chats: 10_000 })) }, play: scrollToMiddle };
+export const TenThousandChats: Story = {
+  args: { conversations: conversations(world({ chats: 10_000 })) },
+  play: scrollToMiddle,
+};

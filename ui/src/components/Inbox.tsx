@@ -43,10 +43,19 @@ function ChatRow({ conversation, settings, now }: { conversation: Conversation; 
         </div>
         <div className="chat-row__bottom">
           <span className="chat-row__preview" dir="auto">
-            {conversation.last_status && <StatusMark status={conversation.last_status} />} {conversation.request ? "Message request" : conversation.last_preview}
+            {conversation.last_status && <StatusMark status={conversation.last_status} />}{" "}
+            {conversation.request ? "Message request" : conversation.last_preview}
           </span>
-          {pinned && <span className="chat-row__flag" role="img" aria-label="Pinned">📌</span>}
-          {muted && <span className="chat-row__flag" role="img" aria-label="Muted">🔕</span>}
+          {pinned && (
+            <span className="chat-row__flag" role="img" aria-label="Pinned">
+              📌
+            </span>
+          )}
+          {muted && (
+            <span className="chat-row__flag" role="img" aria-label="Muted">
+              🔕
+            </span>
+          )}
           {conversation.read_only && <span className="chat-row__flag">read-only</span>}
           {conversation.unread > 0 && (
             <span className="badge" aria-label={`${conversation.unread} unread`}>
@@ -59,7 +68,18 @@ function ChatRow({ conversation, settings, now }: { conversation: Conversation; 
   );
 }
 
-export function Inbox({ status = { kind: "ready" }, onRetry, conversations, networks, layout, settings, selected, onSelect, filter, onFilter }: Props) {
+export function Inbox({
+  status = { kind: "ready" },
+  onRetry,
+  conversations,
+  networks,
+  layout,
+  settings,
+  selected,
+  onSelect,
+  filter,
+  onFilter,
+}: Props) {
   const backend = useBackend();
   const [query, setQuery] = useState("");
   const [hits, setHits] = useState<SearchHit[]>([]);
@@ -108,8 +128,13 @@ export function Inbox({ status = { kind: "ready" }, onRetry, conversations, netw
   const anyOther = conversations.some((conversation) => !conversation.request && isOtherNetwork(conversation));
   const filters: { filter: InboxFilter; label: string }[] = [
     { filter: { kind: "all" }, label: "All" },
-    ...networks.map((network) => ({ filter: { kind: "network", network } as InboxFilter, label: networkLabel(network) })),
-    ...(layout === "separate" && anyOther ? [{ filter: { kind: "other-networks" } as InboxFilter, label: "Other networks" }] : []),
+    ...networks.map((network) => ({
+      filter: { kind: "network", network } as InboxFilter,
+      label: networkLabel(network),
+    })),
+    ...(layout === "separate" && anyOther
+      ? [{ filter: { kind: "other-networks" } as InboxFilter, label: "Other networks" }]
+      : []),
     { filter: { kind: "requests" }, label: `Requests${requests > 0 ? ` (${requests})` : ""}` },
     { filter: { kind: "unread" }, label: "Unread" },
     { filter: { kind: "archived" }, label: "Archived" },
@@ -141,11 +166,24 @@ export function Inbox({ status = { kind: "ready" }, onRetry, conversations, netw
         <label className="visually-hidden" htmlFor="inbox-search">
           Search chats and messages
         </label>
-        <input id="inbox-search" className="input" type="search" placeholder="Search chats and messages" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          id="inbox-search"
+          className="input"
+          type="search"
+          placeholder="Search chats and messages"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
       </div>
       <div className="filters" role="toolbar" aria-label="Filter chats">
         {filters.map(({ filter: option, label }) => (
-          <button key={filterKey(option)} type="button" className="filter" aria-pressed={filterKey(option) === filterKey(filter)} onClick={() => onFilter(option)}>
+          <button
+            key={filterKey(option)}
+            type="button"
+            className="filter"
+            aria-pressed={filterKey(option) === filterKey(filter)}
+            onClick={() => onFilter(option)}
+          >
             {label}
           </button>
         ))}
@@ -164,7 +202,15 @@ export function Inbox({ status = { kind: "ready" }, onRetry, conversations, netw
           )}
         </div>
       ) : rows.length === 0 ? (
-        <p className="inbox__empty">{query ? "No chats match." : filter.kind === "requests" ? "No message requests." : conversations.length === 0 ? "No chats yet. Start one with “New chat”." : "No chats here."}</p>
+        <p className="inbox__empty">
+          {query
+            ? "No chats match."
+            : filter.kind === "requests"
+              ? "No message requests."
+              : conversations.length === 0
+                ? "No chats yet. Start one with “New chat”."
+                : "No chats here."}
+        </p>
       ) : (
         <VirtualList
           className="inbox__list"

@@ -17,7 +17,11 @@ export function Avatar({ name, size }: { name: string; size?: "small" }) {
 
 export function NetworkMark({ network }: { network: string }) {
   return (
-    <span className="network-mark" style={{ ["--mark" as string]: `var(${networkColorToken(network)})` }} title={network}>
+    <span
+      className="network-mark"
+      style={{ ["--mark" as string]: `var(${networkColorToken(network)})` }}
+      title={network}
+    >
       <span className="network-mark__dot" aria-hidden="true" />
       {networkLabel(network)}
     </span>
@@ -27,7 +31,12 @@ export function NetworkMark({ network }: { network: string }) {
 export function StatusMark({ status }: { status: MessageStatus }) {
   if (status === "received") return null;
   return (
-    <span className={`status status--${status}`} role="img" aria-label={statusLabel(status)} title={statusLabel(status)}>
+    <span
+      className={`status status--${status}`}
+      role="img"
+      aria-label={statusLabel(status)}
+      title={statusLabel(status)}
+    >
       {statusMark(status)}
     </span>
   );

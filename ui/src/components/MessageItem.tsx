@@ -49,7 +49,21 @@ function Body({ text, linksActive, onLink }: { text: string; linksActive: boolea
   );
 }
 
-function AttachmentView({ attachment, index, message, request, transfer, actions }: { attachment: Attachment; index: number; message: Message; request: boolean; transfer?: Transfer; actions: MessageActions }) {
+function AttachmentView({
+  attachment,
+  index,
+  message,
+  request,
+  transfer,
+  actions,
+}: {
+  attachment: Attachment;
+  index: number;
+  message: Message;
+  request: boolean;
+  transfer?: Transfer;
+  actions: MessageActions;
+}) {
   const image = attachment.content_type.startsWith("image/");
   const percent = transfer ? Math.round((transfer.done / Math.max(1, transfer.total)) * 100) : null;
   // A picture in a request stays a placeholder until it is accepted: a stranger's picture is
@@ -57,7 +71,13 @@ function AttachmentView({ attachment, index, message, request, transfer, actions
   return (
     <figure className="attachment">
       {image && attachment.thumbnail && !request ? (
-        <img className="attachment__thumb" src={`data:image/jpeg;base64,${attachment.thumbnail}`} alt={`Picture ${attachment.file_name}`} width={THUMB_WIDTH} height={thumbHeight(attachment)} />
+        <img
+          className="attachment__thumb"
+          src={`data:image/jpeg;base64,${attachment.thumbnail}`}
+          alt={`Picture ${attachment.file_name}`}
+          width={THUMB_WIDTH}
+          height={thumbHeight(attachment)}
+        />
       ) : (
         <span className="attachment__icon" aria-hidden="true">
           {image ? "🖼" : "📄"}
@@ -68,7 +88,12 @@ function AttachmentView({ attachment, index, message, request, transfer, actions
         <span className="attachment__size">{formatSize(attachment.size)}</span>
         {attachment.note && <span className="attachment__note">{attachment.note}</span>}
         {percent !== null && percent < 100 && (
-          <progress className="attachment__progress" max={100} value={percent} aria-label={`Transfer of ${attachment.file_name}`}>
+          <progress
+            className="attachment__progress"
+            max={100}
+            value={percent}
+            aria-label={`Transfer of ${attachment.file_name}`}
+          >
             {percent}%
           </progress>
         )}
@@ -84,7 +109,12 @@ function AttachmentView({ attachment, index, message, request, transfer, actions
             </button>
           </span>
         ) : (
-          <button type="button" className="button button--small" onClick={() => actions.download(message, index)} disabled={percent !== null && percent < 100}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => actions.download(message, index)}
+            disabled={percent !== null && percent < 100}
+          >
             Download
           </button>
         )}
@@ -93,14 +123,34 @@ function AttachmentView({ attachment, index, message, request, transfer, actions
   );
 }
 
-export function MessageItem({ message, own, request, canWrite, transfers, actions, peerName }: { message: Message; own: string; request: boolean; canWrite: boolean; transfers: Map<string, Transfer>; actions: MessageActions; peerName: string }) {
+export function MessageItem({
+  message,
+  own,
+  request,
+  canWrite,
+  transfers,
+  actions,
+  peerName,
+}: {
+  message: Message;
+  own: string;
+  request: boolean;
+  canWrite: boolean;
+  transfers: Map<string, Transfer>;
+  actions: MessageActions;
+  peerName: string;
+}) {
   const outgoing = message.direction === "outgoing";
   const emoji = !message.deleted && message.attachments.length === 0 && isEmojiOnly(message.body);
   const reactionGroups = new Map<string, number>();
-  for (const reaction of message.reactions) reactionGroups.set(reaction.emoji, (reactionGroups.get(reaction.emoji) ?? 0) + 1);
+  for (const reaction of message.reactions)
+    reactionGroups.set(reaction.emoji, (reactionGroups.get(reaction.emoji) ?? 0) + 1);
   const mine = message.reactions.find((reaction) => reaction.author === own)?.emoji;
   return (
-    <article className={`message ${outgoing ? "message--out" : "message--in"}`} aria-label={`${outgoing ? "You" : peerName}, ${formatClock(message.sent_at)}`}>
+    <article
+      className={`message ${outgoing ? "message--out" : "message--in"}`}
+      aria-label={`${outgoing ? "You" : peerName}, ${formatClock(message.sent_at)}`}
+    >
       <div className={`bubble ${emoji ? "bubble--emoji" : ""}`}>
         {message.quote && (
           <blockquote className="quote">
@@ -113,7 +163,15 @@ export function MessageItem({ message, own, request, canWrite, transfers, action
         ) : (
           <>
             {message.attachments.map((attachment, index) => (
-              <AttachmentView key={index} attachment={attachment} index={index} message={message} request={request} transfer={transfers.get(`${message.id}:${index}`)} actions={actions} />
+              <AttachmentView
+                key={index}
+                attachment={attachment}
+                index={index}
+                message={message}
+                request={request}
+                transfer={transfers.get(`${message.id}:${index}`)}
+                actions={actions}
+              />
             ))}
             {message.body !== "" && (
               <p className="message__text" dir="auto">

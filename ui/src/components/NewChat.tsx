@@ -8,7 +8,15 @@ import { FirstContactDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 
-export function NewChatDialog({ accounts, onClose, onOpened }: { accounts: AccountInfo[]; onClose: () => void; onOpened: (conversation: Conversation) => void }) {
+export function NewChatDialog({
+  accounts,
+  onClose,
+  onOpened,
+}: {
+  accounts: AccountInfo[];
+  onClose: () => void;
+  onOpened: (conversation: Conversation) => void;
+}) {
   const backend = useBackend();
   const [account, setAccount] = useState(accounts[0]?.address ?? "");
   const [peer, setPeer] = useState("");
@@ -45,9 +53,20 @@ export function NewChatDialog({ accounts, onClose, onOpened }: { accounts: Accou
         </label>
         <label className="field">
           <span className="field__label">Their address</span>
-          <input className="input" value={peer} onChange={(event) => setPeer(event.target.value)} placeholder="name@network" autoFocus spellCheck={false} />
+          <input
+            className="input"
+            value={peer}
+            onChange={(event) => setPeer(event.target.value)}
+            placeholder="name@network"
+            autoFocus
+            spellCheck={false}
+          />
         </label>
-        {error && <p className="notice notice--error" role="alert">{error}</p>}
+        {error && (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel
@@ -65,7 +84,9 @@ export function NewChatDialog({ accounts, onClose, onOpened }: { accounts: Accou
           onConfirm={() => {
             const target = confirming;
             setConfirming(null);
-            void backend.confirmFirstContact(account, target).then(onOpened, (caught) => setError(describeError(asUserError(caught))));
+            void backend
+              .confirmFirstContact(account, target)
+              .then(onOpened, (caught) => setError(describeError(asUserError(caught))));
           }}
         />
       )}

@@ -23,7 +23,9 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 export const Default: Story = {};
-export const SeparateLayoutDarkTheme: Story = { args: { layout: "separate", settings: { ...defaultSettings, theme: "dark", readReceipts: false } } };
+export const SeparateLayoutDarkTheme: Story = {
+  args: { layout: "separate", settings: { ...defaultSettings, theme: "dark", readReceipts: false } },
+};
 export const OneAccount: Story = { args: { accounts: world().accounts.slice(0, 1) } };
 /** No relay answers: a report made before is kept and shown as not sent yet, under the account. */
 export const ReportNotSentYet: Story = { parameters: { demo: { offline: true } } };

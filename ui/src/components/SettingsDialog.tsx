@@ -62,15 +62,33 @@ function PassphraseForm() {
     <form className="stack" onSubmit={submit} noValidate aria-label="Change passphrase">
       <label className="field">
         <span className="field__label">Current passphrase</span>
-        <input className="input" type="password" autoComplete="current-password" value={current} onChange={(event) => setCurrent(event.target.value)} />
+        <input
+          className="input"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(event) => setCurrent(event.target.value)}
+        />
       </label>
       <label className="field">
         <span className="field__label">New passphrase</span>
-        <input className="input" type="password" autoComplete="new-password" value={next} onChange={(event) => setNext(event.target.value)} />
+        <input
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(event) => setNext(event.target.value)}
+        />
       </label>
       <label className="field">
         <span className="field__label">New passphrase again</span>
-        <input className="input" type="password" autoComplete="new-password" value={again} onChange={(event) => setAgain(event.target.value)} />
+        <input
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={again}
+          onChange={(event) => setAgain(event.target.value)}
+        />
       </label>
       {message && (
         <p className={message.ok ? "notice" : "notice notice--error"} role={message.ok ? "status" : "alert"}>
@@ -84,7 +102,17 @@ function PassphraseForm() {
   );
 }
 
-export function SettingsDialog({ accounts, networks, settings, layout, onSettings, onLayout, onAccountsChanged, onLock, onClose }: Props) {
+export function SettingsDialog({
+  accounts,
+  networks,
+  settings,
+  layout,
+  onSettings,
+  onLayout,
+  onAccountsChanged,
+  onLock,
+  onClose,
+}: Props) {
   const backend = useBackend();
   const [ledger, setLedger] = useState<LedgerEntry[]>([]);
   const [consent, setConsent] = useState<{ kind: "on" | "off"; account: string; network: string } | null>(null);
@@ -98,8 +126,17 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
     });
   }, [backend]);
 
-  const toggle = (key: "readReceipts" | "typingIndicators" | "notifications" | "notificationPreview", value: boolean) => {
-    if (key === "notifications" && value && backend.kind === "demo" && typeof Notification !== "undefined" && Notification.permission === "default") {
+  const toggle = (
+    key: "readReceipts" | "typingIndicators" | "notifications" | "notificationPreview",
+    value: boolean,
+  ) => {
+    if (
+      key === "notifications" &&
+      value &&
+      backend.kind === "demo" &&
+      typeof Notification !== "undefined" &&
+      Notification.permission === "default"
+    ) {
       void Notification.requestPermission();
     }
     onSettings({ ...settings, [key]: value });
@@ -134,7 +171,8 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
                   return (
                     <li key={network} className="interop-row">
                       <span>
-                        People on <NetworkMark network={network} /> {on ? "can reach this account" : "cannot reach this account"}
+                        People on <NetworkMark network={network} />{" "}
+                        {on ? "can reach this account" : "cannot reach this account"}
                       </span>
                       <button
                         type="button"
@@ -172,11 +210,21 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
         <fieldset className="stack">
           <legend>Chats with other networks</legend>
           <label className="check">
-            <input type="radio" name="settings-layout" checked={layout === "combined"} onChange={() => onLayout("combined")} />
+            <input
+              type="radio"
+              name="settings-layout"
+              checked={layout === "combined"}
+              onChange={() => onLayout("combined")}
+            />
             In one inbox, each marked with its network
           </label>
           <label className="check">
-            <input type="radio" name="settings-layout" checked={layout === "separate"} onChange={() => onLayout("separate")} />
+            <input
+              type="radio"
+              name="settings-layout"
+              checked={layout === "separate"}
+              onChange={() => onLayout("separate")}
+            />
             In a separate “Other networks” folder
           </label>
         </fieldset>
@@ -184,7 +232,12 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
           <legend>Theme</legend>
           {(["system", "light", "dark"] as const).map((theme) => (
             <label key={theme} className="check">
-              <input type="radio" name="settings-theme" checked={settings.theme === theme} onChange={() => onSettings({ ...settings, theme })} />
+              <input
+                type="radio"
+                name="settings-theme"
+                checked={settings.theme === theme}
+                onChange={() => onSettings({ ...settings, theme })}
+              />
               {theme === "system" ? "Follow the system" : theme === "light" ? "Light" : "Dark"}
             </label>
           ))}
@@ -196,19 +249,36 @@ export function SettingsDialog({ accounts, networks, settings, layout, onSetting
           Privacy and notifications
         </h3>
         <label className="check">
-          <input type="checkbox" checked={settings.readReceipts} onChange={(event) => toggle("readReceipts", event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={settings.readReceipts}
+            onChange={(event) => toggle("readReceipts", event.target.checked)}
+          />
           Send read receipts (never to message requests)
         </label>
         <label className="check">
-          <input type="checkbox" checked={settings.typingIndicators} onChange={(event) => toggle("typingIndicators", event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={settings.typingIndicators}
+            onChange={(event) => toggle("typingIndicators", event.target.checked)}
+          />
           Send typing indicators (never to message requests)
         </label>
         <label className="check">
-          <input type="checkbox" checked={settings.notifications} onChange={(event) => toggle("notifications", event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={settings.notifications}
+            onChange={(event) => toggle("notifications", event.target.checked)}
+          />
           Desktop notifications for new messages
         </label>
         <label className="check">
-          <input type="checkbox" checked={settings.notificationPreview} disabled={!settings.notifications} onChange={(event) => toggle("notificationPreview", event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={settings.notificationPreview}
+            disabled={!settings.notifications}
+            onChange={(event) => toggle("notificationPreview", event.target.checked)}
+          />
           Show message text in notifications (never for requests)
         </label>
       </section>

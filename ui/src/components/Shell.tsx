@@ -33,7 +33,17 @@ type Props = {
 export type ShellDialog = "settings" | "new-chat" | "contact";
 type Connection = { state: ConnectionState; retryInMs: number | null };
 
-export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLock, onboarding, onOnboarded, openChat, openDialog }: Props) {
+export function Shell({
+  accounts,
+  settings,
+  onSettings,
+  onAccountsChanged,
+  onLock,
+  onboarding,
+  onOnboarded,
+  openChat,
+  openDialog,
+}: Props) {
   const backend = useBackend();
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [status, setStatus] = useState<InboxStatus>({ kind: "loading" });
@@ -102,7 +112,10 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
           if (selectedRef.current === event.conversation) setSelected(null);
           break;
         case "connection":
-          setConnections((current) => ({ ...current, [event.account]: { state: event.state, retryInMs: event.retry_in_ms } }));
+          setConnections((current) => ({
+            ...current,
+            [event.account]: { state: event.state, retryInMs: event.retry_in_ms },
+          }));
           break;
         case "typing":
           setTyping((current) => ({ ...current, [event.conversation]: event.started }));
@@ -113,7 +126,10 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
           setTyping((current) => ({ ...current, [message.conversation]: false }));
           const prefs = settingsRef.current;
           const conversation = conversationsRef.current.find((candidate) => candidate.id === message.conversation);
-          const open = selectedRef.current === message.conversation && document.visibilityState === "visible" && document.hasFocus();
+          const open =
+            selectedRef.current === message.conversation &&
+            document.visibilityState === "visible" &&
+            document.hasFocus();
           const notice = noticeFor(message, conversation, prefs, open, announcedRequests.current);
           if (notice) void backend.notify(notice.title, notice.body);
           break;
@@ -136,7 +152,9 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
   const [peered, setPeered] = useState<string[]>([]);
   useEffect(() => {
     let cancelled = false;
-    void Promise.all(accounts.map((account) => backend.peeredNetworks(account.address).catch(() => [] as string[]))).then((lists) => {
+    void Promise.all(
+      accounts.map((account) => backend.peeredNetworks(account.address).catch(() => [] as string[])),
+    ).then((lists) => {
       if (!cancelled) setPeered([...new Set(lists.flat())].sort());
     });
     return () => {
@@ -162,7 +180,10 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
   const toggleFlag = (flag: "pinned" | "muted" | "archived") => {
     if (!current) return;
     const list = settings[flag];
-    onSettings({ ...settings, [flag]: list.includes(current.id) ? list.filter((id) => id !== current.id) : [...list, current.id] });
+    onSettings({
+      ...settings,
+      [flag]: list.includes(current.id) ? list.filter((id) => id !== current.id) : [...list, current.id],
+    });
   };
 
   const down = accounts.filter((account) => {
@@ -188,7 +209,8 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
         {down.length > 0 && (
           <p className="banner banner--warning connection-banner" role="status">
             {down.some((account) => connections[account.address]?.state === "offline") ? "Offline" : "Connecting"}:{" "}
-            {down.map((account) => account.address).join(", ")}. Messages you send wait and go out when the connection is back.
+            {down.map((account) => account.address).join(", ")}. Messages you send wait and go out when the connection
+            is back.
           </p>
         )}
         <Inbox
@@ -256,13 +278,17 @@ export function Shell({ accounts, settings, onSettings, onAccountsChanged, onLoc
           onClose={() => setDialog(null)}
           onOpened={(conversation) => {
             setDialog(null);
-            setConversations((list) => (list.some((item) => item.id === conversation.id) ? list : [conversation, ...list]));
+            setConversations((list) =>
+              list.some((item) => item.id === conversation.id) ? list : [conversation, ...list],
+            );
             setFilter({ kind: "all" });
             setSelected(conversation.id);
           }}
         />
       )}
-      {dialog === "contact" && current && <ContactDetails conversation={current} onClose={() => setDialog(null)} onChanged={loadContact} />}
+      {dialog === "contact" && current && (
+        <ContactDetails conversation={current} onClose={() => setDialog(null)} onChanged={loadContact} />
+      )}
       {onboarding && (
         <InteropOnboarding
           account={onboarding}

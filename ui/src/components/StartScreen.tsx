@@ -7,7 +7,13 @@ import { useBackend } from "./context";
 
 const MIN_LENGTH = 8;
 
-export function StartScreen({ state, onUnlocked }: { state: Exclude<ProfileState, "unlocked">; onUnlocked: () => void }) {
+export function StartScreen({
+  state,
+  onUnlocked,
+}: {
+  state: Exclude<ProfileState, "unlocked">;
+  onUnlocked: () => void;
+}) {
   const backend = useBackend();
   const [passphrase, setPassphrase] = useState("");
   const [confirm, setConfirm] = useState("");

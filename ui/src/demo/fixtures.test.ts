@@ -6,7 +6,8 @@ describe("makeFixtures", () => {
   it("is deterministic for a seed, lazy chats included", () => {
     const a = makeFixtures({ seed: 5, chats: 500, bigChatMessages: 2000 });
     const b = makeFixtures({ seed: 5, chats: 500, bigChatMessages: 2000 });
-    const previews = (world: typeof a) => [...world.conversations.values()].map((c) => `${c.peer.name}|${c.last_preview}|${c.last_activity}`);
+    const previews = (world: typeof a) =>
+      [...world.conversations.values()].map((c) => `${c.peer.name}|${c.last_preview}|${c.last_activity}`);
     expect(previews(a)).toEqual(previews(b));
     // A lazy chat's content does not depend on which chats were read before it.
     messagesOf(a, "c300");

@@ -27,7 +27,14 @@ export type DemoWorld = {
 
 /** A world with nothing in it (no profile yet). */
 export function emptyWorld(): DemoWorld {
-  return { accounts: [], conversations: new Map(), messages: new Map(), lazyMessages: new Map(), contacts: new Map(), ledger: [] };
+  return {
+    accounts: [],
+    conversations: new Map(),
+    messages: new Map(),
+    lazyMessages: new Map(),
+    contacts: new Map(),
+    ledger: [],
+  };
 }
 
 /** Takes a chat's messages, building them first if they are lazy. */
@@ -59,8 +66,24 @@ export function newContact(): Contact {
 }
 
 const MEADOW_PEOPLE = [
-  "bea", "cedric", "dana.okafor", "elif", "farid", "hiro", "ines", "jon", "kamala", "leo", "mina",
-  "nils", "olu", "pia", "gwendolyn.featherstonehaugh-montgomery-smythe", "rafael", "sana", "teo",
+  "bea",
+  "cedric",
+  "dana.okafor",
+  "elif",
+  "farid",
+  "hiro",
+  "ines",
+  "jon",
+  "kamala",
+  "leo",
+  "mina",
+  "nils",
+  "olu",
+  "pia",
+  "gwendolyn.featherstonehaugh-montgomery-smythe",
+  "rafael",
+  "sana",
+  "teo",
 ];
 const HARBOR_PEOPLE = ["heron", "marta", "noor", "oskar", "priya", "quentin", "rosa", "sami", "tove", "ulla"];
 
@@ -162,8 +185,54 @@ export function makeFixtures(options: FixtureOptions = {}): DemoWorld {
   return buildWorld(options.seed ?? 1, options.now ?? FIXTURE_NOW, options.accounts, options);
 }
 
-const GIVEN = ["amara", "bo", "chen", "dario", "esme", "femi", "greta", "hana", "ilya", "jun", "kofi", "lena", "mateo", "nadia", "omar", "paula", "ravi", "sofia", "tariq", "vera", "wei", "xenia", "yara", "zeno"];
-const FAMILY = ["adeyemi", "berg", "costa", "dubois", "eriksen", "fischer", "garcia", "haddad", "ito", "jensen", "kowalski", "lind", "moreau", "novak", "ortiz", "petrov", "quinn", "rossi", "silva", "tanaka"];
+const GIVEN = [
+  "amara",
+  "bo",
+  "chen",
+  "dario",
+  "esme",
+  "femi",
+  "greta",
+  "hana",
+  "ilya",
+  "jun",
+  "kofi",
+  "lena",
+  "mateo",
+  "nadia",
+  "omar",
+  "paula",
+  "ravi",
+  "sofia",
+  "tariq",
+  "vera",
+  "wei",
+  "xenia",
+  "yara",
+  "zeno",
+];
+const FAMILY = [
+  "adeyemi",
+  "berg",
+  "costa",
+  "dubois",
+  "eriksen",
+  "fischer",
+  "garcia",
+  "haddad",
+  "ito",
+  "jensen",
+  "kowalski",
+  "lind",
+  "moreau",
+  "novak",
+  "ortiz",
+  "petrov",
+  "quinn",
+  "rossi",
+  "silva",
+  "tanaka",
+];
 
 /** Mixes a seed with a number into a new seed (so a chat's or message's content needs no stream). */
 function mix(seed: number, value: number): number {
@@ -179,7 +248,11 @@ function lazyMessage(chatSeed: number, id: string, spec: ChatSpec, seq: number, 
   const at = Math.round(last - span + (span * seq) / spec.count);
   const line = random.pick(LINES);
   const body = spec.lines?.[seq - 1] ?? (spec.count > 100 ? `Daily digest #${seq}: ${line}` : line);
-  const status: MessageStatus = incoming ? "received" : seq < spec.count - 1 ? "read" : random.pick(["sent", "delivered", "read"] as const);
+  const status: MessageStatus = incoming
+    ? "received"
+    : seq < spec.count - 1
+      ? "read"
+      : random.pick(["sent", "delivered", "read"] as const);
   return {
     id: `${id}-m${seq}`,
     conversation: id,
@@ -192,7 +265,9 @@ function lazyMessage(chatSeed: number, id: string, spec: ChatSpec, seq: number, 
     status,
     failure: null,
     quote: null,
-    reactions: random.chance(0.05) ? [{ author: incoming ? spec.account : spec.peer, emoji: random.pick(["❤️", "👍", "😂"]) }] : [],
+    reactions: random.chance(0.05)
+      ? [{ author: incoming ? spec.account : spec.peer, emoji: random.pick(["❤️", "👍", "😂"]) }]
+      : [],
     edited: random.chance(0.03),
     deleted: false,
     attachments: [],
@@ -221,7 +296,12 @@ function generatedSpecs(seed: number, accounts: AccountInfo[], count: number, st
   return specs;
 }
 
-export function buildWorld(seed: number, now: number, accountAddresses?: string[], scale: FixtureOptions = {}): DemoWorld {
+export function buildWorld(
+  seed: number,
+  now: number,
+  accountAddresses?: string[],
+  scale: FixtureOptions = {},
+): DemoWorld {
   const random = seededRandom(seed);
   const ledger: LedgerEntry[] = [];
   const record = (entry: Omit<LedgerEntry, "seq">) => ledger.push({ ...entry, seq: ledger.length + 1 });
@@ -239,11 +319,29 @@ export function buildWorld(seed: number, now: number, accountAddresses?: string[
     // The main account opted into harbor; the harbor account opted into meadow and later
     // withdrew it (its chat with bea is read-only now).
     main.interop = [HARBOR];
-    record({ at: now - 40 * day, account: main.address, counterpart: HARBOR, decision: "interop_enabled", disclosure_version: "interop-disclosure-v1" });
+    record({
+      at: now - 40 * day,
+      account: main.address,
+      counterpart: HARBOR,
+      decision: "interop_enabled",
+      disclosure_version: "interop-disclosure-v1",
+    });
     const harborAccount = accounts[1];
     if (harborAccount) {
-      record({ at: now - 39 * day, account: harborAccount.address, counterpart: MEADOW, decision: "interop_enabled", disclosure_version: "interop-disclosure-v1" });
-      record({ at: now - 2 * day, account: harborAccount.address, counterpart: MEADOW, decision: "interop_disabled", disclosure_version: null });
+      record({
+        at: now - 39 * day,
+        account: harborAccount.address,
+        counterpart: MEADOW,
+        decision: "interop_enabled",
+        disclosure_version: "interop-disclosure-v1",
+      });
+      record({
+        at: now - 2 * day,
+        account: harborAccount.address,
+        counterpart: MEADOW,
+        decision: "interop_disabled",
+        disclosure_version: null,
+      });
     }
     const lab = accounts[2];
     if (lab) lab.interop = [HARBOR];
@@ -253,16 +351,55 @@ export function buildWorld(seed: number, now: number, accountAddresses?: string[
   const ownNetwork = main.network;
   const ownPeople = ownNetwork === HARBOR ? HARBOR_PEOPLE : MEADOW_PEOPLE;
   ownPeople.forEach((name, i) => {
-    specs.push({ account: main.address, peer: `${name}@${ownNetwork}`, count: 6 + random.int(30), ageMinutes: i * 170 + random.int(120), unread: i < 4 ? 1 + random.int(3) : 0 });
+    specs.push({
+      account: main.address,
+      peer: `${name}@${ownNetwork}`,
+      count: 6 + random.int(30),
+      ageMinutes: i * 170 + random.int(120),
+      unread: i < 4 ? 1 + random.int(3) : 0,
+    });
   });
   if (full) {
     HARBOR_PEOPLE.slice(0, 7).forEach((name, i) => {
-      specs.push({ account: main.address, peer: `${name}@${HARBOR}`, count: 5 + random.int(20), ageMinutes: i * 260 + 45, unread: i === 1 ? 2 : 0 });
+      specs.push({
+        account: main.address,
+        peer: `${name}@${HARBOR}`,
+        count: 5 + random.int(20),
+        ageMinutes: i * 260 + 45,
+        unread: i === 1 ? 2 : 0,
+      });
     });
-    specs.push({ account: main.address, peer: BIG_CHAT_PEER, count: Math.max(1, scale.bigChatMessages ?? DEFAULT_BIG_CHAT), ageMinutes: 60 * 30, lazy: true });
-    specs.push({ account: main.address, peer: `zara@${MEADOW}`, count: 2, request: true, ageMinutes: 12, lines: ["Hi! We met at the conference — is this Ada?", "Slides are here: https://slides.example/talk-42"] });
-    specs.push({ account: main.address, peer: `prize.desk@${HARBOR}`, count: 1, request: true, ageMinutes: 95, lines: ["Congratulations!! You won a voucher. Claim it now at www.prize-claim.example/win before midnight"] });
-    specs.push({ account: main.address, peer: `yusuf@${HARBOR}`, count: 1, request: true, ageMinutes: 300, lines: ["Hello Ada, Priya gave me your address. Could we talk about the workshop?"] });
+    specs.push({
+      account: main.address,
+      peer: BIG_CHAT_PEER,
+      count: Math.max(1, scale.bigChatMessages ?? DEFAULT_BIG_CHAT),
+      ageMinutes: 60 * 30,
+      lazy: true,
+    });
+    specs.push({
+      account: main.address,
+      peer: `zara@${MEADOW}`,
+      count: 2,
+      request: true,
+      ageMinutes: 12,
+      lines: ["Hi! We met at the conference — is this Ada?", "Slides are here: https://slides.example/talk-42"],
+    });
+    specs.push({
+      account: main.address,
+      peer: `prize.desk@${HARBOR}`,
+      count: 1,
+      request: true,
+      ageMinutes: 95,
+      lines: ["Congratulations!! You won a voucher. Claim it now at www.prize-claim.example/win before midnight"],
+    });
+    specs.push({
+      account: main.address,
+      peer: `yusuf@${HARBOR}`,
+      count: 1,
+      request: true,
+      ageMinutes: 300,
+      lines: ["Hello Ada, Priya gave me your address. Could we talk about the workshop?"],
+    });
     const harborAccount = accounts[1];
     if (harborAccount) {
       specs.push({ account: harborAccount.address, peer: `bea@${MEADOW}`, count: 14, ageMinutes: 60 * 50 });
@@ -273,7 +410,14 @@ export function buildWorld(seed: number, now: number, accountAddresses?: string[
     if (lab) {
       specs.push({ account: lab.address, peer: `jon@${MEADOW}`, count: 7, ageMinutes: 400 });
       specs.push({ account: lab.address, peer: `sami@${HARBOR}`, count: 4, ageMinutes: 1300 });
-      specs.push({ account: lab.address, peer: `leo@${MEADOW}`, count: 3, request: true, ageMinutes: 50, lines: ["hey, is this the lab account?"] });
+      specs.push({
+        account: lab.address,
+        peer: `leo@${MEADOW}`,
+        count: 3,
+        request: true,
+        ageMinutes: 50,
+        lines: ["hey, is this the lab account?"],
+      });
     }
   }
   if (scale.chats !== undefined) {
@@ -299,7 +443,9 @@ export function buildWorld(seed: number, now: number, accountAddresses?: string[
     if (spec.lazy) {
       const chatSeed = mix(seed, index + 1);
       const span = spec.count > 100 ? (spec.count * 3 * 3_600_000) / 10 : (2 + (chatSeed % 6)) * day;
-      lazyMessages.set(id, () => Array.from({ length: spec.count }, (_, i) => lazyMessage(chatSeed, id, spec, i + 1, last, span)));
+      lazyMessages.set(id, () =>
+        Array.from({ length: spec.count }, (_, i) => lazyMessage(chatSeed, id, spec, i + 1, last, span)),
+      );
       lastMessage = spec.count > 0 ? lazyMessage(chatSeed, id, spec, spec.count, last, span) : undefined;
       incomingCount = lastMessage?.direction === "incoming" ? spec.count : 0;
       createdAt = Math.round(last - span + span / Math.max(1, spec.count));
@@ -334,14 +480,34 @@ export function buildWorld(seed: number, now: number, accountAddresses?: string[
     if (marta) marta.key_change_held = true;
     const bea = contacts.get(contactKey(`ada@${MEADOW}`, `bea@${MEADOW}`));
     if (bea) bea.verified = true;
-    record({ at: now - 30 * day, account: `ada@${MEADOW}`, counterpart: `bea@${MEADOW}`, decision: "verified", disclosure_version: null });
-    record({ at: now - 20 * day, account: `ada@${MEADOW}`, counterpart: `heron@${HARBOR}`, decision: "first_contact_confirmed", disclosure_version: null });
+    record({
+      at: now - 30 * day,
+      account: `ada@${MEADOW}`,
+      counterpart: `bea@${MEADOW}`,
+      decision: "verified",
+      disclosure_version: null,
+    });
+    record({
+      at: now - 20 * day,
+      account: `ada@${MEADOW}`,
+      counterpart: `heron@${HARBOR}`,
+      decision: "first_contact_confirmed",
+      disclosure_version: null,
+    });
   }
   return { accounts, conversations, messages, lazyMessages, contacts, ledger };
 }
 
 /** The messages of a hand-written chat: quotes, reactions, edits, deletes and attachments drawn from the shared stream. */
-function handWrittenMessages(random: Random, id: string, spec: ChatSpec, accountNetwork: string, peerNetwork: string, last: number, day: number): Message[] {
+function handWrittenMessages(
+  random: Random,
+  id: string,
+  spec: ChatSpec,
+  accountNetwork: string,
+  peerNetwork: string,
+  last: number,
+  day: number,
+): Message[] {
   const list: Message[] = [];
   const span = (2 + random.int(6)) * day;
   for (let i = 0; i < spec.count; i++) {
@@ -349,7 +515,11 @@ function handWrittenMessages(random: Random, id: string, spec: ChatSpec, account
     const incoming = spec.request ? true : random.chance(0.5);
     const at = Math.round(last - span + (span * (i + 1)) / spec.count);
     const body = spec.lines?.[i] ?? random.pick(LINES);
-    const status: MessageStatus = incoming ? "received" : i < spec.count - 2 ? "read" : random.pick(["sent", "delivered", "read"] as const);
+    const status: MessageStatus = incoming
+      ? "received"
+      : i < spec.count - 2
+        ? "read"
+        : random.pick(["sent", "delivered", "read"] as const);
     const message: Message = {
       id: `${id}-m${seq}`,
       conversation: id,
@@ -372,14 +542,19 @@ function handWrittenMessages(random: Random, id: string, spec: ChatSpec, account
       if (previous && !previous.deleted && random.chance(0.12)) {
         message.quote = { message_id: previous.id, author: previous.author, text: previous.body.slice(0, 120) };
       }
-      if (random.chance(0.12)) message.reactions = [{ author: incoming ? spec.account : spec.peer, emoji: random.pick(["❤️", "👍", "😂", "😮"]) }];
+      if (random.chance(0.12))
+        message.reactions = [
+          { author: incoming ? spec.account : spec.peer, emoji: random.pick(["❤️", "👍", "😂", "😮"]) },
+        ];
       if (random.chance(0.06)) message.edited = true;
       if (random.chance(0.04)) {
         message.deleted = true;
         message.body = "";
       }
       if (!message.deleted && random.chance(0.1)) {
-        message.attachments = [attachmentFor(random, incoming ? peerNetwork : accountNetwork, !incoming || random.chance(0.5))];
+        message.attachments = [
+          attachmentFor(random, incoming ? peerNetwork : accountNetwork, !incoming || random.chance(0.5)),
+        ];
         if (random.chance(0.5)) message.body = "";
       }
     }

@@ -2,8 +2,7 @@
 import type { Message } from "../bindings";
 
 export type TimelineRow =
-  | { kind: "day"; key: string; label: string }
-  | { kind: "message"; key: string; message: Message };
+  { kind: "day"; key: string; label: string } | { kind: "message"; key: string; message: Message };
 
 export function dayKey(ms: number): string {
   const date = new Date(ms);

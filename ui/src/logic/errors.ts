@@ -12,13 +12,15 @@ export function describeError(error: UserError): string {
     profile_locked: "Isthmus is locked. Unlock it to go on.",
     invalid_address: "That is not a valid address. Addresses look like name@network.",
     name_taken: "That name is taken on this network. Choose another.",
-    invitation_required: "This network takes new accounts by invitation only. Paste the invitation its operator gave you.",
+    invitation_required:
+      "This network takes new accounts by invitation only. Paste the invitation its operator gave you.",
     relay_unreachable: "The network's server does not answer. Check the address and your connection.",
     tls_untrusted:
       "The network's server did not prove who it is: its certificate is not from an authority this device trusts, has expired, or is for another name. For a private network, add its CA certificate.",
-    insecure_relay: "That address starts with http:// and is on another computer: nothing would be encrypted. Use https://.",
+    insecure_relay:
+      "That address starts with http:// and is on another computer: nothing would be encrypted. Use https://.",
     invalid_relay_url: "That is not a server address. It looks like https://relay.example.",
-    invalid_ca_certificate: "That file is not a CA certificate (PEM, \"-----BEGIN CERTIFICATE-----\").",
+    invalid_ca_certificate: 'That file is not a CA certificate (PEM, "-----BEGIN CERTIFICATE-----").',
     interop_off: "Chats with that network are off for this account. Turn them on in Settings first.",
     disclosure_outdated: "The information about this network changed. Read it again before you decide.",
     first_contact_required: "Confirm that you want to write to this person first.",

@@ -43,7 +43,10 @@ export function hasLinks(text: string): boolean {
 export function isEmojiOnly(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed === "") return false;
-  const stripped = trimmed.replace(/[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\s]|\p{Regional_Indicator}/gu, "");
+  const stripped = trimmed.replace(
+    /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\s]|\p{Regional_Indicator}/gu,
+    "",
+  );
   const count = Array.from(trimmed.matchAll(/\p{Extended_Pictographic}|\p{Regional_Indicator}{2}/gu)).length;
   return stripped === "" && count > 0 && count <= 5;
 }

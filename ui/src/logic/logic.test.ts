@@ -33,7 +33,23 @@ function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conv
 }
 
 function message(seq: number, body: string, sentAt: number): Message {
-  return { id: `m${seq}`, conversation: "c", seq, direction: "incoming", author: "bea@meadow.example", body, sent_at: sentAt, stored_at: sentAt, status: "received", failure: null, quote: null, reactions: [], edited: false, deleted: false, attachments: [] };
+  return {
+    id: `m${seq}`,
+    conversation: "c",
+    seq,
+    direction: "incoming",
+    author: "bea@meadow.example",
+    body,
+    sent_at: sentAt,
+    stored_at: sentAt,
+    status: "received",
+    failure: null,
+    quote: null,
+    reactions: [],
+    edited: false,
+    deleted: false,
+    attachments: [],
+  };
 }
 
 const noFlags = { pinned: [], muted: [], archived: [] };
@@ -56,7 +72,9 @@ describe("inbox filters", () => {
   });
   it("filters by network, unread and archived, and puts pinned chats first", () => {
     const flags = { pinned: ["z"], muted: [], archived: ["a"] };
-    expect(inboxRows(chats, { kind: "network", network: "harbor.example" }, "combined", flags).map((c) => c.id)).toEqual(["b"]);
+    expect(
+      inboxRows(chats, { kind: "network", network: "harbor.example" }, "combined", flags).map((c) => c.id),
+    ).toEqual(["b"]);
     expect(inboxRows(chats, { kind: "archived" }, "combined", flags).map((c) => c.id)).toEqual(["a"]);
     expect(inboxRows(chats, { kind: "all" }, "combined", flags).map((c) => c.id)).toEqual(["z", "b"]);
     expect(inboxRows(chats, { kind: "unread" }, "combined", noFlags).map((c) => c.id)).toEqual(["a"]);
@@ -79,7 +97,10 @@ describe("search", () => {
 describe("day separators", () => {
   it("puts one separator before each new day, oldest first", () => {
     const now = new Date(2026, 2, 10, 12).getTime();
-    const rows = timelineRows([message(3, "c", now), message(1, "a", now - 86_400_000 * 3), message(2, "b", now - 86_400_000 * 3 + 60_000)], now);
+    const rows = timelineRows(
+      [message(3, "c", now), message(1, "a", now - 86_400_000 * 3), message(2, "b", now - 86_400_000 * 3 + 60_000)],
+      now,
+    );
     expect(rows.map((row) => row.kind)).toEqual(["day", "message", "message", "day", "message"]);
     expect(rows[3]).toMatchObject({ kind: "day", label: "Today" });
   });
@@ -173,7 +194,10 @@ describe("the chat list while a reload is in flight", () => {
     noteInJournals(new Set([first, second]), wren.id, wren);
     noteInJournals(new Set([second]), robin.id, null);
     expect([...first.entries()]).toEqual([["w", wren]]);
-    expect([...second.entries()]).toEqual([["w", wren], ["r", null]]);
+    expect([...second.entries()]).toEqual([
+      ["w", wren],
+      ["r", null],
+    ]);
   });
 
   it("takes the answer as it is when no event came", () => {
@@ -237,7 +261,9 @@ describe("desktop notifications", () => {
   it("show a contact's message, unless muted, open or turned off", () => {
     const announced = new Set<string>();
     expect(noticeFor(message(1, "hi", 1), friend, prefs, false, announced)).toEqual({ title: "bea", body: "hi" });
-    expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, notificationPreview: false }, false, announced)?.body).toBe("New message");
+    expect(
+      noticeFor(message(1, "hi", 1), friend, { ...prefs, notificationPreview: false }, false, announced)?.body,
+    ).toBe("New message");
     expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, muted: ["c"] }, false, announced)).toBeNull();
     expect(noticeFor(message(1, "hi", 1), friend, prefs, true, announced)).toBeNull();
     expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, notifications: false }, false, announced)).toBeNull();

@@ -16,7 +16,12 @@ export function noticeFor(
   chatIsOpen: boolean,
   announced: Set<string>,
 ): Notice | null {
-  if (message.direction !== "incoming" || !prefs.notifications || chatIsOpen || prefs.muted.includes(message.conversation)) {
+  if (
+    message.direction !== "incoming" ||
+    !prefs.notifications ||
+    chatIsOpen ||
+    prefs.muted.includes(message.conversation)
+  ) {
     return null;
   }
   if (!conversation || conversation.request) {
@@ -24,5 +29,8 @@ export function noticeFor(
     announced.add(message.conversation);
     return { title: "New message request", body: "Someone new wants to message you." };
   }
-  return { title: conversation.peer.name, body: prefs.notificationPreview ? message.body || "Attachment" : "New message" };
+  return {
+    title: conversation.peer.name,
+    body: prefs.notificationPreview ? message.body || "Attachment" : "New message",
+  };
 }

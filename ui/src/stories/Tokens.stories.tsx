@@ -13,7 +13,8 @@ function parse(css: string): Group[] {
   const root = css.slice(rootStart, css.indexOf("\n}", rootStart));
   const darkStart = css.indexOf(':root[data-theme="dark"] {');
   const dark = new Map<string, string>();
-  for (const match of css.slice(darkStart, css.indexOf("\n}", darkStart)).matchAll(/(--[\w-]+):\s*([^;]+);/g)) dark.set(match[1] ?? "", (match[2] ?? "").trim());
+  for (const match of css.slice(darkStart, css.indexOf("\n}", darkStart)).matchAll(/(--[\w-]+):\s*([^;]+);/g))
+    dark.set(match[1] ?? "", (match[2] ?? "").trim());
   const groups: Group[] = [];
   let current: Group = { title: "Tokens", tokens: [] };
   for (const line of root.split("\n")) {
@@ -33,20 +34,74 @@ function parse(css: string): Group[] {
 
 function Sample({ name }: { name: string }) {
   const value = `var(${name})`;
-  const box: CSSProperties = { width: "var(--space-7)", height: "var(--space-6)", border: "var(--border-width) solid var(--color-border)", borderRadius: "var(--radius-sm)" };
-  if (name.startsWith("--color") || name.startsWith("--network")) return <span style={{ ...box, background: value, display: "inline-block" }} />;
-  if (name.startsWith("--space")) return <span style={{ display: "inline-block", height: "var(--space-3)", width: value, background: "var(--color-accent)" }} />;
+  const box: CSSProperties = {
+    width: "var(--space-7)",
+    height: "var(--space-6)",
+    border: "var(--border-width) solid var(--color-border)",
+    borderRadius: "var(--radius-sm)",
+  };
+  if (name.startsWith("--color") || name.startsWith("--network"))
+    return <span style={{ ...box, background: value, display: "inline-block" }} />;
+  if (name.startsWith("--space"))
+    return (
+      <span
+        style={{ display: "inline-block", height: "var(--space-3)", width: value, background: "var(--color-accent)" }}
+      />
+    );
   if (name.startsWith("--text")) return <span style={{ fontSize: value }}>Isthmus Ag</span>;
   if (name.startsWith("--weight")) return <span style={{ fontWeight: value }}>Isthmus Ag</span>;
-  if (name.startsWith("--line")) return <span style={{ lineHeight: value, display: "inline-block", maxWidth: "var(--size-card)", background: "var(--color-bg-subtle)" }}>Two lines of text show the line height of this token.</span>;
+  if (name.startsWith("--line"))
+    return (
+      <span
+        style={{
+          lineHeight: value,
+          display: "inline-block",
+          maxWidth: "var(--size-card)",
+          background: "var(--color-bg-subtle)",
+        }}
+      >
+        Two lines of text show the line height of this token.
+      </span>
+    );
   if (name.startsWith("--font")) return <span style={{ fontFamily: value }}>Isthmus مرحبا שלום 0123</span>;
-  if (name.startsWith("--radius")) return <span style={{ ...box, borderRadius: value, background: "var(--color-bg-selected)", display: "inline-block" }} />;
-  if (name.startsWith("--motion")) return <span className="token-motion" style={{ transitionDuration: name === "--motion-ease" ? "var(--motion-normal)" : value, transitionTimingFunction: name === "--motion-ease" ? value : "var(--motion-ease)" }} title="Hover to play" />;
-  if (name.startsWith("--border-width")) return <span style={{ ...box, borderWidth: value, borderColor: "var(--color-text)" }} />;
-  if (name.startsWith("--shadow")) return <span style={{ ...box, boxShadow: value, background: "var(--color-bg-raised)", display: "inline-block" }} />;
+  if (name.startsWith("--radius"))
+    return (
+      <span style={{ ...box, borderRadius: value, background: "var(--color-bg-selected)", display: "inline-block" }} />
+    );
+  if (name.startsWith("--motion"))
+    return (
+      <span
+        className="token-motion"
+        style={{
+          transitionDuration: name === "--motion-ease" ? "var(--motion-normal)" : value,
+          transitionTimingFunction: name === "--motion-ease" ? value : "var(--motion-ease)",
+        }}
+        title="Hover to play"
+      />
+    );
+  if (name.startsWith("--border-width"))
+    return <span style={{ ...box, borderWidth: value, borderColor: "var(--color-text)" }} />;
+  if (name.startsWith("--shadow"))
+    return <span style={{ ...box, boxShadow: value, background: "var(--color-bg-raised)", display: "inline-block" }} />;
   if (name.startsWith("--focus")) return <span style={{ ...box, boxShadow: value, display: "inline-block" }} />;
-  if (name.startsWith("--avatar")) return <span className="avatar" style={{ backgroundColor: "hsl(200 var(--avatar-saturation) var(--avatar-lightness))" }}>AL</span>;
-  if (name.startsWith("--size")) return <span style={{ display: "inline-block", height: "var(--space-2)", width: value, maxWidth: "100%", background: "var(--color-text-muted)" }} />;
+  if (name.startsWith("--avatar"))
+    return (
+      <span className="avatar" style={{ backgroundColor: "hsl(200 var(--avatar-saturation) var(--avatar-lightness))" }}>
+        AL
+      </span>
+    );
+  if (name.startsWith("--size"))
+    return (
+      <span
+        style={{
+          display: "inline-block",
+          height: "var(--space-2)",
+          width: value,
+          maxWidth: "100%",
+          background: "var(--color-text-muted)",
+        }}
+      />
+    );
   return null;
 }
 
@@ -56,7 +111,13 @@ function TokensPage() {
   useEffect(() => {
     const measure = () => {
       const style = getComputedStyle(document.documentElement);
-      setComputed(Object.fromEntries(groups.flatMap((group) => group.tokens.map((token) => [token.name, style.getPropertyValue(token.name).trim()]))));
+      setComputed(
+        Object.fromEntries(
+          groups.flatMap((group) =>
+            group.tokens.map((token) => [token.name, style.getPropertyValue(token.name).trim()]),
+          ),
+        ),
+      );
     };
     measure();
     const observer = new MutationObserver(measure);
@@ -69,8 +130,9 @@ function TokensPage() {
     <main className="tokens-page">
       <h1>Design tokens</h1>
       <p className="muted">
-        {count} tokens from <code>ui/src/tokens.css</code>, the one file for colors, spacing, type, radii and motion. Every component's CSS uses
-        these and nothing else. Switch the theme in the toolbar: “now” shows the value that applies.
+        {count} tokens from <code>ui/src/tokens.css</code>, the one file for colors, spacing, type, radii and motion.
+        Every component's CSS uses these and nothing else. Switch the theme in the toolbar: “now” shows the value that
+        applies.
       </p>
       {groups.map((group) => (
         <section key={group.title}>

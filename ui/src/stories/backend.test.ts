@@ -16,7 +16,10 @@ describe("storyBackend", () => {
   });
   it("never answers the named methods (loading states)", async () => {
     const { backend, demo } = storyBackend({ hang: ["messages"] });
-    const outcome = await Promise.race([backend.messages("c1", null, 10).then(() => "answered"), new Promise((resolve) => setTimeout(() => resolve("waiting"), 50))]);
+    const outcome = await Promise.race([
+      backend.messages("c1", null, 10).then(() => "answered"),
+      new Promise((resolve) => setTimeout(() => resolve("waiting"), 50)),
+    ]);
     expect(outcome).toBe("waiting");
     demo.dispose();
   });

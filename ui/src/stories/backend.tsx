@@ -28,7 +28,10 @@ export type DemoParameters = {
   setup?: (backend: DemoBackend) => void | Promise<void>;
 };
 
-export const STORY_ERROR: UserError = { code: "relay_unreachable", message: "No relay answers at https://meadow.example." };
+export const STORY_ERROR: UserError = {
+  code: "relay_unreachable",
+  message: "No relay answers at https://meadow.example.",
+};
 
 /** A backend for a story: the demo, with some methods hanging or failing when asked. */
 export function storyBackend(parameters: DemoParameters = {}): { backend: Backend; demo: DemoBackend } {

@@ -25,7 +25,9 @@ export function conversations(from: DemoWorld = world()): Conversation[] {
 
 /** The chat with this peer (name@network), from this account if given. */
 export function chat(peer: string, account?: string, from: DemoWorld = world()): Conversation {
-  const found = conversations(from).find((c) => addressText(c.peer) === peer && (account === undefined || addressText(c.account) === account));
+  const found = conversations(from).find(
+    (c) => addressText(c.peer) === peer && (account === undefined || addressText(c.account) === account),
+  );
   if (!found) throw new Error(`no chat with ${peer} in the fixtures`);
   return found;
 }

@@ -3,7 +3,10 @@ import { expectAccessible, openChat, openInbox } from "./helpers";
 
 const timeline = (page: Page) => page.getByRole("log");
 const messageWith = (page: Page, text: string) =>
-  timeline(page).getByRole("article").filter({ has: page.locator(".message__text, .attachment__name", { hasText: text }) }).last();
+  timeline(page)
+    .getByRole("article")
+    .filter({ has: page.locator(".message__text, .attachment__name", { hasText: text }) })
+    .last();
 
 async function send(page: Page, text: string) {
   const box = page.getByRole("textbox", { name: "Message" });
@@ -66,7 +69,9 @@ test("reply, react, edit and delete", async ({ page }) => {
 test("attachments: send a file with progress, download a received picture, open and save", async ({ page }) => {
   await openInbox(page);
   await openChat(page, "dana.okafor");
-  await page.locator('input[type="file"]').setInputFiles({ name: "holiday.png", mimeType: "image/png", buffer: Buffer.alloc(40_000, 7) });
+  await page
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "holiday.png", mimeType: "image/png", buffer: Buffer.alloc(40_000, 7) });
   await expect(page.getByRole("list", { name: "Files to send" })).toContainText("holiday.png");
   await page.getByRole("textbox", { name: "Caption" }).fill("From the beach");
   await page.getByRole("button", { name: "Send", exact: true }).click();
@@ -114,7 +119,10 @@ test("a request: block removes it and records the decision", async ({ page }) =>
   await expect(timeline(page).getByRole("button", { name: "Download" })).toHaveCount(0);
   await page.getByRole("region", { name: "Message request" }).getByRole("button", { name: "Report" }).click();
   await expectAccessible(page, "report dialog");
-  await page.getByRole("dialog", { name: /^Report/ }).getByRole("button", { name: "Cancel" }).click();
+  await page
+    .getByRole("dialog", { name: /^Report/ })
+    .getByRole("button", { name: "Cancel" })
+    .click();
   await page.getByRole("region", { name: "Message request" }).getByRole("button", { name: "Block" }).click();
   const dialog = page.getByRole("dialog", { name: "Block prize.desk@harbor.example?" });
   await expectAccessible(page, "block confirmation");

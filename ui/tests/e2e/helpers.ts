@@ -13,8 +13,15 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe;
     return (await axe.run(document, { resultTypes: ["violations"] })) as unknown;
   });
-  const bad = (result as AxeResult).violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(bad.map((violation) => `${screen}: ${violation.id} (${violation.impact}) ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`)).toEqual([]);
+  const bad = (result as AxeResult).violations.filter(
+    (violation) => violation.impact === "serious" || violation.impact === "critical",
+  );
+  expect(
+    bad.map(
+      (violation) =>
+        `${screen}: ${violation.id} (${violation.impact}) ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
+    ),
+  ).toEqual([]);
 }
 
 /** `speed` scales the simulated peers' delays (0.3: fast; 1: as designed, for windows a loaded machine must not miss). */

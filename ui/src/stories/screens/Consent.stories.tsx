@@ -1,7 +1,13 @@
 // Each consent prompt step over the app, as a user meets it.
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { fn } from "storybook/test";
-import { DisclosureDialog, FirstContactDialog, InteropOnboarding, KeyChangeDialog, RevokeDialog } from "../../components/ConsentDialogs";
+import {
+  DisclosureDialog,
+  FirstContactDialog,
+  InteropOnboarding,
+  KeyChangeDialog,
+  RevokeDialog,
+} from "../../components/ConsentDialogs";
 import { world } from "../world";
 import { chatKey, StoryApp } from "./app";
 
@@ -14,7 +20,13 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 const lab = world().accounts.find((account) => account.address === "ada.lab@meadow.example");
-const newAccount = { address: "wren@meadow.example", network: "meadow.example", relay_url: "https://meadow.example", interop: [], private_ca: false };
+const newAccount = {
+  address: "wren@meadow.example",
+  network: "meadow.example",
+  relay_url: "https://meadow.example",
+  interop: [],
+  private_ca: false,
+};
 const NETWORKS = ["meadow.example", "harbor.example"];
 
 /** Interop onboarding, step 1 of 3: what interop is (after adding an account). */

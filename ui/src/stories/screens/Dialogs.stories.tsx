@@ -18,4 +18,6 @@ export const NewChat: Story = { args: { openDialog: "new-chat" } };
 /** Contact details: safety number as digits and QR code. */
 export const ContactDetails: Story = { args: { openChat: chatKey(ADA, "bea@meadow.example"), openDialog: "contact" } };
 /** Contact details after a key change. */
-export const ContactDetailsKeyChanged: Story = { args: { openChat: chatKey(ADA, "marta@harbor.example"), openDialog: "contact" } };
+export const ContactDetailsKeyChanged: Story = {
+  args: { openChat: chatKey(ADA, "marta@harbor.example"), openDialog: "contact" },
+};

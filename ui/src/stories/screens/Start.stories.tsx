@@ -19,7 +19,10 @@ export const Unlock: Story = { parameters: demo({ profile: "locked" }) };
 export const Opening: Story = { parameters: demo({ hang: ["profileState"] }) };
 /** The profile could not be opened. */
 export const ProfileError: Story = {
-  parameters: demo({ fail: ["profileState"], failWith: { code: "storage_corrupt", message: "The profile database is damaged." } }),
+  parameters: demo({
+    fail: ["profileState"],
+    failWith: { code: "storage_corrupt", message: "The profile database is damaged." },
+  }),
 };
 /** A new profile, before the first account. */
 export const AddFirstAccount: Story = {
@@ -27,7 +30,11 @@ export const AddFirstAccount: Story = {
 };
 /** Adding the first account fails: the relay does not answer. */
 export const AddFirstAccountError: Story = {
-  parameters: demo({ profile: "missing", setup: (backend) => backend.createProfile("correct horse battery"), fail: ["addAccount"] }),
+  parameters: demo({
+    profile: "missing",
+    setup: (backend) => backend.createProfile("correct horse battery"),
+    fail: ["addAccount"],
+  }),
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await userEvent.type(await canvas.findByLabelText(/Your name on that network/), "ada");
