@@ -53,6 +53,16 @@ ensure_rust() {
     command -v cargo >/dev/null || { echo "error: install Rust first (https://rustup.rs)" >&2; return 1; }
 }
 
+# rustfmt and clippy, for the checks the test command runs: rustup's default profile has them,
+# a minimal one does not.
+ensure_rust_lint_tools() {
+    ensure_rust
+    if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+        command -v rustup >/dev/null || { echo "error: rustfmt and clippy are missing" >&2; return 1; }
+        rustup component add rustfmt clippy >&2
+    fi
+}
+
 # The Rust workspace builds libsignal, which needs protoc, and reqwest/sled need a C toolchain.
 ensure_rust_build_deps() {
     ensure_rust

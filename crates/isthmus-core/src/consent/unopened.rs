@@ -49,7 +49,7 @@ pub fn record(tx: &mut Tx, account: &Address, sender: &Address, at_ms: u64) -> R
         }
         None => record.senders.push(UnopenedSender { address, count: 1, last_at_ms: at_ms }),
     }
-    record.senders.sort_by(|a, b| b.last_at_ms.cmp(&a.last_at_ms));
+    record.senders.sort_by_key(|sender| std::cmp::Reverse(sender.last_at_ms));
     record.senders.truncate(MAX_SENDERS);
     tx.put_json(Tree::Meta, key, &record)
 }

@@ -155,7 +155,7 @@ pub(super) async fn create_account(conn: &mut Conn<'_>, account: &NewAccount) ->
 /// The ids of the account's one-time keys in `table`.
 async fn stored_ids(conn: &mut Conn<'_>, table: Table, name: &str) -> Result<HashSet<i64>> {
     let rows = query(table.ids()).bind(name).fetch_all(conn).await?;
-    rows.iter().map(|row| -> Result<i64> { Ok(row.try_get(0)?) }).collect()
+    rows.iter().map(|row| row.try_get::<i64>(0)).collect()
 }
 
 #[derive(Clone, Copy)]

@@ -218,7 +218,7 @@ impl SqlStore {
             Writes::Writer(writer) => writer.write(answer, op).await,
             Writes::Pool(pool) => {
                 let mut tx = pool.begin().await?;
-                let mut conn = Conn::Pg(&mut *tx);
+                let mut conn = Conn::Pg(&mut tx);
                 let outcome = op(&mut conn).await;
                 match outcome {
                     Ok(value) => {

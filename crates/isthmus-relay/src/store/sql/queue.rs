@@ -25,7 +25,7 @@ async fn add_to_length(conn: &mut Conn<'_>, name: &str, device: i64, change: i64
     .bind(change)
     .fetch_one(conn)
     .await?;
-    Ok(row.try_get(0)?)
+    row.try_get(0)
 }
 
 pub(super) async fn enqueue(

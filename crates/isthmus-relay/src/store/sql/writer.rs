@@ -271,7 +271,7 @@ mod tests {
             .write(|conn| {
                 Box::pin(async move {
                     let row = query("SELECT value FROM meta WHERE key = 'half'").fetch_optional(&mut *conn).await?;
-                    Ok(row.map(|row| row.try_get(0)).transpose()?)
+                    row.map(|row| row.try_get(0)).transpose()
                 })
             })
             .await
