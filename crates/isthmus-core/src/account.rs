@@ -60,7 +60,22 @@ pub fn account_key(store: &SealedStore, address: &Address) -> [u8; 32] {
 
 /// A keyed hash of a remote address, used inside an account's prefix.
 pub fn peer_key(store: &SealedStore, peer: &Address) -> [u8; 32] {
-    store.name_key("peer", peer.account().as_bytes())
+    peer_account_key(store, &peer.account())
+}
+
+/// `peer_key` from the remote account's `name@network` as libsignal names it.
+fn peer_account_key(store: &SealedStore, peer_account: &str) -> [u8; 32] {
+    store.name_key("peer", peer_account.as_bytes())
+}
+
+/// The one key of a remote device's Signal records (its session, its identity) under an account:
+/// the account's key, the peer's keyed hash, the device id.
+pub fn peer_device_key(store: &SealedStore, account_key: &[u8], peer_account: &str, device: u32) -> Vec<u8> {
+    let mut key = Vec::with_capacity(account_key.len() + 32 + 4);
+    key.extend_from_slice(account_key);
+    key.extend_from_slice(&peer_account_key(store, peer_account));
+    key.extend_from_slice(&device.to_be_bytes());
+    key
 }
 
 pub fn load(store: &SealedStore, address: &Address) -> Result<Option<AccountRecord>> {

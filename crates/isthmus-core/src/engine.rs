@@ -464,9 +464,8 @@ impl Engine {
     }
 
     fn stored_identity(&self, account: &Address, peer: &Address) -> Result<Option<IdentityKey>> {
-        let mut key = account::account_key(&self.inner.store, account).to_vec();
-        key.extend_from_slice(&self.inner.store.name_key("peer", peer.account().as_bytes()));
-        key.extend_from_slice(&peer.device.to_be_bytes());
+        let account_key = account::account_key(&self.inner.store, account);
+        let key = account::peer_device_key(&self.inner.store, &account_key, &peer.account(), peer.device);
         match self.inner.store.get(Tree::RemoteIdentities, &key)? {
             Some(bytes) => Ok(Some(IdentityKey::decode(&bytes)?)),
             None => Ok(None),

@@ -80,11 +80,7 @@ impl SignalStore {
 
     fn peer_key(&self, address: &ProtocolAddress) -> Vec<u8> {
         let tx = self.tx.borrow();
-        let hashed = tx.store().name_key("peer", address.name().as_bytes());
-        let mut key = self.account.to_vec();
-        key.extend_from_slice(&hashed);
-        key.extend_from_slice(&u32::from(address.device_id()).to_be_bytes());
-        key
+        crate::account::peer_device_key(tx.store(), &self.account, address.name(), u32::from(address.device_id()))
     }
 
     fn get(&self, tree: Tree, key: &[u8]) -> SignalResult<Option<Vec<u8>>> {

@@ -17,20 +17,14 @@ use crate::state::AppState;
 /// A settings document larger than this is refused: it is preferences, not data.
 const MAX_SETTINGS_BYTES: usize = 256 * 1024;
 
-/// backend.ts `defaultSettings`, for fields the stored document lacks.
+/// The UI's defaults (`defaultSettings` in backend.ts reads the same file), for fields the
+/// stored document lacks.
+const DEFAULTS: &str = include_str!("../../../ui/src/backend/settings-defaults.json");
+
 fn defaults() -> Map<String, Value> {
-    let defaults = serde_json::json!({
-        "theme": "system",
-        "readReceipts": true,
-        "typingIndicators": true,
-        "notifications": true,
-        "notificationPreview": true,
-        "pinned": [],
-        "muted": [],
-        "archived": [],
-    });
-    match defaults {
-        Value::Object(map) => map,
+    match serde_json::from_str(DEFAULTS) {
+        Ok(Value::Object(map)) => map,
+        // Checked by a test: the file is the UI's and always an object.
         _ => Map::new(),
     }
 }
@@ -101,6 +95,14 @@ mod tests {
         assert_eq!(settings["notifications"], true, "a field never stored has its default");
         assert_eq!(settings["readReceipts"], false, "the engine enforces privacy, so it is the truth");
         assert_eq!(settings["extra"], 1, "fields the shell does not know survive");
+    }
+
+    #[test]
+    fn the_defaults_are_the_uis_file() {
+        let defaults = defaults();
+        assert_eq!(defaults["theme"], "system", "the UI's defaults file is read");
+        assert_eq!(defaults["pinned"], serde_json::json!([]));
+        assert_eq!(defaults.len(), 8, "every field of the UI's Settings has a default");
     }
 
     #[test]

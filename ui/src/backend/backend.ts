@@ -23,6 +23,7 @@
 // pin/mute/archive) is the `Settings` type below; the shell stores it as an opaque JSON value
 // in the profile (encrypted at rest like everything else) via `settings` / `set_settings`.
 
+import settingsDefaults from "./settings-defaults.json";
 import type {
   AccountInfo,
   Contact,
@@ -72,16 +73,8 @@ export type Settings = {
   archived: ConversationId[];
 };
 
-export const defaultSettings: Settings = {
-  theme: "system",
-  readReceipts: true,
-  typingIndicators: true,
-  notifications: true,
-  notificationPreview: true,
-  pinned: [],
-  muted: [],
-  archived: [],
-};
+/** The defaults, in one file that the desktop shell reads too (src-tauri/src/commands/settings.rs). */
+export const defaultSettings: Settings = settingsDefaults as Settings;
 
 /** Why a report is filed: the relay's one list, generated from the Rust contract. */
 import type { ReportReason } from "../bindings";
