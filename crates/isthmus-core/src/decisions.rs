@@ -12,7 +12,7 @@ use crate::events::Event;
 use crate::ids::{ConversationId, MessageId};
 use crate::model::{Conversation, Direction, MessageStatus};
 use crate::outbox;
-use crate::send::queue_receipt;
+use crate::outbox::queue_receipt;
 use crate::store::Tree;
 use crate::tx::Tx;
 use crate::worker::WorkerState;

@@ -106,6 +106,21 @@ mod option_b64 {
     }
 }
 
+/// Queues a receipt (delivered or read) for messages of `peer`.
+pub fn queue_receipt(
+    tx: &mut Tx,
+    account: &[u8; 32],
+    peer: &Address,
+    kind: wire::receipt_message::Kind,
+    ids: Vec<MessageId>,
+) -> Result<()> {
+    let receipt = wire::ReceiptMessage { kind: kind as i32, message_ids: ids.iter().map(|id| id.0.to_vec()).collect() };
+    let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
+    let entry = OutboxEntry::new(peer, OutboxKind::Control, content);
+    push(tx, account, &entry)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

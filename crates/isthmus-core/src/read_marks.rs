@@ -8,7 +8,7 @@ use crate::conversations;
 use crate::events::Event;
 use crate::ids::ConversationId;
 use crate::model::{Direction, MessageStatus};
-use crate::send::queue_receipt;
+use crate::outbox::queue_receipt;
 use crate::tx::Tx;
 use crate::worker::WorkerState;
 use crate::{Error, Result};

@@ -15,8 +15,10 @@ use crate::conversations;
 use crate::events::Event;
 use crate::ids::{EnvelopeId, MessageId};
 use crate::media::records::AttachmentRecord;
+use crate::message_changes;
 use crate::model::{Conversation, Direction, Message, MessageStatus, Quote};
-use crate::send::{apply_reaction, erase, protocol_address, queue_receipt};
+use crate::outbox::queue_receipt;
+use crate::signal_store::protocol_address;
 use crate::signal_store::SignalStore;
 use crate::time::now_ms;
 use crate::tx::Tx;
@@ -132,7 +134,7 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
     {
         let mut tx = tx.borrow_mut();
         if key_changed {
-            hold_for_key_change(&mut tx, account, &source)?;
+            crate::consent::contacts::hold_for_key_change(&mut tx, account, &source)?;
             events.push(Event::KeyChanged { account: account.account(), peer: source.account() });
         }
         apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut events)?;
@@ -140,16 +142,6 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
         tx.commit()?;
     }
     Ok(events)
-}
-
-/// A contact's identity key changed: verification no longer holds, and sending to them waits
-/// until the user acknowledges the new key.
-pub fn hold_for_key_change(tx: &mut Tx, account: &Address, peer: &Address) -> Result<()> {
-    crate::consent::contacts::update(tx, account, peer, |contact| {
-        contact.verified = false;
-        contact.key_change_held = true;
-    })?;
-    Ok(())
 }
 
 /// Applies decrypted content to the conversation with `source`.
@@ -213,9 +205,8 @@ fn apply_data(
     if let Some(reaction) = data.reaction {
         let target = target_of(&reaction.target_message_id)?;
         if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
-            apply_reaction(&mut message, author, &reaction.emoji, reaction.remove);
-            conversations::update(tx, &message)?;
-            events.push(Event::MessageUpdated { message });
+            message_changes::react(&mut message, author, &reaction.emoji, reaction.remove);
+            message_changes::save(tx, events, &message)?;
         }
         return Ok(());
     }
@@ -224,9 +215,8 @@ fn apply_data(
         if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
             // Only the author may change a message; anything else is ignored.
             if message.author == author && !message.deleted {
-                message.body = edit.body;
-                message.edited = true;
-                update_with_events(tx, &message, events)?;
+                message_changes::edit(&mut message, edit.body);
+                message_changes::save(tx, events, &message)?;
             }
         }
         return Ok(());
@@ -235,8 +225,8 @@ fn apply_data(
         let target = target_of(&delete.target_message_id)?;
         if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
             if message.author == author {
-                erase(&mut message);
-                update_with_events(tx, &message, events)?;
+                message_changes::erase(&mut message);
+                message_changes::save(tx, events, &message)?;
             }
         }
         return Ok(());
@@ -309,13 +299,5 @@ fn apply_data(
     }
     events.push(Event::MessageAdded { message });
     events.push(Event::ConversationChanged { conversation: conversation.clone() });
-    Ok(())
-}
-
-fn update_with_events(tx: &mut Tx, message: &Message, events: &mut Vec<Event>) -> Result<()> {
-    if let Some(conversation) = conversations::update(tx, message)? {
-        events.push(Event::ConversationChanged { conversation });
-    }
-    events.push(Event::MessageUpdated { message: message.clone() });
     Ok(())
 }

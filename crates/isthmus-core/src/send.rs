@@ -7,8 +7,8 @@ use std::time::SystemTime;
 
 use isthmus_proto::{wire, Address, Message as _};
 use libsignal_protocol::{
-    kem, message_encrypt, process_prekey_bundle, CiphertextMessage, DeviceId, IdentityKey, PreKeyBundle,
-    ProtocolAddress, PublicKey, SessionStore,
+    kem, message_encrypt, process_prekey_bundle, CiphertextMessage, DeviceId, IdentityKey, PreKeyBundle, PublicKey,
+    SessionStore,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,9 +16,10 @@ use crate::account::account_key;
 use crate::conversations;
 use crate::events::Event;
 use crate::ids::{EnvelopeId, MessageId};
-use crate::model::{Direction, Message, MessageStatus, Quote, Reaction};
+use crate::message_changes;
+use crate::model::{Direction, Message, MessageStatus, Quote};
 use crate::outbox::{self, OutboxEntry, OutboxKind};
-use crate::signal_store::SignalStore;
+use crate::signal_store::{protocol_address, SignalStore};
 use crate::store::Tree;
 use crate::time::now_ms;
 use crate::tx::Tx;
@@ -35,14 +36,6 @@ pub enum Outgoing {
     Reaction { target: MessageId, emoji: String, remove: bool },
     Edit { target: MessageId, body: String },
     Delete { target: MessageId },
-}
-
-pub fn protocol_address(address: &Address) -> Result<ProtocolAddress> {
-    let device = u8::try_from(address.device)
-        .ok()
-        .and_then(|d| DeviceId::new(d).ok())
-        .ok_or_else(|| Error::Protocol("device id out of range".into()))?;
-    Ok(ProtocolAddress::new(address.account(), device))
 }
 
 fn signal_store(state: &mut WorkerState, account: &Address, tx: &Rc<RefCell<Tx>>) -> Result<SignalStore> {
@@ -107,9 +100,8 @@ pub fn queue(
         }
         Outgoing::Reaction { target, emoji, remove } => {
             let mut message = conversations::find(&tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?;
-            apply_reaction(&mut message, &me, &emoji, remove);
-            conversations::update(&mut tx, &message)?;
-            events.push(Event::MessageUpdated { message: message.clone() });
+            message_changes::react(&mut message, &me, &emoji, remove);
+            message_changes::save(&mut tx, &mut events, &message)?;
             data.reaction = Some(wire::Reaction {
                 target_message_id: target.0.to_vec(),
                 target_author: message.author.clone(),
@@ -120,16 +112,15 @@ pub fn queue(
         }
         Outgoing::Edit { target, body } => {
             let mut message = own_message(&tx, &conversation.id, &target, &me)?;
-            message.body = body.clone();
-            message.edited = true;
-            push_update(&mut tx, &mut events, &message)?;
+            message_changes::edit(&mut message, body.clone());
+            message_changes::save(&mut tx, &mut events, &message)?;
             data.edit = Some(wire::Edit { target_message_id: target.0.to_vec(), body });
             OutboxKind::Control
         }
         Outgoing::Delete { target } => {
             let mut message = own_message(&tx, &conversation.id, &target, &me)?;
-            erase(&mut message);
-            push_update(&mut tx, &mut events, &message)?;
+            message_changes::erase(&mut message);
+            message_changes::save(&mut tx, &mut events, &message)?;
             data.delete = Some(wire::Delete { target_message_id: target.0.to_vec() });
             OutboxKind::Control
         }
@@ -144,51 +135,12 @@ pub fn queue(
     Ok(added)
 }
 
-/// Queues a receipt (delivered or read) for messages of `peer`.
-pub fn queue_receipt(
-    tx: &mut Tx,
-    account: &[u8; 32],
-    peer: &Address,
-    kind: wire::receipt_message::Kind,
-    ids: Vec<MessageId>,
-) -> Result<()> {
-    let receipt = wire::ReceiptMessage { kind: kind as i32, message_ids: ids.iter().map(|id| id.0.to_vec()).collect() };
-    let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
-    let entry = OutboxEntry::new(peer, OutboxKind::Control, content);
-    outbox::push(tx, account, &entry)?;
-    Ok(())
-}
-
 fn own_message(tx: &Tx, conversation: &crate::ids::ConversationId, target: &MessageId, me: &str) -> Result<Message> {
     let message = conversations::find(tx, conversation, target)?.ok_or(Error::NoSuchMessage)?;
     if message.author != me {
         return Err(Error::Protocol("only the author can edit or delete a message".into()));
     }
     Ok(message)
-}
-
-fn push_update(tx: &mut Tx, events: &mut Vec<Event>, message: &Message) -> Result<()> {
-    if let Some(conversation) = conversations::update(tx, message)? {
-        events.push(Event::ConversationChanged { conversation });
-    }
-    events.push(Event::MessageUpdated { message: message.clone() });
-    Ok(())
-}
-
-pub fn apply_reaction(message: &mut Message, author: &str, emoji: &str, remove: bool) {
-    message.reactions.retain(|r| r.author != author);
-    if !remove {
-        message.reactions.push(Reaction { author: author.to_owned(), emoji: emoji.to_owned() });
-    }
-}
-
-/// A deleted message keeps its place in the timeline but loses its content.
-pub fn erase(message: &mut Message) {
-    message.deleted = true;
-    message.body.clear();
-    message.attachments.clear();
-    message.quote = None;
-    message.reactions.clear();
 }
 
 pub async fn has_session(state: &mut WorkerState, account: &Address, peer: &Address) -> Result<bool> {
@@ -235,7 +187,7 @@ pub async fn process_bundle(state: &mut WorkerState, account: &Address, peer: &A
     .await?;
     let changed = !store.take_key_changes().is_empty();
     if changed {
-        crate::receive::hold_for_key_change(&mut tx.borrow_mut(), account, peer)?;
+        crate::consent::contacts::hold_for_key_change(&mut tx.borrow_mut(), account, peer)?;
     }
     tx.borrow_mut().commit()?;
     state.store.flush()?;
@@ -314,7 +266,7 @@ pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) 
                 }
             };
             if changed {
-                push_update(&mut tx, &mut events, &message)?;
+                message_changes::save(&mut tx, &mut events, &message)?;
             }
         }
     }

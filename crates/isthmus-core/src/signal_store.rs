@@ -232,3 +232,12 @@ impl SessionStore for SignalStore {
         Ok(())
     }
 }
+
+/// The address libsignal keys a remote device's session by.
+pub fn protocol_address(address: &isthmus_proto::Address) -> crate::Result<ProtocolAddress> {
+    let device = u8::try_from(address.device)
+        .ok()
+        .and_then(|d| libsignal_protocol::DeviceId::new(d).ok())
+        .ok_or_else(|| crate::Error::Protocol("device id out of range".into()))?;
+    Ok(ProtocolAddress::new(address.account(), device))
+}

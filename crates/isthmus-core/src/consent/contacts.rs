@@ -44,3 +44,13 @@ pub fn update(tx: &mut Tx, account: &Address, peer: &Address, change: impl FnOnc
     save(tx, account, peer, &contact)?;
     Ok(contact)
 }
+
+/// A contact's identity key changed: verification no longer holds, and sending to them waits
+/// until the user acknowledges the new key.
+pub fn hold_for_key_change(tx: &mut Tx, account: &Address, peer: &Address) -> Result<()> {
+    crate::consent::contacts::update(tx, account, peer, |contact| {
+        contact.verified = false;
+        contact.key_change_held = true;
+    })?;
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! Reactions, edits and deletes of messages, applied the same way whether the user made them
+//! (`send`) or a peer did (`receive`). Who may change what is decided by the caller: the user's
+//! own messages on the way out, the author's on the way in.
+
+use crate::conversations;
+use crate::events::Event;
+use crate::model::{Message, Reaction};
+use crate::tx::Tx;
+use crate::Result;
+
+/// `author`'s reaction replaces their previous one; `remove` takes it back.
+pub fn react(message: &mut Message, author: &str, emoji: &str, remove: bool) {
+    message.reactions.retain(|r| r.author != author);
+    if !remove {
+        message.reactions.push(Reaction { author: author.to_owned(), emoji: emoji.to_owned() });
+    }
+}
+
+pub fn edit(message: &mut Message, body: String) {
+    message.body = body;
+    message.edited = true;
+}
+
+/// A deleted message keeps its place in the timeline but loses its content.
+pub fn erase(message: &mut Message) {
+    message.deleted = true;
+    message.body.clear();
+    message.attachments.clear();
+    message.quote = None;
+    message.reactions.clear();
+}
+
+/// Stores a changed message and says so: the message, and its conversation when the change
+/// shows in the inbox (the last message's preview).
+pub fn save(tx: &mut Tx, events: &mut Vec<Event>, message: &Message) -> Result<()> {
+    if let Some(conversation) = conversations::update(tx, message)? {
+        events.push(Event::ConversationChanged { conversation });
+    }
+    events.push(Event::MessageUpdated { message: message.clone() });
+    Ok(())
+}
