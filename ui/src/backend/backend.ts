@@ -206,6 +206,10 @@ export interface Backend {
   /** Calls `listener` for every engine event, and with `resync` when some were lost; returns
    * the unsubscribe function. */
   subscribe(listener: (event: BackendEvent) => void): () => void;
+  /** `subscribe`, resolved once the listener is registered (Tauri registers listeners
+   * asynchronously): every event emitted after it resolves reaches the listener. To read
+   * something and follow its changes without a gap, listen first (`openTimeline`). */
+  listen(listener: (event: BackendEvent) => void): Promise<() => void>;
 }
 
 /** Narrows an unknown rejection to a `UserError` (anything else becomes `internal`). */

@@ -1031,6 +1031,10 @@ export class DemoBackend implements Backend {
       : { type: "connection", account, state: "connected", retry_in_ms: null };
   }
 
+  async listen(listener: (event: BackendEvent) => void): Promise<() => void> {
+    return this.subscribe(listener);
+  }
+
   subscribe(listener: (event: BackendEvent) => void): () => void {
     this.listeners.add(listener);
     if (this.options.offline) {

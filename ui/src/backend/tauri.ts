@@ -122,6 +122,16 @@ export class TauriBackend implements Backend {
   setSettings = (settings: Settings) => call<Settings>("set_settings", { settings });
   notify = (title: string, body: string) => call<void>("notify", { title, body });
 
+  async listen(listener: (event: BackendEvent) => void): Promise<() => void> {
+    const stops = await Promise.all([
+      listen<Event>(EVENT_NAME, (event) => listener(event.payload)),
+      listen<number>(RESYNC_EVENT, () => listener({ type: "resync" })),
+    ]);
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
+
   subscribe(listener: (event: BackendEvent) => void): () => void {
     const stops: (() => void)[] = [];
     let cancelled = false;

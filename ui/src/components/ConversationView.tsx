@@ -6,7 +6,7 @@ import { addressText, isOtherNetwork } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
-import { applyMessageEvent } from "../logic/timeline";
+import { applyMessageEvent, openTimeline } from "../logic/timeline";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
@@ -72,12 +72,34 @@ export function ConversationView({
     setNotice(null);
     setPendingFiles([]);
     setLoadError(null);
-    void backend.messages(conversation.id, null, PAGE).then(
-      (page) => {
+    let stop: (() => void) | null = null;
+    const opening = openTimeline(backend, conversation.id, PAGE, {
+      page: (page) => {
         if (!live) return;
         setMessages(page.items);
         setCursor(page.next_cursor);
         setLoading(false);
+      },
+      event: (event) => {
+        if (!live) return;
+        if (
+          (event.type === "message_added" || event.type === "message_updated") &&
+          event.message.conversation === conversation.id
+        ) {
+          const kind = event.type === "message_added" ? "added" : "updated";
+          const incoming = event.message;
+          setMessages((current) => applyMessageEvent(current, kind, incoming));
+        } else if (event.type === "transfer" && event.conversation === conversation.id) {
+          setTransfers((current) =>
+            new Map(current).set(`${event.message}:${event.index}`, { done: event.done, total: event.total }),
+          );
+        }
+      },
+    });
+    opening.then(
+      (stopListening) => {
+        if (live) stop = stopListening;
+        else stopListening();
       },
       (caught) => {
         if (!live) return;
@@ -85,23 +107,9 @@ export function ConversationView({
         setLoading(false);
       },
     );
-    const stop = backend.subscribe((event) => {
-      if (
-        (event.type === "message_added" || event.type === "message_updated") &&
-        event.message.conversation === conversation.id
-      ) {
-        const kind = event.type === "message_added" ? "added" : "updated";
-        const incoming = event.message;
-        setMessages((current) => applyMessageEvent(current, kind, incoming));
-      } else if (event.type === "transfer" && event.conversation === conversation.id) {
-        setTransfers((current) =>
-          new Map(current).set(`${event.message}:${event.index}`, { done: event.done, total: event.total }),
-        );
-      }
-    });
     return () => {
       live = false;
-      stop();
+      stop?.();
     };
   }, [backend, conversation.id, attempt]);
 

@@ -5,7 +5,8 @@ import { sendBlockedReason } from "./composer";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "./conversationList";
 import { timelineRows } from "./days";
 import { effectiveTheme } from "./theme";
-import { applyMessageEvent } from "./timeline";
+import { applyMessageEvent, openTimeline } from "./timeline";
+import type { BackendEvent } from "../backend/backend";
 import { noticeFor } from "./notifications";
 import { describeError } from "./errors";
 import { inboxRows, requestCount, unreadTotal } from "./inbox";
@@ -276,5 +277,66 @@ describe("picture thumbnails", () => {
     expect(thumbHeight({ width: 1, height: 4_000_000_000 })).toBe(440);
     expect(thumbHeight({ width: 4_000_000_000, height: 1 })).toBe(55);
     expect(thumbHeight({ width: 0, height: 0 })).toBe(165);
+  });
+});
+
+describe("openTimeline", () => {
+  // A backend whose page read takes a while, like the desktop's bridge: the test decides when
+  // listeners are registered and when the page comes back.
+  function slowBackend() {
+    const listeners = new Set<(event: BackendEvent) => void>();
+    let answer: (page: { items: Message[]; next_cursor: number | null }) => void = () => undefined;
+    return {
+      emit: (event: BackendEvent) => listeners.forEach((listener) => listener(event)),
+      answer: (items: Message[]) => answer({ items, next_cursor: null }),
+      listening: () => listeners.size,
+      backend: {
+        listen: async (listener: (event: BackendEvent) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        messages: () => new Promise<{ items: Message[]; next_cursor: number | null }>((resolve) => (answer = resolve)),
+      },
+    };
+  }
+
+  it("keeps a message that arrives while the chat is being opened", async () => {
+    const slow = slowBackend();
+    let shown: Message[] = [];
+    const opening = openTimeline(slow.backend, "c", 50, {
+      page: (page) => (shown = page.items),
+      event: (event) => {
+        if (event.type === "message_added") shown = applyMessageEvent(shown, "added", event.message);
+      },
+    });
+    await Promise.resolve();
+    expect(slow.listening()).toBe(1);
+    // Committed after the listener was registered, before the page was read back.
+    slow.emit({ type: "message_added", message: message(2, "while opening", 2) });
+    slow.answer([message(1, "old", 1)]);
+    const stop = await opening;
+    expect(shown.map((m) => m.body)).toEqual(["old", "while opening"]);
+    slow.emit({ type: "message_added", message: message(3, "later", 3) });
+    expect(shown.map((m) => m.body)).toEqual(["old", "while opening", "later"]);
+    stop();
+    slow.emit({ type: "message_added", message: message(4, "after closing", 4) });
+    expect(shown).toHaveLength(3);
+    expect(slow.listening()).toBe(0);
+  });
+
+  it("an event that is in the page already is applied once", async () => {
+    const slow = slowBackend();
+    let shown: Message[] = [];
+    const opening = openTimeline(slow.backend, "c", 50, {
+      page: (page) => (shown = page.items),
+      event: (event) => {
+        if (event.type === "message_added") shown = applyMessageEvent(shown, "added", event.message);
+      },
+    });
+    await Promise.resolve();
+    slow.emit({ type: "message_added", message: message(1, "both", 1) });
+    slow.answer([message(1, "both", 1)]);
+    await opening;
+    expect(shown).toHaveLength(1);
   });
 });

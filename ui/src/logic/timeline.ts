@@ -1,5 +1,6 @@
 // Keeping an open chat's loaded messages current from events.
-import type { Message } from "../bindings";
+import type { ConversationId, Message, Page } from "../bindings";
+import type { Backend, BackendEvent } from "../backend/backend";
 
 /**
  * `loaded` after an event about one of its chat's messages. A new message joins the end; a
@@ -13,4 +14,47 @@ export function applyMessageEvent(loaded: Message[], kind: "added" | "updated", 
   const copy = [...loaded];
   copy[index] = message;
   return copy;
+}
+
+/** What an open chat does with its first page and with every event after it. */
+export type TimelineHandlers = {
+  page(page: Page<Message>): void;
+  event(event: BackendEvent): void;
+};
+
+/**
+ * Opens a chat's timeline without a gap: listens first, reads the newest page, hands it over,
+ * then every event from the moment the listener was registered, in order (those that arrived
+ * while the page was read first). An event committed while the chat was being opened is
+ * therefore never lost; one already in the page comes again, which `applyMessageEvent` makes
+ * harmless. Resolves to the function that stops listening; nothing is delivered after it.
+ */
+export async function openTimeline(
+  backend: Pick<Backend, "listen" | "messages">,
+  conversation: ConversationId,
+  limit: number,
+  handlers: TimelineHandlers,
+): Promise<() => void> {
+  const early: BackendEvent[] = [];
+  let live = false;
+  let stopped = false;
+  const stop = await backend.listen((event) => {
+    if (stopped) return;
+    if (live) handlers.event(event);
+    else early.push(event);
+  });
+  let page: Page<Message>;
+  try {
+    page = await backend.messages(conversation, null, limit);
+  } catch (caught) {
+    stop();
+    throw caught;
+  }
+  handlers.page(page);
+  for (const event of early) handlers.event(event);
+  live = true;
+  return () => {
+    stopped = true;
+    stop();
+  };
 }
