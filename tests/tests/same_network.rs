@@ -100,6 +100,12 @@ async fn replies_reactions_edits_and_deletes_reach_the_other_side() -> Result<()
         .send(&bob.address, &alice.address, Outgoing::Edit { target: original.id, body: "hacked".into() })
         .await;
     assert!(refused.is_err(), "nobody edits someone else's message");
+    // A deleted message has nothing left to edit, for its author either.
+    let after_delete = alice
+        .engine
+        .send(&alice.address, &bob.address, Outgoing::Edit { target: original.id, body: "back again".into() })
+        .await;
+    assert_eq!(after_delete.err().map(|error| error.code()), Some(isthmus_core::ErrorCode::UnknownMessage));
     Ok(())
 }
 

@@ -341,27 +341,32 @@ impl Engine {
     /// message there needs the user's confirmation. Blocked people, pending requests and
     /// unacknowledged key changes stop sending too.
     fn check_may_send(&self, record: &AccountRecord, peer: &Address) -> Result<bool> {
-        let cross_network = peer.network != record.address.network;
-        if cross_network && !record.interop.contains(&peer.network) {
-            return Err(Error::InteropOff(peer.network.to_string()));
-        }
+        use crate::may_send::{refusal, ChatState, SendState};
+        use crate::ErrorCode;
         let tx = crate::tx::Tx::new(self.inner.store.clone());
         let contact = crate::consent::contacts::load(&tx, &record.address, peer)?;
-        if contact.blocked {
-            return Err(Error::Blocked(peer.to_string()));
-        }
-        if contact.key_change_held {
-            return Err(Error::KeyChangeUnacknowledged(peer.to_string()));
-        }
         let existing =
             conversations::load(&tx, &conversations::conversation_id(&self.inner.store, &record.address, peer))?;
-        match existing {
-            Some(conversation) if conversation.request => Err(Error::RequestPending),
-            Some(_) => Ok(false),
-            None if cross_network && !contact.first_contact_confirmed => {
-                Err(Error::FirstContactRequired(peer.to_string()))
-            }
-            None => Ok(true),
+        let state = SendState {
+            cross_network: peer.network != record.address.network,
+            network_allowed: peer.network == record.address.network || record.interop.contains(&peer.network),
+            blocked: contact.blocked,
+            key_change_held: contact.key_change_held,
+            chat: match &existing {
+                None => ChatState::None,
+                Some(conversation) if conversation.request => ChatState::Request,
+                Some(_) => ChatState::Open,
+            },
+            first_contact_confirmed: contact.first_contact_confirmed,
+        };
+        match refusal(&state) {
+            None => Ok(existing.is_none()),
+            Some(ErrorCode::InteropOff) => Err(Error::InteropOff(peer.network.to_string())),
+            Some(ErrorCode::Blocked) => Err(Error::Blocked(peer.to_string())),
+            Some(ErrorCode::KeyChangeUnacknowledged) => Err(Error::KeyChangeUnacknowledged(peer.to_string())),
+            Some(ErrorCode::RequestPending) => Err(Error::RequestPending),
+            Some(ErrorCode::FirstContactRequired) => Err(Error::FirstContactRequired(peer.to_string())),
+            Some(other) => Err(Error::Protocol(format!("the send rule gave {other:?}"))),
         }
     }
 

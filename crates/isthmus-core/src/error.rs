@@ -6,7 +6,7 @@ use serde::Serialize;
 /// The closed set of error codes that cross to the UI and to `--json` output.
 /// Front ends switch on these, never on message text.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     WrongPassphrase,

@@ -30,6 +30,7 @@ pub mod ids;
 mod keys;
 pub mod media;
 mod media_ops;
+mod may_send;
 mod message_changes;
 pub mod model;
 mod outbox;

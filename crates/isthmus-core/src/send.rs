@@ -112,6 +112,10 @@ pub fn queue(
         }
         Outgoing::Edit { target, body } => {
             let mut message = own_message(&tx, &conversation.id, &target, &me)?;
+            // A deleted message has nothing left to edit (and its peers ignore edits to it).
+            if message.deleted {
+                return Err(Error::NoSuchMessage);
+            }
             message_changes::edit(&mut message, body.clone());
             message_changes::save(&mut tx, &mut events, &message)?;
             data.edit = Some(wire::Edit { target_message_id: target.0.to_vec(), body });

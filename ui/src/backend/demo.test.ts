@@ -105,6 +105,34 @@ describe("DemoBackend", () => {
       await backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null }),
     ).toMatchObject({ status: "pending" });
   });
+  it("decides sends by the engine's rule: a new chat starts, the first refusal wins, a deleted message stays deleted", async () => {
+    const backend = demo();
+    const before = (await backend.conversations()).length;
+    const started = await backend.send("ada@meadow.example", "newcomer@meadow.example", {
+      kind: "text",
+      body: "hello",
+      quote: null,
+    });
+    expect(started).toMatchObject({ status: "pending" });
+    expect((await backend.conversations()).length).toBe(before + 1);
+    await expect(
+      backend.send("ada@meadow.example", "stranger@harbor.example", { kind: "text", body: "hi", quote: null }),
+    ).rejects.toMatchObject({ code: "first_contact_required" });
+    // Marta's key change is held; blocking her too makes the block the reason, as in the engine.
+    await backend.block("ada@meadow.example", "marta@harbor.example");
+    await expect(
+      backend.send("ada@meadow.example", "marta@harbor.example", { kind: "text", body: "hi", quote: null }),
+    ).rejects.toMatchObject({ code: "blocked" });
+    if (!started) throw new Error("a message");
+    await backend.send("ada@meadow.example", "newcomer@meadow.example", { kind: "delete", target: started.id });
+    await expect(
+      backend.send("ada@meadow.example", "newcomer@meadow.example", {
+        kind: "edit",
+        target: started.id,
+        body: "again",
+      }),
+    ).rejects.toMatchObject({ code: "unknown_message" });
+  });
   it("holds replies to requests until accepted, then peers answer", async () => {
     const backend = demo();
     const request = (await backend.requests())[0];

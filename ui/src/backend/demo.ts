@@ -41,6 +41,7 @@ import {
   type DemoWorld,
 } from "../demo/fixtures";
 import { seededRandom, type Random } from "../demo/random";
+import { sendRefusal, sendStateOf } from "../logic/maySend";
 import { makeThumbnail } from "../demo/thumbnails";
 import {
   defaultSettings,
@@ -292,16 +293,53 @@ export class DemoBackend implements Backend {
     this.changed(conversation);
   }
 
+  /** Refuses a send the engine would refuse, with the engine's code, by the engine's rule. */
   private canWrite(conversation: Conversation): void {
-    const account = text(conversation.account);
-    const peer = text(conversation.peer);
+    const contact = this.contactOf(text(conversation.account), text(conversation.peer));
+    const state = sendStateOf({ ...conversation, read_only: this.readOnly(conversation) }, contact);
+    this.refuse(sendRefusal(state), text(conversation.peer));
+  }
+
+  private refuse(refusal: ErrorCode | null, peer: AddressText): void {
+    switch (refusal) {
+      case null:
+        return;
+      case "interop_off":
+        throw fail(refusal, "You turned off chats with this network; the chat is read-only.");
+      case "blocked":
+        throw fail(refusal, "You blocked this person.");
+      case "key_change_unacknowledged":
+        throw fail(refusal, "This person's safety number changed; acknowledge it first.");
+      case "request_pending":
+        throw fail(refusal, "Accept the request before you answer.");
+      case "first_contact_required":
+        throw fail(refusal, `Confirm that you want to write to ${peer}.`);
+      default:
+        throw fail(refusal, "This chat cannot send right now.");
+    }
+  }
+
+  /** The chat a send goes to: as the engine, a send to someone without a chat yet starts one. */
+  private chatForSend(account: AddressText, peer: AddressText): Conversation {
+    const existing = this.find(account, peer);
+    if (existing) return existing;
+    const info = this.account(account);
+    const peerAddress = address(peer);
+    if (!peerAddress.name || !peerAddress.network) throw fail("invalid_address", "Addresses look like name@network.");
     const contact = this.contactOf(account, peer);
-    if (conversation.request) throw fail("request_pending", "Accept the request before you answer.");
-    if (contact.blocked) throw fail("blocked", "You blocked this person.");
-    if (this.readOnly(conversation))
-      throw fail("interop_off", "You turned off chats with this network; the chat is read-only.");
-    if (contact.key_change_held)
-      throw fail("key_change_unacknowledged", "This person's safety number changed; acknowledge it first.");
+    const cross = peerAddress.network !== info.network;
+    this.refuse(
+      sendRefusal({
+        cross_network: cross,
+        network_allowed: !cross || info.interop.includes(peerAddress.network),
+        blocked: contact.blocked,
+        key_change_held: contact.key_change_held,
+        chat: "none",
+        first_contact_confirmed: contact.first_contact_confirmed,
+      }),
+      peer,
+    );
+    return this.create(account, peer);
   }
 
   private incomingFrom(conversation: Conversation, body: string, extra: Partial<Message> = {}): Message {
@@ -582,8 +620,7 @@ export class DemoBackend implements Backend {
 
   async send(account: AddressText, peer: AddressText, outgoing: Outgoing): Promise<Message | null> {
     this.requireUnlocked();
-    const conversation = this.find(account, peer);
-    if (!conversation) throw fail("unknown_conversation", "Start the chat first.");
+    const conversation = this.chatForSend(account, peer);
     this.canWrite(conversation);
     const list = this.messagesOf(conversation.id);
     const target = (id: MessageId) => {
@@ -620,8 +657,8 @@ export class DemoBackend implements Backend {
       }
       case "edit": {
         const message = target(outgoing.target);
-        if (message.direction !== "outgoing" || message.deleted)
-          throw fail("protocol", "Only your own messages can be edited.");
+        if (message.direction !== "outgoing") throw fail("protocol", "Only your own messages can be edited.");
+        if (message.deleted) throw fail("unknown_message", "That message was deleted.");
         message.body = outgoing.body;
         message.edited = true;
         this.update(conversation, message);
@@ -656,8 +693,7 @@ export class DemoBackend implements Backend {
     asFile: boolean,
   ): Promise<Message> {
     this.requireUnlocked();
-    const conversation = this.find(account, peer);
-    if (!conversation) throw fail("unknown_conversation", "Start the chat first.");
+    const conversation = this.chatForSend(account, peer);
     this.canWrite(conversation);
     const file = this.staged.get(path);
     if (!file) throw fail("internal", "The staged file is gone.");

@@ -1,12 +1,22 @@
-// Whether the composer can send, and if not, the reason shown in its place.
+// Whether the composer can send, and if not, the reason shown in its place: the engine's rule
+// (maySend.ts) decides, this only says it in words.
 import type { Contact, Conversation } from "../bindings";
+import { sendRefusal, sendStateOf } from "./maySend";
 
 export function sendBlockedReason(conversation: Conversation, contact: Contact | null): string | null {
-  if (conversation.request) return "Accept this request to reply. Until then they don't see that you read it.";
-  if (contact?.blocked) return "You blocked this person. Unblock them to write again.";
-  if (conversation.read_only) {
-    return `This chat is read-only: you turned off chats with ${conversation.peer.network} for ${conversation.account.name}@${conversation.account.network}.`;
+  switch (sendRefusal(sendStateOf(conversation, contact))) {
+    case null:
+      return null;
+    case "interop_off":
+      return `This chat is read-only: you turned off chats with ${conversation.peer.network} for ${conversation.account.name}@${conversation.account.network}.`;
+    case "blocked":
+      return "You blocked this person. Unblock them to write again.";
+    case "key_change_unacknowledged":
+      return "Their safety number changed. Acknowledge the change to send again.";
+    case "request_pending":
+      return "Accept this request to reply. Until then they don't see that you read it.";
+    default:
+      // An open chat is never a first contact; any other code is the rule's news to this file.
+      return "This chat cannot send right now.";
   }
-  if (contact?.key_change_held) return "Their safety number changed. Acknowledge the change to send again.";
-  return null;
 }

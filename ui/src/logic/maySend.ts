@@ -1,0 +1,41 @@
+// Whether a chat may send, and if not, why: the engine's rule (crates/isthmus-core/src/may_send.rs),
+// in TypeScript for the demo backend and the composer. Both are tested against the same list of
+// cases (crates/isthmus-core/fixtures/may_send.json), so neither can drift from the engine.
+import type { Contact, Conversation, ErrorCode } from "../bindings";
+
+export type ChatState = "none" | "request" | "open";
+
+export type SendState = {
+  /** The peer is on another network than the account. */
+  cross_network: boolean;
+  /** The account allows the peer's network (always so on its own network). */
+  network_allowed: boolean;
+  blocked: boolean;
+  /** The peer's identity key changed and the user has not acknowledged it. */
+  key_change_held: boolean;
+  chat: ChatState;
+  /** The user confirmed writing first to this address on another network. */
+  first_contact_confirmed: boolean;
+};
+
+/** `null` when the chat may send; otherwise the first reason, in the engine's order. */
+export function sendRefusal(state: SendState): ErrorCode | null {
+  if (state.cross_network && !state.network_allowed) return "interop_off";
+  if (state.blocked) return "blocked";
+  if (state.key_change_held) return "key_change_unacknowledged";
+  if (state.chat === "request") return "request_pending";
+  if (state.chat === "none" && state.cross_network && !state.first_contact_confirmed) return "first_contact_required";
+  return null;
+}
+
+/** The state of an existing chat, as the UI has it. */
+export function sendStateOf(conversation: Conversation, contact: Contact | null): SendState {
+  return {
+    cross_network: conversation.account.network !== conversation.peer.network,
+    network_allowed: !conversation.read_only,
+    blocked: contact?.blocked ?? false,
+    key_change_held: contact?.key_change_held ?? false,
+    chat: conversation.request ? "request" : "open",
+    first_contact_confirmed: contact?.first_contact_confirmed ?? false,
+  };
+}
