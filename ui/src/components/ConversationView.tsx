@@ -1,17 +1,17 @@
 // One chat: header, consent banners, request bar, virtualized timeline, typing, composer.
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useEffect, useMemo, useState, type DragEvent } from "react";
 import type { Contact, Conversation, Message } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { addressText, isOtherNetwork } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
-import { applyMessageEvent, openTimeline } from "../logic/timeline";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { Avatar, NetworkMark } from "./Marks";
-import { MessageItem, type MessageActions, type Transfer } from "./MessageItem";
+import { MessageItem, type MessageActions } from "./MessageItem";
+import { useTimeline } from "./useTimeline";
 import { VirtualList } from "./VirtualList";
 
 const PAGE = 80;
@@ -46,94 +46,36 @@ export function ConversationView({
   onClosed,
 }: Props) {
   const backend = useBackend();
-  const [messages, setMessages] = useState<Message[]>([]);
-  const [cursor, setCursor] = useState<number | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
   const [mode, setMode] = useState<ComposerMode>({ kind: "new" });
   const [pendingFiles, setPendingFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Pending | null>(null);
-  const [transfers, setTransfers] = useState(new Map<string, Transfer>());
   const [dragging, setDragging] = useState(false);
-  const loadingOlder = useRef(false);
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
   const blockedReason = sendBlockedReason(conversation, contact);
 
+  const { messages, loading, loadError, retry, loadOlder, transfers } = useTimeline(
+    backend,
+    conversation.id,
+    PAGE,
+    setError,
+  );
+
+  // A chat opened afresh starts with an empty composer and no notices.
   useEffect(() => {
-    let live = true;
-    setMessages([]);
-    setLoading(true);
     setMode({ kind: "new" });
     setError(null);
     setNotice(null);
     setPendingFiles([]);
-    setLoadError(null);
-    let stop: (() => void) | null = null;
-    const opening = openTimeline(backend, conversation.id, PAGE, {
-      page: (page) => {
-        if (!live) return;
-        setMessages(page.items);
-        setCursor(page.next_cursor);
-        setLoading(false);
-      },
-      event: (event) => {
-        if (!live) return;
-        if (
-          (event.type === "message_added" || event.type === "message_updated") &&
-          event.message.conversation === conversation.id
-        ) {
-          const kind = event.type === "message_added" ? "added" : "updated";
-          const incoming = event.message;
-          setMessages((current) => applyMessageEvent(current, kind, incoming));
-        } else if (event.type === "transfer" && event.conversation === conversation.id) {
-          setTransfers((current) =>
-            new Map(current).set(`${event.message}:${event.index}`, { done: event.done, total: event.total }),
-          );
-        }
-      },
-    });
-    opening.then(
-      (stopListening) => {
-        if (live) stop = stopListening;
-        else stopListening();
-      },
-      (caught) => {
-        if (!live) return;
-        setLoadError(describeError(asUserError(caught)));
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-      stop?.();
-    };
-  }, [backend, conversation.id, attempt]);
+  }, [conversation.id]);
 
   // Reading an accepted chat marks it read (the backend sends receipts only if allowed).
   useEffect(() => {
     if (!conversation.request && conversation.unread > 0 && document.visibilityState === "visible")
       void backend.markRead(conversation.id).catch(() => undefined);
   }, [backend, conversation.id, conversation.request, conversation.unread, messages.length]);
-
-  const loadOlder = useCallback(() => {
-    if (cursor === null || loadingOlder.current) return;
-    loadingOlder.current = true;
-    void backend.messages(conversation.id, cursor, PAGE).then(
-      (page) => {
-        setMessages((current) => [...page.items, ...current]);
-        setCursor(page.next_cursor);
-        loadingOlder.current = false;
-      },
-      (caught) => {
-        setError(describeError(asUserError(caught)));
-        loadingOlder.current = false;
-      },
-    );
-  }, [backend, conversation.id, cursor]);
 
   const rows = useMemo(() => timelineRows(messages, Date.now()), [messages]);
 
@@ -368,7 +310,7 @@ export function ConversationView({
       ) : loadError ? (
         <div className="timeline timeline--empty" role="alert">
           <p className="notice notice--error">The messages could not be loaded. {loadError}</p>
-          <button type="button" className="button button--small" onClick={() => setAttempt((value) => value + 1)}>
+          <button type="button" className="button button--small" onClick={retry}>
             Try again
           </button>
         </div>
