@@ -1,74 +1,18 @@
 //! What each command does.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use isthmus_core::{untrusted_text, Engine, Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
+use isthmus_core::{Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
 use isthmus_proto::Address;
-use serde::Serialize;
 
 use crate::args::{AccountCommand, Cli, Command, ListenArgs, ProfileCommand, SandboxArgs, SendArgs};
+use crate::context::{address, shown, CliContext};
 use crate::passphrase;
 
-pub(crate) struct Context_ {
-    pub(crate) json: bool,
-    profile_dir: PathBuf,
-    passphrase_file: Option<PathBuf>,
-}
-
-impl Context_ {
-    pub(crate) fn passphrase(&self, confirm: bool) -> Result<String> {
-        passphrase::read(self.passphrase_file.as_deref(), "ISTHMUS_PASSPHRASE", confirm)
-    }
-
-    pub(crate) fn unlock(&self) -> Result<Profile> {
-        let passphrase = self.passphrase(false)?;
-        Ok(Profile::unlock(&self.profile_dir, &passphrase).map_err(isthmus_core::Error::from)?)
-    }
-
-    pub(crate) fn engine(&self) -> Result<Engine> {
-        Ok(Engine::open(self.unlock()?)?)
-    }
-
-    /// Prints `value` as one JSON line, or `human` for people. Much of it is other people's
-    /// text (bodies, names, previews): every control and format character is printed as a
-    /// visible escape, so nobody can send a terminal an escape sequence through us. Bodies go
-    /// through [`shown`] as well, to stay on their line.
-    pub(crate) fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
-        if self.json {
-            let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-            println!("{}", untrusted_text::json_for_terminal(&json));
-        } else {
-            println!("{}", untrusted_text::for_terminal(&human(), false));
-        }
-    }
-}
-
-/// Someone else's text on one line of human output (see `Context_::print`).
-pub(crate) fn shown(text: &str) -> String {
-    untrusted_text::one_line(text)
-}
-
-fn default_profile_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("isthmus/profile")
-}
-
-pub(crate) fn address(raw: &str) -> Result<Address> {
-    raw.parse::<Address>().map_err(|e| isthmus_core::Error::from(e).into())
-}
-
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    let context = Context_ {
-        json: cli.json,
-        profile_dir: cli.profile.clone().unwrap_or_else(default_profile_dir),
-        passphrase_file: cli.passphrase_file.clone(),
-    };
+    let context = CliContext::new(cli.json, cli.profile.clone(), cli.passphrase_file.clone());
     match cli.command {
         Command::Profile(command) => profile(&context, command),
         Command::Account(command) => account(&context, command).await,
@@ -134,7 +78,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn profile(context: &Context_, command: ProfileCommand) -> Result<ExitCode> {
+fn profile(context: &CliContext, command: ProfileCommand) -> Result<ExitCode> {
     match command {
         ProfileCommand::Create { kdf_memory_kib } => {
             let passphrase = context.passphrase(true)?;
@@ -161,7 +105,7 @@ fn profile(context: &Context_, command: ProfileCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode> {
+async fn account(context: &CliContext, command: AccountCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     match command {
         AccountCommand::Add { relay, name, ca_file, allow_insecure_http, invite } => {
@@ -197,7 +141,7 @@ async fn account(context: &Context_, command: AccountCommand) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
+async fn send(context: &CliContext, args: SendArgs) -> Result<ExitCode> {
     let engine = context.engine()?;
     let from = address(&args.from)?;
     let to = address(&args.to)?;
@@ -212,7 +156,7 @@ async fn send(context: &Context_, args: SendArgs) -> Result<ExitCode> {
 /// Waits until the relay has taken `message` (exit 0) or refused it (exit 3, the code printed);
 /// after `timeout` it stays queued (exit 4). `on_upload` sees upload progress meanwhile.
 pub(crate) async fn await_relay_answer(
-    context: &Context_,
+    context: &CliContext,
     events: &mut tokio::sync::broadcast::Receiver<Event>,
     message: &isthmus_core::Message,
     to: &Address,
@@ -260,7 +204,7 @@ pub(crate) async fn await_relay_answer(
     }
 }
 
-async fn listen(context: &Context_, args: ListenArgs) -> Result<ExitCode> {
+async fn listen(context: &CliContext, args: ListenArgs) -> Result<ExitCode> {
     let engine = context.engine()?;
     let mut events = engine.subscribe();
     let accounts = engine.accounts()?;
@@ -321,7 +265,7 @@ fn describe(event: &Event) -> String {
     }
 }
 
-async fn run_sandbox(context: &Context_, args: SandboxArgs) -> Result<ExitCode> {
+async fn run_sandbox(context: &CliContext, args: SandboxArgs) -> Result<ExitCode> {
     let sandbox = crate::sandbox::Sandbox::start(args.data_dir, &args.meadow_listen, &args.harbor_listen).await?;
     let people: Vec<serde_json::Value> = sandbox
         .people

@@ -8,13 +8,13 @@ use isthmus_core::{InboxLayout, MessageId};
 use isthmus_proto::NetworkName;
 
 use crate::args::{ContactCommand, IdentityCommand, InteropCommand, Pair, RequestCommand};
-use crate::commands::{address, Context_};
+use crate::context::{address, CliContext};
 
 fn network(raw: &str) -> Result<NetworkName> {
     NetworkName::parse(raw).map_err(|e| isthmus_core::Error::from(e).into())
 }
 
-pub async fn interop(context: &Context_, command: InteropCommand) -> Result<ExitCode> {
+pub async fn interop(context: &CliContext, command: InteropCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     let info = match command {
         InteropCommand::Disclosure { network: name } => {
@@ -57,19 +57,14 @@ fn pair(pair: &Pair) -> Result<(isthmus_proto::Address, isthmus_proto::Address)>
     Ok((address(&pair.account)?, address(&pair.peer)?))
 }
 
-pub async fn request(context: &Context_, command: RequestCommand) -> Result<ExitCode> {
+pub async fn request(context: &CliContext, command: RequestCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     match command {
         RequestCommand::List { account } => {
             let account = account.as_deref().map(address).transpose()?;
             for request in engine.requests(account.as_ref())? {
                 context.print(&request, || {
-                    format!(
-                        "{} -> {}: {}",
-                        request.peer,
-                        request.account,
-                        crate::commands::shown(&request.last_preview)
-                    )
+                    format!("{} -> {}: {}", request.peer, request.account, crate::context::shown(&request.last_preview))
                 });
             }
             // First contacts that could not be opened hold no slot, but their senders are shown,
@@ -93,7 +88,7 @@ pub async fn request(context: &Context_, command: RequestCommand) -> Result<Exit
                     context.print(&line, || {
                         format!(
                             "{} -> {}: report ({}) not sent yet; it goes out when the relay answers",
-                            crate::commands::shown(&report.address),
+                            crate::context::shown(&report.address),
                             info.address,
                             report.reason.as_str()
                         )
@@ -117,7 +112,7 @@ pub async fn request(context: &Context_, command: RequestCommand) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn contact(context: &Context_, command: ContactCommand) -> Result<ExitCode> {
+pub async fn contact(context: &CliContext, command: ContactCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     let done = |what: &str, peer: &isthmus_proto::Address| {
         context.print(&serde_json::json!({ "done": what, "peer": peer.to_string() }), || format!("{what}: {peer}"));
@@ -163,7 +158,7 @@ pub async fn contact(context: &Context_, command: ContactCommand) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn identity(context: &Context_, command: IdentityCommand) -> Result<ExitCode> {
+pub async fn identity(context: &CliContext, command: IdentityCommand) -> Result<ExitCode> {
     let engine = context.engine()?;
     match command {
         IdentityCommand::Reset { account } => {
@@ -177,7 +172,7 @@ pub async fn identity(context: &Context_, command: IdentityCommand) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn ledger(context: &Context_, export: Option<PathBuf>) -> Result<ExitCode> {
+pub fn ledger(context: &CliContext, export: Option<PathBuf>) -> Result<ExitCode> {
     let engine = context.engine()?;
     let document = engine.export_ledger()?;
     match export {
@@ -192,7 +187,7 @@ pub fn ledger(context: &Context_, export: Option<PathBuf>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn inbox_layout(context: &Context_, layout: Option<String>) -> Result<ExitCode> {
+pub fn inbox_layout(context: &CliContext, layout: Option<String>) -> Result<ExitCode> {
     let engine = context.engine()?;
     if let Some(layout) = layout {
         let layout = match layout.as_str() {

@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod commands;
 mod consent_commands;
+mod context;
 mod media_commands;
 mod passphrase;
 mod sandbox;

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Args;
 use isthmus_core::{Event, MessageId, TransferDirection};
 
-use crate::commands::{address, Context_};
+use crate::context::{address, CliContext};
 
 #[derive(Args, Debug)]
 pub struct SendFileArgs {
@@ -82,7 +82,7 @@ impl ProgressBar {
     }
 }
 
-pub async fn send_file(context: &Context_, args: SendFileArgs) -> Result<ExitCode> {
+pub async fn send_file(context: &CliContext, args: SendFileArgs) -> Result<ExitCode> {
     let engine = context.engine()?;
     let (from, to) = (address(&args.from)?, address(&args.to)?);
     let mut events = engine.subscribe();
@@ -101,7 +101,7 @@ pub async fn send_file(context: &Context_, args: SendFileArgs) -> Result<ExitCod
     outcome
 }
 
-pub async fn download(context: &Context_, args: DownloadArgs) -> Result<ExitCode> {
+pub async fn download(context: &CliContext, args: DownloadArgs) -> Result<ExitCode> {
     let engine = context.engine()?;
     let (account, peer) = (address(&args.account)?, address(&args.peer)?);
     let conversation = engine.conversation_id(&account, &peer);
