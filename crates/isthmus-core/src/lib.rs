@@ -27,6 +27,7 @@ pub mod events;
 #[cfg(test)]
 mod hostile_input_tests;
 pub mod ids;
+mod incoming;
 mod keys;
 pub mod media;
 mod media_ops;

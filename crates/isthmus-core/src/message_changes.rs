@@ -8,6 +8,46 @@ use crate::model::{Message, Reaction};
 use crate::tx::Tx;
 use crate::Result;
 
+/// A change to an earlier message, as the user makes it or a peer sends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    React { emoji: String, remove: bool },
+    Edit { body: String },
+    Delete,
+}
+
+impl Change {
+    /// Applies the change `author` made. Whether they may is the caller's to decide.
+    pub fn apply(self, message: &mut Message, author: &str) {
+        match self {
+            Change::React { emoji, remove } => react(message, author, &emoji, remove),
+            Change::Edit { body } => edit(message, body),
+            Change::Delete => erase(message),
+        }
+    }
+
+    /// The change as it goes on the wire, in a message of its own about `target`, written by
+    /// `target_author`.
+    pub fn to_wire(&self, target: &crate::ids::MessageId, target_author: &str) -> isthmus_proto::wire::DataMessage {
+        use isthmus_proto::wire;
+        let target_message_id = target.0.to_vec();
+        let mut data = wire::DataMessage::default();
+        match self {
+            Change::React { emoji, remove } => {
+                data.reaction = Some(wire::Reaction {
+                    target_message_id,
+                    target_author: target_author.to_owned(),
+                    emoji: emoji.clone(),
+                    remove: *remove,
+                });
+            }
+            Change::Edit { body } => data.edit = Some(wire::Edit { target_message_id, body: body.clone() }),
+            Change::Delete => data.delete = Some(wire::Delete { target_message_id }),
+        }
+        data
+    }
+}
+
 /// `author`'s reaction replaces their previous one; `remove` takes it back.
 pub fn react(message: &mut Message, author: &str, emoji: &str, remove: bool) {
     message.reactions.retain(|r| r.author != author);

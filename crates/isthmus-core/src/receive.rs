@@ -13,10 +13,10 @@ use libsignal_protocol::{message_decrypt, CiphertextMessage, PreKeySignalMessage
 use crate::account::account_key;
 use crate::conversations;
 use crate::events::Event;
-use crate::ids::{EnvelopeId, MessageId};
-use crate::media::records::AttachmentRecord;
-use crate::message_changes;
-use crate::model::{Conversation, Direction, Message, MessageStatus, Quote};
+use crate::ids::EnvelopeId;
+use crate::incoming::{Incoming, IncomingMessage};
+use crate::message_changes::{self, Change};
+use crate::model::{Conversation, Direction, Message, MessageStatus};
 use crate::outbox::queue_receipt;
 use crate::signal_store::protocol_address;
 use crate::signal_store::SignalStore;
@@ -157,118 +157,62 @@ fn apply(
     let existed = conversations::load(tx, &conversations::conversation_id(tx.store(), account, source))?.is_some();
     let mut conversation = conversations::load_or_create(tx, account, source)?;
     let author = source.account();
-    match content.body {
-        Some(wire::content::Body::Data(data)) => {
-            apply_data(tx, account_key, &mut conversation, existed, &author, data, server_timestamp, events)?;
+    match Incoming::try_from(content)? {
+        Incoming::Message(message) => {
+            add_message(tx, account_key, &mut conversation, existed, &author, message, server_timestamp, events)?;
         }
-        Some(wire::content::Body::Receipt(receipt)) => {
-            let status = match wire::receipt_message::Kind::try_from(receipt.kind) {
-                Ok(wire::receipt_message::Kind::Delivered) => MessageStatus::Delivered,
-                Ok(wire::receipt_message::Kind::Read) => MessageStatus::Read,
-                _ => return Ok(()),
+        Incoming::Change { target, change } => {
+            let Some(mut message) = conversations::find(tx, &conversation.id, &target)? else { return Ok(()) };
+            // Only the author may edit or delete a message, and a deleted one stays deleted;
+            // anything else is ignored. Anyone in the chat may react.
+            let allowed = match change {
+                Change::React { .. } => true,
+                Change::Edit { .. } => message.author == author && !message.deleted,
+                Change::Delete => message.author == author,
             };
-            for raw in receipt.message_ids {
-                let Some(id) = MessageId::from_slice(&raw) else { continue };
+            if allowed {
+                change.apply(&mut message, &author);
+                message_changes::save(tx, events, &message)?;
+            }
+        }
+        Incoming::Receipt { status, ids } => {
+            for id in ids {
                 let Some(mut message) = conversations::find(tx, &conversation.id, &id)? else { continue };
                 if message.direction == Direction::Outgoing && conversations::advance_status(&mut message, status) {
-                    if let Some(changed) = conversations::update(tx, &message)? {
-                        events.push(Event::ConversationChanged { conversation: changed });
-                    }
-                    events.push(Event::MessageUpdated { message });
+                    message_changes::save(tx, events, &message)?;
                 }
             }
         }
         // A requester's typing is not shown: nothing of theirs reaches the user beyond the request.
-        Some(wire::content::Body::Typing(_)) if conversation.request || !existed => {}
-        Some(wire::content::Body::Typing(typing)) => {
-            let started = typing.action == wire::typing_message::Action::Started as i32;
+        Incoming::Typing { .. } if conversation.request || !existed => {}
+        Incoming::Typing { started } => {
             events.push(Event::Typing { conversation: conversation.id, author, started });
         }
-        None => {}
+        Incoming::Nothing => {}
     }
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn apply_data(
+fn add_message(
     tx: &mut Tx,
     account_key: &[u8; 32],
     conversation: &mut Conversation,
     existed: bool,
     author: &str,
-    data: wire::DataMessage,
+    incoming: IncomingMessage,
     server_timestamp: u64,
     events: &mut Vec<Event>,
 ) -> Result<()> {
-    let target_of =
-        |raw: &[u8]| MessageId::from_slice(raw).ok_or_else(|| crate::Error::Protocol("bad message id".into()));
-    if let Some(reaction) = data.reaction {
-        let target = target_of(&reaction.target_message_id)?;
-        if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
-            message_changes::react(&mut message, author, &reaction.emoji, reaction.remove);
-            message_changes::save(tx, events, &message)?;
-        }
-        return Ok(());
-    }
-    if let Some(edit) = data.edit {
-        let target = target_of(&edit.target_message_id)?;
-        if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
-            // Only the author may change a message; anything else is ignored.
-            if message.author == author && !message.deleted {
-                message_changes::edit(&mut message, edit.body);
-                message_changes::save(tx, events, &message)?;
-            }
-        }
-        return Ok(());
-    }
-    if let Some(delete) = data.delete {
-        let target = target_of(&delete.target_message_id)?;
-        if let Some(mut message) = conversations::find(tx, &conversation.id, &target)? {
-            if message.author == author {
-                message_changes::erase(&mut message);
-                message_changes::save(tx, events, &message)?;
-            }
-        }
-        return Ok(());
-    }
-    let id = target_of(&data.message_id)?;
+    let id = incoming.id;
     // The same message can arrive in two envelopes (a resend after a crash): keep one.
     if conversations::find(tx, &conversation.id, &id)?.is_some() {
         return Ok(());
     }
-    let quote = data.quote.and_then(|q| {
-        MessageId::from_slice(&q.message_id).map(|message_id| Quote { message_id, author: q.author, text: q.text })
-    });
-    let mut attachments = Vec::with_capacity(data.attachments.len());
-    for (index, pointer) in data.attachments.into_iter().enumerate() {
-        // A pointer that cannot be opened or checked is dropped, not stored half-usable; its id
-        // and network go into a URL later, so they must have exactly their shape.
-        if pointer.key.len() != 32
-            || pointer.digest.len() != 32
-            || !isthmus_proto::api::is_media_id(&pointer.id)
-            || isthmus_proto::NetworkName::parse(&pointer.origin_network).is_err()
-        {
-            continue;
-        }
-        let (width, height) = crate::media::images::stated_size(pointer.width, pointer.height);
-        let thumbnail =
-            if crate::media::images::check_thumbnail(&pointer.thumbnail) { pointer.thumbnail } else { Vec::new() };
-        let record = AttachmentRecord {
-            origin_network: pointer.origin_network,
-            id: pointer.id,
-            key: pointer.key,
-            digest: pointer.digest,
-            size: pointer.size,
-            content_type: pointer.content_type,
-            file_name: crate::media::names::sanitize(&pointer.file_name),
-            width,
-            height,
-            thumbnail,
-            local_file: None,
-            note: None,
-        };
+    let mut attachments = Vec::with_capacity(incoming.attachments.len());
+    for (index, record) in &incoming.attachments {
         attachments.push(record.view());
-        crate::media::records::save(tx, &conversation.id, &id, index as u32, &record)?;
+        crate::media::records::save(tx, &conversation.id, &id, *index, record)?;
     }
     let message = Message {
         id,
@@ -276,12 +220,12 @@ fn apply_data(
         seq: 0,
         direction: Direction::Incoming,
         author: author.to_owned(),
-        body: data.body,
-        sent_at: if data.sent_at == 0 { server_timestamp } else { data.sent_at },
+        body: incoming.body,
+        sent_at: incoming.sent_at.unwrap_or(server_timestamp),
         stored_at: now_ms(),
         status: MessageStatus::Received,
         failure: None,
-        quote,
+        quote: incoming.quote,
         reactions: Vec::new(),
         edited: false,
         deleted: false,

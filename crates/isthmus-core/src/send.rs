@@ -16,8 +16,8 @@ use crate::account::account_key;
 use crate::conversations;
 use crate::events::Event;
 use crate::ids::{EnvelopeId, MessageId};
-use crate::message_changes;
-use crate::model::{Direction, Message, MessageStatus, Quote};
+use crate::message_changes::{self, Change};
+use crate::model::{Conversation, Direction, Message, MessageStatus, Quote};
 use crate::outbox::{self, OutboxEntry, OutboxKind};
 use crate::signal_store::{protocol_address, SignalStore};
 use crate::store::Tree;
@@ -98,35 +98,20 @@ pub fn queue(
             added = Some(message);
             OutboxKind::Message { conversation: conversation.id, message_id: id }
         }
-        Outgoing::Reaction { target, emoji, remove } => {
-            let mut message = conversations::find(&tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?;
-            message_changes::react(&mut message, &me, &emoji, remove);
-            message_changes::save(&mut tx, &mut events, &message)?;
-            data.reaction = Some(wire::Reaction {
-                target_message_id: target.0.to_vec(),
-                target_author: message.author.clone(),
-                emoji,
-                remove,
-            });
-            OutboxKind::Control
-        }
+        Outgoing::Reaction { target, emoji, remove } => change_message(
+            &mut tx,
+            &mut events,
+            &mut data,
+            &conversation,
+            &me,
+            target,
+            Change::React { emoji, remove },
+        )?,
         Outgoing::Edit { target, body } => {
-            let mut message = own_message(&tx, &conversation.id, &target, &me)?;
-            // A deleted message has nothing left to edit (and its peers ignore edits to it).
-            if message.deleted {
-                return Err(Error::NoSuchMessage);
-            }
-            message_changes::edit(&mut message, body.clone());
-            message_changes::save(&mut tx, &mut events, &message)?;
-            data.edit = Some(wire::Edit { target_message_id: target.0.to_vec(), body });
-            OutboxKind::Control
+            change_message(&mut tx, &mut events, &mut data, &conversation, &me, target, Change::Edit { body })?
         }
         Outgoing::Delete { target } => {
-            let mut message = own_message(&tx, &conversation.id, &target, &me)?;
-            message_changes::erase(&mut message);
-            message_changes::save(&mut tx, &mut events, &message)?;
-            data.delete = Some(wire::Delete { target_message_id: target.0.to_vec() });
-            OutboxKind::Control
+            change_message(&mut tx, &mut events, &mut data, &conversation, &me, target, Change::Delete)?
         }
     };
     let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
@@ -137,6 +122,31 @@ pub fn queue(
     state.store.flush()?;
     state.emit(events);
     Ok(added)
+}
+
+/// Applies the user's change to a message of theirs (a reaction: to any message), and writes it
+/// into `data` for the peer.
+fn change_message(
+    tx: &mut Tx,
+    events: &mut Vec<Event>,
+    data: &mut wire::DataMessage,
+    conversation: &Conversation,
+    me: &str,
+    target: MessageId,
+    change: Change,
+) -> Result<OutboxKind> {
+    let mut message = match change {
+        Change::React { .. } => conversations::find(tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?,
+        Change::Edit { .. } | Change::Delete => own_message(tx, &conversation.id, &target, me)?,
+    };
+    // A deleted message has nothing left to edit (and its peers ignore edits to it).
+    if matches!(change, Change::Edit { .. }) && message.deleted {
+        return Err(Error::NoSuchMessage);
+    }
+    *data = wire::DataMessage { sent_at: data.sent_at, ..change.to_wire(&target, &message.author) };
+    change.apply(&mut message, me);
+    message_changes::save(tx, events, &message)?;
+    Ok(OutboxKind::Control)
 }
 
 fn own_message(tx: &Tx, conversation: &crate::ids::ConversationId, target: &MessageId, me: &str) -> Result<Message> {

@@ -300,43 +300,45 @@ describe("openTimeline", () => {
     };
   }
 
-  it("keeps a message that arrives while the chat is being opened", async () => {
-    const slow = slowBackend();
-    let shown: Message[] = [];
-    const opening = openTimeline(slow.backend, "c", 50, {
-      page: (page) => (shown = page.items),
+  /** Opens chat "c" and keeps what a chat view would show. */
+  function follow(backend: ReturnType<typeof slowBackend>["backend"]) {
+    const view = { shown: [] as Message[], opening: Promise.resolve(() => {}) };
+    view.opening = openTimeline(backend, "c", 50, {
+      page: (page) => (view.shown = page.items),
       event: (event) => {
-        if (event.type === "message_added") shown = applyMessageEvent(shown, "added", event.message);
+        if (event.type === "message_added") view.shown = applyMessageEvent(view.shown, "added", event.message);
       },
     });
+    return view;
+  }
+
+  it("keeps a message that arrives while the chat is being opened", async () => {
+    const slow = slowBackend();
+    const view = follow(slow.backend);
+    const opening = view.opening;
     await Promise.resolve();
     expect(slow.listening()).toBe(1);
     // Committed after the listener was registered, before the page was read back.
     slow.emit({ type: "message_added", message: message(2, "while opening", 2) });
     slow.answer([message(1, "old", 1)]);
     const stop = await opening;
-    expect(shown.map((m) => m.body)).toEqual(["old", "while opening"]);
+    expect(view.shown.map((m) => m.body)).toEqual(["old", "while opening"]);
     slow.emit({ type: "message_added", message: message(3, "later", 3) });
-    expect(shown.map((m) => m.body)).toEqual(["old", "while opening", "later"]);
+    expect(view.shown.map((m) => m.body)).toEqual(["old", "while opening", "later"]);
     stop();
     slow.emit({ type: "message_added", message: message(4, "after closing", 4) });
-    expect(shown).toHaveLength(3);
+    expect(view.shown).toHaveLength(3);
     expect(slow.listening()).toBe(0);
   });
 
   it("an event that is in the page already is applied once", async () => {
     const slow = slowBackend();
-    let shown: Message[] = [];
-    const opening = openTimeline(slow.backend, "c", 50, {
-      page: (page) => (shown = page.items),
-      event: (event) => {
-        if (event.type === "message_added") shown = applyMessageEvent(shown, "added", event.message);
-      },
-    });
+    const view = follow(slow.backend);
+    const opening = view.opening;
     await Promise.resolve();
     slow.emit({ type: "message_added", message: message(1, "both", 1) });
     slow.answer([message(1, "both", 1)]);
     await opening;
-    expect(shown).toHaveLength(1);
+    expect(view.shown).toHaveLength(1);
   });
 });
