@@ -19,11 +19,26 @@ async fn after_revocation_the_relay_refuses_the_network_and_the_chat_is_read_onl
     alice.engine.send_text(&alice.address, &carol.address, "hello carol").await?;
     carol.receives(&alice.address, "hello carol").await?;
     carol.accepts(&alice.address).await?;
+    alice.engine.send_text(&alice.address, &carol.address, "still unread").await?;
+    carol.receives(&alice.address, "still unread").await?;
 
     carol.engine.disable_interop(&carol.address, &NetworkName::parse("meadow.test")?).await?;
     let chat = carol.engine.conversation_id(&carol.address, &alice.address);
     let listed = carol.engine.conversations(None)?.into_iter().find(|c| c.id == chat).context("the chat stays")?;
     assert!(listed.read_only, "the chat with a revoked network is read-only");
+    // The chat's next change says so too, as the list does: a screen that follows events must
+    // not show the chat writable again.
+    carol.engine.mark_read(chat).await?;
+    let changed = carol
+        .wait_for("the chat marked read", |event| match event {
+            Event::ConversationChanged { conversation } if conversation.id == chat && conversation.unread == 0 => {
+                Some(conversation.clone())
+            }
+            _ => None,
+        })
+        .await?;
+    assert!(changed.read_only, "a changed read-only chat is reported read-only");
+    assert!(carol.engine.conversation(&chat)?.context("the chat")?.read_only, "and so is one chat read alone");
     let refused = carol.engine.send_text(&carol.address, &alice.address, "still there?").await;
     assert_eq!(refused.err().map(|e| e.code()), Some(ErrorCode::InteropOff), "sending in a read-only chat is refused");
     let bounced = alice.engine.send_text(&alice.address, &carol.address, "are you there?").await?;

@@ -162,10 +162,16 @@ pub fn list(store: &SealedStore, account: Option<&Address>) -> Result<Vec<Conver
         .collect::<Result<Vec<_>>>()?;
     let accounts = crate::account::load_all(store)?;
     for conversation in &mut conversations {
-        conversation.read_only = is_read_only(conversation, &accounts);
+        fill_in(conversation, &accounts);
     }
     conversations.sort_by_key(|c| std::cmp::Reverse(c.last_activity));
     Ok(conversations)
+}
+
+/// Fills in what a conversation does not store but every answer about it carries: whether it
+/// is read-only.
+pub fn fill_in(conversation: &mut Conversation, accounts: &[crate::account::AccountRecord]) {
+    conversation.read_only = is_read_only(conversation, accounts);
 }
 
 /// Whether the account has withdrawn consent for the conversation's network.

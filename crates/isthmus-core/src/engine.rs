@@ -422,7 +422,11 @@ impl Engine {
     }
 
     pub fn conversation(&self, id: &ConversationId) -> Result<Option<Conversation>> {
-        conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)
+        let mut conversation = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)?;
+        if let Some(conversation) = &mut conversation {
+            conversations::fill_in(conversation, &crate::account::load_all(&self.inner.store)?);
+        }
+        Ok(conversation)
     }
 
     /// The stored conversation with `peer`, or a new empty one (stored with its first message)

@@ -55,8 +55,17 @@ impl WorkerState {
         self.identities.remove(&key);
     }
 
+    /// Sends `events` to the engine's subscribers. A changed conversation goes out as queries
+    /// return it, with what queries fill in (`read_only`), or a read-only chat would look
+    /// writable after its next change.
     pub fn emit(&self, events: impl IntoIterator<Item = Event>) {
-        for event in events {
+        let mut accounts = None;
+        for mut event in events {
+            if let Event::ConversationChanged { conversation } = &mut event {
+                let accounts =
+                    accounts.get_or_insert_with(|| crate::account::load_all(&self.store).unwrap_or_default());
+                crate::conversations::fill_in(conversation, accounts);
+            }
             // No subscriber is fine: events are notifications, the store is the truth.
             let _ = self.events.send(event);
         }
