@@ -122,6 +122,7 @@ mod tests {
             next_seq: 1,
             request: false,
             read_only: false,
+            send_refusal: None,
         }
     }
 

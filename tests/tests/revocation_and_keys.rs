@@ -26,6 +26,7 @@ async fn after_revocation_the_relay_refuses_the_network_and_the_chat_is_read_onl
     let chat = carol.engine.conversation_id(&carol.address, &alice.address);
     let listed = carol.engine.conversations(None)?.into_iter().find(|c| c.id == chat).context("the chat stays")?;
     assert!(listed.read_only, "the chat with a revoked network is read-only");
+    assert_eq!(listed.send_refusal, Some(ErrorCode::InteropOff), "and the engine says why it may not send");
     // The chat's next change says so too, as the list does: a screen that follows events must
     // not show the chat writable again.
     carol.engine.mark_read(chat).await?;
@@ -47,6 +48,7 @@ async fn after_revocation_the_relay_refuses_the_network_and_the_chat_is_read_onl
     carol.allows("meadow.test").await?;
     let listed = carol.engine.conversations(None)?.into_iter().find(|c| c.id == chat).context("the chat")?;
     assert!(!listed.read_only, "turning interop on again restores the chat");
+    assert_eq!(listed.send_refusal, None, "and it may send again");
     let back = alice.engine.send_text(&alice.address, &carol.address, "welcome back").await?;
     carol.receives(&alice.address, "welcome back").await?;
     alice.sees_status(back.id, MessageStatus::Delivered).await?;
@@ -87,6 +89,9 @@ async fn a_key_change_holds_sending_until_acknowledged() -> Result<()> {
         Some(ErrorCode::KeyChangeUnacknowledged),
         "sending waits for the acknowledgement"
     );
+    let chat = alice.engine.conversation_id(&alice.address, &bob.address);
+    let listed = alice.engine.conversations(None)?.into_iter().find(|c| c.id == chat).context("the chat")?;
+    assert_eq!(listed.send_refusal, Some(ErrorCode::KeyChangeUnacknowledged), "the chat says why it may not send");
 
     alice.engine.acknowledge_key_change(&alice.address, &bob.address).await?;
     let resumed = alice.engine.send_text(&alice.address, &bob.address, "welcome back").await?;

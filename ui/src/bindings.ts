@@ -87,7 +87,13 @@ request: boolean,
  * Filled in by queries, not stored: the account no longer allows this chat's network, so
  * the chat is read-only.
  */
-read_only: boolean, };
+read_only: boolean, 
+/**
+ * Filled in by queries, not stored: why the chat may not send now (`interop_off`,
+ * `blocked`, `key_change_unacknowledged`, `request_pending`), or `None` when it may. The
+ * engine's rule (`may_send.rs`) decides, so front ends only word it.
+ */
+send_refusal: ErrorCode | null, };
 
 export type Page<T> = { items: Array<T>, next_cursor: number | null, };
 

@@ -58,6 +58,7 @@ pub fn load_or_create(tx: &Tx, account: &Address, peer: &Address) -> Result<Conv
         next_seq: 1,
         request: false,
         read_only: false,
+        send_refusal: None,
     })
 }
 
@@ -162,16 +163,28 @@ pub fn list(store: &SealedStore, account: Option<&Address>) -> Result<Vec<Conver
         .collect::<Result<Vec<_>>>()?;
     let accounts = crate::account::load_all(store)?;
     for conversation in &mut conversations {
-        fill_in(conversation, &accounts);
+        fill_in(store, conversation, &accounts);
     }
     conversations.sort_by_key(|c| std::cmp::Reverse(c.last_activity));
     Ok(conversations)
 }
 
 /// Fills in what a conversation does not store but every answer about it carries: whether it
-/// is read-only.
-pub fn fill_in(conversation: &mut Conversation, accounts: &[crate::account::AccountRecord]) {
+/// is read-only, and why it may not send (from the contact's record in `store`).
+pub fn fill_in(store: &SealedStore, conversation: &mut Conversation, accounts: &[crate::account::AccountRecord]) {
     conversation.read_only = is_read_only(conversation, accounts);
+    // An unreadable contact record leaves the rule to what the chat itself says; sending checks
+    // the record again and fails with its error.
+    let contact =
+        crate::consent::contacts::load_committed(store, &conversation.account, &conversation.peer).unwrap_or_default();
+    conversation.send_refusal = crate::may_send::refusal(&crate::may_send::SendState {
+        cross_network: conversation.is_cross_network(),
+        network_allowed: !conversation.read_only,
+        blocked: contact.blocked,
+        key_change_held: contact.key_change_held,
+        chat: if conversation.request { crate::may_send::ChatState::Request } else { crate::may_send::ChatState::Open },
+        first_contact_confirmed: contact.first_contact_confirmed,
+    });
 }
 
 /// Whether the account has withdrawn consent for the conversation's network.

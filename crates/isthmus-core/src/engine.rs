@@ -424,7 +424,7 @@ impl Engine {
     pub fn conversation(&self, id: &ConversationId) -> Result<Option<Conversation>> {
         let mut conversation = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)?;
         if let Some(conversation) = &mut conversation {
-            conversations::fill_in(conversation, &crate::account::load_all(&self.inner.store)?);
+            conversations::fill_in(&self.inner.store, conversation, &crate::account::load_all(&self.inner.store)?);
         }
         Ok(conversation)
     }
@@ -437,11 +437,15 @@ impl Engine {
             return Err(Error::Protocol("that is this account itself".into()));
         }
         let tx = crate::tx::Tx::new(self.inner.store.clone());
-        if let Some(existing) = conversations::load(&tx, &self.conversation_id(account, peer))? {
-            return Ok(existing);
-        }
-        self.check_may_send(&self.account(account)?, peer)?;
-        conversations::load_or_create(&tx, account, peer)
+        let mut conversation = match conversations::load(&tx, &self.conversation_id(account, peer))? {
+            Some(existing) => existing,
+            None => {
+                self.check_may_send(&self.account(account)?, peer)?;
+                conversations::load_or_create(&tx, account, peer)?
+            }
+        };
+        conversations::fill_in(&self.inner.store, &mut conversation, &crate::account::load_all(&self.inner.store)?);
+        Ok(conversation)
     }
 
     /// A page of a conversation's timeline, newest first, before the `seq` cursor if given.

@@ -115,6 +115,11 @@ pub struct Conversation {
     /// the chat is read-only.
     #[serde(default, skip_deserializing)]
     pub read_only: bool,
+    /// Filled in by queries, not stored: why the chat may not send now (`interop_off`,
+    /// `blocked`, `key_change_unacknowledged`, `request_pending`), or `None` when it may. The
+    /// engine's rule (`may_send.rs`) decides, so front ends only word it.
+    #[serde(default, skip_deserializing)]
+    pub send_refusal: Option<crate::ErrorCode>,
 }
 
 impl Conversation {

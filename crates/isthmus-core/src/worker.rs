@@ -64,7 +64,7 @@ impl WorkerState {
             if let Event::ConversationChanged { conversation } = &mut event {
                 let accounts =
                     accounts.get_or_insert_with(|| crate::account::load_all(&self.store).unwrap_or_default());
-                crate::conversations::fill_in(conversation, accounts);
+                crate::conversations::fill_in(&self.store, conversation, accounts);
             }
             // No subscriber is fine: events are notifications, the store is the truth.
             let _ = self.events.send(event);

@@ -206,8 +206,11 @@ export class DemoBackend implements Backend {
     return !account.interop.includes(conversation.peer.network);
   }
 
+  /** A chat as the engine answers it: with what it fills in (read-only, why it may not send). */
   private view(conversation: Conversation): Conversation {
-    return { ...conversation, read_only: this.readOnly(conversation) };
+    const shown = { ...conversation, read_only: this.readOnly(conversation) };
+    const contact = this.contactOf(text(conversation.account), text(conversation.peer));
+    return { ...shown, send_refusal: sendRefusal(sendStateOf(shown, contact)) };
   }
 
   private conversationOrFail(id: ConversationId): Conversation {
@@ -1110,5 +1113,6 @@ function emptyConversation(
     next_seq: 1,
     request,
     read_only: false,
+    send_refusal: null,
   };
 }

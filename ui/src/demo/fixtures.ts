@@ -469,6 +469,7 @@ export function buildWorld(
       next_seq: spec.count + 1,
       request: spec.request === true,
       read_only: false,
+      send_refusal: null,
     });
     const contact = newContact();
     if (!spec.request) contact.first_contact_confirmed = true;

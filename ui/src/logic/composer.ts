@@ -4,7 +4,10 @@ import type { Contact, Conversation } from "../bindings";
 import { sendRefusal, sendStateOf } from "./maySend";
 
 export function sendBlockedReason(conversation: Conversation, contact: Contact | null): string | null {
-  switch (sendRefusal(sendStateOf(conversation, contact))) {
+  // The engine's answer when the chat was read; the same rule on the contact's newer state
+  // once it is loaded (a block or a key change made since shows at once).
+  const refusal = contact ? sendRefusal(sendStateOf(conversation, contact)) : conversation.send_refusal;
+  switch (refusal) {
     case null:
       return null;
     case "interop_off":

@@ -29,6 +29,7 @@ function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conv
     next_seq: 1,
     request: false,
     read_only: false,
+    send_refusal: null,
     ...extra,
   };
 }
@@ -161,10 +162,15 @@ describe("small formats", () => {
   });
   it("says why sending is not allowed", () => {
     const contact = { verified: false, blocked: false, key_change_held: true, first_contact_confirmed: true };
-    expect(sendBlockedReason(chat("x", "a@meadow.example", { request: true }), null)).toMatch(/Accept/);
-    expect(sendBlockedReason(chat("x", "a@harbor.example", { read_only: true }), null)).toMatch(/read-only/);
-    expect(sendBlockedReason(chat("x", "a@meadow.example"), contact)).toMatch(/safety number/);
+    // Before the contact is loaded, the engine's answer is worded.
+    const request = chat("x", "a@meadow.example", { request: true, send_refusal: "request_pending" });
+    expect(sendBlockedReason(request, null)).toMatch(/Accept/);
+    const readOnly = chat("x", "a@harbor.example", { read_only: true, send_refusal: "interop_off" });
+    expect(sendBlockedReason(readOnly, null)).toMatch(/read-only/);
     expect(sendBlockedReason(chat("x", "a@meadow.example"), null)).toBeNull();
+    // Once it is, the same rule runs on its newer state: a key change held since shows at once.
+    expect(sendBlockedReason(chat("x", "a@meadow.example"), contact)).toMatch(/safety number/);
+    expect(sendBlockedReason(readOnly, { ...contact, key_change_held: false, blocked: true })).toMatch(/read-only/);
   });
 });
 

@@ -32,6 +32,14 @@ pub fn load(tx: &Tx, account: &Address, peer: &Address) -> Result<Contact> {
     Ok(tx.get_json(Tree::Contacts, &key(tx.store(), account, peer))?.unwrap_or_default())
 }
 
+/// `load` outside a transaction: what is committed.
+pub fn load_committed(store: &SealedStore, account: &Address, peer: &Address) -> Result<Contact> {
+    match store.get(Tree::Contacts, &key(store, account, peer))? {
+        Some(bytes) => crate::tx::decode_json(&bytes),
+        None => Ok(Contact::default()),
+    }
+}
+
 pub fn save(tx: &mut Tx, account: &Address, peer: &Address, contact: &Contact) -> Result<()> {
     let key = key(tx.store(), account, peer);
     tx.put_json(Tree::Contacts, key, contact)
