@@ -1,13 +1,13 @@
 //! The UI's `Backend` interface (ui/src/backend/backend.ts) is the contract: every method but
-//! `subscribe` (the event stream) is a command named as the method in snake_case. This keeps
+//! `subscribe` and `listen` (the event stream) is a command named as the method in snake_case. This keeps
 //! the two from drifting apart in either direction.
 
 use std::collections::BTreeSet;
 
 const BACKEND_TS: &str = include_str!("../../ui/src/backend/backend.ts");
 
-/// Methods not invoked as commands: `subscribe` listens to "isthmus://event".
-const NOT_COMMANDS: &[&str] = &["subscribe"];
+/// Methods not invoked as commands: `subscribe` and `listen` listen to "isthmus://event".
+const NOT_COMMANDS: &[&str] = &["subscribe", "listen"];
 
 fn snake_case(name: &str) -> String {
     let mut out = String::new();
