@@ -9,8 +9,9 @@ import { describeError } from "../logic/errors";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
-import { Avatar, NetworkMark } from "./Marks";
 import { MessageItem, type MessageActions } from "./MessageItem";
+import { ConversationHeader } from "./ConversationHeader";
+import { RequestBar } from "./RequestBar";
 import { useTimeline } from "./useTimeline";
 import { VirtualList } from "./VirtualList";
 
@@ -187,56 +188,13 @@ export function ConversationView({
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <header className="conversation__header">
-        <Avatar name={conversation.peer.name} />
-        <div className="conversation__who">
-          <h2 id="conversation-title" className="conversation__name">
-            {conversation.peer.name}
-            {contact?.verified && (
-              <span className="verified" title="Verified">
-                {" "}
-                ✔ <span className="visually-hidden">verified</span>
-              </span>
-            )}
-          </h2>
-          <p className="conversation__address">
-            {peer} <NetworkMark network={conversation.peer.network} /> <span className="muted">via {account}</span>
-          </p>
-        </div>
-        <div className="conversation__tools">
-          {!conversation.request && (
-            <>
-              <button
-                type="button"
-                className="button button--ghost button--small"
-                aria-pressed={flagged("pinned")}
-                onClick={() => onToggleFlag("pinned")}
-              >
-                {flagged("pinned") ? "Unpin" : "Pin"}
-              </button>
-              <button
-                type="button"
-                className="button button--ghost button--small"
-                aria-pressed={flagged("muted")}
-                onClick={() => onToggleFlag("muted")}
-              >
-                {flagged("muted") ? "Unmute" : "Mute"}
-              </button>
-              <button
-                type="button"
-                className="button button--ghost button--small"
-                aria-pressed={flagged("archived")}
-                onClick={() => onToggleFlag("archived")}
-              >
-                {flagged("archived") ? "Unarchive" : "Archive"}
-              </button>
-            </>
-          )}
-          <button type="button" className="button button--small" onClick={onContactDetails}>
-            Contact details
-          </button>
-        </div>
-      </header>
+      <ConversationHeader
+        conversation={conversation}
+        contact={contact}
+        flags={{ pinned: flagged("pinned"), muted: flagged("muted"), archived: flagged("archived") }}
+        onToggleFlag={onToggleFlag}
+        onContactDetails={onContactDetails}
+      />
 
       {other && (
         <p className="banner banner--info" role="note">
@@ -271,31 +229,13 @@ export function ConversationView({
         </div>
       )}
       {conversation.request && (
-        <div className="request-bar" role="region" aria-label="Message request">
-          <p>
-            <strong>{peer}</strong> on <NetworkMark network={conversation.peer.network} /> wants to message {account}.
-            They don't know you saw this. Until you accept, they get no read receipts or typing, files are not
-            downloaded and links can't be opened.
-          </p>
-          <div className="request-bar__actions">
-            <button
-              type="button"
-              className="button button--primary"
-              onClick={() => void run(() => backend.acceptRequest(conversation.id))}
-            >
-              Accept
-            </button>
-            <button type="button" className="button" onClick={() => setDialog({ kind: "block" })}>
-              Block
-            </button>
-            <button type="button" className="button" onClick={() => setDialog({ kind: "report" })}>
-              Report
-            </button>
-            <button type="button" className="button" onClick={() => setDialog({ kind: "delete-request" })}>
-              Delete
-            </button>
-          </div>
-        </div>
+        <RequestBar
+          conversation={conversation}
+          onAccept={() => void run(() => backend.acceptRequest(conversation.id))}
+          onBlock={() => setDialog({ kind: "block" })}
+          onReport={() => setDialog({ kind: "report" })}
+          onDelete={() => setDialog({ kind: "delete-request" })}
+        />
       )}
       {notice && (
         <p className="banner banner--info" role="status">
