@@ -145,3 +145,28 @@ async fn the_safety_number_is_the_same_on_both_sides() -> Result<()> {
     assert_ne!(seen_by_alice.scannable, seen_by_bob.scannable, "scannable codes are directional");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_timeline_is_a_page_and_every_change_after_it() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let alice = Person::join(&meadow, "alice").await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    alice.engine.send_text(&alice.address, &bob.address, "first").await?;
+    bob.receives(&alice.address, "first").await?;
+    let chat = bob.engine.conversation_id(&bob.address, &alice.address);
+    let mut timeline = bob.engine.timeline(&chat, 50)?;
+    assert_eq!(timeline.page.items.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), vec!["first"]);
+    alice.engine.send_text(&alice.address, &bob.address, "second").await?;
+    let arrived = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Event::MessageAdded { message } = timeline.changes.recv().await? {
+                if message.conversation == chat {
+                    return anyhow::Ok(message);
+                }
+            }
+        }
+    })
+    .await??;
+    assert_eq!(arrived.body, "second", "what comes after the page arrives on the timeline's changes");
+    Ok(())
+}

@@ -264,6 +264,13 @@ pub struct MessagesArgs {
     /// Show messages before this position (for paging).
     #[arg(long)]
     pub before: Option<u64>,
+    /// Then stay connected and print the chat's new and changed messages as they come, for
+    /// `--seconds` or until interrupted. Nothing that arrives while the page is read is missed.
+    #[arg(long, conflicts_with = "before")]
+    pub follow: bool,
+    /// How long `--follow` follows.
+    #[arg(long, requires = "follow")]
+    pub seconds: Option<u64>,
 }
 
 #[derive(Args, Debug)]

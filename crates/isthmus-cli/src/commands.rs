@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use isthmus_core::{Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
 use isthmus_proto::Address;
 
-use crate::args::{AccountCommand, Cli, Command, ListenArgs, ProfileCommand, SandboxArgs, SendArgs};
+use crate::args::{AccountCommand, Cli, Command, ListenArgs, MessagesArgs, ProfileCommand, SandboxArgs, SendArgs};
 use crate::context::{address, shown, CliContext};
 use crate::passphrase;
 
@@ -42,17 +42,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Messages(args) => {
-            let engine = context.engine()?;
-            let id = engine.conversation_id(&address(&args.account)?, &address(&args.peer)?);
-            let page = engine.messages(&id, args.before, args.limit)?;
-            for message in page.items.iter().rev() {
-                context.print(message, || {
-                    format!("#{} {} [{:?}] {}", message.seq, message.author, message.status, shown(&message.body))
-                });
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Messages(args) => messages(&context, args).await,
         Command::Sandbox(args) => run_sandbox(&context, args).await,
         Command::Bench(crate::args::BenchCommand::Relay { pairs, messages, payload, window, postgres }) => {
             let load = crate::bench::Load { pairs, messages, payload, window: usize::from(window) };
@@ -202,6 +192,46 @@ pub(crate) async fn await_relay_answer(
             Ok(ExitCode::from(4))
         }
     }
+}
+
+fn print_message(context: &CliContext, message: &isthmus_core::Message) {
+    context.print(message, || {
+        format!("#{} {} [{:?}] {}", message.seq, message.author, message.status, shown(&message.body))
+    });
+}
+
+/// A page of a chat, oldest first; with `--follow`, then its new and changed messages live.
+async fn messages(context: &CliContext, args: MessagesArgs) -> Result<ExitCode> {
+    let engine = context.engine()?;
+    let id = engine.conversation_id(&address(&args.account)?, &address(&args.peer)?);
+    if !args.follow {
+        let page = engine.messages(&id, args.before, args.limit)?;
+        page.items.iter().rev().for_each(|message| print_message(context, message));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut timeline = engine.timeline(&id, args.limit)?;
+    timeline.page.items.iter().rev().for_each(|message| print_message(context, message));
+    engine.start()?;
+    let follow = async {
+        loop {
+            match timeline.changes.recv().await {
+                Ok(Event::MessageAdded { message } | Event::MessageUpdated { message })
+                    if message.conversation == id =>
+                {
+                    print_message(context, &message);
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    eprintln!("warning: {missed} events were skipped; run `messages` again to catch up");
+                }
+                Err(_) => return,
+            }
+        }
+    };
+    let deadline = args.seconds.map(Duration::from_secs).unwrap_or(Duration::MAX);
+    let _ = tokio::time::timeout(deadline, follow).await;
+    engine.stop();
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn listen(context: &CliContext, args: ListenArgs) -> Result<ExitCode> {

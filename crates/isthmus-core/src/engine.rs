@@ -63,6 +63,13 @@ impl Drop for Online {
     }
 }
 
+/// A chat's page with the events that follow it (`Engine::timeline`).
+pub struct Timeline {
+    pub page: Page<Message>,
+    /// Every engine event from before the page was read; those of other chats too.
+    pub changes: broadcast::Receiver<Event>,
+}
+
 impl Engine {
     /// Opens the engine on an unlocked profile. Nothing goes online until `start`.
     pub fn open(profile: Profile) -> Result<Self> {
@@ -446,6 +453,15 @@ impl Engine {
         };
         conversations::fill_in(&self.inner.store, &mut conversation, &crate::account::load_all(&self.inner.store)?);
         Ok(conversation)
+    }
+
+    /// A chat's newest page and every event after it, with nothing lost in between: the
+    /// subscription is taken before the page is read. An event about a message already in the
+    /// page may come again; apply events by message id.
+    pub fn timeline(&self, conversation: &ConversationId, limit: usize) -> Result<Timeline> {
+        let changes = self.subscribe();
+        let page = self.messages(conversation, None, limit)?;
+        Ok(Timeline { page, changes })
     }
 
     /// A page of a conversation's timeline, newest first, before the `seq` cursor if given.

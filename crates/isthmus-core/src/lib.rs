@@ -54,7 +54,7 @@ mod worker;
 
 pub use account::AccountInfo;
 pub use consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport, DISCLOSURE_VERSION};
-pub use engine::Engine;
+pub use engine::{Engine, Timeline};
 pub use engine_consent::InboxLayout;
 pub use engine_media::SavedAttachment;
 pub use engine_settings::Privacy;
