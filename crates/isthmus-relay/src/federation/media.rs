@@ -20,7 +20,7 @@ use super::outbound::{peer_unavailable, sign_for, PeerRefusal};
 use super::{signature, FederationRoute};
 use crate::clock::now_ms;
 use crate::error_code::{ApiError, ErrorCode};
-use crate::http::media::{octet_stream, parse_media_id};
+use crate::media::http_body::{octet_stream, parse_media_id};
 use crate::media::{sweeper, ByteStream, MediaId};
 use crate::metrics::{Direction, RelayMetrics};
 use crate::state::RelayState;

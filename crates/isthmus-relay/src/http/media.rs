@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse as _, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use futures_util::StreamExt as _;
 use isthmus_proto::NetworkName;
@@ -19,36 +19,11 @@ use super::extract::Authenticated;
 use crate::clock::now_ms;
 use crate::error_code::{ApiError, ErrorCode};
 use crate::federation::media as federated;
-use crate::media::{sweeper, ByteStream, MediaId};
-use crate::metrics::{Direction, RelayMetrics};
+use crate::media::http_body::{octet_stream, parse_media_id};
+use crate::media::{sweeper, MediaId};
+use crate::metrics::Direction;
 use crate::state::RelayState;
 use isthmus_proto::api::MediaCreated;
-
-/// The content type of media bodies: ciphertext, opaque to the relay.
-pub const MEDIA_CONTENT_TYPE: &str = "application/octet-stream";
-
-/// A streamed `200 application/octet-stream` answer, with `Content-Length` when it is known.
-/// The bytes that leave are counted as media out.
-pub fn octet_stream(metrics: &Arc<RelayMetrics>, size: Option<u64>, bytes: ByteStream) -> Response {
-    let metrics = metrics.clone();
-    let counted = bytes.inspect(move |chunk| {
-        if let Ok(chunk) = chunk {
-            metrics.media_bytes(Direction::Out, chunk.len() as u64);
-        }
-    });
-    let mut response = Body::from_stream(counted).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_CONTENT_TYPE));
-    if let Some(size) = size {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    }
-    response
-}
-
-/// A medium id from a path: 32 lowercase hex characters, else `bad_request`.
-pub fn parse_media_id(text: &str) -> Result<MediaId, ApiError> {
-    MediaId::parse(text).ok_or_else(|| ApiError::bad_request("a medium id is 32 lowercase hex characters"))
-}
 
 fn declared_length(headers: &HeaderMap) -> Result<u64, ApiError> {
     headers

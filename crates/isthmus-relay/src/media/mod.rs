@@ -11,6 +11,7 @@
 //! all pass `tests/media_store_conformance.rs`.
 
 mod fs_store;
+pub mod http_body;
 mod index;
 mod memory_store;
 mod owner;
