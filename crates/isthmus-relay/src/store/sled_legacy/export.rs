@@ -5,32 +5,16 @@
 
 use std::path::Path;
 
-use isthmus_proto::{Address, NetworkName, UserName};
+use isthmus_proto::{NetworkName, UserName};
 
-use super::{backend, decode, open_existing, read_u64, split_queue_value, Tree};
+use super::keys::{address_of, id_of, split_owner, split_queue_value};
+use super::{backend, decode, open_existing, read_u64, Tree};
 use crate::store::records::InteropRecord;
 use crate::store::sql::ImportRecord;
 use crate::store::{AccountRecord, DeviceKey, PreKey, ReportRecord, Result, SignedPreKey, StoreError};
 
 fn corrupt(tree: Tree) -> StoreError {
     StoreError::Corrupt { what: tree.name() }
-}
-
-/// Splits `owner 0x00 rest` (names never hold a 0x00).
-fn split_owner(tree: Tree, key: &[u8]) -> Result<(UserName, Vec<u8>)> {
-    let at = key.iter().position(|&byte| byte == 0).ok_or_else(|| corrupt(tree))?;
-    let owner =
-        std::str::from_utf8(&key[..at]).ok().and_then(|raw| UserName::parse(raw).ok()).ok_or_else(|| corrupt(tree))?;
-    Ok((owner, key[at + 1..].to_vec()))
-}
-
-fn id_of(tree: Tree, bytes: &[u8]) -> Result<u32> {
-    let array: [u8; 4] = bytes.try_into().map_err(|_| corrupt(tree))?;
-    Ok(u32::from_be_bytes(array))
-}
-
-fn address_of(tree: Tree, bytes: &[u8]) -> Result<Address> {
-    std::str::from_utf8(bytes).ok().and_then(|raw| raw.parse::<Address>().ok()).ok_or_else(|| corrupt(tree))
 }
 
 /// One entry of `tree` as a record.

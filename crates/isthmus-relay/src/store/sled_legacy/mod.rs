@@ -6,6 +6,7 @@
 //! The layout of each tree is documented on [`Tree`].
 
 mod export;
+mod keys;
 #[cfg(feature = "testing")]
 mod store;
 
@@ -110,16 +111,6 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(tree: Tree, bytes: &[u8]) -
 pub(crate) fn read_u64(tree: Tree, bytes: &[u8]) -> Result<u64> {
     let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt { what: tree.name() })?;
     Ok(u64::from_be_bytes(array))
-}
-
-pub(crate) fn split_queue_value(value: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
-    let corrupt = || StoreError::Corrupt { what: Tree::Queue.name() };
-    let (&id_len, rest) = value.split_first().ok_or_else(corrupt)?;
-    let id_len = usize::from(id_len);
-    if rest.len() < id_len {
-        return Err(corrupt());
-    }
-    Ok((rest[..id_len].to_vec(), rest[id_len..].to_vec()))
 }
 
 /// The database's format version; one without it was created by the current format.

@@ -8,7 +8,11 @@ use async_trait::async_trait;
 use isthmus_proto::{Address, NetworkName, UserName};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional as _};
 
-use super::{backend, decode, read_u64, split_queue_value, Tree, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
+use super::keys::{
+    member_key, name_key, nonce_key, prekey_key, prekey_prefix, queue_id_key, queue_key, queue_value, report_key,
+    split_queue_value,
+};
+use super::{backend, decode, read_u64, Tree, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
 use crate::store::records::InteropRecord;
 use crate::store::{
     AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore,
@@ -49,67 +53,6 @@ fn from_transaction(error: TransactionError<StoreError>) -> StoreError {
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|error| StoreError::Backend(error.to_string()))
-}
-
-fn name_key(name: &UserName) -> Vec<u8> {
-    name.as_str().as_bytes().to_vec()
-}
-
-/// `name 0x00`: the prefix of an account's prekeys.
-fn prekey_prefix(name: &UserName) -> Vec<u8> {
-    let mut key = name_key(name);
-    key.push(0);
-    key
-}
-
-fn prekey_key(name: &UserName, id: u32) -> Vec<u8> {
-    let mut key = prekey_prefix(name);
-    key.extend_from_slice(&id.to_be_bytes());
-    key
-}
-
-fn queue_key(device: &DeviceKey, seq: u64) -> Vec<u8> {
-    let mut key = device.to_bytes();
-    key.extend_from_slice(&seq.to_be_bytes());
-    key
-}
-
-fn queue_id_key(device: &DeviceKey, id: &[u8]) -> Vec<u8> {
-    let mut key = device.to_bytes();
-    key.extend_from_slice(id);
-    key
-}
-
-fn nonce_key(origin: &NetworkName, nonce: &str) -> Vec<u8> {
-    let mut key = origin.as_str().as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(nonce.as_bytes());
-    key
-}
-
-/// `owner 0x00 name@network`: one member of an account's block, contact, request or
-/// correspondent set. The device is left out: these are about people.
-fn member_key(owner: &UserName, address: &Address) -> Vec<u8> {
-    let mut key = prekey_prefix(owner);
-    key.extend_from_slice(address.account().as_bytes());
-    key
-}
-
-/// Received time, then a counter that grows across restarts, so that two reports within one
-/// millisecond still list in the order they arrived.
-fn report_key(report: &ReportRecord, seq: u64) -> Vec<u8> {
-    let mut key = report.received_at_ms.to_be_bytes().to_vec();
-    key.extend_from_slice(&seq.to_be_bytes());
-    key
-}
-
-fn queue_value(id: &[u8], envelope: &[u8]) -> Result<Vec<u8>> {
-    let id_len = u8::try_from(id.len()).map_err(|_| StoreError::Backend("envelope id over 255 bytes".into()))?;
-    let mut value = Vec::with_capacity(1 + id.len() + envelope.len());
-    value.push(id_len);
-    value.extend_from_slice(id);
-    value.extend_from_slice(envelope);
-    Ok(value)
 }
 
 impl SledStore {
