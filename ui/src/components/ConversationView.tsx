@@ -1,15 +1,17 @@
-// One chat: header, consent banners, request bar, virtualized timeline, typing, composer.
+// One chat: header, consent banners, request bar, virtualized timeline, typing, composer, and
+// the dialogs it asks in. Each of those is a component of its own; this file holds them together.
 import { useEffect, useMemo, useState, type DragEvent } from "react";
-import type { Contact, Conversation, Message } from "../bindings";
+import type { Contact, Conversation } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
-import { addressText, isOtherNetwork } from "../logic/address";
+import { addressText } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
 import { Composer, type ComposerMode } from "./Composer";
-import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { MessageItem, type MessageActions } from "./MessageItem";
+import { ChatBanners } from "./ChatBanners";
+import { ChatDialogs, type Pending } from "./ChatDialogs";
 import { ConversationHeader } from "./ConversationHeader";
 import { RequestBar } from "./RequestBar";
 import { useTimeline } from "./useTimeline";
@@ -27,14 +29,6 @@ type Props = {
   onContactChanged: () => void;
   onClosed: () => void;
 };
-
-type Pending =
-  | { kind: "link"; url: string }
-  | { kind: "delete"; message: Message }
-  | { kind: "report" }
-  | { kind: "block" }
-  | { kind: "delete-request" }
-  | { kind: "key-change" };
 
 export function ConversationView({
   conversation,
@@ -157,7 +151,6 @@ export function ConversationView({
   };
 
   const flagged = (flag: "pinned" | "muted" | "archived") => settings[flag].includes(conversation.id);
-  const other = isOtherNetwork(conversation);
 
   const renderRow = (row: TimelineRow) =>
     row.kind === "day" ? (
@@ -196,38 +189,12 @@ export function ConversationView({
         onContactDetails={onContactDetails}
       />
 
-      {other && (
-        <p className="banner banner--info" role="note">
-          {conversation.peer.name} uses {conversation.peer.network}, another network. Its policies apply to their side
-          of this chat. Messages are end-to-end encrypted.
-        </p>
-      )}
-      {conversation.read_only && (
-        <p className="banner banner--warning" role="note">
-          Read-only: you turned off chats with {conversation.peer.network} for {account}. Turn them on in Settings to
-          write again.
-        </p>
-      )}
-      {contact?.key_change_held && (
-        <div className="banner banner--danger" role="alert">
-          <span>{peer}'s safety number changed. Messages to them wait until you acknowledge it.</span>
-          <button type="button" className="button button--small" onClick={() => setDialog({ kind: "key-change" })}>
-            Review
-          </button>
-        </div>
-      )}
-      {contact?.blocked && !conversation.request && (
-        <div className="banner banner--warning" role="note">
-          <span>You blocked {peer}. Nothing they send reaches you.</span>
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}
-          >
-            Unblock
-          </button>
-        </div>
-      )}
+      <ChatBanners
+        conversation={conversation}
+        contact={contact}
+        onReviewKeyChange={() => setDialog({ kind: "key-change" })}
+        onUnblock={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}
+      />
       {conversation.request && (
         <RequestBar
           conversation={conversation}
@@ -292,94 +259,17 @@ export function ConversationView({
         peerLabel={conversation.peer.name}
       />
 
-      {dialog?.kind === "link" && (
-        <LinkDialog
-          url={dialog.url}
-          onClose={() => setDialog(null)}
-          onOpen={() => {
-            void backend.openLink(dialog.url);
-            setDialog(null);
-          }}
-        />
-      )}
-      {dialog?.kind === "delete" && (
-        <ConfirmDialog
-          title="Delete this message for everyone?"
-          facts={[`It is removed for you and for ${peer}. Their app shows that a message was deleted.`]}
-          confirmLabel="Delete for everyone"
-          danger
-          onClose={() => setDialog(null)}
-          onConfirm={() => {
-            void run(() => backend.send(account, peer, { kind: "delete", target: dialog.message.id }));
-            setDialog(null);
-          }}
-        />
-      )}
-      {dialog?.kind === "block" && (
-        <ConfirmDialog
-          title={`Block ${peer}?`}
-          facts={[
-            `${peer} can no longer reach you, from any network.`,
-            "They are not told.",
-            conversation.request ? "The request is removed." : "The chat stays, read-only.",
-          ]}
-          confirmLabel="Block"
-          danger
-          onClose={() => setDialog(null)}
-          onConfirm={() => {
-            setDialog(null);
-            void run(() => backend.block(account, peer)).then((ok) => {
-              onContactChanged();
-              if (ok && conversation.request) onClosed();
-            });
-          }}
-        />
-      )}
-      {dialog?.kind === "delete-request" && (
-        <ConfirmDialog
-          title="Delete this request?"
-          facts={[
-            `The messages from ${peer} are removed from this computer.`,
-            "They are not told. They can write again later.",
-          ]}
-          confirmLabel="Delete request"
-          danger
-          onClose={() => setDialog(null)}
-          onConfirm={() => {
-            setDialog(null);
-            void run(() => backend.deleteRequest(conversation.id)).then((ok) => ok && onClosed());
-          }}
-        />
-      )}
-      {dialog?.kind === "report" && (
-        <ReportDialog
-          peer={peer}
-          onClose={() => setDialog(null)}
-          onReport={(reason, note, andBlock) => {
-            setDialog(null);
-            const theirs = messages.filter((message) => message.direction === "incoming").map((message) => message.id);
-            void run(() => backend.report(conversation.id, theirs, reason, note, andBlock)).then((ok) => {
-              onContactChanged();
-              if (ok) setNotice(`Reported ${peer}${andBlock ? " and blocked them" : ""}.`);
-              if (ok && andBlock && conversation.request) onClosed();
-            });
-          }}
-        />
-      )}
-      {dialog?.kind === "key-change" && (
-        <KeyChangeDialog
-          peer={peer}
-          onClose={() => setDialog(null)}
-          onVerify={() => {
-            setDialog(null);
-            onContactDetails();
-          }}
-          onAcknowledge={() => {
-            setDialog(null);
-            void run(() => backend.acknowledgeKeyChange(account, peer)).then(onContactChanged);
-          }}
-        />
-      )}
+      <ChatDialogs
+        dialog={dialog}
+        onClose={() => setDialog(null)}
+        conversation={conversation}
+        messages={messages}
+        run={run}
+        onNotice={setNotice}
+        onContactChanged={onContactChanged}
+        onContactDetails={onContactDetails}
+        onClosed={onClosed}
+      />
     </section>
   );
 }

@@ -1,0 +1,137 @@
+// The dialogs an open chat asks its questions in: open a link, delete a message, block, delete a
+// request, report, review a key change. Each says what will happen before it happens.
+import type { Conversation, Message } from "../bindings";
+import { addressText } from "../logic/address";
+import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
+import { useBackend } from "./context";
+
+export type Pending =
+  | { kind: "link"; url: string }
+  | { kind: "delete"; message: Message }
+  | { kind: "report" }
+  | { kind: "block" }
+  | { kind: "delete-request" }
+  | { kind: "key-change" };
+
+type Props = {
+  dialog: Pending | null;
+  onClose: () => void;
+  conversation: Conversation;
+  /** The loaded messages: a report includes the other side's. */
+  messages: Message[];
+  /** Runs an action, showing its error in the chat; resolves to whether it succeeded. */
+  run: (action: () => Promise<unknown>) => Promise<boolean>;
+  onNotice: (notice: string) => void;
+  onContactChanged: () => void;
+  onContactDetails: () => void;
+  /** The chat is gone (a request blocked or deleted). */
+  onClosed: () => void;
+};
+
+export function ChatDialogs({
+  dialog,
+  onClose,
+  conversation,
+  messages,
+  run,
+  onNotice,
+  onContactChanged,
+  onContactDetails,
+  onClosed,
+}: Props) {
+  const backend = useBackend();
+  const account = addressText(conversation.account);
+  const peer = addressText(conversation.peer);
+  return (
+    <>
+      {dialog?.kind === "link" && (
+        <LinkDialog
+          url={dialog.url}
+          onClose={() => onClose()}
+          onOpen={() => {
+            void backend.openLink(dialog.url);
+            onClose();
+          }}
+        />
+      )}
+      {dialog?.kind === "delete" && (
+        <ConfirmDialog
+          title="Delete this message for everyone?"
+          facts={[`It is removed for you and for ${peer}. Their app shows that a message was deleted.`]}
+          confirmLabel="Delete for everyone"
+          danger
+          onClose={() => onClose()}
+          onConfirm={() => {
+            void run(() => backend.send(account, peer, { kind: "delete", target: dialog.message.id }));
+            onClose();
+          }}
+        />
+      )}
+      {dialog?.kind === "block" && (
+        <ConfirmDialog
+          title={`Block ${peer}?`}
+          facts={[
+            `${peer} can no longer reach you, from any network.`,
+            "They are not told.",
+            conversation.request ? "The request is removed." : "The chat stays, read-only.",
+          ]}
+          confirmLabel="Block"
+          danger
+          onClose={() => onClose()}
+          onConfirm={() => {
+            onClose();
+            void run(() => backend.block(account, peer)).then((ok) => {
+              onContactChanged();
+              if (ok && conversation.request) onClosed();
+            });
+          }}
+        />
+      )}
+      {dialog?.kind === "delete-request" && (
+        <ConfirmDialog
+          title="Delete this request?"
+          facts={[
+            `The messages from ${peer} are removed from this computer.`,
+            "They are not told. They can write again later.",
+          ]}
+          confirmLabel="Delete request"
+          danger
+          onClose={() => onClose()}
+          onConfirm={() => {
+            onClose();
+            void run(() => backend.deleteRequest(conversation.id)).then((ok) => ok && onClosed());
+          }}
+        />
+      )}
+      {dialog?.kind === "report" && (
+        <ReportDialog
+          peer={peer}
+          onClose={() => onClose()}
+          onReport={(reason, note, andBlock) => {
+            onClose();
+            const theirs = messages.filter((message) => message.direction === "incoming").map((message) => message.id);
+            void run(() => backend.report(conversation.id, theirs, reason, note, andBlock)).then((ok) => {
+              onContactChanged();
+              if (ok) onNotice(`Reported ${peer}${andBlock ? " and blocked them" : ""}.`);
+              if (ok && andBlock && conversation.request) onClosed();
+            });
+          }}
+        />
+      )}
+      {dialog?.kind === "key-change" && (
+        <KeyChangeDialog
+          peer={peer}
+          onClose={() => onClose()}
+          onVerify={() => {
+            onClose();
+            onContactDetails();
+          }}
+          onAcknowledge={() => {
+            onClose();
+            void run(() => backend.acknowledgeKeyChange(account, peer)).then(onContactChanged);
+          }}
+        />
+      )}
+    </>
+  );
+}
