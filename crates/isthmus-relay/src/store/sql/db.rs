@@ -25,15 +25,13 @@ pub(crate) enum Conn<'c> {
     Pg(&'c mut PgConnection),
 }
 
-/// A value bound to a statement. A NULL keeps its type: PostgreSQL checks it.
+/// A value bound to a statement (no statement binds a NULL; one that needs to would add a
+/// typed NULL here, as PostgreSQL checks the type).
 #[derive(Clone, Debug)]
 pub(crate) enum Value {
     Int(i64),
     Text(String),
     Blob(Vec<u8>),
-    NullInt,
-    NullText,
-    NullBlob,
 }
 
 impl From<i64> for Value {
@@ -45,12 +43,6 @@ impl From<i64> for Value {
 impl From<&str> for Value {
     fn from(value: &str) -> Self {
         Value::Text(value.to_owned())
-    }
-}
-
-impl From<&String> for Value {
-    fn from(value: &String) -> Self {
-        Value::Text(value.clone())
     }
 }
 
@@ -66,33 +58,9 @@ impl From<&[u8]> for Value {
     }
 }
 
-impl From<&Vec<u8>> for Value {
-    fn from(value: &Vec<u8>) -> Self {
-        Value::Blob(value.clone())
-    }
-}
-
 impl From<Vec<u8>> for Value {
     fn from(value: Vec<u8>) -> Self {
         Value::Blob(value)
-    }
-}
-
-impl From<Option<i64>> for Value {
-    fn from(value: Option<i64>) -> Self {
-        value.map_or(Value::NullInt, Value::Int)
-    }
-}
-
-impl From<Option<&str>> for Value {
-    fn from(value: Option<&str>) -> Self {
-        value.map_or(Value::NullText, Value::from)
-    }
-}
-
-impl From<Option<&[u8]>> for Value {
-    fn from(value: Option<&[u8]>) -> Self {
-        value.map_or(Value::NullBlob, Value::from)
     }
 }
 
@@ -102,7 +70,6 @@ impl rusqlite::ToSql for Value {
             Value::Int(value) => ValueRef::Integer(*value),
             Value::Text(value) => ValueRef::Text(value.as_bytes()),
             Value::Blob(value) => ValueRef::Blob(value),
-            Value::NullInt | Value::NullText | Value::NullBlob => ValueRef::Null,
         }))
     }
 }
@@ -114,9 +81,6 @@ fn pg_arguments(values: Vec<Value>) -> Result<PgArguments> {
             Value::Int(value) => arguments.add(value),
             Value::Text(value) => arguments.add(value),
             Value::Blob(value) => arguments.add(value),
-            Value::NullInt => arguments.add(None::<i64>),
-            Value::NullText => arguments.add(None::<String>),
-            Value::NullBlob => arguments.add(None::<Vec<u8>>),
         };
         added.map_err(|error| StoreError::Backend(format!("binding an argument: {error}")))?;
     }
