@@ -5,6 +5,7 @@
 //! `MessageIndex[conv_id ++ message_id] = seq` finds a message named by a reply, reaction,
 //! edit, delete or receipt. `conv_id` is a keyed hash: no key names a person.
 
+use crate::may_send::{ChatState, SendState};
 use isthmus_proto::Address;
 
 use crate::ids::{ConversationId, MessageId};
@@ -177,14 +178,15 @@ pub fn fill_in(store: &SealedStore, conversation: &mut Conversation, accounts: &
     // the record again and fails with its error.
     let contact =
         crate::consent::contacts::load_committed(store, &conversation.account, &conversation.peer).unwrap_or_default();
-    conversation.send_refusal = crate::may_send::refusal(&crate::may_send::SendState {
-        cross_network: conversation.is_cross_network(),
-        network_allowed: !conversation.read_only,
-        blocked: contact.blocked,
-        key_change_held: contact.key_change_held,
-        chat: if conversation.request { crate::may_send::ChatState::Request } else { crate::may_send::ChatState::Open },
-        first_contact_confirmed: contact.first_contact_confirmed,
-    });
+    let chat = if conversation.request { ChatState::Request } else { ChatState::Open };
+    let state = SendState::of(&contact, conversation.is_cross_network(), !conversation.read_only, chat);
+    conversation.send_refusal = crate::may_send::refusal(&state);
+}
+
+/// `fill_in` for one conversation, reading the accounts it needs.
+pub fn filled(store: &SealedStore, mut conversation: Conversation) -> Result<Conversation> {
+    fill_in(store, &mut conversation, &crate::account::load_all(store)?);
+    Ok(conversation)
 }
 
 /// Whether the account has withdrawn consent for the conversation's network.

@@ -354,18 +354,14 @@ impl Engine {
         let contact = crate::consent::contacts::load(&tx, &record.address, peer)?;
         let existing =
             conversations::load(&tx, &conversations::conversation_id(&self.inner.store, &record.address, peer))?;
-        let state = SendState {
-            cross_network: peer.network != record.address.network,
-            network_allowed: peer.network == record.address.network || record.interop.contains(&peer.network),
-            blocked: contact.blocked,
-            key_change_held: contact.key_change_held,
-            chat: match &existing {
-                None => ChatState::None,
-                Some(conversation) if conversation.request => ChatState::Request,
-                Some(_) => ChatState::Open,
-            },
-            first_contact_confirmed: contact.first_contact_confirmed,
+        let chat = match &existing {
+            None => ChatState::None,
+            Some(conversation) if conversation.request => ChatState::Request,
+            Some(_) => ChatState::Open,
         };
+        let same_network = peer.network == record.address.network;
+        let state =
+            SendState::of(&contact, !same_network, same_network || record.interop.contains(&peer.network), chat);
         match refusal(&state) {
             None => Ok(existing.is_none()),
             Some(ErrorCode::InteropOff) => Err(Error::InteropOff(peer.network.to_string())),
@@ -429,11 +425,8 @@ impl Engine {
     }
 
     pub fn conversation(&self, id: &ConversationId) -> Result<Option<Conversation>> {
-        let mut conversation = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)?;
-        if let Some(conversation) = &mut conversation {
-            conversations::fill_in(&self.inner.store, conversation, &crate::account::load_all(&self.inner.store)?);
-        }
-        Ok(conversation)
+        let stored = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), id)?;
+        stored.map(|conversation| conversations::filled(&self.inner.store, conversation)).transpose()
     }
 
     /// The stored conversation with `peer`, or a new empty one (stored with its first message)
@@ -444,15 +437,14 @@ impl Engine {
             return Err(Error::Protocol("that is this account itself".into()));
         }
         let tx = crate::tx::Tx::new(self.inner.store.clone());
-        let mut conversation = match conversations::load(&tx, &self.conversation_id(account, peer))? {
+        let conversation = match conversations::load(&tx, &self.conversation_id(account, peer))? {
             Some(existing) => existing,
             None => {
                 self.check_may_send(&self.account(account)?, peer)?;
                 conversations::load_or_create(&tx, account, peer)?
             }
         };
-        conversations::fill_in(&self.inner.store, &mut conversation, &crate::account::load_all(&self.inner.store)?);
-        Ok(conversation)
+        conversations::filled(&self.inner.store, conversation)
     }
 
     /// A chat's newest page and every event after it, with nothing lost in between: the

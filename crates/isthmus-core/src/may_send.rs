@@ -33,6 +33,21 @@ pub struct SendState {
     pub first_contact_confirmed: bool,
 }
 
+impl SendState {
+    /// The state of a chat with `contact`: the chat's networks, the account's interop setting
+    /// and where the chat stands.
+    pub fn of(contact: &crate::consent::Contact, cross_network: bool, network_allowed: bool, chat: ChatState) -> Self {
+        Self {
+            cross_network,
+            network_allowed,
+            blocked: contact.blocked,
+            key_change_held: contact.key_change_held,
+            chat,
+            first_contact_confirmed: contact.first_contact_confirmed,
+        }
+    }
+}
+
 /// `None` when the chat may send; otherwise the first reason, in this order: the network is
 /// not allowed, the peer is blocked, their key change is not acknowledged, the chat is a pending
 /// request, a first contact on another network is not confirmed.

@@ -49,20 +49,20 @@ impl Change {
 }
 
 /// `author`'s reaction replaces their previous one; `remove` takes it back.
-pub fn react(message: &mut Message, author: &str, emoji: &str, remove: bool) {
+fn react(message: &mut Message, author: &str, emoji: &str, remove: bool) {
     message.reactions.retain(|r| r.author != author);
     if !remove {
         message.reactions.push(Reaction { author: author.to_owned(), emoji: emoji.to_owned() });
     }
 }
 
-pub fn edit(message: &mut Message, body: String) {
+fn edit(message: &mut Message, body: String) {
     message.body = body;
     message.edited = true;
 }
 
 /// A deleted message keeps its place in the timeline but loses its content.
-pub fn erase(message: &mut Message) {
+fn erase(message: &mut Message) {
     message.deleted = true;
     message.body.clear();
     message.attachments.clear();
