@@ -41,7 +41,7 @@ import {
   type DemoWorld,
 } from "../demo/fixtures";
 import { seededRandom, type Random } from "../demo/random";
-import { sendRefusal, sendStateOf } from "../logic/maySend";
+import { sendRefusal, sendState, sendStateOf } from "../logic/maySend";
 import { makeThumbnail } from "../demo/thumbnails";
 import {
   defaultSettings,
@@ -298,9 +298,7 @@ export class DemoBackend implements Backend {
 
   /** Refuses a send the engine would refuse, with the engine's code, by the engine's rule. */
   private canWrite(conversation: Conversation): void {
-    const contact = this.contactOf(text(conversation.account), text(conversation.peer));
-    const state = sendStateOf({ ...conversation, read_only: this.readOnly(conversation) }, contact);
-    this.refuse(sendRefusal(state), text(conversation.peer));
+    this.refuse(this.view(conversation).send_refusal, text(conversation.peer));
   }
 
   private refuse(refusal: ErrorCode | null, peer: AddressText): void {
@@ -329,19 +327,9 @@ export class DemoBackend implements Backend {
     const info = this.account(account);
     const peerAddress = address(peer);
     if (!peerAddress.name || !peerAddress.network) throw fail("invalid_address", "Addresses look like name@network.");
-    const contact = this.contactOf(account, peer);
     const cross = peerAddress.network !== info.network;
-    this.refuse(
-      sendRefusal({
-        cross_network: cross,
-        network_allowed: !cross || info.interop.includes(peerAddress.network),
-        blocked: contact.blocked,
-        key_change_held: contact.key_change_held,
-        chat: "none",
-        first_contact_confirmed: contact.first_contact_confirmed,
-      }),
-      peer,
-    );
+    const allowed = !cross || info.interop.includes(peerAddress.network);
+    this.refuse(sendRefusal(sendState(this.contactOf(account, peer), cross, allowed, "none")), peer);
     return this.create(account, peer);
   }
 

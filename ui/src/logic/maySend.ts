@@ -28,14 +28,25 @@ export function sendRefusal(state: SendState): ErrorCode | null {
   return null;
 }
 
-/** The state of an existing chat, as the UI has it. */
-export function sendStateOf(conversation: Conversation, contact: Contact | null): SendState {
+/** The state of a chat with `contact` (none known yet: nothing held against them). */
+export function sendState(
+  contact: Contact | null,
+  crossNetwork: boolean,
+  networkAllowed: boolean,
+  chat: ChatState,
+): SendState {
   return {
-    cross_network: conversation.account.network !== conversation.peer.network,
-    network_allowed: !conversation.read_only,
+    cross_network: crossNetwork,
+    network_allowed: networkAllowed,
     blocked: contact?.blocked ?? false,
     key_change_held: contact?.key_change_held ?? false,
-    chat: conversation.request ? "request" : "open",
+    chat,
     first_contact_confirmed: contact?.first_contact_confirmed ?? false,
   };
+}
+
+/** The state of an existing chat, as the UI has it. */
+export function sendStateOf(conversation: Conversation, contact: Contact | null): SendState {
+  const cross = conversation.account.network !== conversation.peer.network;
+  return sendState(contact, cross, !conversation.read_only, conversation.request ? "request" : "open");
 }
