@@ -6,6 +6,13 @@ import { Avatar, NetworkMark } from "./Marks";
 
 type Flag = "pinned" | "muted" | "archived";
 
+/** The chat's flags, in the order their buttons show, with what each button says. */
+const FLAGS: { flag: Flag; set: string; unset: string }[] = [
+  { flag: "pinned", set: "Pin", unset: "Unpin" },
+  { flag: "muted", set: "Mute", unset: "Unmute" },
+  { flag: "archived", set: "Archive", unset: "Unarchive" },
+];
+
 type Props = {
   conversation: Conversation;
   contact: Contact | null;
@@ -35,34 +42,18 @@ export function ConversationHeader({ conversation, contact, flags, onToggleFlag,
         </p>
       </div>
       <div className="conversation__tools">
-        {!conversation.request && (
-          <>
+        {!conversation.request &&
+          FLAGS.map(({ flag, set, unset }) => (
             <button
+              key={flag}
               type="button"
               className="button button--ghost button--small"
-              aria-pressed={flags.pinned}
-              onClick={() => onToggleFlag("pinned")}
+              aria-pressed={flags[flag]}
+              onClick={() => onToggleFlag(flag)}
             >
-              {flags.pinned ? "Unpin" : "Pin"}
+              {flags[flag] ? unset : set}
             </button>
-            <button
-              type="button"
-              className="button button--ghost button--small"
-              aria-pressed={flags.muted}
-              onClick={() => onToggleFlag("muted")}
-            >
-              {flags.muted ? "Unmute" : "Mute"}
-            </button>
-            <button
-              type="button"
-              className="button button--ghost button--small"
-              aria-pressed={flags.archived}
-              onClick={() => onToggleFlag("archived")}
-            >
-              {flags.archived ? "Unarchive" : "Archive"}
-            </button>
-          </>
-        )}
+          ))}
         <button type="button" className="button button--small" onClick={onContactDetails}>
           Contact details
         </button>

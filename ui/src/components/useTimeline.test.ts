@@ -7,28 +7,9 @@ import { cleanup } from "@testing-library/react";
 import type { Message, Page } from "../bindings";
 import type { BackendEvent } from "../backend/backend";
 import { useTimeline } from "./useTimeline";
+import { message } from "../test/messages";
 
 afterEach(cleanup);
-
-function message(seq: number, body: string): Message {
-  return {
-    id: `m${seq}`,
-    conversation: "c",
-    seq,
-    direction: "incoming",
-    author: "bea@meadow.example",
-    body,
-    sent_at: seq,
-    stored_at: seq,
-    status: "received",
-    failure: null,
-    quote: null,
-    reactions: [],
-    edited: false,
-    deleted: false,
-    attachments: [],
-  };
-}
 
 /** A backend whose store the test writes, and whose page reads wait until the test answers. */
 function fakeBackend() {

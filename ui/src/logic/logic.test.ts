@@ -14,6 +14,7 @@ import { isEmojiOnly, safeUrl, splitLinks } from "./links";
 import { safetyGroups, thumbHeight } from "./format";
 import { searchMessages } from "./search";
 import { computeWindow, prefixOffsets, rowAt, scrollToReveal } from "./windowing";
+import { message } from "../test/messages";
 
 function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conversation {
   const [name = "", network = ""] = peer.split("@");
@@ -31,26 +32,6 @@ function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conv
     read_only: false,
     send_refusal: null,
     ...extra,
-  };
-}
-
-function message(seq: number, body: string, sentAt: number): Message {
-  return {
-    id: `m${seq}`,
-    conversation: "c",
-    seq,
-    direction: "incoming",
-    author: "bea@meadow.example",
-    body,
-    sent_at: sentAt,
-    stored_at: sentAt,
-    status: "received",
-    failure: null,
-    quote: null,
-    reactions: [],
-    edited: false,
-    deleted: false,
-    attachments: [],
   };
 }
 
