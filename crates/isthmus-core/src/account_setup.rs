@@ -50,7 +50,7 @@ pub fn finish(state: &mut WorkerState, mut tx: Tx, local: &LocalIdentity, record
     tx.put_json(Tree::LocalIdentity, key.to_vec(), local)?;
     account::save(&mut tx, record)?;
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     Ok(())
 }
 
@@ -71,7 +71,7 @@ pub fn top_up(state: &mut WorkerState, address: &Address, count: u32) -> Result<
     account::save(&mut tx.borrow_mut(), &record)?;
     tx.borrow_mut().commit()?;
     // The private halves must be on disk before the public ones are handed out.
-    state.store.flush()?;
+    state.durable();
     Ok(upload)
 }
 
@@ -101,7 +101,7 @@ pub fn prepare_new_identity(state: &mut WorkerState, address: &Address) -> Resul
 /// Commits a new identity the relay has accepted.
 pub fn finish_new_identity(state: &mut WorkerState, mut tx: Tx, address: &Address) -> Result<()> {
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     state.forget_identity(address);
     Ok(())
 }

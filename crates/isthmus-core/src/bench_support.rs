@@ -4,9 +4,10 @@
 //! drives those very code paths, with no relay and no worker thread: accounts are made with
 //! `account_setup`, a bundle is handed over locally as the relay would hand it out, and
 //! messages go through `send::queue`, the worker calls the sender makes for each outbox entry
-//! (`send::has_session`, `send::process_bundle`, `send::seal_entry`, `send::complete`) and
-//! `receive::receive_batch`, each with the flushes the engine does. Nothing here reimplements a
-//! step of a pipeline; it only calls them in the engine's order.
+//! (`send::seal_entry`, `send::process_bundle`, `send::complete`) and `receive::receive_batch`,
+//! each followed by [`WorkerState::settle`] where the worker thread settles (after each run of
+//! jobs: one flush for a run that asked for one). Nothing here reimplements a step of a
+//! pipeline; it only calls them in the engine's order.
 
 use std::sync::Arc;
 
@@ -88,7 +89,9 @@ impl Side {
             next_kyber_prekey_id: keys::FIRST_ONE_TIME_ID + keys::PREKEY_BATCH,
             trust: crate::RelayTrust::default(),
         };
+        self.state.settle()?;
         account_setup::finish(&mut self.state, tx, &local, &record)?;
+        self.state.settle()?;
         let bundle = bundle_of(&address, &request)?;
         Ok((address, bundle))
     }
@@ -128,10 +131,22 @@ pub fn as_push(envelope: &[u8]) -> Result<Vec<u8>> {
     Ok(frame.encode_to_vec())
 }
 
+/// Queues `bodies` from `side` to `peer` as jobs that reach the worker together (one run, so
+/// one flush).
+async fn queue_all(side: &mut Side, peer: &Address, bodies: impl IntoIterator<Item = String>) -> Result<()> {
+    let me = side.address.clone();
+    for body in bodies {
+        send::queue(&mut side.state, &me, peer, text(&body)).await?;
+    }
+    side.state.settle()
+}
+
 /// The sender's pass over the outbox (`sender::run` and `deliver`, minus the network): every
-/// pending entry is checked for a held key change, gets a session if it has none (from
-/// `bundle`, which the sender would fetch from the relay), is sealed, and completed as the
-/// relay's "sent" answer would complete it. Returns the envelopes in outbox order.
+/// pending entry is checked for a held key change; one that was not sealed when queued is
+/// sealed now, after a session is set up from `bundle` (which the sender would fetch from the
+/// relay) if there is none; each is completed as the relay's "sent" answer would complete it.
+/// Each worker call is its own run, as the sender awaits each. Returns the envelopes in outbox
+/// order.
 async fn drain_outbox(side: &mut Side, bundle: Option<&Bundle>) -> Result<Vec<Vec<u8>>> {
     let account = side.address.clone();
     let account_key = crate::account::account_key(&side.state.store, &account);
@@ -143,14 +158,29 @@ async fn drain_outbox(side: &mut Side, bundle: Option<&Bundle>) -> Result<Vec<Ve
         if held {
             return Err(Error::KeyChangeUnacknowledged(entry.peer.to_string()));
         }
-        if entry.envelope.is_none() && !send::has_session(&mut side.state, &account, &entry.peer).await? {
-            let bundle = bundle.ok_or_else(|| Error::Protocol("no session and no bundle".into()))?;
-            send::process_bundle(&mut side.state, &account, &entry.peer, bundle.clone()).await?;
-        }
-        envelopes.push(send::seal_entry(&mut side.state, &account, key.clone()).await?);
+        let envelope = match entry.envelope {
+            Some(envelope) => envelope,
+            None => match seal_entry(side, &account, &key).await? {
+                Some(envelope) => envelope,
+                None => {
+                    let bundle = bundle.ok_or_else(|| Error::Protocol("no session and no bundle".into()))?;
+                    send::process_bundle(&mut side.state, &account, &entry.peer, bundle.clone()).await?;
+                    side.state.settle()?;
+                    seal_entry(side, &account, &key).await?.ok_or_else(|| Error::Protocol("no session".into()))?
+                }
+            },
+        };
+        envelopes.push(envelope);
         send::complete(&mut side.state, key, None)?;
+        side.state.settle()?;
     }
     Ok(envelopes)
+}
+
+async fn seal_entry(side: &mut Side, account: &Address, key: &[u8]) -> Result<Option<Vec<u8>>> {
+    let sealed = send::seal_entry(&mut side.state, account, key.to_vec()).await?;
+    side.state.settle()?;
+    Ok(sealed)
 }
 
 /// The receive side of the connection: decode the pushed frames, run one batch through
@@ -166,6 +196,7 @@ async fn receive_pushes(side: &mut Side, pushes: Vec<Vec<u8>>) -> Result<usize> 
     }
     let account = side.address.clone();
     let envelope_ids = receive::receive_batch(&mut side.state, &account, envelopes).await?.acks;
+    side.state.settle()?;
     let acked = envelope_ids.len();
     let ack = wire::ClientFrame { frame: Some(wire::client_frame::Frame::Ack(wire::Ack { envelope_ids })) };
     std::hint::black_box(ack.encode_to_vec());
@@ -200,12 +231,12 @@ impl Chat {
         bob.address = bob_address;
         runtime.block_on(async {
             let (a, b) = (alice.address.clone(), bob.address.clone());
-            send::queue(&mut alice.state, &a, &b, text("hello"))?;
+            queue_all(&mut alice, &b, ["hello".to_owned()]).await?;
             let first = drain_outbox(&mut alice, Some(&bob_bundle)).await?;
             relay(&mut bob, &first).await?;
             let chat = conversations::conversation_id(&bob.state.store, &b, &a);
             decisions::accept_request(&mut bob.state, chat)?;
-            send::queue(&mut bob.state, &b, &a, text("hi"))?;
+            queue_all(&mut bob, &a, ["hi".to_owned()]).await?;
             let answer = drain_outbox(&mut bob, None).await?;
             relay(&mut alice, &answer).await?;
             let receipts = drain_outbox(&mut alice, None).await?;
@@ -216,27 +247,40 @@ impl Chat {
     }
 
     /// The full send pipeline for one text message from the sender: `send::queue` (content
-    /// encoded with padding, stored as pending with its outbox entry, flushed), then the
-    /// sender's pass (session check, `seal_entry`: encrypt and store the envelope with the
-    /// session, flushed; `complete`: marked sent, left for the next flush). Returns the
-    /// envelope to relay.
+    /// encoded with padding, stored as pending with its outbox entry, sealed with the session
+    /// in the same write, flushed), then the sender's pass (held-key check; `complete`: marked
+    /// sent, left for the next flush). Returns the envelope to relay.
     pub fn send(&mut self, body: &str) -> Result<Vec<u8>> {
-        let (me, peer) = (self.sender.address.clone(), self.receiver.address.clone());
-        let sender = &mut self.sender;
-        let mut envelopes = self.runtime.block_on(async {
-            send::queue(&mut sender.state, &me, &peer, text(body))?;
-            drain_outbox(sender, None).await
-        })?;
-        self.sent += 1;
+        let mut envelopes = self.send_together([body.to_owned()])?;
         match (envelopes.pop(), envelopes.is_empty()) {
             (Some(envelope), true) => Ok(envelope),
             _ => Err(Error::Protocol("the outbox held something other than the message".into())),
         }
     }
 
+    /// The send pipeline for messages queued at the same time (a run of worker jobs, as when a
+    /// person sends several in a row faster than a flush): each queued and sealed, one flush for
+    /// all, then the sender's pass over them. Returns the envelopes in order.
+    pub fn send_together(&mut self, bodies: impl IntoIterator<Item = String>) -> Result<Vec<Vec<u8>>> {
+        let peer = self.receiver.address.clone();
+        let bodies: Vec<String> = bodies.into_iter().collect();
+        let count = bodies.len();
+        let sender = &mut self.sender;
+        let envelopes = self.runtime.block_on(async {
+            queue_all(sender, &peer, bodies).await?;
+            drain_outbox(sender, None).await
+        })?;
+        if envelopes.len() != count {
+            return Err(Error::Protocol("the outbox held something other than the messages".into()));
+        }
+        self.sent += count as u64;
+        Ok(envelopes)
+    }
+
     /// Sends `count` messages through the pipeline and returns them as the relay pushes them.
     pub fn pushes(&mut self, count: usize) -> Result<Vec<Vec<u8>>> {
-        (0..count).map(|n| as_push(&self.send(&format!("message {n} of a batch"))?)).collect()
+        let envelopes = self.send_together((0..count).map(|n| format!("message {n} of a batch")))?;
+        envelopes.iter().map(|envelope| as_push(envelope)).collect()
     }
 
     /// The full receive pipeline for one run of pushes at the receiver, as the connection
@@ -317,7 +361,7 @@ impl FirstContacts {
         let me = self.sender.address.clone();
         let (sender, receiver) = (&mut self.sender, &mut self.receiver);
         self.runtime.block_on(async {
-            send::queue(&mut sender.state, &me, &peer.address, text("hello, first contact"))?;
+            queue_all(sender, &peer.address, ["hello, first contact".to_owned()]).await?;
             let envelopes = drain_outbox(sender, Some(&peer.bundle)).await?;
             receiver.address = peer.address.clone();
             relay(receiver, &envelopes).await
@@ -363,9 +407,20 @@ mod tests {
             counted.send("one more").expect("sent");
             assert_eq!(
                 counted.sender_flushes().expect("counted") - before,
-                2,
-                "a sent message pays two flushes: queued, then sealed; marking it sent waits for the next one"
+                1,
+                "a sent message pays one flush: queued and sealed together; marking it sent waits for the next one"
             );
+            let before = counted.sender_flushes().expect("counted");
+            let envelopes = counted.send_together((0..10).map(|n| format!("together {n}"))).expect("sent");
+            assert_eq!(envelopes.len(), 10);
+            assert_eq!(
+                counted.sender_flushes().expect("counted") - before,
+                1,
+                "messages queued together share one flush"
+            );
+            let pushes = envelopes.iter().map(|e| as_push(e)).collect::<Result<Vec<_>>>().expect("pushes");
+            assert_eq!(counted.receive(pushes).expect("received"), 10);
+            assert_eq!(counted.last_received_body().expect("read").as_deref(), Some("together 9"));
 
             let mut contacts = FirstContacts::new(Storage::Memory).expect("a sender");
             for _ in 0..2 {

@@ -20,7 +20,7 @@ use crate::{Error, Result};
 
 fn commit(state: &mut WorkerState, mut tx: Tx, mut events: Vec<Event>, entry: ledger::LedgerEntry) -> Result<()> {
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     events.push(Event::ConsentRecorded { entry });
     state.emit(events);
     Ok(())
@@ -188,7 +188,7 @@ pub fn keep_unsent_report(state: &mut WorkerState, address: &Address, report: Re
     let mut tx = Tx::new(state.store.clone());
     unsent_reports::keep(&mut tx, address, report, crate::time::now_ms())?;
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     Ok(())
 }
 
@@ -205,7 +205,8 @@ pub(crate) fn settle_kept_report(
     unsent_reports::forget(&mut tx, address, kept)?;
     if !taken {
         tx.commit()?;
-        return Ok(state.store.flush()?);
+        state.durable();
+        return Ok(());
     }
     let entry = ledger::append(&mut tx, &address.account(), &kept.report.address, Decision::RequestReported, None)?;
     commit(state, tx, Vec::new(), entry)

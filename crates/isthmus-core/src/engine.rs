@@ -316,7 +316,7 @@ impl Engine {
         let message = self
             .inner
             .worker
-            .call(move |state| Box::pin(async move { crate::send::queue(state, &from, &to, outgoing) }))
+            .call(move |state| Box::pin(async move { crate::send::queue(state, &from, &to, outgoing).await }))
             .await?;
         self.wake_sender(account);
         Ok(message)

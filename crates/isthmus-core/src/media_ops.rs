@@ -61,7 +61,7 @@ pub fn queue_attachment(
     outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
     conversations::save(&mut tx, &conversation)?;
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     state.emit([Event::MessageAdded { message: message.clone() }, Event::ConversationChanged { conversation }]);
     Ok(message)
 }
@@ -85,7 +85,7 @@ pub fn finish_upload(state: &mut WorkerState, entry_key: Vec<u8>, media_id: Stri
     entry.content = outbox::encode_content(content);
     tx.put_json(Tree::Outbox, entry_key, &entry)?;
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     Ok(())
 }
 
@@ -107,7 +107,7 @@ pub fn mark_downloaded(
     }
     conversations::update(&mut tx, &shown)?;
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     state.emit([Event::MessageUpdated { message: shown.clone() }]);
     Ok(shown)
 }

@@ -1,7 +1,8 @@
 //! The outbox: everything waiting to go out, durable across restarts.
 //!
-//! An entry starts as plaintext `Content`. Just before its first send it is encrypted and the
-//! envelope is stored in the entry, atomically with the session change. A retry after a crash
+//! An entry starts as plaintext `Content`. It is encrypted when it is queued if a session
+//! exists (or else just before its first send), and the envelope is stored in the entry,
+//! atomically with the session change. A retry after a crash
 //! or a dropped connection resends that very envelope (same id), so the receiver's duplicate
 //! check sees a repeat, never a second copy.
 
@@ -72,6 +73,18 @@ pub fn push(tx: &mut Tx, account: &[u8; 32], entry: &OutboxEntry) -> Result<Vec<
 /// The account's pending entries, oldest first.
 pub fn pending(store: &SealedStore, account: &[u8; 32]) -> Result<Vec<(Vec<u8>, OutboxEntry)>> {
     store.scan_prefix(Tree::Outbox, account)?.into_iter().map(|(key, bytes)| Ok((key, decode_json(&bytes)?))).collect()
+}
+
+/// Drops the envelopes sealed for `peer` that have not gone out yet, so they are sealed again
+/// with the session that replaces the one they were sealed with: after a key change, the old
+/// session's ciphertexts could only reach a device the peer no longer has.
+pub fn unseal_to(tx: &mut Tx, account: &[u8; 32], peer: &Address) -> Result<()> {
+    for (key, mut entry) in pending(tx.store(), account)? {
+        if &entry.peer == peer && entry.envelope.take().is_some() {
+            tx.put_json(Tree::Outbox, key, &entry)?;
+        }
+    }
+    Ok(())
 }
 
 /// Encodes `Content` with padding to a multiple of 64 bytes, so that relays cannot tell
@@ -161,6 +174,40 @@ mod tests {
         assert!(
             pending(&profile.store(), &[8u8; 32]).expect("read").is_empty(),
             "other accounts' outboxes are separate"
+        );
+    }
+
+    #[test]
+    fn a_key_change_unseals_what_waits_for_that_peer_and_nothing_else() {
+        let profile = crate::store::Profile::in_memory();
+        let account: Address = "me@meadow.test".parse().expect("valid");
+        let account_key = crate::account::account_key(&profile.store(), &account);
+        let (bob, carol): (Address, Address) =
+            ("bob@meadow.test".parse().expect("valid"), "carol@meadow.test".parse().expect("valid"));
+        let mut tx = Tx::new(profile.store());
+        for (peer, sealed) in [(&bob, true), (&carol, true), (&bob, false)] {
+            let mut entry = OutboxEntry::new(peer, OutboxKind::Control, wire::Content::default());
+            entry.envelope = sealed.then(|| vec![1, 2, 3]);
+            push(&mut tx, &account_key, &entry).expect("push");
+        }
+        tx.commit().expect("commit");
+
+        let mut tx = Tx::new(profile.store());
+        crate::consent::contacts::hold_for_key_change(&mut tx, &account, &bob).expect("held");
+        tx.commit().expect("commit");
+        let sealed: Vec<(String, bool)> = pending(&profile.store(), &account_key)
+            .expect("read")
+            .into_iter()
+            .map(|(_, e)| (e.peer.account(), e.envelope.is_some()))
+            .collect();
+        assert_eq!(
+            sealed,
+            vec![
+                ("bob@meadow.test".into(), false),
+                ("carol@meadow.test".into(), true),
+                ("bob@meadow.test".into(), false)
+            ],
+            "bob's sealed entry is sealed again with the new session; carol's keeps its envelope; order is kept"
         );
     }
 }

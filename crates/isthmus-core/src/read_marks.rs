@@ -55,7 +55,7 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
         queue_receipt(&mut tx, &account, &conversation.peer, wire::receipt_message::Kind::Read, read_ids)?;
     }
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     events.push(Event::ConversationChanged { conversation });
     state.emit(events);
     Ok(())

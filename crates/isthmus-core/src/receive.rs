@@ -56,7 +56,7 @@ pub async fn receive_batch(
             }
             // A storage failure must not be acked: the relay keeps the envelope for a retry.
             Err(crate::Error::Store(error)) => {
-                state.store.flush()?;
+                state.durable();
                 state.emit(events);
                 return Err(error.into());
             }
@@ -78,7 +78,7 @@ pub async fn receive_batch(
             }
         }
     }
-    state.store.flush()?;
+    state.durable();
     state.emit(events);
     Ok(Received { acks, unopened_first_contacts: unopened })
 }

@@ -57,7 +57,7 @@ pub fn prune_page(state: &mut WorkerState, cutoff_ms: u64, after: Option<Vec<u8>
     }
     if removed > 0 {
         state.store.apply(batch)?;
-        state.store.flush()?;
+        state.durable();
     }
     Ok((removed, next))
 }

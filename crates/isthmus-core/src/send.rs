@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use isthmus_proto::{wire, Address, Message as _};
 use libsignal_protocol::{
     kem, message_encrypt, process_prekey_bundle, CiphertextMessage, DeviceId, IdentityKey, PreKeyBundle, PublicKey,
-    SessionStore,
+    SignalProtocolError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,8 +43,11 @@ fn signal_store(state: &mut WorkerState, account: &Address, tx: &Rc<RefCell<Tx>>
     SignalStore::new(tx.clone(), account_key(&state.store, account), &local)
 }
 
-/// Stores the message as pending (or applies the local change) and queues it in the outbox.
-pub fn queue(
+/// Stores the message as pending (or applies the local change) and queues it in the outbox,
+/// sealed already when a session exists and the peer is not held for a key change: the session
+/// is read once, and the message, its envelope and the advanced session reach the disk in one
+/// flush (shared with whatever else is queued at the same time, see `worker`).
+pub async fn queue(
     state: &mut WorkerState,
     account: &Address,
     peer: &Address,
@@ -115,11 +118,17 @@ pub fn queue(
         }
     };
     let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
-    let entry = OutboxEntry::new(peer, kind, content);
-    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
+    let mut entry = OutboxEntry::new(peer, kind, content);
     conversations::save(&mut tx, &conversation)?;
+    let held = crate::consent::contacts::load(&tx, account, peer)?.key_change_held;
+    let tx = Rc::new(RefCell::new(tx));
+    if !held {
+        entry.envelope = seal(state, account, &tx, &entry).await?;
+    }
+    let mut tx = tx.borrow_mut();
+    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
     tx.commit()?;
-    state.store.flush()?;
+    state.durable();
     state.emit(events);
     Ok(added)
 }
@@ -155,12 +164,6 @@ fn own_message(tx: &Tx, conversation: &crate::ids::ConversationId, target: &Mess
         return Err(Error::Protocol("only the author can edit or delete a message".into()));
     }
     Ok(message)
-}
-
-pub async fn has_session(state: &mut WorkerState, account: &Address, peer: &Address) -> Result<bool> {
-    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
-    let store = signal_store(state, account, &tx)?;
-    Ok(store.load_session(&protocol_address(peer)?).await?.is_some())
 }
 
 /// Sets up a session from a fetched bundle (PQXDH); verifies the bundle's signatures. A bundle
@@ -204,7 +207,7 @@ pub async fn process_bundle(state: &mut WorkerState, account: &Address, peer: &A
         crate::consent::contacts::hold_for_key_change(&mut tx.borrow_mut(), account, peer)?;
     }
     tx.borrow_mut().commit()?;
-    state.store.flush()?;
+    state.durable();
     if changed {
         state.emit([Event::KeyChanged { account: account.account(), peer: peer.account() }]);
         return Err(Error::KeyChangeUnacknowledged(peer.to_string()));
@@ -212,19 +215,39 @@ pub async fn process_bundle(state: &mut WorkerState, account: &Address, peer: &A
     Ok(())
 }
 
-/// Encrypts the entry (if not yet) and returns the envelope to send.
-pub async fn seal_entry(state: &mut WorkerState, account: &Address, key: Vec<u8>) -> Result<Vec<u8>> {
+/// Encrypts the entry (if not yet) and returns the envelope to send; `None` when there is no
+/// session with the peer yet (the sender then fetches a bundle and calls this again).
+pub async fn seal_entry(state: &mut WorkerState, account: &Address, key: Vec<u8>) -> Result<Option<Vec<u8>>> {
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let Some(mut entry): Option<OutboxEntry> = tx.borrow().get_json(Tree::Outbox, &key)? else {
         return Err(Error::NoSuchMessage);
     };
     if let Some(envelope) = entry.envelope {
-        return Ok(envelope);
+        return Ok(Some(envelope));
     }
-    let mut store = signal_store(state, account, &tx)?;
+    let Some(envelope) = seal(state, account, &tx, &entry).await? else {
+        return Ok(None);
+    };
+    entry.envelope = Some(envelope.clone());
+    tx.borrow_mut().put_json(Tree::Outbox, key, &entry)?;
+    tx.borrow_mut().commit()?;
+    // The session advanced: it must be on disk before the ciphertext can leave.
+    state.durable();
+    Ok(Some(envelope))
+}
+
+/// Encrypts the entry's content into an encoded envelope, staging the session change in `tx`.
+/// `None` when there is no session with the peer: the session is read once, by libsignal itself.
+async fn seal(
+    state: &mut WorkerState,
+    account: &Address,
+    tx: &Rc<RefCell<Tx>>,
+    entry: &OutboxEntry,
+) -> Result<Option<Vec<u8>>> {
+    let mut store = signal_store(state, account, tx)?;
     let mut identity_store = store.clone();
     let mut rng = rand::rng();
-    let ciphertext = message_encrypt(
+    let ciphertext = match message_encrypt(
         &entry.content,
         &protocol_address(&entry.peer)?,
         &mut store,
@@ -232,7 +255,12 @@ pub async fn seal_entry(state: &mut WorkerState, account: &Address, key: Vec<u8>
         SystemTime::now(),
         &mut rng,
     )
-    .await?;
+    .await
+    {
+        Ok(ciphertext) => ciphertext,
+        Err(SignalProtocolError::SessionNotFound(_)) => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
     let kind = match ciphertext {
         CiphertextMessage::PreKeySignalMessage(_) => wire::CiphertextKind::Prekey,
         CiphertextMessage::SignalMessage(_) => wire::CiphertextKind::Whisper,
@@ -246,13 +274,7 @@ pub async fn seal_entry(state: &mut WorkerState, account: &Address, key: Vec<u8>
         kind: kind as i32,
         ciphertext: ciphertext.serialize().to_vec(),
     };
-    let encoded = envelope.encode_to_vec();
-    entry.envelope = Some(encoded.clone());
-    tx.borrow_mut().put_json(Tree::Outbox, key, &entry)?;
-    tx.borrow_mut().commit()?;
-    // The session advanced: it must be on disk before the ciphertext can leave.
-    state.store.flush()?;
-    Ok(encoded)
+    Ok(Some(envelope.encode_to_vec()))
 }
 
 /// Records the relay's answer to a send: the entry leaves the outbox and its message is
@@ -286,7 +308,7 @@ pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) 
     }
     tx.commit()?;
     if failure.is_some() {
-        state.store.flush()?;
+        state.durable();
     }
     state.emit(events);
     Ok(())

@@ -119,34 +119,34 @@ async fn deliver(context: &SenderContext, key: Vec<u8>, mut entry: OutboxEntry) 
         upload(context, &key, conversation, message, index).await?;
         entry.pending_upload = None;
     }
-    if entry.envelope.is_none() {
-        let peer = entry.peer.clone();
-        let has_session = context
-            .worker
-            .call({
-                let account = account.clone();
-                move |state| Box::pin(async move { crate::send::has_session(state, &account, &peer).await })
-            })
-            .await?;
-        if !has_session {
-            let bundle = context.relay.bundle(&context.credentials, &entry.peer).await?;
-            let peer = entry.peer.clone();
-            let account = account.clone();
-            context
-                .worker
-                .call(move |state| {
-                    Box::pin(async move { crate::send::process_bundle(state, &account, &peer, bundle).await })
-                })
-                .await?;
-        }
-    }
-    let seal_key = key.clone();
-    let envelope = context
-        .worker
-        .call(move |state| Box::pin(async move { crate::send::seal_entry(state, &account, seal_key).await }))
-        .await?;
+    // Most entries were sealed when queued. The rest are sealed now; without a session (a first
+    // contact, or a session too old to use) a bundle is fetched through the own relay first.
+    let envelope = match entry.envelope {
+        Some(envelope) => envelope,
+        None => match seal(context, &account, &key).await? {
+            Some(envelope) => envelope,
+            None => {
+                let bundle = context.relay.bundle(&context.credentials, &entry.peer).await?;
+                let (owner, peer) = (account.clone(), entry.peer.clone());
+                context
+                    .worker
+                    .call(move |state| {
+                        Box::pin(async move { crate::send::process_bundle(state, &owner, &peer, bundle).await })
+                    })
+                    .await?;
+                seal(context, &account, &key)
+                    .await?
+                    .ok_or_else(|| crate::Error::Crypto("no session after processing the bundle".into()))?
+            }
+        },
+    };
     context.connection.send(envelope).await?;
     context.worker.call(move |state| Box::pin(async move { crate::send::complete(state, key, None) })).await
+}
+
+async fn seal(context: &SenderContext, account: &Address, key: &[u8]) -> Result<Option<Vec<u8>>> {
+    let (account, key) = (account.clone(), key.to_vec());
+    context.worker.call(move |state| Box::pin(async move { crate::send::seal_entry(state, &account, key).await })).await
 }
 
 /// Uploads a queued message's attachment to the own relay and records the media id.

@@ -125,11 +125,17 @@ impl IdentityKeyStore for SignalStore {
     ) -> SignalResult<IdentityChange> {
         let key = self.peer_key(address);
         let previous = self.get(Tree::RemoteIdentities, &key)?;
-        let changed = matches!(&previous, Some(old) if old.as_slice() != &*identity.serialize());
+        let serialized = identity.serialize();
+        // libsignal saves the identity on every encrypt and decrypt; the same key again is not
+        // written again (a sealed write saved per message).
+        if previous.as_deref() == Some(&*serialized) {
+            return Ok(IdentityChange::from_changed(false));
+        }
+        let changed = previous.is_some();
         if changed {
             self.key_changes.borrow_mut().push(address.name().to_owned());
         }
-        self.put(Tree::RemoteIdentities, key, identity.serialize().to_vec());
+        self.put(Tree::RemoteIdentities, key, serialized.to_vec());
         Ok(IdentityChange::from_changed(changed))
     }
 
@@ -240,4 +246,28 @@ pub fn protocol_address(address: &isthmus_proto::Address) -> crate::Result<Proto
         .and_then(|d| libsignal_protocol::DeviceId::new(d).ok())
         .ok_or_else(|| crate::Error::Protocol("device id out of range".into()))?;
     Ok(ProtocolAddress::new(address.account(), device))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_same_identity_again_is_not_written_again_and_a_new_one_is_a_key_change() {
+        let profile = crate::store::Profile::in_memory();
+        let mut rng = rand::rng();
+        let local =
+            LocalIdentity { key_pair: IdentityKeyPair::generate(&mut rng).serialize().to_vec(), registration_id: 7 };
+        let tx = Rc::new(RefCell::new(Tx::new(profile.store())));
+        let mut store = SignalStore::new(tx.clone(), [1; 32], &local).expect("a store");
+        let peer = ProtocolAddress::new("bob@meadow.test".into(), libsignal_protocol::DeviceId::new(1).expect("id"));
+        let first = *IdentityKeyPair::generate(&mut rng).identity_key();
+        assert!(matches!(store.save_identity(&peer, &first).await.expect("saved"), IdentityChange::NewOrUnchanged));
+        tx.borrow_mut().commit().expect("commit");
+        assert!(matches!(store.save_identity(&peer, &first).await.expect("saved"), IdentityChange::NewOrUnchanged));
+        assert!(tx.borrow().is_empty(), "saving the known key stages no write");
+        let second = *IdentityKeyPair::generate(&mut rng).identity_key();
+        assert!(matches!(store.save_identity(&peer, &second).await.expect("saved"), IdentityChange::ReplacedExisting));
+        assert_eq!(store.take_key_changes(), vec!["bob@meadow.test".to_owned()]);
+    }
 }

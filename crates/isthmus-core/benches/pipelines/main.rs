@@ -60,6 +60,34 @@ fn send_pipeline(c: &mut Criterion) {
         let mut chat = Chat::new(storage, Storage::Memory).expect("two accounts with a session");
         group.bench_function(name, |b| b.iter(|| black_box(chat.send("a short text message").expect("send"))));
     }
+    group.throughput(Throughput::Elements(BATCH as u64));
+    for (name, storage) in [("pipeline_disk_batch64", Storage::Disk), ("pipeline_memory_batch64", Storage::Memory)] {
+        let mut chat = Chat::new(storage, Storage::Memory).expect("two accounts with a session");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let envelopes = chat.send_together((0..BATCH).map(|n| format!("message {n} sent together")));
+                assert_eq!(envelopes.expect("send").len(), BATCH, "every message was sealed");
+            })
+        });
+    }
+    group.finish();
+}
+
+/// One fsync as the file system gives it: 4 KiB written in place and `fdatasync`, in a file
+/// in the folder the disk profiles use. The floor under every durable write.
+fn bare_fsync(c: &mut Criterion) {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::Builder::new().prefix("isthmus-bench-fsync-").tempdir().expect("a temporary folder");
+    let mut file = std::fs::File::create(dir.path().join("file")).expect("a file");
+    let page = [7u8; 4096];
+    let mut group = c.benchmark_group("fsync");
+    group.bench_function("write_4k_fdatasync", |b| {
+        b.iter(|| {
+            file.seek(SeekFrom::Start(0)).expect("seek");
+            file.write_all(&page).expect("write");
+            file.sync_data().expect("fdatasync");
+        })
+    });
     group.finish();
 }
 
@@ -235,9 +263,23 @@ fn ratio(
     Ratio {
         label,
         measured: Bench { group: measured.0, name: measured.1, per_iteration: measured.2 },
-        baseline: Bench { group: baseline.0, name: baseline.1, per_iteration: 1 },
+        baseline: vec![Bench { group: baseline.0, name: baseline.1, per_iteration: 1 }],
         goal,
     }
+}
+
+/// A disk pipeline against bare libsignal plus one fsync shared by the `batch` messages that
+/// went to disk together.
+fn durable_ratio(
+    label: &'static str,
+    measured: (&'static str, &'static str, u32),
+    bare: (&'static str, &'static str),
+    batch: u32,
+    goal: f64,
+) -> Ratio {
+    let mut ratio = ratio(label, measured, bare, goal);
+    ratio.baseline.push(Bench { group: "fsync", name: "write_4k_fdatasync", per_iteration: batch });
+    ratio
 }
 
 fn run() {
@@ -250,6 +292,7 @@ fn run() {
         .output_directory(&output)
         .configure_from_args();
     bare_libsignal(&mut c);
+    bare_fsync(&mut c);
     send_pipeline(&mut c);
     receive_pipeline(&mut c);
     first_contact_pipeline(&mut c);
@@ -258,34 +301,50 @@ fn run() {
 
     let batch = BATCH as u32;
     let pipeline = 1.5;
+    let in_memory = 2.0;
     let sealing = 1.15;
     ratios::print(
         &output,
         started,
         &[
-            ratio(
-                "send pipeline, disk / bare encrypt",
+            durable_ratio(
+                "send, disk, one message / bare encrypt + 1 fsync",
                 ("send", "pipeline_disk", 1),
                 ("libsignal", "encrypt"),
+                1,
+                pipeline,
+            ),
+            durable_ratio(
+                "send, disk, 64 together / bare encrypt + fsync/64",
+                ("send", "pipeline_disk_batch64", batch),
+                ("libsignal", "encrypt"),
+                batch,
                 pipeline,
             ),
             ratio(
-                "send pipeline, memory store / bare encrypt",
+                "send, memory, one message / bare encrypt",
                 ("send", "pipeline_memory", 1),
                 ("libsignal", "encrypt"),
-                pipeline,
+                in_memory,
             ),
             ratio(
-                "receive pipeline, disk, per message / bare decrypt",
+                "send, memory, 64 together / bare encrypt",
+                ("send", "pipeline_memory_batch64", batch),
+                ("libsignal", "encrypt"),
+                in_memory,
+            ),
+            durable_ratio(
+                "receive, disk, batch of 64 / bare decrypt + fsync/64",
                 ("receive", "pipeline_disk_batch64", batch),
                 ("libsignal", "decrypt"),
+                batch,
                 pipeline,
             ),
             ratio(
-                "receive pipeline, memory, per message / bare decrypt",
+                "receive, memory, batch of 64 / bare decrypt",
                 ("receive", "pipeline_memory_batch64", batch),
                 ("libsignal", "decrypt"),
-                pipeline,
+                in_memory,
             ),
             ratio(
                 "first contact pipeline, disk / bare PQXDH",
@@ -310,6 +369,12 @@ fn run() {
             ratio("sealed / plain get, 256 B", ("store", "sealed_get_256", 1), ("store", "plain_get_256"), sealing),
             ratio("sealed / plain get, 2 KiB", ("store", "sealed_get_2048", 1), ("store", "plain_get_2048"), sealing),
         ],
+    );
+    ratios::print_one(
+        &output,
+        started,
+        "one fsync (4 KiB, fdatasync)",
+        Bench { group: "fsync", name: "write_4k_fdatasync", per_iteration: 1 },
     );
 }
 

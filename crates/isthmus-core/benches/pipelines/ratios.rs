@@ -14,11 +14,13 @@ pub struct Bench {
     pub per_iteration: u32,
 }
 
-/// A ratio of two benchmarks' per-message medians, and the goal it is held against.
+/// A ratio of a benchmark's per-message median to a baseline, and the goal it is held against.
+/// The baseline is the sum of its terms' per-message medians (bare encryption plus a share of
+/// one fsync, say: the fsync term's `per_iteration` is the batch that shares it).
 pub struct Ratio {
     pub label: &'static str,
     pub measured: Bench,
-    pub baseline: Bench,
+    pub baseline: Vec<Bench>,
     pub goal: f64,
 }
 
@@ -61,13 +63,21 @@ fn human(ns: f64) -> String {
     }
 }
 
+/// One benchmark's median on its own line (a baseline term worth stating, such as the fsync).
+pub fn print_one(dir: &Path, since: SystemTime, label: &str, bench: Bench) {
+    match per_message_ns(dir, bench, since) {
+        Some(ns) => println!("{label:<52} {:>11}", human(ns)),
+        None => println!("{label:<52} {:>11}  not run", "-"),
+    }
+}
+
 pub fn print(dir: &Path, since: SystemTime, ratios: &[Ratio]) {
     println!();
     println!("Ratios (criterion medians, per message; goals are targets to report, not assertions)");
     println!("{:<52} {:>11} {:>11} {:>8} {:>6}  where it stands", "ratio", "measured", "baseline", "ratio", "goal");
     for ratio in ratios {
         let measured = per_message_ns(dir, ratio.measured, since);
-        let baseline = per_message_ns(dir, ratio.baseline, since);
+        let baseline = ratio.baseline.iter().map(|term| per_message_ns(dir, *term, since)).sum::<Option<f64>>();
         match (measured, baseline) {
             (Some(measured), Some(baseline)) => {
                 let value = measured / baseline;

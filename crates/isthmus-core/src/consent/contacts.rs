@@ -60,5 +60,6 @@ pub fn hold_for_key_change(tx: &mut Tx, account: &Address, peer: &Address) -> Re
         contact.verified = false;
         contact.key_change_held = true;
     })?;
-    Ok(())
+    let account_key = crate::account::account_key(tx.store(), account);
+    crate::outbox::unseal_to(tx, &account_key, peer)
 }
