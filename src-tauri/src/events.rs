@@ -1,5 +1,6 @@
-//! Forwards the engine's events to the page as "isthmus://event", and keeps the unread count in
-//! the window title. The engine names nothing; the shell names the event.
+//! Forwards the engine's events to the page as "isthmus://events", in batches (event_batch.rs),
+//! and keeps the unread count in the window title. The engine names nothing; the shell names
+//! the event.
 
 use std::collections::HashMap;
 
@@ -7,11 +8,15 @@ use isthmus_core::{ConversationId, Engine, Event};
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
+
+use crate::event_batch;
 
 use crate::error::CommandResult;
 
-/// The Tauri event name the UI listens to (backend.ts).
-pub const EVENT_NAME: &str = "isthmus://event";
+/// The Tauri event name the UI listens to (tauri.ts, checked by tests/contract.rs): its payload
+/// is an array of engine events, in the engine's order.
+pub const EVENT_NAME: &str = "isthmus://events";
 
 const TITLE: &str = "Isthmus";
 
@@ -47,16 +52,19 @@ pub fn spawn_forwarder(app: AppHandle, engine: &Engine) -> CommandResult<JoinHan
     let engine = engine.clone();
     Ok(tauri::async_runtime::spawn(async move {
         loop {
-            match forward(events.recv().await) {
-                Forward::Event(event) => {
-                    if unread.apply(&event) {
-                        set_title(&app, unread.total());
-                    }
-                    if let Err(error) = app.emit(EVENT_NAME, &*event) {
-                        tracing::error!(%error, "could not forward an engine event to the page");
-                    }
+            let (batch, then) = gather(&mut events).await;
+            if !batch.is_empty() {
+                // Every event is applied (no short cut): the count must see them all.
+                let changed = batch.iter().filter(|event| unread.apply(event)).count() > 0;
+                if changed {
+                    set_title(&app, unread.total());
                 }
-                Forward::Resync(missed) => {
+                if let Err(error) = app.emit(EVENT_NAME, event_batch::coalesce(batch)) {
+                    tracing::error!(%error, "could not forward engine events to the page");
+                }
+            }
+            match then {
+                Some(Forward::Resync(missed)) => {
                     tracing::warn!(missed, "the page missed engine events; it will query again");
                     if let Ok(conversations) = engine.conversations(None) {
                         unread = UnreadCount::from_conversations(&conversations);
@@ -66,10 +74,32 @@ pub fn spawn_forwarder(app: AppHandle, engine: &Engine) -> CommandResult<JoinHan
                         tracing::error!(%error, "could not tell the page to query again");
                     }
                 }
-                Forward::Stop => return,
+                Some(Forward::Stop) => return,
+                Some(Forward::Event(_)) | None => {}
             }
         }
     }))
+}
+
+/// Waits for an event, then gathers what follows within [`event_batch::WINDOW`] (at most
+/// [`event_batch::MAX_EVENTS`]). Returns the batch, and lost events or a stopped engine if one
+/// of them ended it, for the caller to handle after sending the batch.
+async fn gather(events: &mut Receiver<Event>) -> (Vec<Event>, Option<Forward>) {
+    let mut batch = Vec::new();
+    let first = match forward(events.recv().await) {
+        Forward::Event(event) => *event,
+        other => return (batch, Some(other)),
+    };
+    batch.push(first);
+    let deadline = tokio::time::Instant::now() + event_batch::WINDOW;
+    while batch.len() < event_batch::MAX_EVENTS {
+        let Ok(received) = tokio::time::timeout_at(deadline, events.recv()).await else { break };
+        match forward(received) {
+            Forward::Event(event) => batch.push(*event),
+            other => return (batch, Some(other)),
+        }
+    }
+    (batch, None)
 }
 
 fn set_title(app: &AppHandle, unread: u64) {
@@ -134,6 +164,41 @@ mod tests {
         assert!(
             matches!(forward(Ok(event)), Forward::Event(boxed) if matches!(*boxed, Event::ConversationRemoved { .. }))
         );
+    }
+
+    #[tokio::test]
+    async fn what_arrives_within_a_frame_goes_as_one_batch_and_lost_events_end_it() {
+        let (sender, mut events) = tokio::sync::broadcast::channel(16);
+        for _ in 0..5 {
+            sender.send(Event::QueueDrained { account: "me@meadow.test".into() }).expect("sent");
+        }
+        let (batch, then) = gather(&mut events).await;
+        assert_eq!(batch.len(), 5, "a burst is one batch");
+        assert!(then.is_none(), "the window ended it");
+
+        let later = {
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                sender.send(Event::QueueDrained { account: "a".into() }).expect("sent");
+                tokio::time::sleep(event_batch::WINDOW * 4).await;
+                sender.send(Event::QueueDrained { account: "b".into() }).expect("sent");
+            })
+        };
+        let (batch, _) = gather(&mut events).await;
+        assert_eq!(batch.len(), 1, "an event after the window waits for the next batch");
+        let (batch, _) = gather(&mut events).await;
+        assert_eq!(batch.len(), 1);
+        later.await.expect("joined");
+
+        for _ in 0..20 {
+            sender.send(Event::QueueDrained { account: "me@meadow.test".into() }).expect("sent");
+        }
+        let (batch, then) = gather(&mut events).await;
+        assert!(batch.is_empty() && matches!(then, Some(Forward::Resync(4))), "lost events are said first");
+        let (batch, _) = gather(&mut events).await;
+        assert_eq!(batch.len(), 16, "then what the channel kept");
+        drop(sender);
+        assert!(matches!(gather(&mut events).await, (batch, Some(Forward::Stop)) if batch.is_empty()));
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //!
 //! The shell only converts: commands (`commands/`) parse the page's arguments, call the
 //! engine and turn errors into `{ code, message }`; `events` forwards the engine's events to
-//! the page as "isthmus://event". The app holds the engine while the profile is unlocked
+//! the page as "isthmus://events" (in batches). The app holds the engine while the profile is unlocked
 //! (`state`). `--sandbox` starts two in-process relays with demo people (`sandbox_mode`).
 #![deny(unsafe_code)]
 
 pub mod commands;
 pub mod error;
+pub mod event_batch;
 pub mod events;
 pub mod launch;
 pub mod parse;

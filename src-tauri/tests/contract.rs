@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 
 const BACKEND_TS: &str = include_str!("../../ui/src/backend/backend.ts");
+const TAURI_TS: &str = include_str!("../../ui/src/backend/tauri.ts");
 
-/// Methods not invoked as commands: `subscribe` and `listen` listen to "isthmus://event".
+/// Methods not invoked as commands: `subscribe` and `listen` listen to "isthmus://events".
 const NOT_COMMANDS: &[&str] = &["subscribe", "listen"];
 
 fn snake_case(name: &str) -> String {
@@ -63,4 +64,14 @@ fn the_parser_reads_multi_line_signatures() {
     let source = "export interface Backend {\n  readonly kind: \"tauri\";\n  report(\n    a: string,\n  ): Promise<void>;\n  markRead(id: string): Promise<void>;\n}\n";
     let found: Vec<_> = backend_methods(source).into_iter().collect();
     assert_eq!(found, ["mark_read", "report"], "properties are no methods; camelCase becomes snake_case");
+}
+
+#[test]
+fn the_page_listens_to_the_event_names_the_shell_emits() {
+    for (constant, name) in
+        [("EVENT_NAME", isthmus_desktop::events::EVENT_NAME), ("RESYNC_EVENT", isthmus_desktop::events::RESYNC_EVENT)]
+    {
+        let declared = format!("export const {constant} = \"{name}\";");
+        assert!(TAURI_TS.contains(&declared), "tauri.ts must declare `{declared}`");
+    }
 }

@@ -14,8 +14,9 @@
 //   - Results are the types from bindings.ts (generated from the Rust types; never edited here).
 //   - Errors reject with a `UserError` `{ code, message }`; the UI switches on `code` only,
 //     never on the message text.
-//   - Engine events are emitted on the Tauri event name "isthmus://event" with an `Event`
-//     (bindings.ts) as payload; `subscribe` listens to it. When events were lost on the way
+//   - Engine events are emitted on the Tauri event name "isthmus://events" with an array of
+//     `Event` (bindings.ts) as payload, gathered over about a frame with superseded updates
+//     left out; `subscribe` hands them on one at a time, in order. When events were lost on the way
 //     (more than the engine's channel holds), "isthmus://resync" says so, and `subscribe`
 //     hands the listener `{ type: "resync" }`: query again everything shown.
 //

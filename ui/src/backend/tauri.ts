@@ -1,5 +1,5 @@
 // TauriBackend: the Backend over the desktop shell (src-tauri). Each method invokes the command
-// named after it in snake_case with its arguments in camelCase; events arrive on "isthmus://event".
+// named after it in snake_case with its arguments in camelCase; events arrive in batches on "isthmus://events".
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
@@ -31,9 +31,15 @@ import {
   type Settings,
 } from "./backend";
 
-export const EVENT_NAME = "isthmus://event";
+/** Engine events, an array per Tauri event, in the engine's order (src-tauri/src/events.rs). */
+export const EVENT_NAME = "isthmus://events";
 /** Events were lost on the way (src-tauri/src/events.rs): query again what is shown. */
 export const RESYNC_EVENT = "isthmus://resync";
+
+/** Hands a batch on one event at a time, in one task: React renders the batch once. */
+function each(batch: Event[], listener: (event: BackendEvent) => void) {
+  for (const event of batch) listener(event);
+}
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
@@ -124,7 +130,7 @@ export class TauriBackend implements Backend {
 
   async listen(listener: (event: BackendEvent) => void): Promise<() => void> {
     const stops = await Promise.all([
-      listen<Event>(EVENT_NAME, (event) => listener(event.payload)),
+      listen<Event[]>(EVENT_NAME, (event) => each(event.payload, listener)),
       listen<number>(RESYNC_EVENT, () => listener({ type: "resync" })),
     ]);
     return () => {
@@ -139,7 +145,7 @@ export class TauriBackend implements Backend {
       if (cancelled) unlisten();
       else stops.push(unlisten);
     };
-    void listen<Event>(EVENT_NAME, (event) => listener(event.payload)).then(keep);
+    void listen<Event[]>(EVENT_NAME, (event) => each(event.payload, listener)).then(keep);
     void listen<number>(RESYNC_EVENT, () => listener({ type: "resync" })).then(keep);
     return () => {
       cancelled = true;

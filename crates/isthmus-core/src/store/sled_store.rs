@@ -15,6 +15,12 @@ use super::{Error, Result, Tree};
 pub const LOCK_WAIT: Duration = Duration::from_secs(2);
 const LOCK_RETRY: Duration = Duration::from_millis(20);
 
+/// sled's page cache. Its default is 1 GiB, sized for a database server; a desktop profile's
+/// working set is the open chats' newest pages, the inbox and the sessions, and a messenger
+/// left open for weeks must not grow towards a gigabyte. What it costs and saves is measured
+/// in docs/benchmarks.md ("Desktop app memory").
+pub const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
+
 /// A sled database with every tree opened up front, so a typo'd tree name cannot exist.
 #[derive(Debug)]
 pub struct SledStore {
@@ -37,7 +43,7 @@ impl SledStore {
     pub fn open_waiting(path: &Path, wait: Duration) -> Result<SledStore> {
         let started = Instant::now();
         let db = loop {
-            match sled::Config::new().path(path).open().map_err(map_open_error) {
+            match sled::Config::new().path(path).cache_capacity(CACHE_CAPACITY).open().map_err(map_open_error) {
                 Err(Error::ProfileInUse) if started.elapsed() < wait => {
                     std::thread::sleep(LOCK_RETRY);
                 }
