@@ -370,6 +370,40 @@ impl FirstContacts {
     }
 }
 
+/// Makes a real profile in `folder` (the passphrase wrapped with `kdf`: the default one, as a
+/// user's, for a benchmark) holding one account and `chats` chats, each with one message the account wrote:
+/// what the desktop benchmark opens to time start-up with a full inbox. The messages go
+/// through `send::queue` to people nobody registered, so they stay queued; the account's relay
+/// (`http://127.0.0.1:9`) never answers, so an app that opens the profile stays offline and its
+/// start-up is the profile's own work: unlock, list, render.
+pub fn profile_with_chats(folder: &std::path::Path, passphrase: &str, kdf: KdfParams, chats: usize) -> Result<Address> {
+    let profile = Profile::create(folder, passphrase, kdf)?;
+    let (events, _listener) = broadcast::channel(16);
+    let mut side = Side {
+        address: address("nobody")?,
+        state: WorkerState::new(profile.store(), events),
+        memory: None,
+        _listener,
+        _profile: profile,
+        _dir: None,
+    };
+    side.address = side.register("me")?.0;
+    let runtime = runtime()?;
+    // In runs of 256, as jobs that reach the worker together would be (one flush each).
+    for start in (0..chats).step_by(256) {
+        let end = (start + 256).min(chats);
+        runtime.block_on(async {
+            for n in start..end {
+                let peer = address(&format!("person{n}"))?;
+                queue_all(&mut side, &peer, [format!("Hello person {n}")]).await?;
+            }
+            Ok::<_, Error>(())
+        })?;
+    }
+    side.state.settle()?;
+    Ok(side.address.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +455,14 @@ mod tests {
             let pushes = envelopes.iter().map(|e| as_push(e)).collect::<Result<Vec<_>>>().expect("pushes");
             assert_eq!(counted.receive(pushes).expect("received"), 10);
             assert_eq!(counted.last_received_body().expect("read").as_deref(), Some("together 9"));
+
+            let folder = tempfile::tempdir().expect("a folder");
+            let me = profile_with_chats(&folder.path().join("profile"), "pass", KdfParams::insecure_for_tests(), 300)
+                .expect("a profile");
+            let profile =
+                Profile::unlock(&folder.path().join("profile"), "pass").expect("it opens with its passphrase");
+            let chats = conversations::list(&profile.store(), Some(&me)).expect("listed");
+            assert_eq!(chats.len(), 300, "one chat per person written to");
 
             let mut contacts = FirstContacts::new(Storage::Memory).expect("a sender");
             for _ in 0..2 {

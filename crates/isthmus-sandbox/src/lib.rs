@@ -53,6 +53,8 @@ pub enum Error {
     Name(#[from] isthmus_proto::Error),
     #[error("bad listen address {0}")]
     Listen(String),
+    #[error("the sandbox has no demo person {0}")]
+    NoSuchPerson(String),
     #[error("no temporary folder for the sandbox: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -130,6 +132,17 @@ impl Sandbox {
     pub fn introduce(&self, person: &Address) {
         // No receiver only means no demo person is listening any more; nothing to tell.
         let _ = self.newcomers.send(person.clone());
+    }
+
+    /// Has the demo person `name` send `to` a picture (a painted landscape, 640x400) with a
+    /// caption, as the picture sender does: for benchmarks and soaks that need real pictures.
+    pub async fn send_picture(&self, name: &str, to: &Address, caption: &str) -> Result<()> {
+        let person = self
+            .people
+            .iter()
+            .find(|person| person.address.name.as_str() == name)
+            .ok_or_else(|| Error::NoSuchPerson(name.to_owned()))?;
+        Ok(people::send_picture(&person.engine, &person.address, to, caption).await?)
     }
 
     /// The relay URL of `network` (meadow.test or harbor.test).

@@ -7,7 +7,12 @@ use isthmus_core::{Engine, Event};
 use isthmus_proto::Address;
 
 /// Paints a small landscape (sky, sun, hills) and sends it as a photo.
-async fn send_picture(engine: &Engine, me: &Address, to: &Address, caption: &str) -> isthmus_core::Result<()> {
+pub(crate) async fn send_picture(
+    engine: &Engine,
+    me: &Address,
+    to: &Address,
+    caption: &str,
+) -> isthmus_core::Result<()> {
     let picture = image::RgbImage::from_fn(640, 400, |x, y| {
         let (dx, dy) = (x as i32 - 480, y as i32 - 110);
         let hill = 300 - ((x as f32 / 60.0).sin() * 30.0) as u32;

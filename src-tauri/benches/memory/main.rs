@@ -1,21 +1,29 @@
-//! The desktop app's memory (issue 7): the proportional set size of the real app in sandbox
-//! mode and of every process it started (WebKit's web and network processes), first on the
-//! inbox with no history, then with a chat of 10,000 messages in the profile, then with that
-//! chat open. It measures and prints; it asserts no goal.
+//! The desktop app's memory (issues 7 and 15): the proportional set size of the real app and of
+//! every process it started (WebKit's web and network processes), and its start-up time. It
+//! measures and prints; it asserts no goal.
+//! - In sandbox mode (the relays and demo people inside the app's process): the inbox with no
+//!   history, then with a chat of 10,000 messages that robin sent while the app ran, then with
+//!   that chat open.
+//! - Against relays in this benchmark's process (`separate.rs`), the app on a real profile of
+//!   its own: the same three screens, the history seeded into the profile while the app was
+//!   closed. This is the figure of a user's app.
+//! - Start-up: launch to the unlock screen, and unlock to the inbox on screen, with no chats and
+//!   with 10,000 (and the memory on that inbox).
 //!
 //! `cargo bench -p isthmus-desktop --bench memory` (`-- --json` for one JSON object).
-//! ISTHMUS_BENCH_MESSAGES sets the history (10,000), ISTHMUS_BENCH_SETTLE_SECS how long each
-//! screen settles before sampling starts (5); a screen is measured once its total has held
-//! steady for three samples a second apart. Needs what the desktop end-to-end test needs:
-//! Xvfb, WebKitWebDriver, tauri-driver and the UI built into ui/dist. The app is driven as a
-//! person would drive it: the history arrives as real traffic from robin (`--sandbox-history`),
-//! and the chat is opened by clicking it.
+//! ISTHMUS_BENCH_MESSAGES sets the history (10,000), ISTHMUS_BENCH_CHATS the start-up inbox
+//! (10,000), ISTHMUS_BENCH_SETTLE_SECS how long each screen settles before sampling starts (5);
+//! a screen is measured once its total has held steady for three samples a second apart. Needs
+//! what the desktop end-to-end test needs: Xvfb, WebKitWebDriver, tauri-driver and the UI built
+//! into ui/dist. The app is driven as a person would drive it: the history arrives as real
+//! traffic from robin, and the chat is opened by clicking it.
 
 #[allow(dead_code)] // shared with the end-to-end test, which uses all of it
 #[path = "../../tests/e2e/harness.rs"]
 mod harness;
 mod processes;
 mod report;
+mod separate;
 #[allow(dead_code)] // shared with the end-to-end test, which uses all of it
 #[path = "../../tests/e2e/webdriver.rs"]
 mod webdriver;
@@ -23,8 +31,9 @@ mod webdriver;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use isthmus_core::KdfParams;
 use isthmus_sandbox::{history_number, HISTORY_SENDER, MEADOW};
-use report::{Measured, Report};
+use report::{Measured, Report, Startup};
 use webdriver::Driver;
 
 const APP: &str = env!("CARGO_BIN_EXE_isthmus-desktop");
@@ -39,6 +48,10 @@ const STEADY_SAMPLES: usize = 3;
 const STEADY_KIB: u64 = 1024;
 /// How long past the settling time sampling goes on before the last sample is taken as it is.
 const STEADY_AT_MOST: Duration = Duration::from_secs(60);
+/// The unlock screen's button.
+const UNLOCK: &str = "//button[normalize-space()='Unlock']";
+/// The screen measured at a soak's end (report.rs finds it by this name).
+pub const SOAK_END: &str = "separate relays: the chat open after a soak";
 
 fn env_number(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
@@ -51,8 +64,10 @@ fn main() {
     // cargo passes --bench; --json is ours.
     let json = std::env::args().skip(1).any(|arg| arg == "--json");
     let messages = usize::try_from(env_number("ISTHMUS_BENCH_MESSAGES", 10_000)).expect("a history that fits memory");
+    let chats = usize::try_from(env_number("ISTHMUS_BENCH_CHATS", 10_000)).expect("chats that fit memory");
     assert!(messages > 0, "ISTHMUS_BENCH_MESSAGES must be at least 1: the benchmark opens the chat they make");
     let settle = Duration::from_secs(env_number("ISTHMUS_BENCH_SETTLE_SECS", 5));
+    let soak = Duration::from_secs(env_number("ISTHMUS_BENCH_SOAK_SECS", 0));
     let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
     let page = std::fs::read_to_string(&index).unwrap_or_default();
     assert!(
@@ -62,7 +77,7 @@ fn main() {
     processes::check_parsers();
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a Tokio runtime");
-    let report = runtime.block_on(measure(messages, settle));
+    let report = runtime.block_on(measure(messages, chats, settle, soak));
     if json {
         println!("{}", report.json());
     } else {
@@ -95,6 +110,21 @@ impl Bench {
             panic!("the app's process did not turn up below tauri-driver\n{}", self.driver_log())
         };
         (driver, app)
+    }
+
+    /// Types the benchmark profiles' passphrase into the unlock screen and unlocks.
+    async fn unlock(&self, driver: &Driver) {
+        let typed = driver.type_into("input[type='password']", separate::PASSPHRASE, UI).await;
+        if let Err(error) = typed.and(driver.click_on(UNLOCK, UI).await) {
+            panic!("{}", self.failure(driver, error).await);
+        }
+    }
+
+    /// Waits for `selector`, or ends the run with what the page showed.
+    async fn expect(&self, driver: &Driver, selector: &str) {
+        if let Err(error) = driver.wait_for(selector, UI).await {
+            panic!("{}", self.failure(driver, error).await);
+        }
     }
 
     fn driver_log(&self) -> String {
@@ -147,13 +177,15 @@ async fn settled(app: u32, state: String, settle: Duration) -> Measured {
         let spread = recent.iter().max().copied().unwrap_or(0) - recent.iter().min().copied().unwrap_or(0);
         let steady = recent.len() == STEADY_SAMPLES && spread <= STEADY_KIB;
         if steady || started.elapsed() > settle + STEADY_AT_MOST {
+            // Said as it is measured, so a long run's figures are seen before its report.
+            eprintln!("memory: {}: {} KiB PSS in all", measured.state, measured.pss_kib());
             return Measured { spread_kib: spread, ..measured };
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
-async fn measure(messages: usize, settle: Duration) -> Report {
+async fn measure(messages: usize, chats: usize, settle: Duration, soak: Duration) -> Report {
     let (_xvfb, display) = harness::start_xvfb();
     let (port, native_port) = (harness::free_port(), harness::free_port());
     let log = std::env::temp_dir().join(format!("isthmus-bench-memory-{port}.log"));
@@ -208,5 +240,100 @@ async fn measure(messages: usize, settle: Duration) -> Report {
     harness::screenshot(&bench.display, &screenshot);
     bench.close(driver, app).await;
 
-    Report { messages, settle, seeding, articles, measured, screenshot }
+    // Start-up before the soak, so an hour's run keeps its figures if the soak goes wrong.
+    let startup = startup(&bench, chats, settle, &mut measured).await;
+    let (separate_seeding, soaked) = against_separate_relays(&bench, messages, settle, soak, &mut measured).await;
+    Report { messages, settle, seeding, separate_seeding, soaked, articles, measured, screenshot, startup }
+}
+
+/// The same screens with the relays and demo people in this process and the app on a profile
+/// of its own (`separate.rs`), then, if `soak` is not zero, a soak of that length with the chat
+/// open. Returns how long the history took to seed, and the soak's traffic.
+async fn against_separate_relays(
+    bench: &Bench,
+    messages: usize,
+    settle: Duration,
+    soak: Duration,
+    measured: &mut Vec<Measured>,
+) -> (Duration, Option<report::Soak>) {
+    eprintln!("memory: the app on its own profile, the relays in another process; no history");
+    let relays = separate::Separate::start(messages).await;
+    let profile = relays.profile().display().to_string();
+    let (driver, app) = bench.launch(&["--profile", &profile]).await;
+    bench.unlock(&driver).await;
+    bench.expect(&driver, INBOX).await;
+    measured.push(settled(app, "separate relays: inbox, no history".into(), settle).await);
+    bench.close(driver, app).await;
+
+    eprintln!("memory: robin sends {messages} messages to the closed app's profile");
+    let seeding = relays.seed(messages).await;
+    eprintln!("memory: the history arrived after {:.0} s", seeding.as_secs_f64());
+    let (driver, app) = bench.launch(&["--profile", &profile]).await;
+    bench.unlock(&driver).await;
+    let number = history_number(messages, messages);
+    let chat = format!("//*[@role='option'][contains(., '{HISTORY_SENDER}@{MEADOW}')][contains(., '{number} ')]");
+    bench.expect(&driver, &chat).await;
+    measured
+        .push(settled(app, format!("separate relays: inbox, {messages}-message chat in the profile"), settle).await);
+    if let Err(error) = driver.click_on(&chat, UI).await {
+        panic!("{}", bench.failure(&driver, error).await);
+    }
+    bench.expect(&driver, &format!("//article[contains(., '{number} ')]")).await;
+    measured.push(settled(app, format!("separate relays: {messages}-message chat open"), settle).await);
+    let mut soaked = None;
+    if !soak.is_zero() {
+        let minutes = soak.as_secs_f64() / 60.0;
+        eprintln!("memory: soak, {minutes:.0} min of robin's texts and pictures to the open chat");
+        let (texts, pictures) = relays.soak(soak).await;
+        measured.push(settled(app, format!("{SOAK_END} ({minutes:.0} min)"), settle).await);
+        soaked = Some(report::Soak { length: soak, texts, pictures });
+    }
+    bench.close(driver, app).await;
+    (seeding, soaked)
+}
+
+/// Start-up: from launch to the unlock screen, and from the unlock to the inbox on screen, on
+/// a profile with no chats and on one with `chats` (bench_support::profile_with_chats; offline:
+/// the account's relay never answers, so only the profile's own work is timed).
+async fn startup(bench: &Bench, chats: usize, settle: Duration, measured: &mut Vec<Measured>) -> Vec<Startup> {
+    let mut timed = Vec::new();
+    for count in [0, chats] {
+        eprintln!("memory: start-up with {count} chats");
+        let folder = tempfile::Builder::new().prefix("isthmus-bench-startup-").tempdir().expect("a folder");
+        let profile = folder.path().join("profile");
+        let made = profile.clone();
+        // It runs the engine's pipeline on a runtime of its own, so off this one.
+        tokio::task::spawn_blocking(move || {
+            isthmus_core::bench_support::profile_with_chats(&made, separate::PASSPHRASE, KdfParams::default(), count)
+        })
+        .await
+        .expect("the profile maker ran")
+        .expect("a profile with chats");
+        let profile = profile.display().to_string();
+        let launched = Instant::now();
+        let (driver, app) = bench.launch(&["--profile", &profile]).await;
+        bench.expect(&driver, UNLOCK).await;
+        let to_unlock_screen = launched.elapsed();
+        let typed = driver.type_into("input[type='password']", separate::PASSPHRASE, UI).await;
+        if let Err(error) = typed {
+            panic!("{}", bench.failure(&driver, error).await);
+        }
+        let unlocking = Instant::now();
+        if let Err(error) = driver.click_on(UNLOCK, UI).await {
+            panic!("{}", bench.failure(&driver, error).await);
+        }
+        // The newest chat heads the list; with none, the inbox itself.
+        let shown = match count {
+            0 => INBOX.to_owned(),
+            n => format!("//*[@role='option'][contains(., 'person{}@')]", n - 1),
+        };
+        bench.expect(&driver, &shown).await;
+        let unlock_to_inbox = unlocking.elapsed();
+        if count > 0 {
+            measured.push(settled(app, format!("inbox, {count} chats (offline)"), settle).await);
+        }
+        bench.close(driver, app).await;
+        timed.push(Startup { chats: count, to_unlock_screen, unlock_to_inbox });
+    }
+    timed
 }

@@ -37,11 +37,33 @@ impl Measured {
     }
 }
 
+/// How long the app took to come up on one profile.
+pub struct Startup {
+    pub chats: usize,
+    /// From asking tauri-driver for a session (which starts WebKitWebDriver and the app) to the
+    /// unlock screen.
+    pub to_unlock_screen: Duration,
+    /// From the click on Unlock (the passphrase's key derivation included) to the inbox, its
+    /// newest chat on screen.
+    pub unlock_to_inbox: Duration,
+}
+
+/// A soak's traffic: robin's texts and pictures to the open chat over `length`.
+pub struct Soak {
+    pub length: Duration,
+    pub texts: u64,
+    pub pictures: u64,
+}
+
 pub struct Report {
     pub messages: usize,
     pub settle: Duration,
     /// From the app's start until robin's chat showed the whole history, accepted.
     pub seeding: Duration,
+    /// The same history seeded into the profile the app opens against separate relays.
+    pub separate_seeding: Duration,
+    pub soaked: Option<Soak>,
+    pub startup: Vec<Startup>,
     /// `article` elements in the page with the chat open (the timeline is virtualized).
     pub articles: u64,
     /// Baseline first: the inbox with no history.
@@ -58,6 +80,14 @@ fn mb(kib: u64) -> f64 {
 }
 
 impl Report {
+    /// The soak's growth in per cent: the open chat before it, against the same screen after.
+    fn soak_growth(&self) -> Option<f64> {
+        let position = self.measured.iter().position(|m| m.state.starts_with(crate::SOAK_END))?;
+        let before = self.measured.get(position.checked_sub(1)?)?.pss_kib();
+        let after = self.measured[position].pss_kib();
+        Some((after as f64 / before.max(1) as f64 - 1.0) * 100.0)
+    }
+
     pub fn table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -129,6 +159,39 @@ impl Report {
                 mib(measured.pss_anon_kib())
             );
         }
+        let _ = writeln!(
+            out,
+            "\nSeparate relays: the history seeded into the app's profile in {:.0} s",
+            self.separate_seeding.as_secs_f64()
+        );
+        if let Some(soak) = &self.soaked {
+            let _ = writeln!(
+                out,
+                "Soak: {:.0} min, {} texts and {} pictures from robin to the open chat",
+                soak.length.as_secs_f64() / 60.0,
+                soak.texts,
+                soak.pictures
+            );
+            if let Some(growth) = self.soak_growth() {
+                let verdict = if growth.abs() <= 10.0 { "within" } else { "over" };
+                let _ = writeln!(out, "  PSS from the soak's start to its end: {growth:+.1}% ({verdict} the 10% goal)");
+            }
+        }
+        let _ = writeln!(out, "\nStart-up (wall clock)");
+        let _ = writeln!(out, "  {:<12} {:>22} {:>22}", "chats", "launch to unlock screen", "unlock to inbox");
+        for startup in &self.startup {
+            let _ = writeln!(
+                out,
+                "  {:<12} {:>20.2} s {:>20.2} s",
+                startup.chats,
+                startup.to_unlock_screen.as_secs_f64(),
+                startup.unlock_to_inbox.as_secs_f64()
+            );
+        }
+        if let [empty, full] = &self.startup[..] {
+            let ratio = full.unlock_to_inbox.as_secs_f64() / empty.unlock_to_inbox.as_secs_f64().max(1e-3);
+            let _ = writeln!(out, "  unlock to inbox, {} chats / no chats: {ratio:.2}x", full.chats);
+        }
         let _ = writeln!(out, "\n{} article elements in the page with the chat open", self.articles);
         let _ = writeln!(out, "Screenshot of the open chat: {}", self.screenshot.display());
         out
@@ -169,6 +232,18 @@ impl Report {
             "benchmark": "desktop_memory",
             "messages": self.messages,
             "seeding_seconds": self.seeding.as_secs_f64(),
+            "separate_seeding_seconds": self.separate_seeding.as_secs_f64(),
+            "soak": self.soaked.as_ref().map(|s| json!({
+                "seconds": s.length.as_secs(),
+                "texts": s.texts,
+                "pictures": s.pictures,
+                "pss_growth_percent": self.soak_growth(),
+            })),
+            "startup": self.startup.iter().map(|s| json!({
+                "chats": s.chats,
+                "launch_to_unlock_screen_seconds": s.to_unlock_screen.as_secs_f64(),
+                "unlock_to_inbox_seconds": s.unlock_to_inbox.as_secs_f64(),
+            })).collect::<Vec<_>>(),
             "settle_seconds": self.settle.as_secs(),
             "goal_bytes": GOAL_BYTES,
             "articles_in_open_chat": self.articles,
