@@ -15,6 +15,7 @@ pub mod parse;
 pub mod sandbox_mode;
 pub mod staging;
 pub mod state;
+pub mod webview_memory;
 
 use std::path::PathBuf;
 
@@ -79,6 +80,9 @@ enum SetupError {
 
 fn setup(app: &mut tauri::App, launch: &Launch) -> Result<(), SetupError> {
     let handle = app.handle().clone();
+    if let Some(window) = app.get_webview_window("main") {
+        webview_memory::apply(&window)?;
+    }
     if launch.sandbox {
         tauri::async_runtime::block_on(async {
             let (sandbox, engine) = SandboxMode::start(launch.sandbox_history).await?;
