@@ -1,6 +1,6 @@
 // One chat: header, consent banners, request bar, virtualized timeline, typing, composer, and
 // the dialogs it asks in. Each of those is a component of its own; this file holds them together.
-import { useEffect, useMemo, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { Contact, Conversation } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { addressText } from "../logic/address";
@@ -51,11 +51,17 @@ export function ConversationView({
   const peer = addressText(conversation.peer);
   const blockedReason = sendBlockedReason(conversation, contact);
 
+  // Whether the timeline is scrolled to the newest message; it starts there.
+  const following = useRef(true);
+  const onAtBottom = useCallback((atBottom: boolean) => {
+    following.current = atBottom;
+  }, []);
   const { messages, loading, loadError, retry, loadOlder, transfers } = useTimeline(
     backend,
     conversation.id,
     PAGE,
     setError,
+    following,
   );
 
   // A chat opened afresh starts with an empty composer and no notices.
@@ -237,6 +243,7 @@ export function ConversationView({
           }
           render={renderRow}
           stickToBottom
+          onAtBottom={onAtBottom}
           onNearTop={loadOlder}
           role="log"
           aria-label={`Messages with ${peer}`}

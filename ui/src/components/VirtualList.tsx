@@ -20,6 +20,8 @@ type Props<T> = {
   render: (item: T, index: number) => ReactNode;
   overscan?: number;
   stickToBottom?: boolean;
+  /** Told whether the list is scrolled to its end, after every scroll. */
+  onAtBottom?: (atBottom: boolean) => void;
   onNearTop?: () => void;
   /** Bring this row into view whenever it changes. */
   revealIndex?: number | null;
@@ -33,6 +35,7 @@ export function VirtualList<T>({
   render,
   overscan = 6,
   stickToBottom = false,
+  onAtBottom,
   onNearTop,
   revealIndex,
   rowProps,
@@ -113,12 +116,13 @@ export function VirtualList<T>({
     const element = scroller.current;
     if (!element) return;
     atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+    onAtBottom?.(atBottom.current);
     const first = rowAt(win.offsets, element.scrollTop);
     const firstItem = items[first];
     anchor.current = firstItem ? { key: keyOf(firstItem), delta: element.scrollTop - (win.offsets[first] ?? 0) } : null;
     setScrollTop(element.scrollTop);
     if (onNearTop && element.scrollTop < 400) onNearTop();
-  }, [items, keyOf, onNearTop, win.offsets]);
+  }, [items, keyOf, onAtBottom, onNearTop, win.offsets]);
 
   const measure = useCallback((node: HTMLDivElement | null) => {
     if (node) observer.current?.observe(node);

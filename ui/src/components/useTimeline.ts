@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ConversationId, Message } from "../bindings";
 import { asUserError, type Backend } from "../backend/backend";
 import { describeError } from "../logic/errors";
-import { applyMessageEvent, openTimeline } from "../logic/timeline";
+import { applyMessageEvent, keepNewest, openTimeline } from "../logic/timeline";
 import type { Transfer } from "./MessageItem";
 
 export type Timeline = {
@@ -20,11 +20,20 @@ export type Timeline = {
   transfers: Map<string, Transfer>;
 };
 
+/**
+ * How many pages an open chat keeps while its reader follows the newest message; it lets go
+ * of the oldest once a page more has arrived. A chat left open for hours would otherwise hold
+ * every message that arrived meanwhile; scrolling back reads them again.
+ */
+export const PAGES_KEPT_WHILE_FOLLOWING = 3;
+
 export function useTimeline(
   backend: Pick<Backend, "listen" | "messages">,
   conversation: ConversationId,
   pageSize: number,
   onOlderError: (message: string) => void,
+  /** Whether the reader is at the newest message (the list scrolled to its end). */
+  following?: { readonly current: boolean },
 ): Timeline {
   const [messages, setMessages] = useState<Message[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
@@ -96,6 +105,13 @@ export function useTimeline(
       },
     );
   }, [backend, conversation, cursor, pageSize, onOlderError]);
+
+  useEffect(() => {
+    if (!following?.current || messages.length <= pageSize * (PAGES_KEPT_WHILE_FOLLOWING + 1)) return;
+    const kept = keepNewest(messages, pageSize * PAGES_KEPT_WHILE_FOLLOWING);
+    setMessages(kept.messages);
+    setCursor(kept.cursor);
+  }, [messages, pageSize, following]);
 
   const retry = useCallback(() => setAttempt((value) => value + 1), []);
   return { messages, loading, loadError, retry, loadOlder, transfers };

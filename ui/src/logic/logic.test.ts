@@ -5,7 +5,7 @@ import { sendBlockedReason } from "./composer";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "./conversationList";
 import { timelineRows } from "./days";
 import { effectiveTheme } from "./theme";
-import { applyMessageEvent, openTimeline } from "./timeline";
+import { applyMessageEvent, keepNewest, openTimeline } from "./timeline";
 import type { BackendEvent } from "../backend/backend";
 import { noticeFor } from "./notifications";
 import { describeError } from "./errors";
@@ -225,6 +225,15 @@ describe("an open chat's messages and events", () => {
     expect(applyMessageEvent(loaded, "added", message(92, "new", 92)).map((m) => m.seq)).toEqual([90, 91, 92]);
     const read = { ...message(90, "ninety", 90), status: "read" as const };
     expect(applyMessageEvent(loaded, "updated", read)[0]).toEqual(read);
+  });
+
+  it("keeps the newest messages and the cursor that reads the rest again", () => {
+    const held = [message(5, "five"), message(2, "two"), message(4, "four"), message(3, "three")];
+    const kept = keepNewest(held, 2);
+    expect(kept.messages.map((m) => m.seq).sort()).toEqual([4, 5]);
+    // The engine's page before the cursor starts with the newest message let go.
+    expect(kept.cursor).toBe(4);
+    expect(keepNewest(held, 4)).toEqual({ messages: held, cursor: null });
   });
 
   it("leaves alone a change to a message before the loaded page", () => {

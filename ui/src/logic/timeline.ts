@@ -16,6 +16,16 @@ export function applyMessageEvent(loaded: Message[], kind: "added" | "updated", 
   return copy;
 }
 
+/**
+ * The newest `count` of `loaded` (in any order), and the cursor that reads what was let go
+ * again: the oldest kept `seq`, as the engine's page cursor is the oldest message of a page.
+ */
+export function keepNewest(loaded: Message[], count: number): { messages: Message[]; cursor: number | null } {
+  if (loaded.length <= count) return { messages: loaded, cursor: null };
+  const messages = [...loaded].sort((a, b) => b.seq - a.seq).slice(0, count);
+  return { messages, cursor: messages[messages.length - 1]?.seq ?? null };
+}
+
 /** What an open chat does with its first page and with every event after it. */
 export type TimelineHandlers = {
   page(page: Page<Message>): void;
