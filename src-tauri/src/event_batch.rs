@@ -59,44 +59,8 @@ pub fn coalesce(events: Vec<Event>) -> Vec<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use isthmus_core::{Conversation, Direction, Message, MessageStatus};
-
-    fn conversation(id: ConversationId, unread: u32) -> Conversation {
-        Conversation {
-            id,
-            account: "me@meadow.test".parse().expect("valid"),
-            peer: "robin@meadow.test".parse().expect("valid"),
-            created_at: 0,
-            last_activity: 0,
-            last_preview: format!("{unread} unread"),
-            last_status: None,
-            unread,
-            next_seq: 1,
-            request: false,
-            read_only: false,
-            send_refusal: None,
-        }
-    }
-
-    fn message(conversation: ConversationId, id: MessageId, status: MessageStatus) -> Message {
-        Message {
-            id,
-            conversation,
-            seq: 1,
-            direction: Direction::Outgoing,
-            author: "me@meadow.test".into(),
-            body: "hello".into(),
-            sent_at: 0,
-            stored_at: 0,
-            status,
-            failure: None,
-            quote: None,
-            reactions: Vec::new(),
-            edited: false,
-            deleted: false,
-            attachments: Vec::new(),
-        }
-    }
+    use crate::test_fixtures::{conversation, message};
+    use isthmus_core::MessageStatus;
 
     #[test]
     fn a_burst_keeps_every_added_message_and_only_the_newest_state_of_each_chat_and_message() {

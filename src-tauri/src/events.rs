@@ -138,22 +138,10 @@ impl UnreadCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_fixtures;
 
     fn conversation(unread: u32) -> isthmus_core::Conversation {
-        isthmus_core::Conversation {
-            id: ConversationId::random(),
-            account: "me@meadow.test".parse().expect("valid"),
-            peer: "robin@meadow.test".parse().expect("valid"),
-            created_at: 0,
-            last_activity: 0,
-            last_preview: String::new(),
-            last_status: None,
-            unread,
-            next_seq: 1,
-            request: false,
-            read_only: false,
-            send_refusal: None,
-        }
+        test_fixtures::conversation(ConversationId::random(), unread)
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod parse;
 pub mod sandbox_mode;
 pub mod staging;
 pub mod state;
+#[cfg(test)]
+mod test_fixtures;
 pub mod webview_memory;
 
 use std::path::PathBuf;
