@@ -50,10 +50,14 @@ request = urllib.request.Request(sys.argv[1] + "/v1/accounts", json.dumps(body).
 print(json.load(urllib.request.urlopen(request))["secret"])
 PY
     ) || { echo "api conformance: could not register an account" >&2; cat "$dir/relay.log" >&2; kill "$pid"; return 1; }
+    # One worker: with two threads, Hypothesis parses sources with `ast` concurrently, and
+    # Debian's Python 3.11 then fails now and then with "AST constructor recursion depth
+    # mismatch" (the recursion count of CPython's ast is not per thread there): a crash of the
+    # tool, not a finding.
     (cd tests/api && "$schemathesis_bin" run ../../docs/openapi.yaml --url "$url" \
         --header "Authorization: Bearer conformance/1/$secret" \
         --exclude-path /v1/ws --exclude-path-regex '^/federation/' \
-        --checks all --max-examples "${ISTHMUS_SCHEMATHESIS_EXAMPLES:-40}" --workers 2 \
+        --checks all --max-examples "${ISTHMUS_SCHEMATHESIS_EXAMPLES:-40}" --workers 1 \
         --generation-deterministic --no-color)
     status=$?
     kill "$pid" 2>/dev/null
