@@ -67,6 +67,11 @@ impl Side {
                 (Profile::in_memory_on(raw), None)
             }
         };
+        Side::on(profile, memory, dir)
+    }
+
+    /// A side on `profile`, with no account yet (`register` makes one).
+    fn on(profile: Profile, memory: Option<Arc<MemoryStore>>, dir: Option<tempfile::TempDir>) -> Result<Side> {
         let (events, listener) = broadcast::channel(4096);
         let state = WorkerState::new(profile.store(), events);
         let placeholder = address("nobody")?;
@@ -377,16 +382,7 @@ impl FirstContacts {
 /// (`http://127.0.0.1:9`) never answers, so an app that opens the profile stays offline and its
 /// start-up is the profile's own work: unlock, list, render.
 pub fn profile_with_chats(folder: &std::path::Path, passphrase: &str, kdf: KdfParams, chats: usize) -> Result<Address> {
-    let profile = Profile::create(folder, passphrase, kdf)?;
-    let (events, _listener) = broadcast::channel(16);
-    let mut side = Side {
-        address: address("nobody")?,
-        state: WorkerState::new(profile.store(), events),
-        memory: None,
-        _listener,
-        _profile: profile,
-        _dir: None,
-    };
+    let mut side = Side::on(Profile::create(folder, passphrase, kdf)?, None, None)?;
     side.address = side.register("me")?.0;
     let runtime = runtime()?;
     // In runs of 256, as jobs that reach the worker together would be (one flush each).
