@@ -15,6 +15,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The relay's allocator (see isthmus-relay's main.rs): the sandbox and `bench relay` run relays
+/// in this process.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     tracing_subscriber::fmt().with_env_filter(log_filter()).with_writer(std::io::stderr).init();

@@ -9,7 +9,7 @@ use crate::coordination::Window;
 use crate::error_code::ApiError;
 use crate::federation::outbound;
 use crate::state::RelayState;
-use crate::store::DeviceKey;
+use crate::store::{DeviceKey, QueueEntry};
 
 /// Envelope ids are 16 random bytes (envelope.proto).
 pub const ENVELOPE_ID_LEN: usize = 16;
@@ -81,7 +81,8 @@ async fn deliver_remote(
 /// committed before the lock is released: a block or purge that takes the lock next sees the
 /// envelope. Deliveries to other accounts commit alongside (the store's group commit). The
 /// recipient's socket is woken wherever it is connected: on this node, or on another node of
-/// the network.
+/// the network. On a network of one node the envelope is handed to the socket with the wake-up,
+/// so a socket that has pushed its queue need not read it back.
 pub async fn deliver_local(
     state: &RelayState,
     destination: &Address,
@@ -110,14 +111,23 @@ pub async fn deliver_local(
         let admission = consent::admit(state, &destination.name, &sender, &facts).await?;
         // The durable write: what the flush-latency histogram measures.
         let writing = std::time::Instant::now();
-        state.store.enqueue(&device, &envelope.id, &envelope.encode_to_vec(), state.limits.max_queue_len).await?;
+        let encoded = envelope.encode_to_vec();
+        let seq = state.store.enqueue(&device, &envelope.id, &encoded, state.limits.max_queue_len).await?;
         state.metrics.store_flush(writing.elapsed());
+        let single_node = state.coordination.single_node();
+        if single_node {
+            // Still under the lock, so the socket gets the device's envelopes in queue order.
+            state.hub.hand(&device, QueueEntry { seq, id: envelope.id.clone(), envelope: encoded });
+        }
         match admission {
             Admission::FirstContact => {
                 consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
             }
             Admission::Pending => consent::record_pending(state, &destination.name, &sender).await?,
             Admission::Known => {}
+        }
+        if single_node {
+            return Ok(());
         }
     }
     state.wake(&device).await;

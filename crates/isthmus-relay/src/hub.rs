@@ -2,19 +2,46 @@
 //!
 //! A second connection for a device replaces the first (the old one is told to close), and every
 //! enqueue wakes the device's socket so the envelope is pushed at once.
+//!
+//! On a network of one node, an envelope is also handed to the socket as it is queued (see
+//! [`Handed`]), so that a socket that has pushed its queue need not read it back from the store.
+//!
+//! The sockets of one device take turns with their acks: a socket's acks are applied beside it
+//! (`ws::acks`), so a newer socket first waits until the one it replaced has applied every ack it
+//! took; otherwise it would push again what the device has just acked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
-use crate::store::DeviceKey;
+use crate::store::{DeviceKey, QueueEntry};
+
+/// Envelopes a socket may hand on without reading them back: at most this many wait.
+const HANDED_MAX: usize = 64;
+
+/// The envelopes queued for a device since its socket last looked, in the order they were
+/// queued, when every one of them was handed over: the socket may push those after its cursor.
+/// `complete` is false when some were not (too many waited): the socket reads its queue instead.
+#[derive(Debug)]
+pub struct Handed {
+    pub entries: VecDeque<QueueEntry>,
+    pub complete: bool,
+}
+
+impl Default for Handed {
+    fn default() -> Self {
+        Self { entries: VecDeque::new(), complete: true }
+    }
+}
 
 struct Slot {
     generation: u64,
     enqueued: watch::Sender<u64>,
     replaced: watch::Sender<bool>,
+    acks_turn: Arc<tokio::sync::Mutex<()>>,
+    handed: Arc<Mutex<Handed>>,
 }
 
 #[derive(Default)]
@@ -31,6 +58,16 @@ pub struct Attachment {
     pub enqueued: watch::Receiver<u64>,
     /// Becomes `true` (or closes) when another connection took the device over.
     pub replaced: watch::Receiver<bool>,
+    /// Held by the socket whose acks are being applied; the device's sockets share it.
+    pub acks_turn: Arc<tokio::sync::Mutex<()>>,
+    handed: Arc<Mutex<Handed>>,
+}
+
+impl Attachment {
+    /// Takes what was handed to this socket since it last looked.
+    pub fn take_handed(&self) -> Handed {
+        std::mem::take(&mut *self.handed.lock().expect("the hand-over lock is never poisoned"))
+    }
 }
 
 impl DeviceHub {
@@ -43,16 +80,43 @@ impl DeviceHub {
         let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
         let (enqueued_tx, enqueued) = watch::channel(0);
         let (replaced_tx, replaced) = watch::channel(false);
-        let slot = Slot { generation, enqueued: enqueued_tx, replaced: replaced_tx };
-        if let Some(old) = self.slots().insert(device.clone(), slot) {
+        let mut slots = self.slots();
+        let acks_turn = slots.get(&device).map(|old| old.acks_turn.clone()).unwrap_or_default();
+        let handed = Arc::<Mutex<Handed>>::default();
+        let slot = Slot {
+            generation,
+            enqueued: enqueued_tx,
+            replaced: replaced_tx,
+            acks_turn: acks_turn.clone(),
+            handed: handed.clone(),
+        };
+        if let Some(old) = slots.insert(device.clone(), slot) {
             old.replaced.send_replace(true);
         }
-        Attachment { device, generation, enqueued, replaced }
+        Attachment { device, generation, enqueued, replaced, acks_turn, handed }
     }
 
-    /// Wakes the device's socket, if it has one.
+    /// Wakes the device's socket, if it has one; it reads its queue.
     pub fn wake(&self, device: &DeviceKey) {
         if let Some(slot) = self.slots().get(device) {
+            slot.handed.lock().expect("the hand-over lock is never poisoned").complete = false;
+            slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
+        }
+    }
+
+    /// Hands a just-queued envelope to the device's socket, if it has one, and wakes it. The
+    /// caller hands a device's envelopes in the order they were queued (under its consent lock),
+    /// and only when no other node queues for the device.
+    pub fn hand(&self, device: &DeviceKey, entry: QueueEntry) {
+        if let Some(slot) = self.slots().get(device) {
+            {
+                let mut handed = slot.handed.lock().expect("the hand-over lock is never poisoned");
+                if handed.entries.len() < HANDED_MAX {
+                    handed.entries.push_back(entry);
+                } else {
+                    handed.complete = false;
+                }
+            }
             slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
         }
     }
@@ -60,6 +124,7 @@ impl DeviceHub {
     /// Wakes every socket: each looks at its queue again (after wake-ups may have been lost).
     pub fn wake_all(&self) {
         for slot in self.slots().values() {
+            slot.handed.lock().expect("the hand-over lock is never poisoned").complete = false;
             slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
         }
     }
@@ -130,6 +195,7 @@ mod tests {
         let second = hub.attach(device());
         assert!(*first.replaced.borrow(), "the first socket must learn it was replaced");
         assert!(!*second.replaced.borrow(), "the new socket is the live one");
+        assert!(Arc::ptr_eq(&first.acks_turn, &second.acks_turn), "the two sockets take turns with their acks");
         hub.detach(&first);
         assert_eq!(hub.connected(), 1, "detaching the replaced socket must not drop the new one");
         hub.detach(&second);
@@ -146,5 +212,38 @@ mod tests {
             "an enqueue must wake the socket"
         );
         attachment.enqueued.mark_unchanged();
+    }
+
+    fn entry(seq: u64) -> QueueEntry {
+        QueueEntry { seq, id: vec![seq as u8; 16], envelope: vec![1, 2, 3] }
+    }
+
+    #[test]
+    fn handed_envelopes_reach_the_socket_in_order_until_too_many_wait() {
+        let hub = DeviceHub::default();
+        let attachment = hub.attach(device());
+        hub.hand(&device(), entry(1));
+        hub.hand(&device(), entry(2));
+        let handed = attachment.take_handed();
+        assert!(handed.complete);
+        assert_eq!(handed.entries.iter().map(|entry| entry.seq).collect::<Vec<_>>(), [1, 2]);
+        assert!(attachment.take_handed().entries.is_empty(), "taken once");
+
+        for seq in 0..=HANDED_MAX as u64 {
+            hub.hand(&device(), entry(seq));
+        }
+        assert!(!attachment.take_handed().complete, "one more than fits: the socket must read its queue");
+        assert!(attachment.take_handed().complete, "and after it looked, hand-overs count again");
+    }
+
+    #[test]
+    fn a_wake_without_the_envelope_makes_the_socket_read_its_queue() {
+        let hub = DeviceHub::default();
+        let attachment = hub.attach(device());
+        hub.hand(&device(), entry(1));
+        hub.wake(&device());
+        assert!(!attachment.take_handed().complete);
+        hub.wake_all();
+        assert!(!attachment.take_handed().complete);
     }
 }

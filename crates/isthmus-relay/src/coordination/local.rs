@@ -86,6 +86,10 @@ impl Coordination for LocalCoordination {
         Ok(())
     }
 
+    fn single_node(&self) -> bool {
+        true
+    }
+
     async fn announce(&self, _device: &DeviceKey) -> Result<()> {
         Ok(())
     }

@@ -132,6 +132,11 @@ pub trait Coordination: Send + Sync + 'static {
     /// Counts one event of `key` in `window`.
     async fn record(&self, window: Window, key: &str) -> Result<()>;
 
+    /// Whether this node is the network's only one. Then every envelope for a device is queued
+    /// through this node, in the order of the device's consent lock, and a socket that has pushed
+    /// its queue may take later envelopes as they are queued instead of reading them back.
+    fn single_node(&self) -> bool;
+
     /// Tells every other node that `device`'s queue grew (this node's hub is woken directly).
     async fn announce(&self, device: &DeviceKey) -> Result<()>;
 

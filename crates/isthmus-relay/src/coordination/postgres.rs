@@ -238,6 +238,11 @@ impl Coordination for PgCoordination {
         Ok(())
     }
 
+    fn single_node(&self) -> bool {
+        // Another node may queue for the same device between two of this node's envelopes.
+        false
+    }
+
     async fn announce(&self, device: &DeviceKey) -> Result<()> {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(&self.channel)

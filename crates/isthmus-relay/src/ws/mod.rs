@@ -1,5 +1,6 @@
 //! The data plane: one WebSocket per device carrying protobuf frames (frames.proto).
 
+mod acks;
 mod frames;
 mod session;
 

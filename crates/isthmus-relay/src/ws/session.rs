@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::acks::Acks;
 use super::frames;
 use crate::coordination::Bucket;
 use crate::delivery;
@@ -26,7 +27,7 @@ use crate::error_code::{ApiError, ErrorCode};
 use crate::hub::Attachment;
 use crate::metrics::Source;
 use crate::state::RelayState;
-use crate::store::DeviceKey;
+use crate::store::{DeviceKey, QueueEntry};
 
 /// Close code for a socket that a newer connection of the same device replaced.
 pub const CLOSE_REPLACED: u16 = 4000;
@@ -92,12 +93,18 @@ struct Session {
     device: DeviceKey,
     /// The sequence number of the last envelope pushed on this socket.
     cursor: Option<u64>,
+    /// Whether the socket has pushed everything its last read found: it may then push what is
+    /// handed to it (`hub::Handed`) without reading it back.
+    caught_up: bool,
     sends: JoinSet<()>,
     /// Sends whose result the client has not been given yet. Counted apart from `sends`, which
     /// still holds a task for a moment after its result went out: a client that keeps exactly
     /// the allowed number in flight would otherwise be refused now and then.
     in_flight: Arc<AtomicUsize>,
     results: mpsc::Sender<Message>,
+    acks: Acks,
+    /// This socket's turn to ack for the device, once the socket it replaced has applied its acks.
+    acks_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 pub async fn run(state: Arc<RelayState>, sender: Address, socket: WebSocket) {
@@ -112,8 +119,11 @@ pub async fn run(state: Arc<RelayState>, sender: Address, socket: WebSocket) {
         sender,
         device,
         cursor: None,
+        caught_up: false,
         sends: JoinSet::new(),
         in_flight: Arc::default(),
+        acks: apply_acks(state.clone(), attachment.device.clone(), results.clone()),
+        acks_turn: None,
         results,
     };
     let mut signals = Signals {
@@ -127,6 +137,14 @@ pub async fn run(state: Arc<RelayState>, sender: Address, socket: WebSocket) {
         Err(end) => end,
     };
     session.sends.shutdown().await;
+    // The acks taken are committed before the session counts as ended and before the device's
+    // next socket reads its queue.
+    if session.acks.finish().await {
+        if let Err(error) = state.store.flush().await {
+            tracing::error!(%error, "committing a closed socket's acks failed");
+        }
+    }
+    drop(session.acks_turn);
     state.hub.detach(&attachment);
     let close = match end {
         End::Replaced => Some((CLOSE_REPLACED, "replaced by a newer connection")),
@@ -138,6 +156,23 @@ pub async fn run(state: Arc<RelayState>, sender: Address, socket: WebSocket) {
         let _ = tokio::time::timeout(CLOSE_TIMEOUT, close).await;
     }
     tracing::debug!("socket closed");
+}
+
+/// The socket's acks go to the store beside it; a failed write is told to the client.
+fn apply_acks(state: Arc<RelayState>, device: DeviceKey, results: mpsc::Sender<Message>) -> Acks {
+    Acks::start(Box::new(move |ids| {
+        let (state, device, results) = (state.clone(), device.clone(), results.clone());
+        Box::pin(async move {
+            match state.store.ack(&device, &ids).await {
+                Ok(removed) => tracing::debug!(removed, "acked"),
+                Err(error) => {
+                    tracing::error!(%error, "deleting acked envelopes failed");
+                    // Never waits: the session may itself be waiting for room among the acks.
+                    let _ = results.try_send(frames::frame_error(ErrorCode::Internal, "the ack could not be stored"));
+                }
+            }
+        })
+    }))
 }
 
 impl Session {
@@ -154,6 +189,12 @@ impl Session {
         if *shutdown.borrow_and_update() {
             return Err(End::ShuttingDown);
         }
+        self.acks_turn = Some(tokio::select! {
+            biased;
+            _ = shutdown.changed() => return Err(End::ShuttingDown),
+            _ = attachment.replaced.changed() => return Err(End::Replaced),
+            turn = attachment.acks_turn.clone().lock_owned() => turn,
+        });
         self.push_queued(sink, signals).await?;
         signals.send(sink, frames::queue_empty()).await?;
         let idle_limit = Duration::from_millis(self.state.limits.ws_idle_timeout_ms.max(3));
@@ -169,7 +210,7 @@ impl Session {
                     if changed.is_err() {
                         return Err(End::Replaced);
                     }
-                    self.push_queued(sink, signals).await?;
+                    self.push_new(sink, signals, attachment).await?;
                 }
                 Some(message) = results.recv() => signals.send(sink, message).await?,
                 Some(_) = self.sends.join_next(), if !self.sends.is_empty() => {}
@@ -198,8 +239,26 @@ impl Session {
         }
     }
 
+    /// Pushes what was queued since the socket last looked: as handed over when it can, else
+    /// read from the store.
+    async fn push_new(&mut self, sink: &mut Sink, signals: &mut Signals, attachment: &Attachment) -> Result<(), End> {
+        let handed = attachment.take_handed();
+        if !(handed.complete && self.caught_up) {
+            return self.push_queued(sink, signals).await;
+        }
+        for entry in handed.entries {
+            // Queued before the socket's last read, which pushed it already.
+            if self.cursor.is_some_and(|cursor| entry.seq <= cursor) {
+                continue;
+            }
+            self.push(sink, signals, entry).await?;
+        }
+        Ok(())
+    }
+
     /// Pushes everything queued after the cursor, in order.
     async fn push_queued(&mut self, sink: &mut Sink, signals: &mut Signals) -> Result<(), End> {
+        self.caught_up = false;
         loop {
             let page = match self.state.store.queued(&self.device, self.cursor, PAGE).await {
                 Ok(page) => page,
@@ -210,16 +269,19 @@ impl Session {
             };
             let full_page = page.len() == PAGE;
             for entry in page {
-                self.cursor = Some(entry.seq);
-                match wire::Envelope::decode(entry.envelope.as_slice()) {
-                    Ok(envelope) => signals.send(sink, frames::push(envelope)).await?,
-                    Err(_) => tracing::error!("a queued envelope does not decode; skipped"),
-                }
+                self.push(sink, signals, entry).await?;
             }
             if !full_page {
+                self.caught_up = true;
                 return Ok(());
             }
         }
+    }
+
+    async fn push(&mut self, sink: &mut Sink, signals: &mut Signals, entry: QueueEntry) -> Result<(), End> {
+        self.cursor = Some(entry.seq);
+        // Checked when it was queued: stored envelopes go out as they are.
+        signals.send(sink, frames::push(&entry.envelope)).await
     }
 
     /// Handles one binary message; returns the immediate reply, if any.
@@ -233,16 +295,8 @@ impl Session {
         match frame.frame {
             None => Some(frames::frame_error(ErrorCode::BadRequest, "empty frame")),
             Some(wire::client_frame::Frame::Ack(ack)) => {
-                match self.state.store.ack(&self.device, &ack.envelope_ids).await {
-                    Ok(removed) => {
-                        tracing::debug!(removed, "acked");
-                        None
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "deleting acked envelopes failed");
-                        Some(frames::frame_error(ErrorCode::Internal, "the ack could not be stored"))
-                    }
-                }
+                self.acks.take(ack.envelope_ids).await;
+                None
             }
             Some(wire::client_frame::Frame::Send(send)) => self.start_send(send),
         }
