@@ -1,7 +1,7 @@
 //! Two people on one network: a PQXDH session on the first message, then a conversation both
 //! ways with receipts, replies, reactions, edits and deletes.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use isthmus_core::{Event, MessageStatus, Outgoing};
 use isthmus_e2e::{relay, Person};
 
@@ -168,5 +168,28 @@ async fn a_timeline_is_a_page_and_every_change_after_it() -> Result<()> {
     })
     .await??;
     assert_eq!(arrived.body, "second", "what comes after the page arrives on the timeline's changes");
+    Ok(())
+}
+
+#[tokio::test]
+async fn editing_or_deleting_the_newest_message_changes_the_inbox_preview_for_good() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let alice = Person::join(&meadow, "alice").await?;
+    let bob = Person::join(&meadow, "bob").await?;
+    let sent = alice.engine.send_text(&alice.address, &bob.address, "see you").await?;
+    let preview = |alice: &Person| -> Result<String> {
+        let inbox = alice.engine.conversations(None)?;
+        Ok(inbox.into_iter().find(|chat| chat.peer == bob.address).context("the chat with bob")?.last_preview)
+    };
+    assert_eq!(preview(&alice)?, "see you");
+
+    alice
+        .engine
+        .send(&alice.address, &bob.address, Outgoing::Edit { target: sent.id, body: "see you soon".into() })
+        .await?;
+    assert_eq!(preview(&alice)?, "see you soon", "the stored chat shows the edit, not the text before it");
+
+    alice.engine.send(&alice.address, &bob.address, Outgoing::Delete { target: sent.id }).await?;
+    assert_eq!(preview(&alice)?, "Message deleted");
     Ok(())
 }

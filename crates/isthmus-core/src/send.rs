@@ -118,8 +118,9 @@ pub async fn queue(
         }
     };
     let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
+    // The chat is saved already: by `append` with a new message, by `update` with a changed one
+    // (saving the copy loaded above again would undo the preview an edit or delete just set).
     let mut entry = OutboxEntry::new(peer, kind, content);
-    conversations::save(&mut tx, &conversation)?;
     let held = crate::consent::contacts::load(&tx, account, peer)?.key_change_held;
     let tx = Rc::new(RefCell::new(tx));
     if !held {
