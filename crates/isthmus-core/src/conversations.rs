@@ -42,12 +42,17 @@ pub fn exists_with(tx: &Tx, account: &Address, peer: &Address) -> Result<bool> {
 }
 
 pub fn load_or_create(tx: &Tx, account: &Address, peer: &Address) -> Result<Conversation> {
+    Ok(load_or_new(tx, account, peer)?.0)
+}
+
+/// The chat of `account` with `peer`, and whether it existed (`false`: a new one, not saved yet).
+pub fn load_or_new(tx: &Tx, account: &Address, peer: &Address) -> Result<(Conversation, bool)> {
     let id = conversation_id(tx.store(), account, peer);
     if let Some(existing) = load(tx, &id)? {
-        return Ok(existing);
+        return Ok((existing, true));
     }
     let now = now_ms();
-    Ok(Conversation {
+    let conversation = Conversation {
         id,
         account: account.clone(),
         peer: peer.clone(),
@@ -60,7 +65,8 @@ pub fn load_or_create(tx: &Tx, account: &Address, peer: &Address) -> Result<Conv
         request: false,
         read_only: false,
         send_refusal: None,
-    })
+    };
+    Ok((conversation, false))
 }
 
 pub fn save(tx: &mut Tx, conversation: &Conversation) -> Result<()> {

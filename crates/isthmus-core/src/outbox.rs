@@ -56,8 +56,7 @@ pub fn entry_key(account: &[u8; 32], sequence: u64) -> Vec<u8> {
 pub fn push(tx: &mut Tx, account: &[u8; 32], entry: &OutboxEntry) -> Result<Vec<u8>> {
     // Micro-seconds since the epoch keep FIFO order across restarts; ties are broken below.
     let mut sequence = crate::time::now_ms() * 1000;
-    let last = tx.store().scan_page(Tree::Outbox, account, None, 1, true)?;
-    if let Some((key, _)) = last.first() {
+    if let Some(key) = tx.store().last_key(Tree::Outbox, account)? {
         let tail: [u8; 8] = key[32..].try_into().unwrap_or([0; 8]);
         sequence = sequence.max(u64::from_be_bytes(tail) + 1);
     }

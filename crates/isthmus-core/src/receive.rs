@@ -154,8 +154,7 @@ fn apply(
     server_timestamp: u64,
     events: &mut Vec<Event>,
 ) -> Result<()> {
-    let existed = conversations::load(tx, &conversations::conversation_id(tx.store(), account, source))?.is_some();
-    let mut conversation = conversations::load_or_create(tx, account, source)?;
+    let (mut conversation, existed) = conversations::load_or_new(tx, account, source)?;
     let author = source.account();
     match Incoming::try_from(content)? {
         Incoming::Message(message) => {

@@ -201,6 +201,12 @@ impl SealedStore {
         self.open_all(tree, self.raw.scan_page(tree, prefix, after, limit, reverse)?)
     }
 
+    /// The last key under `prefix`, opening no value: keys are not sealed (those that would name
+    /// someone are keyed hashes), so a caller that needs only the key pays no decryption.
+    pub fn last_key(&self, tree: Tree, prefix: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.raw.scan_page(tree, prefix, None, 1, true)?.into_iter().next().map(|(key, _)| key))
+    }
+
     /// [`SealedStore::scan_prefix`] with every value decoded from JSON.
     pub fn scan_prefix_json<T: DeserializeOwned>(&self, tree: Tree, prefix: &[u8]) -> Result<Vec<(Vec<u8>, T)>> {
         decode_all(tree, self.scan_prefix(tree, prefix)?)
@@ -322,6 +328,19 @@ mod tests {
         let mut batch = Batch::default();
         batch.put(tree, key, bytes);
         store.raw().apply(batch).expect("raw put");
+    }
+
+    #[test]
+    fn the_last_key_is_found_without_opening_a_value() {
+        let store = new_store();
+        assert_eq!(store.last_key(Tree::Outbox, b"a").expect("scan"), None);
+        for key in [&b"a1"[..], b"a2", b"b1"] {
+            store.put(Tree::Outbox, key, b"entry").expect("put");
+        }
+        // A value that does not open: a scan of values fails on it, the key alone does not.
+        overwrite_raw(&store, Tree::Outbox, b"a2", vec![SEAL_VERSION; 64]);
+        assert!(store.scan_page(Tree::Outbox, b"a", None, 1, true).is_err(), "opening the value fails");
+        assert_eq!(store.last_key(Tree::Outbox, b"a").expect("scan"), Some(b"a2".to_vec()));
     }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
