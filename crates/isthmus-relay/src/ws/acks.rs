@@ -12,44 +12,56 @@
 //! for it, so shutdown flushes the store after the last acks), in the order taken. A failed write
 //! is reported to the client as a `FrameError`, as before.
 
+use std::sync::Arc;
+
 use futures_util::future::BoxFuture;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
-/// Ack frames that may wait for the write before the socket itself waits: bounds the memory a
-/// client can tie up by acking faster than the store deletes.
-const WAITING: usize = 1024;
-/// The most ids one write deletes: a bigger write only delays the next socket's turn.
-const MAX_IDS: usize = 4096;
+/// Acked ids that may wait for the write before the socket itself waits: bounds the memory a
+/// client can tie up by acking faster than the store deletes. Counted in ids, not frames, since
+/// one frame may carry thousands; a frame with more than this waits until nothing else does.
+const WAITING_IDS: u32 = 4096;
 
 /// Applies one batch of acked ids: the store's ack, or a stand-in in tests.
 pub type Apply = Box<dyn FnMut(Vec<Vec<u8>>) -> BoxFuture<'static, ()> + Send>;
 
+/// One ack frame's ids, holding their room until they are applied.
+struct Waiting {
+    ids: Vec<Vec<u8>>,
+    room: OwnedSemaphorePermit,
+}
+
 pub struct Acks {
-    ids: mpsc::Sender<Vec<Vec<u8>>>,
+    waiting: mpsc::UnboundedSender<Waiting>,
+    room: Arc<Semaphore>,
     task: JoinHandle<()>,
     taken: bool,
 }
 
 impl Acks {
     pub fn start(apply: Apply) -> Self {
-        let (ids, waiting) = mpsc::channel(WAITING);
-        Self { ids, task: tokio::spawn(run(waiting, apply)), taken: false }
+        let (waiting, receiver) = mpsc::unbounded_channel();
+        let room = Arc::new(Semaphore::new(WAITING_IDS as usize));
+        Self { waiting, room, task: tokio::spawn(run(receiver, apply)), taken: false }
     }
 
-    /// Takes an ack frame's ids; waits only when `WAITING` frames are still unapplied.
+    /// Takes an ack frame's ids; waits only while `WAITING_IDS` ids are still unapplied.
     pub async fn take(&mut self, ids: Vec<Vec<u8>>) {
         if ids.is_empty() {
             return;
         }
         self.taken = true;
+        let needed = u32::try_from(ids.len()).unwrap_or(u32::MAX).min(WAITING_IDS);
+        // The semaphore lives in `self` and is never closed.
+        let Ok(room) = self.room.clone().acquire_many_owned(needed).await else { return };
         // The task ends only once this sender is dropped, so the send cannot fail.
-        let _ = self.ids.send(ids).await;
+        let _ = self.waiting.send(Waiting { ids, room });
     }
 
     /// Applies every ack taken so far, then ends; says whether there were any.
     pub async fn finish(self) -> bool {
-        drop(self.ids);
+        drop(self.waiting);
         if let Err(error) = self.task.await {
             tracing::error!(%error, "the ack task failed");
         }
@@ -57,15 +69,18 @@ impl Acks {
     }
 }
 
-async fn run(mut waiting: mpsc::Receiver<Vec<Vec<u8>>>, mut apply: Apply) {
-    while let Some(mut ids) = waiting.recv().await {
-        while ids.len() < MAX_IDS {
-            match waiting.try_recv() {
-                Ok(more) => ids.extend(more),
-                Err(_) => break,
-            }
+/// Applies what waits, all of it in one write (at most `WAITING_IDS` ids, or one larger frame),
+/// and gives its room back once the write is done.
+async fn run(mut receiver: mpsc::UnboundedReceiver<Waiting>, mut apply: Apply) {
+    while let Some(first) = receiver.recv().await {
+        let mut ids = first.ids;
+        let mut rooms = vec![first.room];
+        while let Ok(more) = receiver.try_recv() {
+            ids.extend(more.ids);
+            rooms.push(more.room);
         }
         apply(ids).await;
+        drop(rooms);
     }
 }
 
@@ -132,5 +147,22 @@ mod tests {
         let writes = writes.lock().expect("not poisoned");
         assert_eq!(writes.len(), 2, "one write for the first ack, one for the 19 that waited: {writes:?}");
         assert_eq!(writes[1].len(), 19);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_acks_faster_than_the_store_deletes_waits_forroom() {
+        let (apply, writes, gate) = gated();
+        let mut acks = Acks::start(apply);
+        let full: Vec<Vec<u8>> = (0..WAITING_IDS).map(|n| n.to_be_bytes().to_vec()).collect();
+        acks.take(full).await;
+        let more = tokio::time::timeout(Duration::from_millis(200), acks.take(vec![id(1)])).await;
+        assert!(more.is_err(), "with every id's room taken and no write done, the socket must wait");
+        gate.add_permits(100);
+        tokio::time::timeout(Duration::from_secs(5), acks.take(vec![id(2)]))
+            .await
+            .expect("once the write is done there is room again");
+        acks.finish().await;
+        let applied: usize = writes.lock().expect("not poisoned").iter().map(Vec::len).sum();
+        assert_eq!(applied, WAITING_IDS as usize + 1, "the ack that timed out was never taken; the rest were applied");
     }
 }
