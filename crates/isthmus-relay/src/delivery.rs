@@ -95,6 +95,7 @@ pub async fn deliver_local(
         .and_then(|raw| Address::try_from(raw).ok())
         .ok_or_else(|| ApiError::bad_request("the envelope has no valid source"))?;
     let device = DeviceKey::new(destination.name.clone(), destination.device);
+    let single_node = state.coordination.single_node();
     {
         let _consent = state.coordination.lock_account(&destination.name).await?;
         let facts = state
@@ -114,7 +115,6 @@ pub async fn deliver_local(
         let encoded = envelope.encode_to_vec();
         let seq = state.store.enqueue(&device, &envelope.id, &encoded, state.limits.max_queue_len).await?;
         state.metrics.store_flush(writing.elapsed());
-        let single_node = state.coordination.single_node();
         if single_node {
             // Still under the lock, so the socket gets the device's envelopes in queue order.
             state.hub.hand(&device, QueueEntry { seq, id: envelope.id.clone(), envelope: encoded });
@@ -126,10 +126,9 @@ pub async fn deliver_local(
             Admission::Pending => consent::record_pending(state, &destination.name, &sender).await?,
             Admission::Known => {}
         }
-        if single_node {
-            return Ok(());
-        }
     }
-    state.wake(&device).await;
+    if !single_node {
+        state.wake(&device).await;
+    }
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! (`ws::acks`), so a newer socket first waits until the one it replaced has applied every ack it
 //! took; otherwise it would push again what the device has just acked.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -26,13 +26,13 @@ const HANDED_MAX: usize = 64;
 /// `complete` is false when some were not (too many waited): the socket reads its queue instead.
 #[derive(Debug)]
 pub struct Handed {
-    pub entries: VecDeque<QueueEntry>,
+    pub entries: Vec<QueueEntry>,
     pub complete: bool,
 }
 
 impl Default for Handed {
     fn default() -> Self {
-        Self { entries: VecDeque::new(), complete: true }
+        Self { entries: Vec::new(), complete: true }
     }
 }
 
@@ -70,6 +70,18 @@ impl Attachment {
     }
 }
 
+impl Slot {
+    fn wake(&self) {
+        self.enqueued.send_modify(|count| *count = count.wrapping_add(1));
+    }
+
+    /// Wakes the socket to read its queue: what was handed to it does not cover what was queued.
+    fn wake_to_read(&self) {
+        self.handed.lock().expect("the hand-over lock is never poisoned").complete = false;
+        self.wake();
+    }
+}
+
 impl DeviceHub {
     fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<DeviceKey, Slot>> {
         self.slots.lock().expect("the hub lock is never poisoned")
@@ -99,8 +111,7 @@ impl DeviceHub {
     /// Wakes the device's socket, if it has one; it reads its queue.
     pub fn wake(&self, device: &DeviceKey) {
         if let Some(slot) = self.slots().get(device) {
-            slot.handed.lock().expect("the hand-over lock is never poisoned").complete = false;
-            slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
+            slot.wake_to_read();
         }
     }
 
@@ -112,20 +123,19 @@ impl DeviceHub {
             {
                 let mut handed = slot.handed.lock().expect("the hand-over lock is never poisoned");
                 if handed.entries.len() < HANDED_MAX {
-                    handed.entries.push_back(entry);
+                    handed.entries.push(entry);
                 } else {
                     handed.complete = false;
                 }
             }
-            slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
+            slot.wake();
         }
     }
 
     /// Wakes every socket: each looks at its queue again (after wake-ups may have been lost).
     pub fn wake_all(&self) {
         for slot in self.slots().values() {
-            slot.handed.lock().expect("the hand-over lock is never poisoned").complete = false;
-            slot.enqueued.send_modify(|count| *count = count.wrapping_add(1));
+            slot.wake_to_read();
         }
     }
 
