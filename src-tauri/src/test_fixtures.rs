@@ -18,6 +18,8 @@ pub fn conversation(id: ConversationId, unread: u32) -> Conversation {
         request: false,
         read_only: false,
         send_refusal: None,
+        group: None,
+        title: None,
     }
 }
 
@@ -39,5 +41,6 @@ pub fn message(conversation: ConversationId, id: MessageId, status: MessageStatu
         edited: false,
         deleted: false,
         attachments: Vec::new(),
+        notice: None,
     }
 }

@@ -11,9 +11,13 @@ export type ReportReason = "spam" | "fraud" | "harassment" | "other";
 
 export type Discoverability = "everyone" | "contacts";
 
+export type GroupAdds = "networks" | "contacts" | "nobody";
+
 export type MessageId = string;
 
 export type ConversationId = string;
+
+export type GroupId = string;
 
 export type EnvelopeId = string;
 
@@ -39,6 +43,22 @@ downloaded: boolean,
  */
 note: string | null, };
 
+export type GroupChangeKind = "created" | "added_you" | "added" | "removed" | "left" | "renamed" | "made_admin";
+
+export type GroupNotice = { kind: GroupChangeKind, 
+/**
+ * `name@network` of the member who made the change.
+ */
+by: string, 
+/**
+ * The members it is about (added, removed, made admin).
+ */
+targets: Array<string>, 
+/**
+ * The group's name after the change.
+ */
+name: string, };
+
 export type Message = { id: MessageId, conversation: ConversationId, 
 /**
  * Position in the conversation's timeline (1, 2, ...), assigned when stored.
@@ -59,7 +79,12 @@ stored_at: number, status: MessageStatus,
 /**
  * For failed messages: the error code (see `ErrorCode`).
  */
-failure: string | null, quote: Quote | null, reactions: Array<Reaction>, edited: boolean, deleted: boolean, attachments: Array<Attachment>, };
+failure: string | null, quote: Quote | null, reactions: Array<Reaction>, edited: boolean, deleted: boolean, attachments: Array<Attachment>, 
+/**
+ * A change of a group's membership or name, shown in its timeline as a line of its own
+ * (`body` words it in English for plain front ends).
+ */
+notice: GroupNotice | null, };
 
 export type Conversation = { id: ConversationId, 
 /**
@@ -93,7 +118,15 @@ read_only: boolean,
  * `blocked`, `key_change_unacknowledged`, `request_pending`), or `None` when it may. The
  * engine's rule (`may_send.rs`) decides, so front ends only word it.
  */
-send_refusal: ErrorCode | null, };
+send_refusal: ErrorCode | null, 
+/**
+ * A group chat: the group's id (`peer` is then the account itself, and `title` the name).
+ */
+group: GroupId | null, 
+/**
+ * The chat's name when it is not the peer's address: a group's name.
+ */
+title: string | null, };
 
 export type Page<T> = { items: Array<T>, next_cursor: number | null, };
 
@@ -103,7 +136,7 @@ export type TransferDirection = "upload" | "download";
 
 export type Event = { "type": "message_added", message: Message, } | { "type": "message_updated", message: Message, } | { "type": "conversation_changed", conversation: Conversation, } | { "type": "typing", conversation: ConversationId, author: string, started: boolean, } | { "type": "connection", account: string, state: ConnectionState, retry_in_ms: number | null, } | { "type": "queue_drained", account: string, } | { "type": "key_changed", account: string, peer: string, } | { "type": "conversation_removed", conversation: ConversationId, } | { "type": "transfer", conversation: ConversationId, message: MessageId, index: number, direction: TransferDirection, done: number, total: number, } | { "type": "consent_recorded", entry: LedgerEntry, };
 
-export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "internal";
+export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "unknown_group" | "not_group_admin" | "not_group_member" | "invalid_group" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "internal";
 
 export type UserError = { code: ErrorCode, message: string, };
 
@@ -223,3 +256,25 @@ extension_mismatch: boolean, detected_type: string | null,
 opens: boolean, };
 
 export type Outgoing = { "kind": "text", body: string, quote: MessageId | null, } | { "kind": "reaction", target: MessageId, emoji: string, remove: boolean, } | { "kind": "edit", target: MessageId, body: string, } | { "kind": "delete", target: MessageId, };
+
+export type GroupMember = { 
+/**
+ * `name@network`.
+ */
+address: string, admin: boolean, };
+
+export type Membership = { "state": "member" } | { "state": "invited", by: string, } | { "state": "left" } | { "state": "removed" };
+
+export type Group = { id: GroupId, 
+/**
+ * The profile's account this group belongs to.
+ */
+account: Address, name: string, 
+/**
+ * Who created the group; their network is the group's home.
+ */
+creator: string, 
+/**
+ * The revision of the state below: every change makes the next one.
+ */
+revision: number, members: Array<GroupMember>, membership: Membership, conversation: ConversationId, };

@@ -57,6 +57,9 @@ pub enum Command {
     Send(SendArgs),
     /// Send a file (images are re-encoded without metadata and get a thumbnail).
     SendFile(crate::media_commands::SendFileArgs),
+    /// Groups across networks: create, change, send, invitations, who may add you.
+    #[command(subcommand)]
+    Group(crate::group_commands::GroupCommand),
     /// Download an attachment through your own relay and save it.
     Download(crate::media_commands::DownloadArgs),
     /// Benchmarks (not tests): measure, print a table with ratios against a baseline.

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use isthmus_core::{Event, KdfParams, MessageStatus, Outgoing, Profile, RelayTrust};
-use isthmus_proto::Address;
 
 use crate::args::{AccountCommand, Cli, Command, ListenArgs, MessagesArgs, ProfileCommand, SandboxArgs, SendArgs};
 use crate::context::{address, shown, CliContext};
@@ -49,6 +48,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::relay_load(load, postgres.as_deref(), context.json).await
         }
         Command::SendFile(args) => crate::media_commands::send_file(&context, args).await,
+        Command::Group(command) => crate::group_commands::run(&context, command).await,
         Command::Download(args) => crate::media_commands::download(&context, args).await,
         Command::Scenario(command) => crate::scenario::run(command, context.json).await,
         Command::SafetyNumber { account, peer } => {
@@ -149,7 +149,7 @@ pub(crate) async fn await_relay_answer(
     context: &CliContext,
     events: &mut tokio::sync::broadcast::Receiver<Event>,
     message: &isthmus_core::Message,
-    to: &Address,
+    to: &dyn std::fmt::Display,
     timeout: Duration,
     on_upload: impl Fn(u64, u64),
 ) -> Result<ExitCode> {
@@ -194,7 +194,7 @@ pub(crate) async fn await_relay_answer(
     }
 }
 
-fn print_message(context: &CliContext, message: &isthmus_core::Message) {
+pub(crate) fn print_message(context: &CliContext, message: &isthmus_core::Message) {
     context.print(message, || {
         format!("#{} {} [{:?}] {}", message.seq, message.author, message.status, shown(&message.body))
     });

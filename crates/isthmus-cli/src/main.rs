@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod consent_commands;
 mod context;
+mod group_commands;
 mod media_commands;
 mod passphrase;
 mod sandbox;

@@ -10,8 +10,11 @@ use crate::engine_consent::InboxLayout;
 use crate::engine_media::SavedAttachment;
 use crate::error::{ErrorCode, UserError};
 use crate::events::{ConnectionState, Event, TransferDirection};
-use crate::ids::{ConversationId, EnvelopeId, MessageId};
-use crate::model::{Attachment, Conversation, Direction, Message, MessageStatus, Page, Quote, Reaction};
+use crate::groups::{Group, GroupMember, Membership};
+use crate::ids::{ConversationId, EnvelopeId, GroupId, MessageId};
+use crate::model::{
+    Attachment, Conversation, Direction, GroupChangeKind, GroupNotice, Message, MessageStatus, Page, Quote, Reaction,
+};
 use crate::safety::SafetyNumber;
 use crate::send::Outgoing;
 
@@ -25,14 +28,18 @@ pub fn typescript() -> String {
         isthmus_proto::NetworkName::decl(&cfg),
         isthmus_proto::api::ReportReason::decl(&cfg),
         isthmus_proto::api::Discoverability::decl(&cfg),
+        isthmus_proto::api::GroupAdds::decl(&cfg),
         MessageId::decl(&cfg),
         ConversationId::decl(&cfg),
+        GroupId::decl(&cfg),
         EnvelopeId::decl(&cfg),
         Direction::decl(&cfg),
         MessageStatus::decl(&cfg),
         Quote::decl(&cfg),
         Reaction::decl(&cfg),
         Attachment::decl(&cfg),
+        GroupChangeKind::decl(&cfg),
+        GroupNotice::decl(&cfg),
         Message::decl(&cfg),
         Conversation::decl(&cfg),
         Page::<()>::decl(&cfg),
@@ -52,6 +59,9 @@ pub fn typescript() -> String {
         InboxLayout::decl(&cfg),
         SavedAttachment::decl(&cfg),
         Outgoing::decl(&cfg),
+        GroupMember::decl(&cfg),
+        Membership::decl(&cfg),
+        Group::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in isthmus-core and isthmus-proto; do not edit.\n\

@@ -162,6 +162,22 @@ fn free_request_slots(context: &ConnectionContext, senders: Vec<Address>) {
     });
 }
 
+/// Tells the relay the account was removed from these groups, so it refuses their traffic
+/// again. In the background; if it fails, the client still drops what the group sends.
+fn leave_groups(context: &ConnectionContext, groups: Vec<crate::ids::GroupId>) {
+    if groups.is_empty() {
+        return;
+    }
+    let (relay, credentials) = (context.relay.clone(), context.credentials.clone());
+    tokio::spawn(async move {
+        for group in groups {
+            if let Err(error) = relay.leave_group(&credentials, &group).await {
+                tracing::info!(code = ?error.code(), "could not tell the relay about a group the account was removed from");
+            }
+        }
+    });
+}
+
 async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mpsc::Receiver<SendRequest>) {
     let (mut sink, mut stream) = socket.split();
     let mut pending: HashMap<u64, oneshot::Sender<Result<u64>>> = HashMap::new();
@@ -207,6 +223,7 @@ async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mps
                                 }
                             }
                             free_request_slots(context, received.unopened_first_contacts);
+                            leave_groups(context, received.removed_from_groups);
                         }
                         Err(error) => {
                             // Nothing acked: the relay will push these again after a reconnect.

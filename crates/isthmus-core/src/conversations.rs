@@ -51,8 +51,13 @@ pub fn load_or_new(tx: &Tx, account: &Address, peer: &Address) -> Result<(Conver
     if let Some(existing) = load(tx, &id)? {
         return Ok((existing, true));
     }
+    Ok((blank(id, account, peer), false))
+}
+
+/// A chat with nothing in it yet, created now (not saved).
+pub fn blank(id: ConversationId, account: &Address, peer: &Address) -> Conversation {
     let now = now_ms();
-    let conversation = Conversation {
+    Conversation {
         id,
         account: account.clone(),
         peer: peer.clone(),
@@ -65,8 +70,9 @@ pub fn load_or_new(tx: &Tx, account: &Address, peer: &Address) -> Result<(Conver
         request: false,
         read_only: false,
         send_refusal: None,
-    };
-    Ok((conversation, false))
+        group: None,
+        title: None,
+    }
 }
 
 pub fn save(tx: &mut Tx, conversation: &Conversation) -> Result<()> {
@@ -179,6 +185,12 @@ pub fn list(store: &SealedStore, account: Option<&Address>) -> Result<Vec<Conver
 /// Fills in what a conversation does not store but every answer about it carries: whether it
 /// is read-only, and why it may not send (from the contact's record in `store`).
 pub fn fill_in(store: &SealedStore, conversation: &mut Conversation, accounts: &[crate::account::AccountRecord]) {
+    if let Some(group) = &conversation.group {
+        let refusal = crate::groups::reach::refusal_code(store, &conversation.account, group, accounts);
+        conversation.read_only = refusal.is_some();
+        conversation.send_refusal = refusal;
+        return;
+    }
     conversation.read_only = is_read_only(conversation, accounts);
     // An unreadable contact record leaves the rule to what the chat itself says; sending checks
     // the record again and fails with its error.
@@ -239,6 +251,7 @@ mod tests {
             edited: false,
             deleted: false,
             attachments: Vec::new(),
+            notice: None,
         }
     }
 

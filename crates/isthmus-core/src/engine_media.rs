@@ -46,16 +46,7 @@ impl Engine {
         as_file: bool,
     ) -> Result<Message> {
         self.prepare_send(account, peer).await?;
-        let (path, files, max, origin) = (
-            path.to_path_buf(),
-            self.inner.files.clone(),
-            self.inner.max_attachment_bytes,
-            account.network.to_string(),
-        );
-        let record =
-            tokio::task::spawn_blocking(move || crate::media::prepare::prepare(&path, as_file, &files, max, &origin))
-                .await
-                .map_err(|_| Error::Stopped)??;
+        let record = self.prepared_attachment(account, path, as_file).await?;
         let (from, to, caption) = (account.clone(), peer.clone(), caption.to_owned());
         let message = self
             .inner
@@ -66,6 +57,25 @@ impl Engine {
             .await?;
         self.wake_sender(account);
         Ok(message)
+    }
+
+    /// The file at `path` checked, cleaned (images) and encrypted into the profile, ready to go
+    /// out from `account`, whose network hosts it.
+    pub(crate) async fn prepared_attachment(
+        &self,
+        account: &Address,
+        path: &Path,
+        as_file: bool,
+    ) -> Result<records::AttachmentRecord> {
+        let (path, files, max, origin) = (
+            path.to_path_buf(),
+            self.inner.files.clone(),
+            self.inner.max_attachment_bytes,
+            account.network.to_string(),
+        );
+        tokio::task::spawn_blocking(move || crate::media::prepare::prepare(&path, as_file, &files, max, &origin))
+            .await
+            .map_err(|_| Error::Stopped)?
     }
 
     /// Downloads an attachment through the own relay and keeps it (still encrypted) in the

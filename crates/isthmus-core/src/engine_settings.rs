@@ -91,6 +91,7 @@ mod tests {
             edited: false,
             deleted: false,
             attachments: Vec::new(),
+            notice: None,
         };
         crate::conversations::append(&mut tx, &mut conversation, message).expect("append");
         conversation.unread += 1;

@@ -22,6 +22,14 @@ pub enum ErrorCode {
     UnknownAccount,
     UnknownConversation,
     UnknownMessage,
+    UnknownGroup,
+    /// Only a group's admins may add, remove, rename or make admins.
+    NotGroupAdmin,
+    /// The account is not (or no longer) a member of the group: it was invited and has not
+    /// accepted, left, or was removed. The group's chat is read-only.
+    NotGroupMember,
+    /// A group name or member list that cannot be used (the message says why).
+    InvalidGroup,
     InteropOff,
     DisclosureOutdated,
     FirstContactRequired,
@@ -75,6 +83,14 @@ pub enum Error {
     NoSuchConversation,
     #[error("no such message")]
     NoSuchMessage,
+    #[error("no such group")]
+    NoSuchGroup,
+    #[error("only the group's admins can do that")]
+    NotGroupAdmin,
+    #[error("you are not a member of this group (invited, left or removed): its chat is read-only")]
+    NotGroupMember,
+    #[error("{0}")]
+    InvalidGroup(String),
     /// The account has not allowed this network; chats with it are read-only.
     #[error("{0} is not among the networks this account allows; turn interop on for it first")]
     InteropOff(String),
@@ -147,6 +163,10 @@ impl Error {
             Error::NoSuchAccount(_) => ErrorCode::UnknownAccount,
             Error::NoSuchConversation => ErrorCode::UnknownConversation,
             Error::NoSuchMessage => ErrorCode::UnknownMessage,
+            Error::NoSuchGroup => ErrorCode::UnknownGroup,
+            Error::NotGroupAdmin => ErrorCode::NotGroupAdmin,
+            Error::NotGroupMember => ErrorCode::NotGroupMember,
+            Error::InvalidGroup(_) => ErrorCode::InvalidGroup,
             Error::InteropOff(_) => ErrorCode::InteropOff,
             Error::DisclosureOutdated { .. } => ErrorCode::DisclosureOutdated,
             Error::FirstContactRequired(_) => ErrorCode::FirstContactRequired,

@@ -71,6 +71,12 @@ id_type!(
     16
 );
 id_type!(
+    /// A group's id, chosen at random by its creator. Relays see it on group envelopes (so a
+    /// member's relay can let only the groups it joined through); it names nobody.
+    GroupId,
+    16
+);
+id_type!(
     /// A conversation's id: a keyed hash of the account and the other person's address, so it
     /// names nobody on disk.
     ConversationId,

@@ -67,7 +67,8 @@ impl TryFrom<wire::Content> for Incoming {
             Some(wire::content::Body::Typing(typing)) => {
                 Incoming::Typing { started: typing.action == wire::typing_message::Action::Started as i32 }
             }
-            None => Incoming::Nothing,
+            // Group updates are applied before this (`groups::receive`); one elsewhere means nothing.
+            Some(wire::content::Body::GroupUpdate(_)) | None => Incoming::Nothing,
         })
     }
 }

@@ -26,6 +26,29 @@ pub fn queue_attachment(
 ) -> Result<Message> {
     let mut tx = Tx::new(state.store.clone());
     let mut conversation = conversations::load_or_create(&tx, account, peer)?;
+    let (message, content) = store_attachment_message(&mut tx, &mut conversation, account, caption, &record)?;
+    let id = message.id;
+    let mut entry =
+        OutboxEntry::new(peer, OutboxKind::Message { conversation: conversation.id, message_id: id }, content);
+    entry.pending_upload = Some((conversation.id, id, 0));
+    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
+    conversations::save(&mut tx, &conversation)?;
+    tx.commit()?;
+    state.durable();
+    state.emit([Event::MessageAdded { message: message.clone() }, Event::ConversationChanged { conversation }]);
+    Ok(message)
+}
+
+/// Stores a pending message carrying `record` in `conversation` and writes its content for the
+/// wire (the pointer's media id is filled in once the upload is done): the same for a chat and a
+/// group.
+pub(crate) fn store_attachment_message(
+    tx: &mut Tx,
+    conversation: &mut crate::model::Conversation,
+    account: &Address,
+    caption: String,
+    record: &AttachmentRecord,
+) -> Result<(Message, wire::Content)> {
     let id = MessageId::random();
     let now = now_ms();
     let message = Message {
@@ -44,9 +67,10 @@ pub fn queue_attachment(
         edited: false,
         deleted: false,
         attachments: vec![record.view()],
+        notice: None,
     };
-    let message = conversations::append(&mut tx, &mut conversation, message)?;
-    records::save(&mut tx, &conversation.id, &id, 0, &record)?;
+    let message = conversations::append(tx, conversation, message)?;
+    records::save(tx, &conversation.id, &id, 0, record)?;
     let data = wire::DataMessage {
         message_id: id.0.to_vec(),
         sent_at: now,
@@ -55,15 +79,7 @@ pub fn queue_attachment(
         ..Default::default()
     };
     let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
-    let mut entry =
-        OutboxEntry::new(peer, OutboxKind::Message { conversation: conversation.id, message_id: id }, content);
-    entry.pending_upload = Some((conversation.id, id, 0));
-    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
-    conversations::save(&mut tx, &conversation)?;
-    tx.commit()?;
-    state.durable();
-    state.emit([Event::MessageAdded { message: message.clone() }, Event::ConversationChanged { conversation }]);
-    Ok(message)
+    Ok((message, content))
 }
 
 /// The upload is done: the pointer in the queued message gets its media id.

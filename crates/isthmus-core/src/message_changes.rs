@@ -26,6 +26,16 @@ impl Change {
         }
     }
 
+    /// Whether `author` may make this change to `message` when a peer sends it: anyone in the
+    /// chat may react; only the author edits or deletes, and a deleted message stays deleted.
+    pub fn allowed_from(&self, message: &Message, author: &str) -> bool {
+        match self {
+            Change::React { .. } => true,
+            Change::Edit { .. } => message.author == author && !message.deleted,
+            Change::Delete => message.author == author,
+        }
+    }
+
     /// The change as it goes on the wire, in a message of its own about `target`, written by
     /// `target_author`.
     pub fn to_wire(&self, target: &crate::ids::MessageId, target_author: &str) -> isthmus_proto::wire::DataMessage {

@@ -6,7 +6,7 @@
 use isthmus_proto::Address;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConversationId, MessageId};
+use crate::ids::{ConversationId, GroupId, MessageId};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +89,37 @@ pub struct Message {
     pub edited: bool,
     pub deleted: bool,
     pub attachments: Vec<Attachment>,
+    /// A change of a group's membership or name, shown in its timeline as a line of its own
+    /// (`body` words it in English for plain front ends).
+    #[serde(default)]
+    pub notice: Option<GroupNotice>,
+}
+
+/// What changed in a group, by whom, about whom.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupNotice {
+    pub kind: GroupChangeKind,
+    /// `name@network` of the member who made the change.
+    pub by: String,
+    /// The members it is about (added, removed, made admin).
+    pub targets: Vec<String>,
+    /// The group's name after the change.
+    pub name: String,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupChangeKind {
+    Created,
+    /// The user was added (or invited, in a request) by `by`.
+    AddedYou,
+    Added,
+    Removed,
+    Left,
+    Renamed,
+    MadeAdmin,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -120,11 +151,21 @@ pub struct Conversation {
     /// engine's rule (`may_send.rs`) decides, so front ends only word it.
     #[serde(default, skip_deserializing)]
     pub send_refusal: Option<crate::ErrorCode>,
+    /// A group chat: the group's id (`peer` is then the account itself, and `title` the name).
+    #[serde(default)]
+    pub group: Option<GroupId>,
+    /// The chat's name when it is not the peer's address: a group's name.
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 impl Conversation {
     pub fn is_cross_network(&self) -> bool {
         self.account.network != self.peer.network
+    }
+
+    pub fn is_group(&self) -> bool {
+        self.group.is_some()
     }
 }
 

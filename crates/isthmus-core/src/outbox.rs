@@ -10,7 +10,7 @@ use isthmus_proto::wire;
 use isthmus_proto::Address;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConversationId, MessageId};
+use crate::ids::{ConversationId, GroupId, MessageId};
 use crate::store::{SealedStore, Tree};
 use crate::tx::{decode_json, Tx};
 use crate::Result;
@@ -21,6 +21,27 @@ pub enum OutboxKind {
     Message { conversation: ConversationId, message_id: MessageId },
     /// A reaction, edit, delete or receipt: nothing in the timeline waits on it.
     Control,
+    /// One member's copy of a group message (sealed once with the sender key for all of them,
+    /// so a key change of the member does not unseal it): the message shows sent once one copy
+    /// is, and failed only when every copy failed.
+    /// A reaction, edit or delete in a group has no `message_id` to follow.
+    GroupCopy { conversation: ConversationId, message_id: Option<MessageId> },
+    /// The account's sender key for a group, or a group update, to one member over the pairwise
+    /// session. If the member's relay refuses it (they have not accepted yet, or left), the
+    /// member is taken off the group's key holders so that the key goes again next time.
+    GroupControl { group: GroupId },
+    /// A group message with an attachment, waiting for its upload: once the file is on the own
+    /// relay, `groups::send::post` seals it and replaces this entry with the members' copies.
+    /// Its `peer` is the account itself.
+    GroupPost { group: GroupId, conversation: ConversationId, message_id: MessageId },
+}
+
+/// The group fields of an envelope sealed over a pairwise session (see envelope.proto).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct GroupTag {
+    pub id: GroupId,
+    /// This envelope adds the recipient to the group.
+    pub add: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,12 +57,22 @@ pub struct OutboxEntry {
     /// An attachment to upload before the message can be sealed: (conversation, message, index).
     #[serde(default)]
     pub pending_upload: Option<(ConversationId, MessageId, u32)>,
+    /// Group traffic over the pairwise session: the group id (and add flag) the envelope carries.
+    #[serde(default)]
+    pub group: Option<GroupTag>,
 }
 
 impl OutboxEntry {
     /// An entry carrying `content` (padded and encoded here) to `peer`.
     pub fn new(peer: &Address, kind: OutboxKind, content: wire::Content) -> Self {
-        Self { peer: peer.clone(), kind, content: encode_content(content), envelope: None, pending_upload: None }
+        Self {
+            peer: peer.clone(),
+            kind,
+            content: encode_content(content),
+            envelope: None,
+            pending_upload: None,
+            group: None,
+        }
     }
 }
 
@@ -79,7 +110,8 @@ pub fn pending(store: &SealedStore, account: &[u8; 32]) -> Result<Vec<(Vec<u8>, 
 /// session's ciphertexts could only reach a device the peer no longer has.
 pub fn unseal_to(tx: &mut Tx, account: &[u8; 32], peer: &Address) -> Result<()> {
     for (key, mut entry) in pending(tx.store(), account)? {
-        if &entry.peer == peer && entry.envelope.take().is_some() {
+        if &entry.peer == peer && !matches!(entry.kind, OutboxKind::GroupCopy { .. }) && entry.envelope.take().is_some()
+        {
             tx.put_json(Tree::Outbox, key, &entry)?;
         }
     }
@@ -163,6 +195,7 @@ mod tests {
                 content: vec![n],
                 envelope: None,
                 pending_upload: None,
+                group: None,
             };
             push(&mut tx, &account, &entry).expect("push");
         }

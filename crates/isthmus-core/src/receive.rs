@@ -13,9 +13,10 @@ use libsignal_protocol::{message_decrypt, CiphertextMessage, PreKeySignalMessage
 use crate::account::account_key;
 use crate::conversations;
 use crate::events::Event;
+use crate::groups::{self, receive::Outcome};
 use crate::ids::EnvelopeId;
 use crate::incoming::{Incoming, IncomingMessage};
-use crate::message_changes::{self, Change};
+use crate::message_changes;
 use crate::model::{Conversation, Direction, Message, MessageStatus};
 use crate::outbox::queue_receipt;
 use crate::signal_store::protocol_address;
@@ -33,6 +34,8 @@ pub struct Received {
     /// Senders of first contacts that could not be opened: their request slots at the relay
     /// are to be freed (see `consent::unopened`).
     pub unopened_first_contacts: Vec<Address>,
+    /// Groups the account was removed from: its relay is to refuse their traffic again.
+    pub removed_from_groups: Vec<crate::ids::GroupId>,
 }
 
 /// Processes a run of pushed envelopes; returns the envelope ids that may be acked and the
@@ -44,6 +47,7 @@ pub async fn receive_batch(
 ) -> Result<Received> {
     let mut acks = Vec::with_capacity(envelopes.len());
     let mut unopened: Vec<Address> = Vec::new();
+    let mut removed_from_groups = Vec::new();
     let mut events = Vec::new();
     for envelope in envelopes {
         let raw_id = envelope.id.clone();
@@ -51,7 +55,8 @@ pub async fn receive_batch(
         let at_ms = envelope.server_timestamp;
         match receive_one(state, account, envelope).await {
             Ok(mut produced) => {
-                events.append(&mut produced);
+                events.append(&mut produced.events);
+                removed_from_groups.extend(produced.removed_from);
                 acks.push(raw_id);
             }
             // A storage failure must not be acked: the relay keeps the envelope for a retry.
@@ -80,15 +85,15 @@ pub async fn receive_batch(
     }
     state.durable();
     state.emit(events);
-    Ok(Received { acks, unopened_first_contacts: unopened })
+    Ok(Received { acks, unopened_first_contacts: unopened, removed_from_groups })
 }
 
-async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire::Envelope) -> Result<Vec<Event>> {
+async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire::Envelope) -> Result<Outcome> {
     let account_key = account_key(&state.store, account);
     let id = EnvelopeId::from_slice(&envelope.id).ok_or_else(|| crate::Error::Protocol("bad envelope id".into()))?;
     let seen_key = crate::seen::key(&account_key, &id);
     if crate::seen::contains(&state.store, &seen_key)? {
-        return Ok(Vec::new());
+        return Ok(Outcome::default());
     }
     let source = Address::try_from(envelope.source.as_ref().ok_or(isthmus_proto::Error::MissingField("source"))?)?;
     // A blocked person reaches nobody: the relay refuses them, and should anything still come
@@ -97,12 +102,19 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
         let mut tx = Tx::new(state.store.clone());
         crate::seen::remember(&mut tx, seen_key, envelope.server_timestamp);
         tx.commit()?;
-        return Ok(Vec::new());
+        return Ok(Outcome::default());
     }
 
     let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
     let local = state.local_identity(account)?;
-    let store = SignalStore::new(tx.clone(), account_key, &local)?;
+    let mut store = SignalStore::new(tx.clone(), account_key, &local)?;
+    if envelope.kind == wire::CiphertextKind::SenderKey as i32 {
+        let events = groups::receive::sender_key_message(&tx, &mut store, account, &source, &envelope).await?;
+        let mut tx = tx.borrow_mut();
+        crate::seen::remember(&mut tx, seen_key, envelope.server_timestamp);
+        tx.commit()?;
+        return Ok(Outcome { events, removed_from: None });
+    }
     let ciphertext = match wire::CiphertextKind::try_from(envelope.kind) {
         Ok(wire::CiphertextKind::Prekey) => {
             CiphertextMessage::PreKeySignalMessage(PreKeySignalMessage::try_from(envelope.ciphertext.as_slice())?)
@@ -130,18 +142,25 @@ async fn receive_one(state: &mut WorkerState, account: &Address, envelope: wire:
         .map_err(|_| crate::Error::Protocol("undecodable content".into()))?;
 
     let key_changed = !store.take_key_changes().is_empty();
-    let mut events = Vec::new();
-    {
-        let mut tx = tx.borrow_mut();
-        if key_changed {
-            crate::consent::contacts::hold_for_key_change(&mut tx, account, &source)?;
-            events.push(Event::KeyChanged { account: account.account(), peer: source.account() });
-        }
-        apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut events)?;
-        crate::seen::remember(&mut tx, seen_key, envelope.server_timestamp);
-        tx.commit()?;
+    let mut outcome = Outcome::default();
+    if key_changed {
+        crate::consent::contacts::hold_for_key_change(&mut tx.borrow_mut(), account, &source)?;
+        outcome.events.push(Event::KeyChanged { account: account.account(), peer: source.account() });
     }
-    Ok(events)
+    if content.group_id.is_empty() {
+        let mut tx = tx.borrow_mut();
+        apply(&mut tx, &account_key, account, &source, content, envelope.server_timestamp, &mut outcome.events)?;
+    } else {
+        // Group traffic over the pairwise session: it opens no one-to-one chat or request.
+        let flags = groups::receive::Flags { add: envelope.group_add, invitation: envelope.group_invitation };
+        let mut group = groups::receive::pairwise(&tx, &mut store, account, &source, flags, content).await?;
+        outcome.events.append(&mut group.events);
+        outcome.removed_from = group.removed_from;
+    }
+    let mut tx = tx.borrow_mut();
+    crate::seen::remember(&mut tx, seen_key, envelope.server_timestamp);
+    tx.commit()?;
+    Ok(outcome)
 }
 
 /// Applies decrypted content to the conversation with `source`.
@@ -162,14 +181,8 @@ fn apply(
         }
         Incoming::Change { target, change } => {
             let Some(mut message) = conversations::find(tx, &conversation.id, &target)? else { return Ok(()) };
-            // Only the author may edit or delete a message, and a deleted one stays deleted;
-            // anything else is ignored. Anyone in the chat may react.
-            let allowed = match change {
-                Change::React { .. } => true,
-                Change::Edit { .. } => message.author == author && !message.deleted,
-                Change::Delete => message.author == author,
-            };
-            if allowed {
+            // Anything a peer may not change is ignored.
+            if change.allowed_from(&message, &author) {
                 change.apply(&mut message, &author);
                 message_changes::save(tx, events, &message)?;
             }
@@ -208,13 +221,38 @@ fn add_message(
     if conversations::find(tx, &conversation.id, &id)?.is_some() {
         return Ok(());
     }
+    let message = incoming_message(tx, conversation, author, incoming, server_timestamp)?;
+    // Someone new writing first opens a message request.
+    if !existed {
+        conversation.request = true;
+    }
+    conversation.unread += 1;
+    let message = conversations::append(tx, conversation, message)?;
+    // A pending request gets no receipts back: the sender sees only "sent".
+    if !conversation.request {
+        queue_receipt(tx, account_key, &conversation.peer, wire::receipt_message::Kind::Delivered, vec![id])?;
+    }
+    events.push(Event::MessageAdded { message });
+    events.push(Event::ConversationChanged { conversation: conversation.clone() });
+    Ok(())
+}
+
+/// A message a peer sent, as it is stored (its attachments' records saved beside it), not yet
+/// appended: the same in a chat and a group.
+pub(crate) fn incoming_message(
+    tx: &mut Tx,
+    conversation: &Conversation,
+    author: &str,
+    incoming: IncomingMessage,
+    server_timestamp: u64,
+) -> Result<Message> {
     let mut attachments = Vec::with_capacity(incoming.attachments.len());
     for (index, record) in &incoming.attachments {
         attachments.push(record.view());
-        crate::media::records::save(tx, &conversation.id, &id, *index, record)?;
+        crate::media::records::save(tx, &conversation.id, &incoming.id, *index, record)?;
     }
-    let message = Message {
-        id,
+    Ok(Message {
+        id: incoming.id,
         conversation: conversation.id,
         seq: 0,
         direction: Direction::Incoming,
@@ -229,18 +267,6 @@ fn add_message(
         edited: false,
         deleted: false,
         attachments,
-    };
-    // Someone new writing first opens a message request.
-    if !existed {
-        conversation.request = true;
-    }
-    conversation.unread += 1;
-    let message = conversations::append(tx, conversation, message)?;
-    // A pending request gets no receipts back: the sender sees only "sent".
-    if !conversation.request {
-        queue_receipt(tx, account_key, &conversation.peer, wire::receipt_message::Kind::Delivered, vec![id])?;
-    }
-    events.push(Event::MessageAdded { message });
-    events.push(Event::ConversationChanged { conversation: conversation.clone() });
-    Ok(())
+        notice: None,
+    })
 }

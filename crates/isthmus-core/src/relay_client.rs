@@ -189,6 +189,32 @@ impl RelayClient {
         send(self.request(Method::PUT, "/v1/account/discoverability", Some(auth)).json(&body)).await.map(drop)
     }
 
+    /// Who may add the account to groups (others' adds become invitations).
+    pub async fn group_adds(&self, auth: &Credentials) -> Result<isthmus_proto::api::GroupAdds> {
+        let body: isthmus_proto::api::GroupAddsJson =
+            json(send(self.request(Method::GET, "/v1/account/groups/adds", Some(auth))).await?).await?;
+        Ok(body.who_can_add)
+    }
+
+    pub async fn set_group_adds(&self, auth: &Credentials, who_can_add: isthmus_proto::api::GroupAdds) -> Result<()> {
+        let body = isthmus_proto::api::GroupAddsJson { who_can_add };
+        send(self.request(Method::PUT, "/v1/account/groups/adds", Some(auth)).json(&body)).await.map(drop)
+    }
+
+    /// The account is in the group (it created it, or accepted an invitation): the relay lets
+    /// the group's traffic through to it.
+    pub async fn join_group(&self, auth: &Credentials, group: &crate::ids::GroupId) -> Result<()> {
+        let path = format!("/v1/account/groups/{group}");
+        send(self.request(Method::PUT, &path, Some(auth))).await.map(drop)
+    }
+
+    /// The account left, declined or was removed: the relay refuses the group's traffic to it
+    /// again and drops what it still holds of it.
+    pub async fn leave_group(&self, auth: &Credentials, group: &crate::ids::GroupId) -> Result<()> {
+        let path = format!("/v1/account/groups/{group}");
+        send(self.request(Method::DELETE, &path, Some(auth))).await.map(drop)
+    }
+
     /// Tells the relay the user deleted `peer`'s request (frees its slot).
     pub async fn delete_request(&self, auth: &Credentials, peer: &Address) -> Result<()> {
         let path = format!("/v1/account/requests/{}", peer.account());

@@ -38,7 +38,7 @@ pub enum Outgoing {
     Delete { target: MessageId },
 }
 
-fn signal_store(state: &mut WorkerState, account: &Address, tx: &Rc<RefCell<Tx>>) -> Result<SignalStore> {
+pub(crate) fn signal_store(state: &mut WorkerState, account: &Address, tx: &Rc<RefCell<Tx>>) -> Result<SignalStore> {
     let local = state.local_identity(account)?;
     SignalStore::new(tx.clone(), account_key(&state.store, account), &local)
 }
@@ -55,17 +55,51 @@ pub async fn queue(
 ) -> Result<Option<Message>> {
     let mut tx = Tx::new(state.store.clone());
     let mut conversation = conversations::load_or_create(&tx, account, peer)?;
-    let me = account.account();
+    let composed = compose(&mut tx, &mut conversation, &account.account(), outgoing)?;
+    let kind = match &composed.added {
+        Some(message) => OutboxKind::Message { conversation: conversation.id, message_id: message.id },
+        None => OutboxKind::Control,
+    };
+    let content = wire::Content { body: Some(wire::content::Body::Data(composed.data)), ..Default::default() };
+    // The chat is saved already: by `append` with a new message, by `update` with a changed one
+    // (saving the copy loaded above again would undo the preview an edit or delete just set).
+    let mut entry = OutboxEntry::new(peer, kind, content);
+    let held = crate::consent::contacts::load(&tx, account, peer)?.key_change_held;
+    let tx = Rc::new(RefCell::new(tx));
+    if !held {
+        entry.envelope = seal(state, account, &tx, &entry).await?;
+    }
+    let mut tx = tx.borrow_mut();
+    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
+    tx.commit()?;
+    state.durable();
+    state.emit(composed.events);
+    Ok(composed.added)
+}
+
+/// What the user's `Outgoing` became in a chat: the data message for the wire, the events to
+/// send once it is durable, and the new message for text.
+pub(crate) struct Composed {
+    pub data: wire::DataMessage,
+    pub events: Vec<Event>,
+    pub added: Option<Message>,
+}
+
+/// Stores the user's text as a pending message of `conversation` (or applies their reaction,
+/// edit or delete to the message it names) and writes it as a data message: the same for a
+/// one-to-one chat and a group.
+pub(crate) fn compose(tx: &mut Tx, conversation: &mut Conversation, me: &str, outgoing: Outgoing) -> Result<Composed> {
     let now = now_ms();
     let mut data = wire::DataMessage { sent_at: now, ..Default::default() };
     let mut events = Vec::new();
     let mut added = None;
-    let kind = match outgoing {
+    let me = me.to_owned();
+    match outgoing {
         Outgoing::Text { body, quote } => {
             let id = MessageId::random();
             let quote = match quote {
                 Some(target) => {
-                    let quoted = conversations::find(&tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?;
+                    let quoted = conversations::find(tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?;
                     let text: String = quoted.body.chars().take(200).collect();
                     data.quote = Some(wire::Quote {
                         message_id: target.0.to_vec(),
@@ -94,44 +128,24 @@ pub async fn queue(
                 edited: false,
                 deleted: false,
                 attachments: Vec::new(),
+                notice: None,
             };
-            let message = conversations::append(&mut tx, &mut conversation, message)?;
+            let message = conversations::append(tx, conversation, message)?;
             events.push(Event::MessageAdded { message: message.clone() });
             events.push(Event::ConversationChanged { conversation: conversation.clone() });
             added = Some(message);
-            OutboxKind::Message { conversation: conversation.id, message_id: id }
         }
-        Outgoing::Reaction { target, emoji, remove } => change_message(
-            &mut tx,
-            &mut events,
-            &mut data,
-            &conversation,
-            &me,
-            target,
-            Change::React { emoji, remove },
-        )?,
+        Outgoing::Reaction { target, emoji, remove } => {
+            change_message(tx, &mut events, &mut data, conversation, &me, target, Change::React { emoji, remove })?
+        }
         Outgoing::Edit { target, body } => {
-            change_message(&mut tx, &mut events, &mut data, &conversation, &me, target, Change::Edit { body })?
+            change_message(tx, &mut events, &mut data, conversation, &me, target, Change::Edit { body })?
         }
         Outgoing::Delete { target } => {
-            change_message(&mut tx, &mut events, &mut data, &conversation, &me, target, Change::Delete)?
+            change_message(tx, &mut events, &mut data, conversation, &me, target, Change::Delete)?
         }
-    };
-    let content = wire::Content { body: Some(wire::content::Body::Data(data)), ..Default::default() };
-    // The chat is saved already: by `append` with a new message, by `update` with a changed one
-    // (saving the copy loaded above again would undo the preview an edit or delete just set).
-    let mut entry = OutboxEntry::new(peer, kind, content);
-    let held = crate::consent::contacts::load(&tx, account, peer)?.key_change_held;
-    let tx = Rc::new(RefCell::new(tx));
-    if !held {
-        entry.envelope = seal(state, account, &tx, &entry).await?;
     }
-    let mut tx = tx.borrow_mut();
-    outbox::push(&mut tx, &account_key(&state.store, account), &entry)?;
-    tx.commit()?;
-    state.durable();
-    state.emit(events);
-    Ok(added)
+    Ok(Composed { data, events, added })
 }
 
 /// Applies the user's change to a message of theirs (a reaction: to any message), and writes it
@@ -144,7 +158,7 @@ fn change_message(
     me: &str,
     target: MessageId,
     change: Change,
-) -> Result<OutboxKind> {
+) -> Result<()> {
     let mut message = match change {
         Change::React { .. } => conversations::find(tx, &conversation.id, &target)?.ok_or(Error::NoSuchMessage)?,
         Change::Edit { .. } | Change::Delete => own_message(tx, &conversation.id, &target, me)?,
@@ -156,7 +170,7 @@ fn change_message(
     *data = wire::DataMessage { sent_at: data.sent_at, ..change.to_wire(&target, &message.author) };
     change.apply(&mut message, me);
     message_changes::save(tx, events, &message)?;
-    Ok(OutboxKind::Control)
+    Ok(())
 }
 
 fn own_message(tx: &Tx, conversation: &crate::ids::ConversationId, target: &MessageId, me: &str) -> Result<Message> {
@@ -274,6 +288,9 @@ async fn seal(
         server_timestamp: 0,
         kind: kind as i32,
         ciphertext: ciphertext.serialize().to_vec(),
+        group_id: entry.group.map(|tag| tag.id.0.to_vec()).unwrap_or_default(),
+        group_add: entry.group.is_some_and(|tag| tag.add),
+        group_invitation: false,
     };
     Ok(Some(envelope.encode_to_vec()))
 }
@@ -290,8 +307,17 @@ pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) 
     let Some(entry): Option<OutboxEntry> = tx.get_json(Tree::Outbox, &key)? else {
         return Ok(());
     };
-    tx.remove(Tree::Outbox, key);
+    tx.remove(Tree::Outbox, key.clone());
     let mut events = Vec::new();
+    match entry.kind {
+        OutboxKind::GroupCopy { conversation, message_id: Some(message_id) } => {
+            crate::groups::outcome::copy_done(&mut tx, &mut events, &key, conversation, message_id, failure.is_none())?;
+        }
+        OutboxKind::GroupControl { group } if failure.is_some() => {
+            crate::groups::outcome::control_refused(&mut tx, &key, &group, &entry.peer)?;
+        }
+        _ => {}
+    }
     if let OutboxKind::Message { conversation, message_id } = entry.kind {
         if let Some(mut message) = conversations::find(&tx, &conversation, &message_id)? {
             let changed = match &failure {

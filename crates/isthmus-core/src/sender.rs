@@ -119,6 +119,12 @@ async fn deliver(context: &SenderContext, key: Vec<u8>, mut entry: OutboxEntry) 
         upload(context, &key, conversation, message, index).await?;
         entry.pending_upload = None;
     }
+    if matches!(entry.kind, crate::outbox::OutboxKind::GroupPost { .. }) {
+        return context
+            .worker
+            .call(move |state| Box::pin(async move { crate::groups::send::post(state, &account, key).await }))
+            .await;
+    }
     // Most entries were sealed when queued. The rest are sealed now; without a session (a first
     // contact, or a session too old to use) a bundle is fetched through the own relay first.
     let envelope = match entry.envelope {

@@ -12,9 +12,11 @@ use async_trait::async_trait;
 use libsignal_protocol::{
     Direction, GenericSignedPreKey, IdentityChange, IdentityKey, IdentityKeyPair, IdentityKeyStore, KyberPreKeyId,
     KyberPreKeyRecord, KyberPreKeyStore, PreKeyId, PreKeyRecord, PreKeyStore, ProtocolAddress, PublicKey,
-    SessionRecord, SessionStore, SignalProtocolError, SignedPreKeyId, SignedPreKeyRecord, SignedPreKeyStore,
+    SenderKeyRecord, SenderKeyStore, SessionRecord, SessionStore, SignalProtocolError, SignedPreKeyId,
+    SignedPreKeyRecord, SignedPreKeyStore,
 };
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::store::Tree;
 use crate::tx::Tx;
@@ -236,6 +238,36 @@ impl SessionStore for SignalStore {
     async fn store_session(&mut self, address: &ProtocolAddress, record: &SessionRecord) -> SignalResult<()> {
         self.put(Tree::Sessions, self.peer_key(address), record.serialize()?);
         Ok(())
+    }
+}
+
+/// Sender keys are keyed by the sender's device (as sessions are) and the distribution id, which
+/// names one group's key of that sender: a new one after every removal from the group.
+#[async_trait(?Send)]
+impl SenderKeyStore for SignalStore {
+    async fn store_sender_key(
+        &mut self,
+        sender: &ProtocolAddress,
+        distribution_id: Uuid,
+        record: &SenderKeyRecord,
+    ) -> SignalResult<()> {
+        let mut key = self.peer_key(sender);
+        key.extend_from_slice(distribution_id.as_bytes());
+        self.put(Tree::SenderKeys, key, record.serialize()?);
+        Ok(())
+    }
+
+    async fn load_sender_key(
+        &mut self,
+        sender: &ProtocolAddress,
+        distribution_id: Uuid,
+    ) -> SignalResult<Option<SenderKeyRecord>> {
+        let mut key = self.peer_key(sender);
+        key.extend_from_slice(distribution_id.as_bytes());
+        match self.get(Tree::SenderKeys, &key)? {
+            Some(bytes) => Ok(Some(SenderKeyRecord::deserialize(&bytes)?)),
+            None => Ok(None),
+        }
     }
 }
 

@@ -84,6 +84,9 @@ pub enum Admission {
     Pending,
     /// A first contact: counts against the sender's hour and takes a request slot.
     FirstContact,
+    /// A group add from someone not a contact: counts against the sender's hour like a first
+    /// contact, but takes no request slot (`crate::groups`).
+    GroupAdd,
 }
 
 /// The key a pending sender's envelopes are counted under: the recipient and the sender.
@@ -139,13 +142,18 @@ pub async fn record_first_contact(
     sender: &Address,
     federated: bool,
 ) -> Result<(), ApiError> {
-    state.coordination.record(Window::FirstContacts, &sender_key(sender)).await?;
+    record_first_contact_hour(state, sender).await?;
     record_pending(state, recipient, sender).await?;
     state.store.add_request(recipient, sender, now_ms()).await?;
     if federated {
         state.store.add_correspondent(recipient, sender).await?;
     }
     Ok(())
+}
+
+/// Counts one event of the sender's hour of first contacts.
+pub async fn record_first_contact_hour(state: &RelayState, sender: &Address) -> Result<(), ApiError> {
+    Ok(state.coordination.record(Window::FirstContacts, &sender_key(sender)).await?)
 }
 
 fn source_of(envelope: &[u8]) -> Option<Address> {

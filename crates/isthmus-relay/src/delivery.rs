@@ -8,6 +8,7 @@ use crate::consent::{self, Admission};
 use crate::coordination::Window;
 use crate::error_code::ApiError;
 use crate::federation::outbound;
+use crate::groups::{self, GroupPart};
 use crate::state::RelayState;
 use crate::store::{DeviceKey, QueueEntry};
 
@@ -22,6 +23,7 @@ pub fn check_envelope(state: &RelayState, envelope: &wire::Envelope) -> Result<A
     if envelope.ciphertext.len() > state.limits.max_ciphertext_bytes {
         return Err(ApiError::too_large(format!("the ciphertext is over {} bytes", state.limits.max_ciphertext_bytes)));
     }
+    GroupPart::of(envelope)?;
     let destination =
         envelope.destination.as_ref().ok_or_else(|| ApiError::bad_request("the envelope has no destination"))?;
     Address::try_from(destination).map_err(|_| ApiError::bad_request("the destination is not a valid address"))
@@ -50,15 +52,17 @@ pub async fn send_from_client(
 }
 
 /// Hands an envelope to a peered relay, counting it against the sender's first contacts on the
-/// sending side unless the two have corresponded before (either way). The recipient's relay
-/// counts again per sender, and decides blocks and request slots.
+/// sending side unless the two have corresponded before (either way), or it is group traffic
+/// (members of one group write to each other without being contacts; adds count). The
+/// recipient's relay counts again per sender, and decides blocks, request slots and groups.
 async fn deliver_remote(
     state: &RelayState,
     sender: &Address,
     destination: &Address,
     envelope: wire::Envelope,
 ) -> Result<(), ApiError> {
-    let first = !state.store.is_correspondent(&sender.name, destination).await?;
+    let group_traffic = GroupPart::of(&envelope)?.is_traffic();
+    let first = !group_traffic && !state.store.is_correspondent(&sender.name, destination).await?;
     if first {
         let key = consent::sender_key(sender);
         state.coordination.check(Window::FirstContacts, &key).await?.map_err(ApiError::first_contacts_exhausted)?;
@@ -75,7 +79,9 @@ async fn deliver_remote(
 /// have allowed it, and an account that has not answers exactly like one that does not exist; so
 /// does an account that blocked the sender. A first contact must fit the sender's hourly
 /// allowance (`rate_limited`) and the recipient's request slots (`recipient_busy`); contacts and
-/// pending requests are not counted again.
+/// pending requests are not counted again. Group traffic reaches members of the group only, and an
+/// add becomes an invitation when the recipient's setting does not let the sender add it: this
+/// relay sets `group_invitation`, whatever the envelope came with (`crate::groups`).
 ///
 /// The checks and the write happen under the recipient's consent lock, and the write is
 /// committed before the lock is released: a block or purge that takes the lock next sees the
@@ -109,7 +115,23 @@ pub async fn deliver_local(
                 return Err(ApiError::unknown_account());
             }
         }
-        let admission = consent::admit(state, &destination.name, &sender, &facts).await?;
+        // Only the relay that queues says what an add is: whatever came in is cleared. Copied
+        // only when a flag changes (most envelopes are queued as they came).
+        let mut envelope = std::borrow::Cow::Borrowed(envelope);
+        if envelope.group_invitation {
+            envelope.to_mut().group_invitation = false;
+        }
+        let admission = match GroupPart::of(&envelope)? {
+            GroupPart::None => consent::admit(state, &destination.name, &sender, &facts).await?,
+            GroupPart::Traffic(group_id) => groups::admit_traffic(state, &destination.name, &facts, &group_id).await?,
+            GroupPart::Add(group_id) => {
+                let add = groups::admit_add(state, &destination.name, &sender, &facts, &group_id).await?;
+                if add.invitation {
+                    envelope.to_mut().group_invitation = true;
+                }
+                add.admission
+            }
+        };
         // The durable write: what the flush-latency histogram measures.
         let writing = std::time::Instant::now();
         let encoded = envelope.encode_to_vec();
@@ -124,6 +146,7 @@ pub async fn deliver_local(
                 consent::record_first_contact(state, &destination.name, &sender, origin.is_some()).await?;
             }
             Admission::Pending => consent::record_pending(state, &destination.name, &sender).await?,
+            Admission::GroupAdd => consent::record_first_contact_hour(state, &sender).await?,
             Admission::Known => {}
         }
     }

@@ -120,6 +120,7 @@ impl From<crate::store::StoreError> for ApiError {
             }
             StoreError::TooManyBlocks => ApiError::too_large("the account blocks as many addresses as allowed"),
             StoreError::TooManyContacts => ApiError::too_large("the account has as many contacts as allowed"),
+            StoreError::TooManyGroups => ApiError::too_large("the account is in as many groups as allowed"),
             other => {
                 tracing::error!(error = %other, "store failure");
                 ApiError::internal()

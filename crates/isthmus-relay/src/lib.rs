@@ -18,6 +18,7 @@ mod delivery;
 mod error;
 pub mod error_code;
 pub mod federation;
+pub mod groups;
 pub mod http;
 pub mod hub;
 pub mod key_shapes;

@@ -1,7 +1,7 @@
 //! A relay before this one ran SQLite through sqlx's driver, whose migrator kept the schema's
 //! versions in `_sqlx_migrations`. The relay now runs SQLite through rusqlite and keeps that
 //! table the same way, so a data folder such a relay wrote opens as it is: nothing is migrated
-//! again, and the store reads and writes it. The fixture is the database that relay (commit
+//! again (only the migrations added since run), and the store reads and writes it. The fixture is the database that relay (commit
 //! fc1d65f) created in an empty data folder, closed cleanly.
 
 use isthmus_relay::store::conformance::{account, name};
@@ -24,9 +24,15 @@ async fn a_database_made_by_the_sqlx_relay_opens_as_it_is_and_keeps_working() {
     let before = applied_migrations(&path);
     assert_eq!(before.len(), 5, "the fixture holds the five migrations the sqlx relay applied");
 
-    // An admin command reads it without upgrading anything: its schema is this relay's.
-    let reader = SqlStore::open_sqlite(&path, Access::ReadOnly).await.expect("the schema is this relay's");
-    reader.close().await;
+    // An admin command reads without upgrading anything, so it asks for the relay to run first:
+    // the relay has added migrations since (0006, groups).
+    assert!(
+        matches!(
+            SqlStore::open_sqlite(&path, Access::ReadOnly).await.err(),
+            Some(isthmus_relay::store::StoreError::SchemaTooOld { found: 5, .. })
+        ),
+        "a read-only open leaves an older schema alone"
+    );
 
     let store = SqlStore::open_sqlite(&path, Access::ReadWrite).await.expect("the relay opens it");
     store.create_account(account("alice", 2, 1)).await.expect("written");
@@ -35,5 +41,9 @@ async fn a_database_made_by_the_sqlx_relay_opens_as_it_is_and_keeps_working() {
     store.enqueue(&bob, &[1; 16], b"hello", 10).await.expect("queued");
     assert_eq!(store.queued(&bob, None, 10).await.expect("read").len(), 1);
     store.close().await;
-    assert_eq!(applied_migrations(&path), before, "nothing was migrated again, and the record is unchanged");
+    let after = applied_migrations(&path);
+    assert_eq!(after[..before.len()], before, "nothing was migrated again, and the record is unchanged");
+    assert_eq!(after.len(), 6, "only the migration added since (groups) ran");
+    let reader = SqlStore::open_sqlite(&path, Access::ReadOnly).await.expect("now the schema is this relay's");
+    reader.close().await;
 }

@@ -344,6 +344,7 @@ export class DemoBackend implements Backend {
       quote: null,
       reactions: [],
       edited: false,
+      notice: null,
       deleted: false,
       attachments: [],
       ...extra,
@@ -633,6 +634,7 @@ export class DemoBackend implements Backend {
           quote: quoted ? { message_id: quoted.id, author: quoted.author, text: quoted.body.slice(0, 200) } : null,
           reactions: [],
           edited: false,
+          notice: null,
           deleted: false,
           attachments: [],
         });
@@ -701,6 +703,7 @@ export class DemoBackend implements Backend {
       quote: null,
       reactions: [],
       edited: false,
+      notice: null,
       deleted: false,
       attachments: [
         {
@@ -1102,5 +1105,7 @@ function emptyConversation(
     request,
     read_only: false,
     send_refusal: null,
+    group: null,
+    title: null,
   };
 }

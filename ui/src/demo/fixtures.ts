@@ -269,6 +269,7 @@ function lazyMessage(chatSeed: number, id: string, spec: ChatSpec, seq: number, 
       ? [{ author: incoming ? spec.account : spec.peer, emoji: random.pick(["❤️", "👍", "😂"]) }]
       : [],
     edited: random.chance(0.03),
+    notice: null,
     deleted: false,
     attachments: [],
   };
@@ -470,6 +471,8 @@ export function buildWorld(
       request: spec.request === true,
       read_only: false,
       send_refusal: null,
+      group: null,
+      title: null,
     });
     const contact = newContact();
     if (!spec.request) contact.first_contact_confirmed = true;
@@ -535,6 +538,7 @@ function handWrittenMessages(
       quote: null,
       reactions: [],
       edited: false,
+      notice: null,
       deleted: false,
       attachments: [],
     };

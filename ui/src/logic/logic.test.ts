@@ -31,6 +31,8 @@ function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conv
     request: false,
     read_only: false,
     send_refusal: null,
+    group: null,
+    title: null,
     ...extra,
   };
 }

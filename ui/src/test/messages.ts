@@ -16,6 +16,7 @@ export function message(seq: number, body: string, sentAt = seq): Message {
     quote: null,
     reactions: [],
     edited: false,
+    notice: null,
     deleted: false,
     attachments: [],
   };

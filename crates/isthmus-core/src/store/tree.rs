@@ -37,10 +37,14 @@ pub enum Tree {
     ConsentLedger,
     /// Per attachment: its key, digest, pointer and local (encrypted) file.
     Attachments,
+    /// One record per group an account is in or invited to (keyed by account and group id).
+    Groups,
+    /// libsignal sender keys: the account's own per group, and every member's it received.
+    SenderKeys,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 16] = [
+    pub const ALL: [Tree; 18] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -57,6 +61,8 @@ impl Tree {
         Tree::Contacts,
         Tree::ConsentLedger,
         Tree::Attachments,
+        Tree::Groups,
+        Tree::SenderKeys,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -78,6 +84,8 @@ impl Tree {
             Tree::Contacts => "contacts",
             Tree::ConsentLedger => "consent_ledger",
             Tree::Attachments => "attachments",
+            Tree::Groups => "groups",
+            Tree::SenderKeys => "sender_keys",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod base64_bytes;
 mod consent;
 mod discovery;
 mod error_code;
+mod groups;
 pub mod integers;
 mod keys;
 mod media;
@@ -18,6 +19,7 @@ pub use account::{Blocks, Health, Interop, Networks};
 pub use consent::{PendingRequest, PendingRequests, DEFAULT_REQUEST_TTL_MS};
 pub use discovery::{Discoverability, DiscoverabilityJson, UnknownDiscoverability};
 pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};
+pub use groups::{parse_group_id, GroupAdds, GroupAddsJson, UnknownGroupAdds, GROUP_ID_LEN};
 pub use keys::{
     Bundle, DirectoryEntry, IdentityKeys, KeysUpload, KyberPreKey, PreKey, PreKeyCounts, RegisterRequest,
     RegisterResponse, SignedPreKey, EC_PUBLIC_KEY_PATTERN, KYBER_PUBLIC_KEY_PATTERN, MAX_PREKEYS_PER_UPLOAD,

@@ -48,6 +48,8 @@ pub struct Limits {
     pub max_blocks_per_account: usize,
     /// Most addresses one account may mark as contacts.
     pub max_contacts_per_account: usize,
+    /// Most groups one account may be in or invited to; a further add or join gets `too_large`.
+    pub max_groups_per_account: usize,
     /// Most first contacts (deliveries to someone who has not accepted the sender and has not heard
     /// from it before) one sender address may make in an hour; more get `rate_limited`.
     pub first_contacts_per_sender_per_hour: u32,
@@ -125,6 +127,7 @@ impl Default for Limits {
             peer_rate: Rate { burst: 5000, per_minute: 60_000 },
             max_blocks_per_account: 10_000,
             max_contacts_per_account: 10_000,
+            max_groups_per_account: 1000,
             first_contacts_per_sender_per_hour: 20,
             pending_requests_per_recipient: 100,
             request_ttl_ms: isthmus_proto::api::DEFAULT_REQUEST_TTL_MS,

@@ -5,6 +5,7 @@ pub(crate) mod accounts;
 pub(crate) mod consent;
 pub(crate) mod directory;
 pub mod extract;
+pub(crate) mod groups;
 pub(crate) mod identity;
 pub(crate) mod interop;
 mod key_bodies;
@@ -50,6 +51,8 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/account/requests", get(consent::list_requests))
         .route("/v1/account/discoverability", get(consent::get_discoverability).put(consent::set_discoverability))
         .route("/v1/account/requests/{address}", delete(consent::delete_request))
+        .route("/v1/account/groups/adds", get(groups::get_adds).put(groups::set_adds))
+        .route("/v1/account/groups/{group_id}", put(groups::join).delete(groups::leave))
         .route("/v1/reports", post(reports::create))
         // Media bodies are read as raw streams, which `DefaultBodyLimit` does not cover: the
         // upload checks `max_media_bytes` itself.

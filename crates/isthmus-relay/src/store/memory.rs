@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use isthmus_proto::api::GroupAdds;
 use isthmus_proto::{Address, NetworkName, UserName, DEFAULT_DEVICE};
 
 use super::{
-    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore,
-    ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
+    AccountRecord, DeviceKey, GroupMembership, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry,
+    RelayStore, ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
 };
 
 /// Addresses are kept per account, without the device: a block or a contact is about a person.
@@ -38,6 +39,8 @@ struct State {
     reports: Vec<ReportRecord>,
     invites: HashMap<String, u64>,
     contacts_only_discovery: std::collections::HashSet<UserName>,
+    group_adds: HashMap<UserName, GroupAdds>,
+    groups: HashMap<UserName, HashMap<Vec<u8>, GroupMembership>>,
 }
 
 /// Everything in one map behind one lock: simple, and every operation is trivially atomic.
@@ -332,6 +335,39 @@ impl RelayStore for MemoryStore {
             state.contacts_only_discovery.remove(name);
         }
         Ok(())
+    }
+
+    async fn group_adds(&self, name: &UserName) -> Result<GroupAdds> {
+        Ok(self.state().group_adds.get(name).copied().unwrap_or_default())
+    }
+
+    async fn set_group_adds(&self, name: &UserName, adds: GroupAdds) -> Result<()> {
+        self.state().group_adds.insert(name.clone(), adds);
+        Ok(())
+    }
+
+    async fn group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<Option<GroupMembership>> {
+        Ok(self.state().groups.get(owner).and_then(|groups| groups.get(group_id)).copied())
+    }
+
+    async fn set_group_membership(
+        &self,
+        owner: &UserName,
+        group_id: &[u8],
+        membership: GroupMembership,
+        max: usize,
+    ) -> Result<()> {
+        let mut state = self.state();
+        let groups = state.groups.entry(owner.clone()).or_default();
+        if !groups.contains_key(group_id) && groups.len() >= max {
+            return Err(StoreError::TooManyGroups);
+        }
+        groups.insert(group_id.to_vec(), membership);
+        Ok(())
+    }
+
+    async fn remove_group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<bool> {
+        Ok(self.state().groups.get_mut(owner).is_some_and(|groups| groups.remove(group_id).is_some()))
     }
 
     async fn expire_requests(&self, before_ms: u64) -> Result<usize> {

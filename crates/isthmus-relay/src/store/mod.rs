@@ -17,13 +17,14 @@ pub mod sql;
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use isthmus_proto::api::GroupAdds;
 use isthmus_proto::{Address, NetworkName, UserName};
 
 pub use memory::MemoryStore;
 pub use open::open;
 pub use records::{
-    AccountRecord, DeliveryFacts, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry,
-    ReportReason, ReportRecord, ReportedMessage, SignedPreKey, Standing, StoredBundle,
+    AccountRecord, DeliveryFacts, DeviceKey, GroupMembership, IdentityKeys, KeyUpdate, NewAccount, PreKey,
+    PreKeyCounts, QueueEntry, ReportReason, ReportRecord, ReportedMessage, SignedPreKey, Standing, StoredBundle,
 };
 pub use sql::{Access, ImportCounts, ImportRecord, SqlStore};
 
@@ -44,6 +45,8 @@ pub enum StoreError {
     TooManyBlocks,
     #[error("too many contacts")]
     TooManyContacts,
+    #[error("too many groups")]
+    TooManyGroups,
     #[error("the database is from a newer relay (schema {found}, this relay knows {known})")]
     SchemaTooNew { found: i64, known: i64 },
     #[error("the database is from an older relay (schema {found}, this relay knows {known}): start the relay once to upgrade it")]
@@ -198,6 +201,31 @@ pub trait RelayStore: Send + Sync + 'static {
 
     /// Sets who may look the account up: `true` for its contacts and correspondents only.
     async fn set_contacts_only_discovery(&self, name: &UserName, only: bool) -> Result<()>;
+
+    /// Who may add the account to a group (`Networks` when it never chose): the recipient's
+    /// relay decides with it whether an add makes a member or only an invitation.
+    async fn group_adds(&self, name: &UserName) -> Result<GroupAdds>;
+
+    async fn set_group_adds(&self, name: &UserName, adds: GroupAdds) -> Result<()>;
+
+    /// Where `owner` stands with the group `group_id` (`None`: not in it). Group traffic reaches
+    /// an account only as a `Member`, so every group delivery asks.
+    async fn group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<Option<GroupMembership>>;
+
+    /// Records (or changes) `owner`'s standing with a group. `TooManyGroups` (and nothing written)
+    /// when the group is new to `owner` and it already has `max` memberships: anyone may add
+    /// anyone, so without a cap adds could grow an account's rows without bound. Changing an
+    /// existing row never counts.
+    async fn set_group_membership(
+        &self,
+        owner: &UserName,
+        group_id: &[u8],
+        membership: GroupMembership,
+        max: usize,
+    ) -> Result<()>;
+
+    /// Forgets `owner`'s standing with a group (it left or declined); `true` if there was one.
+    async fn remove_group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<bool>;
 
     /// Remembers that `owner` and `address` have exchanged a message (either way); `true` if new.
     async fn add_correspondent(&self, owner: &UserName, address: &Address) -> Result<bool>;

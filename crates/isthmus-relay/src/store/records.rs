@@ -141,6 +141,16 @@ pub enum Standing {
     Contact,
 }
 
+/// Where an account stands with a group it was added to (no row: it is not in the group).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupMembership {
+    /// In the group: its traffic reaches the account, whoever of the group sends it.
+    Member,
+    /// Added by someone its setting did not let add it: only that add reached it, and nothing
+    /// else of the group does until it joins.
+    Invited,
+}
+
 /// What a delivery to an account decides on, read at once: its device, whether it blocks the
 /// sender, and the sender's standing with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

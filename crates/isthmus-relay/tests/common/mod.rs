@@ -173,6 +173,7 @@ pub fn envelope_to(address: &str, ciphertext: &[u8]) -> wire::Envelope {
         server_timestamp: 0,
         kind: wire::CiphertextKind::Whisper as i32,
         ciphertext: ciphertext.to_vec(),
+        ..Default::default()
     }
 }
 

@@ -14,6 +14,7 @@ pub mod databases;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use isthmus_proto::api::GroupAdds;
 use isthmus_proto::{Address, NetworkName, UserName};
 
 pub use databases::{
@@ -21,8 +22,8 @@ pub use databases::{
 };
 
 use super::{
-    AccountRecord, DeliveryFacts, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, RelayStore, ReportReason,
-    ReportRecord, ReportedMessage, SignedPreKey, Standing, StoreError,
+    AccountRecord, DeliveryFacts, DeviceKey, GroupMembership, IdentityKeys, KeyUpdate, NewAccount, PreKey, RelayStore,
+    ReportReason, ReportRecord, ReportedMessage, SignedPreKey, Standing, StoreError,
 };
 
 // Test data the checks share.
@@ -491,6 +492,48 @@ pub async fn discoverability_is_kept_per_account(store: Arc<dyn RelayStore>) {
     assert!(!store.contacts_only_discovery(&bob).await.expect("read"));
 }
 
+pub async fn group_adds_are_kept_per_account(store: Arc<dyn RelayStore>) {
+    let (bob, carol) = (name("bob"), name("carol"));
+    assert_eq!(
+        store.group_adds(&bob).await.expect("read"),
+        GroupAdds::Networks,
+        "an account that never chose may be added by anyone who may reach it"
+    );
+    for adds in [GroupAdds::Nobody, GroupAdds::Contacts, GroupAdds::Networks, GroupAdds::Contacts] {
+        store.set_group_adds(&bob, adds).await.expect("set");
+        assert_eq!(store.group_adds(&bob).await.expect("read"), adds, "the last setting is the one kept");
+    }
+    assert_eq!(store.group_adds(&carol).await.expect("read"), GroupAdds::Networks, "per account");
+}
+
+pub async fn group_memberships_are_a_capped_set(store: Arc<dyn RelayStore>) {
+    let (bob, carol) = (name("bob"), name("carol"));
+    let (first, second, third) = ([1u8; 16], [2u8; 16], [3u8; 16]);
+    assert_eq!(store.group_membership(&bob, &first).await.expect("read"), None, "in no group at first");
+    store.set_group_membership(&bob, &first, GroupMembership::Invited, 2).await.expect("invited");
+    assert_eq!(store.group_membership(&bob, &first).await.expect("read"), Some(GroupMembership::Invited));
+    store.set_group_membership(&bob, &second, GroupMembership::Member, 2).await.expect("a member");
+    assert!(
+        matches!(
+            store.set_group_membership(&bob, &third, GroupMembership::Member, 2).await,
+            Err(StoreError::TooManyGroups)
+        ),
+        "a group new to the account is refused past the cap"
+    );
+    assert_eq!(store.group_membership(&bob, &third).await.expect("read"), None, "and nothing is written");
+    store
+        .set_group_membership(&bob, &first, GroupMembership::Member, 2)
+        .await
+        .expect("accepting an invitation changes a row: it never counts against the cap");
+    assert_eq!(store.group_membership(&bob, &first).await.expect("read"), Some(GroupMembership::Member));
+    assert_eq!(store.group_membership(&carol, &first).await.expect("read"), None, "memberships are per account");
+    store.set_group_membership(&carol, &third, GroupMembership::Member, 2).await.expect("another account's cap");
+    assert!(store.remove_group_membership(&bob, &first).await.expect("left"), "leaving forgets the membership");
+    assert!(!store.remove_group_membership(&bob, &first).await.expect("read"), "leaving twice finds nothing");
+    assert_eq!(store.group_membership(&bob, &first).await.expect("read"), None);
+    store.set_group_membership(&bob, &third, GroupMembership::Invited, 2).await.expect("leaving frees a place");
+}
+
 pub async fn reports_list_newest_first(store: Arc<dyn RelayStore>) {
     store.add_report(report("aa", 100)).await.expect("stored");
     store.add_report(report("bb", 300)).await.expect("stored");
@@ -567,6 +610,8 @@ macro_rules! relay_store_conformance {
                 requests_are_listed_and_expire,
                 invites_are_single_use_and_expire,
                 discoverability_is_kept_per_account,
+                group_adds_are_kept_per_account,
+                group_memberships_are_a_capped_set,
                 reports_list_newest_first,
                 purge_removes_only_what_is_picked,
                 nonces_are_single_use

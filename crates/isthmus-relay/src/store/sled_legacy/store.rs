@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use async_trait::async_trait;
+use isthmus_proto::api::GroupAdds;
 use isthmus_proto::{Address, NetworkName, UserName};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional as _};
 
@@ -15,8 +16,8 @@ use super::keys::{
 use super::{backend, decode, read_u64, Tree, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
 use crate::store::records::InteropRecord;
 use crate::store::{
-    AccountRecord, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry, RelayStore,
-    ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
+    AccountRecord, DeviceKey, GroupMembership, IdentityKeys, KeyUpdate, NewAccount, PreKey, PreKeyCounts, QueueEntry,
+    RelayStore, ReportRecord, Result, SignedPreKey, Standing, StoreError, StoredBundle,
 };
 
 pub struct SledStore {
@@ -580,6 +581,33 @@ impl RelayStore for SledStore {
 
     async fn set_contacts_only_discovery(&self, _name: &UserName, _only: bool) -> Result<()> {
         Err(StoreError::Backend("the legacy sled store has no discoverability setting".into()))
+    }
+
+    async fn group_adds(&self, _name: &UserName) -> Result<GroupAdds> {
+        // The relays that wrote sled had no groups: anyone on an allowed network could reach.
+        Ok(GroupAdds::Networks)
+    }
+
+    async fn set_group_adds(&self, _name: &UserName, _adds: GroupAdds) -> Result<()> {
+        Err(StoreError::Backend("the legacy sled store has no group setting".into()))
+    }
+
+    async fn group_membership(&self, _owner: &UserName, _group_id: &[u8]) -> Result<Option<GroupMembership>> {
+        Ok(None)
+    }
+
+    async fn set_group_membership(
+        &self,
+        _owner: &UserName,
+        _group_id: &[u8],
+        _membership: GroupMembership,
+        _max: usize,
+    ) -> Result<()> {
+        Err(StoreError::Backend("the legacy sled store has no groups".into()))
+    }
+
+    async fn remove_group_membership(&self, _owner: &UserName, _group_id: &[u8]) -> Result<bool> {
+        Err(StoreError::Backend("the legacy sled store has no groups".into()))
     }
 
     async fn expire_requests(&self, _before_ms: u64) -> Result<usize> {

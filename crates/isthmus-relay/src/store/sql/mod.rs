@@ -18,6 +18,7 @@ mod accounts;
 pub(crate) mod db;
 mod discovery;
 mod engine;
+mod groups;
 mod import;
 mod interop;
 mod invites;

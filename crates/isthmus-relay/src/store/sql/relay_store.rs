@@ -5,14 +5,15 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use isthmus_proto::api::GroupAdds;
 use isthmus_proto::{Address, NetworkName, UserName};
 
 use super::members::Capped;
-use super::{accounts, discovery, interop, invites, members, nonces, queue, reports, Result, SqlStore};
+use super::{accounts, discovery, groups, interop, invites, members, nonces, queue, reports, Result, SqlStore};
 use crate::clock::now_ms;
 use crate::store::{
-    AccountRecord, DeliveryFacts, DeviceKey, IdentityKeys, KeyUpdate, NewAccount, PreKeyCounts, QueueEntry, RelayStore,
-    ReportRecord, Standing, StoredBundle,
+    AccountRecord, DeliveryFacts, DeviceKey, GroupMembership, IdentityKeys, KeyUpdate, NewAccount, PreKeyCounts,
+    QueueEntry, RelayStore, ReportRecord, Standing, StoredBundle,
 };
 
 /// `owner` and `address` as the member tables key them.
@@ -183,6 +184,38 @@ impl RelayStore for SqlStore {
     async fn set_contacts_only_discovery(&self, name: &UserName, only: bool) -> Result<()> {
         let name = name.as_str().to_owned();
         self.write(move |conn| Box::pin(async move { discovery::set_contacts_only(conn, &name, only).await })).await
+    }
+
+    async fn group_adds(&self, name: &UserName) -> Result<GroupAdds> {
+        groups::adds(&mut self.reader().await?.conn(), name.as_str()).await
+    }
+
+    async fn set_group_adds(&self, name: &UserName, adds: GroupAdds) -> Result<()> {
+        let name = name.as_str().to_owned();
+        self.write(move |conn| Box::pin(async move { groups::set_adds(conn, &name, adds).await })).await
+    }
+
+    async fn group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<Option<GroupMembership>> {
+        groups::membership(&mut self.reader().await?.conn(), owner.as_str(), group_id).await
+    }
+
+    async fn set_group_membership(
+        &self,
+        owner: &UserName,
+        group_id: &[u8],
+        membership: GroupMembership,
+        max: usize,
+    ) -> Result<()> {
+        let (engine, owner, group_id) = (self.engine(), owner.as_str().to_owned(), group_id.to_vec());
+        self.write(move |conn| {
+            Box::pin(async move { groups::set_membership(conn, engine, &owner, &group_id, membership, max).await })
+        })
+        .await
+    }
+
+    async fn remove_group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<bool> {
+        let (owner, group_id) = (owner.as_str().to_owned(), group_id.to_vec());
+        self.write(move |conn| Box::pin(async move { groups::remove_membership(conn, &owner, &group_id).await })).await
     }
 
     async fn expire_requests(&self, before_ms: u64) -> Result<usize> {

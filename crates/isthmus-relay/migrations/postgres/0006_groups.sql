@@ -1,0 +1,17 @@
+-- The groups an account is in (`invited` false) or was only invited to (`invited` true: someone
+-- its setting did not let add it added it, and nothing else of the group reaches it until it
+-- joins). Only group ids against this relay's own accounts: nothing of a group's name or other
+-- members.
+CREATE TABLE group_memberships (
+    owner TEXT NOT NULL,
+    group_id BYTEA NOT NULL,
+    invited BOOLEAN NOT NULL,
+    PRIMARY KEY (owner, group_id)
+);
+
+-- Who may add an account to a group (`networks`, `contacts` or `nobody`); an account without a
+-- row never chose, which means `networks`.
+CREATE TABLE group_adds (
+    owner TEXT PRIMARY KEY NOT NULL,
+    who TEXT NOT NULL
+);
