@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use isthmus_core::{ConversationId, Event, GroupChangeKind, GroupId, Membership, MessageStatus, Outgoing};
+use isthmus_e2e::raw::{bearer, RawClient};
 use isthmus_e2e::{peer, relay, Person};
 use isthmus_proto::api::GroupAdds;
+use isthmus_proto::{wire, Message as _};
 
 /// Long enough for anything that was going to arrive on loopback to have arrived, after a sync
 /// point that shows the channel works; only used to show that something does not happen.
@@ -190,7 +192,7 @@ async fn nobody_may_add_means_even_a_contact_invites_and_declining_tells_the_gro
 }
 
 #[tokio::test]
-async fn a_removed_member_gets_nothing_more_and_a_blocked_member_is_hidden_only_for_the_blocker() -> Result<()> {
+async fn a_removed_member_cannot_open_what_follows_and_a_blocked_member_is_hidden_only_for_the_blocker() -> Result<()> {
     let meadow = relay("meadow.test").await?;
     let mut alice = Person::join(&meadow, "alice").await?;
     let mut bob = Person::join(&meadow, "bob").await?;
@@ -227,7 +229,24 @@ async fn a_removed_member_gets_nothing_more_and_a_blocked_member_is_hidden_only_
         Some(isthmus_core::ErrorCode::NotGroupMember)
     );
 
-    alice.engine.send_group_text(&alice.address, group.id, "m2").await?;
+    // Bob is offline, so his copy of the next message waits at the relay, where we take it.
+    bob.engine.stop();
+    let m2 = alice.engine.send_group_text(&alice.address, group.id, "m2").await?;
+    alice.sees_status(m2.id, MessageStatus::Sent).await?;
+    let mut raw = RawClient::connect(&meadow.url(), Some(&bearer(&bob.engine, &bob.address)?)).await?;
+    let copy = raw
+        .drain_without_ack()
+        .await?
+        .into_iter()
+        .find(|envelope| envelope.kind == wire::CiphertextKind::SenderKey as i32)
+        .context("bob's copy of m2 is queued")?;
+    raw.close().await;
+    // Even a client that ignored its removal could not read it: frank's profile has no key for it.
+    let franks_try = frank.engine.peek_group_envelope(&frank.address, copy.encode_to_vec()).await;
+    let error = franks_try.expect_err("frank's profile must not open what was sent after his removal");
+    assert_eq!(error.code(), isthmus_core::ErrorCode::Crypto);
+    assert!(error.to_string().contains("missing sender key"), "no sender key for it, not some other failure: {error}");
+    let mut bob = Person::rejoin(bob).await?;
     bob.receives(&alice.address, "m2").await?;
     assert!(
         frank

@@ -123,6 +123,17 @@ impl Engine {
         Ok(message)
     }
 
+    /// Tries to open a group envelope (as the relay pushes it) with the account's keys as they
+    /// are, storing and advancing nothing: the body, or `Err(Crypto)` when the profile holds no
+    /// key that opens it. For testers: what a removed member's own profile can still read.
+    pub async fn peek_group_envelope(&self, account: &Address, envelope: Vec<u8>) -> Result<String> {
+        let owner = account.clone();
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::groups::receive::peek(state, &owner, &envelope).await }))
+            .await
+    }
+
     /// How many entries wait in the account's outbox (messages, receipts, group updates): a
     /// front end that exits after queueing waits for none to be left.
     pub fn outbox_len(&self, account: &Address) -> Result<usize> {

@@ -46,14 +46,13 @@ pub async fn run(mut context: SenderContext) {
             context.wake.notified().await;
             continue;
         }
-        let mut retry = false;
-        let mut waiting = 0;
-        // Peers whose earlier entry failed for now: their later entries wait too (order per
-        // peer is kept), while everyone else's go. One unreachable network, or one recipient's
-        // full queue, must not hold up every other chat.
-        let mut stalled: std::collections::HashSet<isthmus_proto::Address> = std::collections::HashSet::new();
+        let mut pass = Pass::default();
+        // Entries sealed already, for different people, go out together (a group message's
+        // copies, say): each is still answered on its own, and no one's order changes, since a
+        // person's next entry waits until the run before it is answered.
+        let mut run: Vec<(Vec<u8>, OutboxEntry)> = Vec::new();
         for (key, entry) in entries {
-            if stalled.contains(&entry.peer) {
+            if pass.stalled.contains(&entry.peer) {
                 continue;
             }
             // Held for a key change the user has not acknowledged: wait, in order, keep the rest going.
@@ -65,21 +64,80 @@ pub async fn run(mut context: SenderContext) {
             .map(|c| c.key_change_held)
             .unwrap_or(true);
             if held {
-                waiting += 1;
+                pass.waiting += 1;
+                continue;
+            }
+            let ready = entry.envelope.is_some() && entry.pending_upload.is_none();
+            if ready && run.len() < RUN && !run.iter().any(|(_, queued)| queued.peer == entry.peer) {
+                run.push((key, entry));
+                continue;
+            }
+            if !run.is_empty() && pass.record(&context, send_run(&context, std::mem::take(&mut run)).await).await {
+                break;
+            }
+            if ready {
+                run.push((key, entry));
                 continue;
             }
             let peer = entry.peer.clone();
-            match deliver(&context, key.clone(), entry).await {
+            let outcome = deliver(&context, key.clone(), entry).await;
+            if pass.record(&context, vec![(key, peer, outcome)]).await {
+                break;
+            }
+        }
+        if !run.is_empty() && !pass.retry {
+            pass.record(&context, send_run(&context, run).await).await;
+        }
+        let Pass { retry, waiting, .. } = pass;
+        if waiting > 0 && !retry {
+            // Only held entries are left: sleep until something changes (an acknowledgement wakes us).
+            context.wake.notified().await;
+            continue;
+        }
+        if retry {
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = context.wake.notified() => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(30));
+        } else {
+            backoff = Duration::from_millis(250);
+        }
+    }
+}
+
+/// At most this many sends in flight at once (the relay's default allows 32 per socket).
+const RUN: usize = 16;
+
+/// What one pass over the outbox found.
+#[derive(Default)]
+struct Pass {
+    /// Something failed for now: try again after a pause.
+    retry: bool,
+    /// Entries held for a key change the user has not acknowledged.
+    waiting: usize,
+    /// Peers whose earlier entry failed for now: their later entries wait too (order per peer
+    /// is kept), while everyone else's go. One unreachable network, or one recipient's full
+    /// queue, must not hold up every other chat.
+    stalled: std::collections::HashSet<Address>,
+}
+
+impl Pass {
+    /// Takes in the outcome of each send. Returns true when the own relay is out of reach, so
+    /// that nothing else is tried in this pass.
+    async fn record(&mut self, context: &SenderContext, outcomes: Vec<(Vec<u8>, Address, Result<()>)>) -> bool {
+        let mut unreachable = false;
+        for (key, peer, outcome) in outcomes {
+            match outcome {
                 Ok(()) => {}
-                Err(crate::Error::KeyChangeUnacknowledged(_)) => waiting += 1,
-                // The own relay is out of reach: nothing else can go either.
+                Err(crate::Error::KeyChangeUnacknowledged(_)) => self.waiting += 1,
                 Err(crate::Error::Unreachable(_)) => {
-                    retry = true;
-                    break;
+                    self.retry = true;
+                    unreachable = true;
                 }
                 Err(error) if error.is_transient() => {
-                    retry = true;
-                    stalled.insert(peer);
+                    self.retry = true;
+                    self.stalled.insert(peer);
                 }
                 Err(error) => {
                     let code = serde_json::to_value(error.code())
@@ -96,19 +154,40 @@ pub async fn run(mut context: SenderContext) {
                 }
             }
         }
-        if waiting > 0 && !retry {
-            // Only held entries are left: sleep until something changes (an acknowledgement wakes us).
-            context.wake.notified().await;
-            continue;
-        }
-        if retry {
-            tokio::select! {
-                () = tokio::time::sleep(backoff) => {}
-                () = context.wake.notified() => {}
-            }
-            backoff = (backoff * 2).min(Duration::from_secs(30));
-        } else {
-            backoff = Duration::from_millis(250);
+        unreachable
+    }
+}
+
+/// Sends sealed entries (one per peer) at once and records each success; returns every outcome.
+async fn send_run(context: &SenderContext, run: Vec<(Vec<u8>, OutboxEntry)>) -> Vec<(Vec<u8>, Address, Result<()>)> {
+    let sends = run.into_iter().map(|(key, entry)| async move {
+        let envelope = entry.envelope.unwrap_or_default();
+        let sent = context.connection.send(envelope).await.map(drop);
+        (key, entry.peer, sent)
+    });
+    let outcomes = futures_util::future::join_all(sends).await;
+    let done: Vec<Vec<u8>> =
+        outcomes.iter().filter(|(_, _, sent)| sent.is_ok()).map(|(key, _, _)| key.clone()).collect();
+    if done.is_empty() {
+        return outcomes;
+    }
+    let completed = context
+        .worker
+        .call(move |state| {
+            Box::pin(async move {
+                for key in done {
+                    crate::send::complete(state, key, None)?;
+                }
+                Ok(())
+            })
+        })
+        .await;
+    match completed {
+        Ok(()) => outcomes,
+        // Sent but not recorded: the entries stay and go again (the receiver drops the repeats).
+        Err(error) => {
+            tracing::error!(code = ?error.code(), "cannot record sent messages");
+            outcomes.into_iter().map(|(key, peer, _)| (key, peer, Err(crate::Error::Stopped))).collect()
         }
     }
 }

@@ -208,3 +208,25 @@ pub async fn sender_key_message(
     }
     Ok(events)
 }
+
+/// Opens a group envelope with the account's keys as they are, storing nothing and advancing
+/// nothing: the body a client holding this profile could read from it, whatever its group
+/// record says. `Err(Crypto)` when its keys cannot open it (a member removed before it was
+/// sent holds no sender key for it).
+pub async fn peek(state: &mut crate::worker::WorkerState, account: &Address, envelope: &[u8]) -> Result<String> {
+    let envelope = wire::Envelope::decode(envelope).map_err(|_| Error::Protocol("undecodable envelope".into()))?;
+    let source = Address::try_from(envelope.source.as_ref().ok_or(isthmus_proto::Error::MissingField("source"))?)?;
+    if envelope.kind != wire::CiphertextKind::SenderKey as i32 {
+        return Err(Error::Protocol("not a group message".into()));
+    }
+    let tx = std::rc::Rc::new(std::cell::RefCell::new(Tx::new(state.store.clone())));
+    let mut store = crate::send::signal_store(state, account, &tx)?;
+    let plaintext = group_decrypt(&envelope.ciphertext, &mut store, &protocol_address(&source)?).await?;
+    let content =
+        wire::Content::decode(plaintext.as_slice()).map_err(|_| Error::Protocol("undecodable content".into()))?;
+    tx.borrow_mut().rollback();
+    Ok(match content.body {
+        Some(wire::content::Body::Data(data)) => data.body,
+        _ => String::new(),
+    })
+}
