@@ -43,7 +43,19 @@ fn every_shipped_scenario_passes() {
         .filter(|path| path.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 11, "one file per consent flow ships in scenarios/ (found {})", files.len());
+    assert!(files.len() >= 16, "one file per consent flow ships in scenarios/ (found {})", files.len());
+    for group_flow in [
+        "group_added_across_networks",
+        "group_invitation_contacts_only",
+        "group_invitation_declined",
+        "group_removal",
+        "group_leave",
+    ] {
+        assert!(
+            files.iter().any(|f| f.file_stem().is_some_and(|stem| stem == group_flow)),
+            "each group consent flow ships as a scenario (issue 16): {group_flow}.toml is missing"
+        );
+    }
     let args: Vec<&std::ffi::OsStr> = files.iter().map(|p| p.as_os_str()).collect();
     let (code, stdout, stderr) = run(&args);
     assert_eq!(code, 0, "every shipped scenario must hold, as testers replay them as they are:\n{stdout}\n{stderr}");
@@ -78,6 +90,29 @@ fn a_receipt_that_did_arrive_fails_a_no_receipt_expectation() {
         "after bob accepts, the receipt goes back; the sync point must see it rather than pass too early:\n{stdout}"
     );
     assert!(stdout.contains("got delivered"), "the report says the receipt came:\n{stdout}");
+}
+
+#[test]
+fn a_group_message_that_did_arrive_fails_a_not_received_expectation() {
+    let file = fixture("group_message_not_held.toml");
+    let (code, stdout, _) = run(&[file.as_os_str()]);
+    assert_eq!(
+        code, 1,
+        "bob is a member and alice's message reaches him; the sync point must see it rather than pass too early:\n{stdout}"
+    );
+    assert!(stdout.contains("bob has it, in the group"), "the report says where it arrived:\n{stdout}");
+}
+
+#[test]
+fn an_add_the_setting_allows_fails_an_invitation_expectation_at_once() {
+    let file = fixture("group_added_not_invited.toml");
+    let (code, stdout, _) = run(&[file.as_os_str()]);
+    assert_eq!(code, 1, "bob keeps the default setting, so he is added, not invited:\n{stdout}");
+    let failed = stdout.lines().find(|l| l.contains('✘') && l.contains(" 2  ")).unwrap_or_default();
+    assert!(
+        failed.contains("is a member: the add was not held as an invitation") && !failed.contains("timed out"),
+        "being a member rules an invitation out at once, with the reason, not after the timeout:\n{stdout}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! ("not delivered", "no receipt") first reach a sync point (see `sync`), then look once.
 
 use anyhow::{anyhow, bail, Result};
-use isthmus_core::{Direction, Message, MessageStatus};
+use isthmus_core::{ConversationId, Direction, Message, MessageStatus};
 use isthmus_proto::Address;
 
 use super::model::{Action, ChatKind, StatusExpectation};
@@ -27,10 +27,14 @@ fn status_name(message: &Message) -> String {
 
 /// The newest message in `person`'s chat with `peer` that `pick` accepts.
 pub fn find_message(person: &Person, peer: &Address, pick: impl Fn(&Message) -> bool) -> Result<Option<Message>> {
-    let id = person.engine.conversation_id(&person.address, peer);
+    find_in(person, &person.engine.conversation_id(&person.address, peer), pick)
+}
+
+/// The newest message of `person`'s conversation `id` (a chat or a group's) that `pick` accepts.
+pub fn find_in(person: &Person, id: &ConversationId, pick: impl Fn(&Message) -> bool) -> Result<Option<Message>> {
     let mut before = None;
     loop {
-        let page = person.engine.messages(&id, before, 500)?;
+        let page = person.engine.messages(id, before, 500)?;
         if let Some(found) = page.items.into_iter().find(|m| pick(m)) {
             return Ok(Some(found));
         }
@@ -41,16 +45,14 @@ pub fn find_message(person: &Person, peer: &Address, pick: impl Fn(&Message) -> 
     }
 }
 
-/// The current state of one of `person`'s messages.
+/// The current state of one of `person`'s messages (in a chat or a group).
 fn reload(person: &Person, message: &Message) -> Result<Message> {
     let id = message.id;
-    let id_matches = |m: &Message| m.id == id;
-    let peer = person
-        .engine
-        .conversation(&message.conversation)?
-        .map(|c| c.peer)
-        .ok_or_else(|| anyhow!("{}'s chat with this message is gone", person.address))?;
-    find_message(person, &peer, id_matches)?.ok_or_else(|| anyhow!("{}'s message {id} is gone", person.address))
+    if person.engine.conversation(&message.conversation)?.is_none() {
+        bail!("{}'s chat with this message is gone", person.address);
+    }
+    find_in(person, &message.conversation, |m| m.id == id)?
+        .ok_or_else(|| anyhow!("{}'s message {id} is gone", person.address))
 }
 
 /// Waits until `message` reaches `wanted` (a later receipt counts: read implies delivered). A

@@ -4,8 +4,14 @@
 //! - `model`: what a file says; `parse`: reading and checking it.
 //! - `world`: relays and people; `sync`: the sync points behind negative expectations.
 //! - `steps`: actions; `checks`: expectations; `report`: text, JSON lines and JUnit XML.
+//! - Groups, by topic: `group_model`, `group_parse`, `group_steps` (actions) and
+//!   `group_checks` (expectations).
 
 mod checks;
+mod group_checks;
+mod group_model;
+mod group_parse;
+mod group_steps;
 mod model;
 mod parse;
 mod report;

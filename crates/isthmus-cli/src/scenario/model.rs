@@ -7,6 +7,8 @@ use std::time::Duration;
 use isthmus_proto::NetworkName;
 use serde::Deserialize;
 
+use super::group_model::GroupAction;
+
 /// A whole scenario file, checked: every person a step names exists, every field is there.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -174,6 +176,9 @@ pub enum Action {
     WaitMs {
         ms: u64,
     },
+    /// A group step (`group_model`): read by `parse` when `do` names one, never by this enum.
+    #[serde(skip)]
+    Group(GroupAction),
 }
 
 fn yes() -> bool {
@@ -253,6 +258,7 @@ impl Action {
             Action::MarkRead { .. } => "mark_read",
             Action::ExpectStatus { .. } => "expect_status",
             Action::WaitMs { .. } => "wait_ms",
+            Action::Group(group) => group.name(),
         }
     }
 
@@ -282,6 +288,10 @@ impl Action {
             | Action::MarkRead { person, peer, .. }
             | Action::ExpectStatus { person, peer, .. } => (Some(person), vec![peer]),
             Action::WaitMs { .. } => (None, Vec::new()),
+            Action::Group(group) => {
+                let (actor, others) = group.participants();
+                (Some(actor), others)
+            }
         }
     }
 
@@ -300,6 +310,7 @@ impl Action {
             | Action::Acknowledge { expect, .. }
             | Action::Verify { expect, .. }
             | Action::MarkRead { expect, .. } => Some(expect),
+            Action::Group(group) => group.action_expect(),
             _ => None,
         }
     }
@@ -356,6 +367,7 @@ impl Action {
                 format!("{person}'s {} to {peer} is {status}", quoted(text))
             }
             Action::WaitMs { ms } => format!("wait {ms} ms"),
+            Action::Group(group) => group.describe(),
         }
     }
 }

@@ -10,6 +10,8 @@ use isthmus_core::Decision;
 use isthmus_proto::{Address, NetworkName};
 use serde::Deserialize;
 
+use super::group_model::{GroupAction, GROUP_STEPS};
+use super::group_parse::{self, Labels};
 use super::model::{
     Action, ActionOutcome, Network, PersonSpec, Scenario, SendOutcome, StatusExpectation, Step, DEFAULT_STEP_TIMEOUT,
 };
@@ -116,6 +118,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FileError> {
     }
     let names: HashSet<&str> = people.iter().map(|p| p.name.as_str()).collect();
 
+    let mut labels = Labels::default();
     let mut steps = Vec::new();
     for (index, spanned) in raw.step.into_iter().enumerate() {
         let number = index + 1;
@@ -132,15 +135,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FileError> {
         let Some(kind) = table.get("do").and_then(toml::Value::as_str).map(str::to_owned) else {
             return Err(at("missing `do` (what the step does, such as do = \"send\")".into()));
         };
-        let action: Action = toml::Value::Table(table).try_into().map_err(|error: toml::de::Error| {
-            let message = error.message().trim().to_owned();
-            if message.starts_with("unknown variant") {
-                at(format!("unknown step {kind:?}; known steps: {}", KNOWN_STEPS.join(", ")))
-            } else {
-                at(format!("{kind}: {message}"))
-            }
-        })?;
+        // The step's name is checked first: an unknown variant further in (such as a report's
+        // `reason`) is a field's mistake, not an unknown step.
+        let group_step = GROUP_STEPS.contains(&kind.as_str());
+        if !group_step && !KNOWN_STEPS.contains(&kind.as_str()) {
+            let known: Vec<&str> = KNOWN_STEPS.iter().chain(&GROUP_STEPS).copied().collect();
+            return Err(at(format!("unknown step {kind:?}; known steps: {}", known.join(", "))));
+        }
+        let table = toml::Value::Table(table);
+        let read = |error: toml::de::Error| at(format!("{kind}: {}", error.message().trim()));
+        let action: Action = if group_step {
+            Action::Group(table.try_into::<GroupAction>().map_err(read)?)
+        } else {
+            table.try_into().map_err(read)?
+        };
         check(&action, &names).map_err(|message| at(format!("{kind}: {message}")))?;
+        if let Action::Group(group) = &action {
+            group_parse::check(group, &mut labels).map_err(|message| at(format!("{kind}: {message}")))?;
+        }
         steps.push(Step { number, line, timeout, action });
     }
     Ok(Scenario { file: path.to_path_buf(), name: raw.name, description: raw.description, networks, people, steps })
@@ -328,6 +340,27 @@ mod tests {
             assert!(error.to_string().contains(wanted), "{error} should say {wanted}");
             assert_eq!(error.line, Some(10), "{error} should point at the step's line");
         }
+    }
+
+    #[test]
+    fn every_known_step_name_is_one_serde_reads() {
+        for name in KNOWN_STEPS {
+            let error = parse_text(&format!("{HEAD}[[step]]\ndo = \"{name}\"\n")).expect_err("no fields given");
+            assert!(
+                error.to_string().contains("missing field"),
+                "{name} is listed as a step, so it must be a variant of Action that only lacks fields: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_value_of_a_field_is_no_unknown_step() {
+        let text = format!("{HEAD}[[step]]\ndo = \"report\"\nperson = \"alice\"\npeer = \"bob\"\nreason = \"rude\"\n");
+        let error = parse_text(&text).expect_err("rude is no reason");
+        assert!(
+            error.to_string().contains("report: unknown variant `rude`"),
+            "the field's mistake is named, not the step: {error}"
+        );
     }
 
     #[test]

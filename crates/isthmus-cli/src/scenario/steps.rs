@@ -1,5 +1,6 @@
 //! Running one step: actions call the engine the way a front end does; expectations are in
-//! `checks`. A step passes with a short account of what happened, or fails with why.
+//! `checks`. A step passes with a short account of what happened, or fails with why. Group
+//! steps are in `group_steps` and `group_checks`.
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use isthmus_core::{MessageStatus, DISCLOSURE_VERSION};
 use isthmus_proto::NetworkName;
 
 use super::checks::{self, code_of};
+use super::group_steps;
 use super::model::{Action, ActionOutcome, SendOutcome};
 use super::parse;
 use super::sync::Progress;
@@ -17,6 +19,7 @@ use super::world::World;
 pub async fn run(world: &World, action: &Action, progress: &Progress) -> Result<String> {
     match action {
         Action::Send { from, to, text, expect } => send(world, progress, from, to, text, expect.as_deref()).await,
+        Action::Group(group) => group_steps::run(world, group, progress).await,
         Action::WaitMs { ms } => {
             tokio::time::sleep(Duration::from_millis(*ms)).await;
             Ok(format!("waited {ms} ms"))
@@ -40,7 +43,7 @@ pub async fn run(world: &World, action: &Action, progress: &Progress) -> Result<
 }
 
 /// Compares what the engine did with what the step expected.
-fn judge(outcome: ActionOutcome, result: isthmus_core::Result<()>) -> Result<String> {
+pub fn judge(outcome: ActionOutcome, result: isthmus_core::Result<()>) -> Result<String> {
     match (outcome, result) {
         (ActionOutcome::Done, Ok(())) => Ok("done".into()),
         (ActionOutcome::Done, Err(error)) => {

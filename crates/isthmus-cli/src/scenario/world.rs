@@ -1,10 +1,12 @@
 //! The world a scenario runs in: one relay per network (started in this process and peered with
-//! each other, or running elsewhere at a given URL), and one engine per person.
+//! each other, or running elsewhere at a given URL), one engine per person, and the groups the
+//! scenario created, by their labels.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use anyhow::{anyhow, bail, Context, Result};
-use isthmus_core::{Engine, Profile, RelayTrust, DISCLOSURE_VERSION};
+use isthmus_core::{Engine, GroupId, Profile, RelayTrust, DISCLOSURE_VERSION};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{RelayConfig, RunningRelay};
 
@@ -16,9 +18,18 @@ pub struct Person {
     pub address: Address,
 }
 
+/// A group a `create_group` step created: the id every member's engine knows it by, and who
+/// created it (the default sender of `expect_not_added`'s sync point).
+#[derive(Clone)]
+pub struct LabelledGroup {
+    pub id: GroupId,
+    pub creator: String,
+}
+
 pub struct World {
     relays: Vec<RunningRelay>,
     people: BTreeMap<String, Person>,
+    groups: Mutex<HashMap<String, LabelledGroup>>,
 }
 
 impl World {
@@ -81,7 +92,7 @@ impl World {
             engine.connect(&address)?;
             people.insert(spec.name.clone(), Person { engine, address });
         }
-        Ok(Self { relays, people })
+        Ok(Self { relays, people, groups: Mutex::default() })
     }
 
     pub fn person(&self, name: &str) -> Result<&Person> {
@@ -99,6 +110,20 @@ impl World {
     /// The person whose address this is, if any.
     pub fn person_at(&self, address: &Address) -> Option<&Person> {
         self.people.values().find(|person| &person.address == address)
+    }
+
+    /// Binds a scenario's group label to the group the engine created.
+    pub fn name_group(&self, label: &str, group: LabelledGroup) -> Result<()> {
+        let mut groups = self.groups.lock().map_err(|_| anyhow!("the group labels are poisoned"))?;
+        groups.insert(label.to_owned(), group);
+        Ok(())
+    }
+
+    /// The group a label means. `parse` checks that a `create_group` step comes first; this
+    /// fails only if that step was expected to be refused.
+    pub fn group(&self, label: &str) -> Result<LabelledGroup> {
+        let groups = self.groups.lock().map_err(|_| anyhow!("the group labels are poisoned"))?;
+        groups.get(label).cloned().ok_or_else(|| anyhow!("no group was created as {label}"))
     }
 
     /// Takes everyone offline and stops the relays started here.
