@@ -163,6 +163,12 @@ pub enum InteropCommand {
         #[arg(long)]
         account: String,
     },
+    /// Networks the account allowed under an older disclosure: show the current one and enable
+    /// them again before their people can add the account to groups.
+    Review {
+        #[arg(long)]
+        account: String,
+    },
 }
 
 /// An account and another person.

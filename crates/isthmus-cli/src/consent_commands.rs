@@ -34,6 +34,21 @@ pub async fn interop(context: &CliContext, command: InteropCommand) -> Result<Ex
         InteropCommand::Disable { account, network: name } => {
             engine.disable_interop(&address(&account)?, &network(&name)?).await?
         }
+        InteropCommand::Review { account } => {
+            let account = address(&account)?;
+            let review: Vec<String> = engine.interop_to_review(&account)?.iter().map(ToString::to_string).collect();
+            context.print(&serde_json::json!({ "account": account.to_string(), "review": review }), || {
+                if review.is_empty() {
+                    format!("{account}: every allowed network was allowed under the current disclosure")
+                } else {
+                    format!(
+                        "{account}: allowed under an older disclosure: {} (show it with `interop disclosure`, then enable again)",
+                        review.join(", ")
+                    )
+                }
+            });
+            return Ok(ExitCode::SUCCESS);
+        }
         InteropCommand::Show { account } => {
             let account = address(&account)?;
             engine

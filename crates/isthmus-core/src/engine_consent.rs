@@ -83,7 +83,16 @@ impl Engine {
         if enabled {
             networks.push(network.clone());
         }
-        self.relay(&record)?.set_interop(&Self::credentials(&record), &networks).await?;
+        let relay = self.relay(&record)?;
+        relay.set_interop(&Self::credentials(&record), &networks).await?;
+        // The networks whose people may add the account to groups: those allowed under the
+        // current disclosure, which says what groups do across networks.
+        let mut groups = self.networks_under_current_disclosure(account)?;
+        groups.retain(|n| n != network);
+        if enabled {
+            groups.push(network.clone());
+        }
+        relay.set_group_networks(&Self::credentials(&record), &groups).await?;
         let (address, network, version) = (account.clone(), network.clone(), version.map(str::to_owned));
         let record = self
             .inner
@@ -96,6 +105,19 @@ impl Engine {
             .await?;
         self.wake_sender(account);
         Ok(AccountInfo::from(&record))
+    }
+
+    /// The networks `account` allowed under an older disclosure than the current one: the person
+    /// is asked again (the disclosure shown, `enable_interop` with the current version) before
+    /// people there can add them to groups. Until then their relay refuses those adds.
+    pub fn interop_to_review(&self, account: &Address) -> Result<Vec<NetworkName>> {
+        let current = self.networks_under_current_disclosure(account)?;
+        Ok(self.account(account)?.interop.into_iter().filter(|n| !current.contains(n)).collect())
+    }
+
+    fn networks_under_current_disclosure(&self, account: &Address) -> Result<Vec<NetworkName>> {
+        let names = ledger::consented_under(&self.inner.store, &account.account(), DISCLOSURE_VERSION)?;
+        Ok(names.iter().filter_map(|name| NetworkName::parse(name).ok()).collect())
     }
 
     /// Pending message requests, most recent first.

@@ -201,6 +201,12 @@ impl RelayClient {
         send(self.request(Method::PUT, "/v1/account/groups/adds", Some(auth)).json(&body)).await.map(drop)
     }
 
+    /// The other networks whose people may add the account to groups.
+    pub async fn set_group_networks(&self, auth: &Credentials, networks: &[isthmus_proto::NetworkName]) -> Result<()> {
+        let body = isthmus_proto::api::GroupNetworksJson { networks: networks.to_vec() };
+        send(self.request(Method::PUT, "/v1/account/groups/networks", Some(auth)).json(&body)).await.map(drop)
+    }
+
     /// The account is in the group (it created it, or accepted an invitation): the relay lets
     /// the group's traffic through to it.
     pub async fn join_group(&self, auth: &Credentials, group: &crate::ids::GroupId) -> Result<()> {

@@ -89,6 +89,10 @@ pub async fn admit_add(
     if facts.blocked {
         return Err(ApiError::unknown_account());
     }
+    // Across networks, only from a network the account allowed knowing what groups do there.
+    if sender.network != state.domain && !state.store.group_networks(recipient).await?.contains(&sender.network) {
+        return Err(ApiError::unknown_account());
+    }
     let itself = sender.network == state.domain && &sender.name == recipient;
     let contact = itself || facts.standing == Standing::Contact;
     let admission = if contact {

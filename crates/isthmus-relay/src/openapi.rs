@@ -44,6 +44,8 @@ base64 with padding. Every error answers `{code, message}`; clients switch on `c
         crate::http::consent::set_discoverability,
         crate::http::groups::get_adds,
         crate::http::groups::set_adds,
+        crate::http::groups::get_networks,
+        crate::http::groups::set_networks,
         crate::http::groups::join,
         crate::http::groups::leave,
         crate::http::reports::create,

@@ -294,12 +294,23 @@ async fn across_networks_the_members_relay_decides_and_the_senders_relay_counts_
     for name in ["bob", "h1", "h2", "h3", "erin", "frank"] {
         let account = register(&harbor, name).await;
         account.allow(&["meadow.example"]).await.expect("allowed");
+        allow_groups(&account, &["meadow.example"]).await;
         harbor_accounts.push(account);
     }
     let bob = &harbor_accounts[0];
     set_adds(bob, "contacts").await;
     let mut bob_socket = connect_idle(bob).await;
     let mut alice_socket = connect_idle(&alice).await;
+
+    // gus allowed meadow before he was told what groups do across networks: to meadow's adds he
+    // answers as an account that does not exist, until he is asked again.
+    let gus = register(&harbor, "gus").await;
+    gus.allow(&["meadow.example"]).await.expect("allowed");
+    let refused = send_and_wait(&mut alice_socket, 30, add("gus@harbor.example", BOOK_CLUB)).await;
+    assert_eq!(refused.error_code, "unknown_account", "no group consent for meadow yet");
+    allow_groups(&gus, &["meadow.example"]).await;
+    let networks: Value = gus.get("/v1/account/groups/networks").await.expect("answers").json().await.expect("json");
+    assert_eq!(networks, json!({"networks": ["meadow.example"]}));
 
     // bob's relay decides, with bob's setting.
     let first = add("bob@harbor.example", BOOK_CLUB);
@@ -335,4 +346,11 @@ async fn across_networks_the_members_relay_decides_and_the_senders_relay_counts_
     assert_eq!(forwarded.error_code, "first_contact_limit", "so is an add to someone alice never wrote to");
     meadow.shutdown().await;
     harbor.shutdown().await;
+}
+
+/// The other networks whose people may add `account` to groups.
+async fn allow_groups(account: &common::Account, networks: &[&str]) {
+    let response = account.put("/v1/account/groups/networks", &json!({ "networks": networks })).await.expect("answers");
+    let status = response.status();
+    assert!(status.is_success(), "setting group networks: {status} {}", response.text().await.unwrap_or_default());
 }

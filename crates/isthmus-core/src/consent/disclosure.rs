@@ -1,11 +1,15 @@
 //! The interop disclosure: what a user is told, in plain words, before turning interop on for
 //! a network. It is versioned; a decision names the version it was made under, and the engine
 //! refuses a decision made under any other version than the current one.
+//!
+//! Version 2 says what group chats do across networks (version 1 said they did not work).
+//! Someone who allowed a network under version 1 is asked again before that network's people
+//! can add them to groups (`ledger::consented_under`, `Engine::interop_to_review`).
 
 use serde::Serialize;
 
 /// The current disclosure. Change the text below only together with this version.
-pub const DISCLOSURE_VERSION: &str = "interop-disclosure-v1";
+pub const DISCLOSURE_VERSION: &str = "interop-disclosure-v2";
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -21,8 +25,8 @@ pub struct Disclosure {
 }
 
 /// Features that do not work in chats with another network.
-pub const NOT_AVAILABLE_ACROSS_NETWORKS: [&str; 4] =
-    ["profile photos", "group chats", "voice and video calls", "disappearing messages"];
+pub const NOT_AVAILABLE_ACROSS_NETWORKS: [&str; 3] =
+    ["profile photos", "voice and video calls", "disappearing messages"];
 
 pub fn disclosure(network: &str) -> Disclosure {
     Disclosure {
@@ -33,6 +37,8 @@ pub fn disclosure(network: &str) -> Disclosure {
             format!("People who use {network} will be able to send you messages and message requests."),
             format!("Spam and scams may be more common on {network}. Messages from people you don't know arrive as requests you can accept, delete, block or report."),
             format!("{network} has its own policies and may handle your data differently. Messages stay end-to-end encrypted, but {network} sees who you talk to and when."),
+            format!("People on {network} can add you to group chats, as your setting for who can add you allows; anyone else's add arrives as an invitation, and nothing of that group reaches you unless you accept it."),
+            format!("In a group, every member sees your address and network, and {network} learns that its people are in a group with you (never the group's name or messages)."),
             "Your profile photo is not shared with other networks.".to_owned(),
             format!("Some features don't work with people on {network}: {}.", NOT_AVAILABLE_ACROSS_NETWORKS.join(", ")),
             "You can turn this off at any time. Chats with this network then become read-only.".to_owned(),
@@ -48,9 +54,15 @@ mod tests {
     #[test]
     fn the_disclosure_states_every_required_fact() {
         let text = disclosure("harbor.example").facts.join(" ").to_lowercase();
-        for required in
-            ["send you messages", "spam and scams", "own policies", "profile photo is not shared", "don't work"]
-        {
+        for required in [
+            "send you messages",
+            "spam and scams",
+            "own policies",
+            "group chats",
+            "invitation",
+            "profile photo is not shared",
+            "don't work",
+        ] {
             assert!(text.contains(required), "the disclosure must say {required:?}");
         }
         assert!(text.contains("harbor.example"), "the disclosure names the network");

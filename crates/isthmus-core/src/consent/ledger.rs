@@ -72,9 +72,57 @@ pub fn entries(store: &SealedStore) -> Result<Vec<LedgerEntry>> {
     store.scan_prefix(Tree::ConsentLedger, &[])?.into_iter().map(|(_, bytes)| decode_json(&bytes)).collect()
 }
 
+/// The other networks `account` allows now under the disclosure `version`: those whose latest
+/// interop decision is "enabled" under that version. A network allowed under an older
+/// disclosure is not among them: the person has not been told what that version says.
+pub fn consented_under(
+    store: &SealedStore,
+    account: &str,
+    version: &str,
+) -> Result<std::collections::BTreeSet<String>> {
+    let mut latest = std::collections::BTreeMap::new();
+    for entry in entries(store)?.into_iter().filter(|entry| entry.account == account) {
+        match entry.decision {
+            Decision::InteropEnabled => {
+                latest.insert(entry.counterpart, entry.disclosure_version.as_deref() == Some(version));
+            }
+            Decision::InteropDisabled => {
+                latest.remove(&entry.counterpart);
+            }
+            _ => {}
+        }
+    }
+    Ok(latest.into_iter().filter(|(_, current)| *current).map(|(network, _)| network).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_counts_under_the_version_of_its_latest_decision_only() {
+        let profile = crate::store::Profile::in_memory();
+        let store = profile.store();
+        let decide = |network: &str, decision: Decision, version: Option<&str>| {
+            let mut tx = Tx::new(store.clone());
+            append(&mut tx, "alice@meadow.test", network, decision, version).expect("append");
+            tx.commit().expect("commit");
+        };
+        decide("harbor.test", Decision::InteropEnabled, Some("v1"));
+        decide("cove.test", Decision::InteropEnabled, Some("v1"));
+        decide("cove.test", Decision::InteropEnabled, Some("v2"));
+        decide("bay.test", Decision::InteropEnabled, Some("v2"));
+        decide("bay.test", Decision::InteropDisabled, None);
+        let mut tx = Tx::new(store.clone());
+        append(&mut tx, "bob@meadow.test", "harbor.test", Decision::InteropEnabled, Some("v2")).expect("append");
+        tx.commit().expect("commit");
+        let current = consented_under(&store, "alice@meadow.test", "v2").expect("read");
+        assert_eq!(
+            current.into_iter().collect::<Vec<_>>(),
+            vec!["cove.test".to_owned()],
+            "harbor was allowed under v1 only, bay was turned off again, bob's decisions are his"
+        );
+    }
 
     #[test]
     fn entries_keep_their_order_and_numbers() {

@@ -56,6 +56,19 @@ pub struct GroupAddsJson {
     pub who_can_add: GroupAdds,
 }
 
+/// The body of `GET` and `PUT /v1/account/groups/networks`: the other networks whose people may
+/// add the account to groups. Allowing a network (interop) under a disclosure that did not yet
+/// say what groups do across networks does not include its groups: the person is asked again,
+/// and until then adds from that network answer as for a missing account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupNetworksJson {
+    /// At most 64 (the relay's default limit, as for interop).
+    #[cfg_attr(feature = "openapi", schema(max_items = 64))]
+    pub networks: Vec<crate::NetworkName>,
+}
+
 /// A group id as a path segment spells it: exactly 32 hex characters (either case).
 pub fn parse_group_id(hex: &str) -> Option<[u8; GROUP_ID_LEN]> {
     let digits = hex.as_bytes();

@@ -19,7 +19,7 @@ pub use account::{Blocks, Health, Interop, Networks};
 pub use consent::{PendingRequest, PendingRequests, DEFAULT_REQUEST_TTL_MS};
 pub use discovery::{Discoverability, DiscoverabilityJson, UnknownDiscoverability};
 pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};
-pub use groups::{parse_group_id, GroupAdds, GroupAddsJson, UnknownGroupAdds, GROUP_ID_LEN};
+pub use groups::{parse_group_id, GroupAdds, GroupAddsJson, GroupNetworksJson, UnknownGroupAdds, GROUP_ID_LEN};
 pub use keys::{
     Bundle, DirectoryEntry, IdentityKeys, KeysUpload, KyberPreKey, PreKey, PreKeyCounts, RegisterRequest,
     RegisterResponse, SignedPreKey, EC_PUBLIC_KEY_PATTERN, KYBER_PUBLIC_KEY_PATTERN, MAX_PREKEYS_PER_UPLOAD,

@@ -14,3 +14,12 @@ CREATE TABLE group_adds (
     owner TEXT PRIMARY KEY NOT NULL,
     who TEXT NOT NULL
 );
+
+-- The other networks whose people may add an account to groups: those it allowed under a
+-- disclosure that says what groups do across networks. Adds from a network it allowed before
+-- that answer as for a missing account until it is asked again.
+CREATE TABLE group_networks (
+    owner TEXT NOT NULL,
+    network TEXT NOT NULL,
+    PRIMARY KEY (owner, network)
+) WITHOUT ROWID;

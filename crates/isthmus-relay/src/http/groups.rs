@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use isthmus_proto::api::{parse_group_id, GroupAddsJson, GROUP_ID_LEN};
+use isthmus_proto::api::{parse_group_id, GroupAddsJson, GroupNetworksJson, GROUP_ID_LEN};
 
 use super::extract::{ApiJson, Authenticated};
 use crate::error_code::ApiError;
@@ -64,6 +64,58 @@ pub async fn set_adds(
     let _consent = state.coordination.lock_account(&auth.address.name).await?;
     state.store.set_group_adds(&auth.address.name, body.who_can_add).await?;
     Ok(Json(body))
+}
+
+#[utoipa::path(
+    operation_id = "groups_get_networks",
+    get,
+    path = "/v1/account/groups/networks",
+    tag = "groups",
+    summary = "The other networks whose people may add the account to groups",
+    responses(
+        (status = 200, description = "The networks", body = api::GroupNetworksJson),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
+pub async fn get_networks(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+) -> Result<Json<GroupNetworksJson>, ApiError> {
+    let networks = state.store.group_networks(&auth.address.name).await?;
+    Ok(Json(GroupNetworksJson { networks: networks.into_iter().collect() }))
+}
+
+/// Sets the other networks whose people may add the account to groups: the client sends the
+/// networks the person allowed under a disclosure that says what groups do across networks.
+/// Adds from any other network answer as for a missing account.
+#[utoipa::path(
+    operation_id = "groups_set_networks",
+    put,
+    path = "/v1/account/groups/networks",
+    tag = "groups",
+    summary = "Set the other networks whose people may add the account to groups",
+    request_body = api::GroupNetworksJson,
+    responses(
+        (status = 200, description = "The networks as stored", body = api::GroupNetworksJson),
+        (status = 400, description = "`bad_request`", body = api::ErrorBody),
+        (status = 401, description = "`unauthorized`: missing or wrong credentials", body = api::ErrorBody),
+        (status = 413, description = "`too_large`: more networks than the relay keeps", body = api::ErrorBody),
+        (status = 429, description = "`rate_limited`", body = api::ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a request will be accepted"))),
+    )
+)]
+pub async fn set_networks(
+    State(state): State<Arc<RelayState>>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<GroupNetworksJson>,
+) -> Result<Json<GroupNetworksJson>, ApiError> {
+    if body.networks.len() > state.limits.max_interop_networks {
+        return Err(ApiError::too_large(format!("at most {} networks", state.limits.max_interop_networks)));
+    }
+    let networks: std::collections::BTreeSet<_> = body.networks.into_iter().collect();
+    let _consent = state.coordination.lock_account(&auth.address.name).await?;
+    state.store.set_group_networks(&auth.address.name, networks.clone()).await?;
+    Ok(Json(GroupNetworksJson { networks: networks.into_iter().collect() }))
 }
 
 /// Joins a group: accepts an invitation, or starts a group of one's own. From now on the

@@ -52,6 +52,7 @@ pub fn router(state: Arc<RelayState>) -> Router {
         .route("/v1/account/discoverability", get(consent::get_discoverability).put(consent::set_discoverability))
         .route("/v1/account/requests/{address}", delete(consent::delete_request))
         .route("/v1/account/groups/adds", get(groups::get_adds).put(groups::set_adds))
+        .route("/v1/account/groups/networks", get(groups::get_networks).put(groups::set_networks))
         .route("/v1/account/groups/{group_id}", put(groups::join).delete(groups::leave))
         .route("/v1/reports", post(reports::create))
         // Media bodies are read as raw streams, which `DefaultBodyLimit` does not cover: the

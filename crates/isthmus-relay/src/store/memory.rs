@@ -40,6 +40,7 @@ struct State {
     invites: HashMap<String, u64>,
     contacts_only_discovery: std::collections::HashSet<UserName>,
     group_adds: HashMap<UserName, GroupAdds>,
+    group_networks: HashMap<UserName, BTreeSet<NetworkName>>,
     groups: HashMap<UserName, HashMap<Vec<u8>, GroupMembership>>,
 }
 
@@ -343,6 +344,15 @@ impl RelayStore for MemoryStore {
 
     async fn set_group_adds(&self, name: &UserName, adds: GroupAdds) -> Result<()> {
         self.state().group_adds.insert(name.clone(), adds);
+        Ok(())
+    }
+
+    async fn group_networks(&self, name: &UserName) -> Result<BTreeSet<NetworkName>> {
+        Ok(self.state().group_networks.get(name).cloned().unwrap_or_default())
+    }
+
+    async fn set_group_networks(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()> {
+        self.state().group_networks.insert(name.clone(), networks);
         Ok(())
     }
 

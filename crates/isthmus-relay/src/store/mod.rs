@@ -208,6 +208,13 @@ pub trait RelayStore: Send + Sync + 'static {
 
     async fn set_group_adds(&self, name: &UserName, adds: GroupAdds) -> Result<()>;
 
+    /// The other networks whose people may add the account to groups (empty when never set): it
+    /// allowed them under a disclosure that says what groups do across networks.
+    async fn group_networks(&self, name: &UserName) -> Result<BTreeSet<NetworkName>>;
+
+    /// Replaces the set as a whole.
+    async fn set_group_networks(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()>;
+
     /// Where `owner` stands with the group `group_id` (`None`: not in it). Group traffic reaches
     /// an account only as a `Member`, so every group delivery asks.
     async fn group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<Option<GroupMembership>>;

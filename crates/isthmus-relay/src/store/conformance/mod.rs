@@ -506,6 +506,18 @@ pub async fn group_adds_are_kept_per_account(store: Arc<dyn RelayStore>) {
     assert_eq!(store.group_adds(&carol).await.expect("read"), GroupAdds::Networks, "per account");
 }
 
+pub async fn group_networks_are_kept_per_account_and_replaced_whole(store: Arc<dyn RelayStore>) {
+    let (bob, carol) = (name("bob"), name("carol"));
+    assert!(store.group_networks(&bob).await.expect("read").is_empty(), "no network may add anyone by default");
+    let harbor = NetworkName::parse("harbor.test").expect("valid");
+    let cove = NetworkName::parse("cove.test").expect("valid");
+    store.set_group_networks(&bob, [harbor.clone(), cove.clone()].into()).await.expect("set");
+    assert_eq!(store.group_networks(&bob).await.expect("read"), [harbor.clone(), cove].into());
+    store.set_group_networks(&bob, [harbor.clone()].into()).await.expect("set");
+    assert_eq!(store.group_networks(&bob).await.expect("read"), [harbor].into(), "replaced, not merged");
+    assert!(store.group_networks(&carol).await.expect("read").is_empty(), "per account");
+}
+
 pub async fn group_memberships_are_a_capped_set(store: Arc<dyn RelayStore>) {
     let (bob, carol) = (name("bob"), name("carol"));
     let (first, second, third) = ([1u8; 16], [2u8; 16], [3u8; 16]);
@@ -611,6 +623,7 @@ macro_rules! relay_store_conformance {
                 invites_are_single_use_and_expire,
                 discoverability_is_kept_per_account,
                 group_adds_are_kept_per_account,
+                group_networks_are_kept_per_account_and_replaced_whole,
                 group_memberships_are_a_capped_set,
                 reports_list_newest_first,
                 purge_removes_only_what_is_picked,

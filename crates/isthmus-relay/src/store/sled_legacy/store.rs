@@ -592,6 +592,15 @@ impl RelayStore for SledStore {
         Err(StoreError::Backend("the legacy sled store has no group setting".into()))
     }
 
+    async fn group_networks(&self, _name: &UserName) -> Result<BTreeSet<NetworkName>> {
+        // The relays that wrote sled had no groups: nobody consented to them across networks.
+        Ok(BTreeSet::new())
+    }
+
+    async fn set_group_networks(&self, _name: &UserName, _networks: BTreeSet<NetworkName>) -> Result<()> {
+        Err(StoreError::Backend("the legacy sled store has no group setting".into()))
+    }
+
     async fn group_membership(&self, _owner: &UserName, _group_id: &[u8]) -> Result<Option<GroupMembership>> {
         Ok(None)
     }

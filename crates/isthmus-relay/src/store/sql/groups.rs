@@ -1,7 +1,10 @@
 //! The groups an account is in or invited to, and who may add it to one. The relay keeps only
 //! group ids against its own accounts: nothing of a group's name or its other members.
 
+use std::collections::BTreeSet;
+
 use isthmus_proto::api::GroupAdds;
+use isthmus_proto::NetworkName;
 
 use super::db::{query, Conn};
 use super::rows::stored_usize;
@@ -21,6 +24,36 @@ pub(super) async fn set_adds(conn: &mut Conn<'_>, owner: &str, adds: GroupAdds) 
         .bind(adds.as_str())
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+pub(super) async fn networks(conn: &mut Conn<'_>, owner: &str) -> Result<BTreeSet<NetworkName>> {
+    let rows = query("SELECT network FROM group_networks WHERE owner = $1").bind(owner).fetch_all(conn).await?;
+    rows.iter()
+        .map(|row| {
+            let network: String = row.try_get(0)?;
+            NetworkName::parse(&network).map_err(|_| StoreError::Corrupt { what: "group_networks" })
+        })
+        .collect()
+}
+
+/// Replaces the set as a whole.
+pub(super) async fn set_networks(
+    conn: &mut Conn<'_>,
+    engine: Engine,
+    owner: &str,
+    networks: &BTreeSet<NetworkName>,
+) -> Result<()> {
+    // Two replacements at once must not mix into a union of both.
+    engine.lock_owner(conn, owner).await?;
+    query("DELETE FROM group_networks WHERE owner = $1").bind(owner).execute(&mut *conn).await?;
+    for network in networks {
+        query("INSERT INTO group_networks (owner, network) VALUES ($1, $2)")
+            .bind(owner)
+            .bind(network.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -195,6 +195,16 @@ impl RelayStore for SqlStore {
         self.write(move |conn| Box::pin(async move { groups::set_adds(conn, &name, adds).await })).await
     }
 
+    async fn group_networks(&self, name: &UserName) -> Result<BTreeSet<NetworkName>> {
+        groups::networks(&mut self.reader().await?.conn(), name.as_str()).await
+    }
+
+    async fn set_group_networks(&self, name: &UserName, networks: BTreeSet<NetworkName>) -> Result<()> {
+        let (engine, name) = (self.engine(), name.as_str().to_owned());
+        self.write(move |conn| Box::pin(async move { groups::set_networks(conn, engine, &name, &networks).await }))
+            .await
+    }
+
     async fn group_membership(&self, owner: &UserName, group_id: &[u8]) -> Result<Option<GroupMembership>> {
         groups::membership(&mut self.reader().await?.conn(), owner.as_str(), group_id).await
     }
