@@ -109,7 +109,7 @@ impl Sandbox {
         let (newcomers, _) = tokio::sync::broadcast::channel::<Address>(64);
         let mut people = Vec::new();
         for (relay, name, other, role) in [
-            (&meadow, "robin", HARBOR, Role::Answers),
+            (&meadow, "robin", HARBOR, Role::HostsGroup),
             (&harbor, "juniper", MEADOW, Role::Answers),
             (&harbor, "wren", MEADOW, Role::SendsRequests),
             (&meadow, "kestrel", HARBOR, Role::ChangesKey),
@@ -274,5 +274,50 @@ mod tests {
             me.conversation(&wren).expect("read").expect("wren's chat").request,
             "the desktop app's sandbox relies on this: wren writes first, so it is a request"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_newcomer_is_added_to_the_demo_group_with_people_on_both_networks_who_answer_there() {
+        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
+        let me = Engine::open(Profile::in_memory()).expect("engine");
+        let mut events = me.subscribe();
+        let address: Address = me
+            .add_account(&sandbox.meadow.url(), "picnicker", RelayTrust::default())
+            .await
+            .expect("account")
+            .address
+            .parse()
+            .expect("address");
+        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
+            .await
+            .expect("interop");
+        me.connect(&address).expect("online");
+        sandbox.introduce(&address);
+        next(&mut events, "robin's greeting in the group", |event| match event {
+            Event::MessageAdded { message }
+                if message.author == "robin@meadow.test" && message.body.starts_with("Welcome") =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+        let group = me.groups(&address).expect("groups").into_iter().next().expect("the demo group");
+        assert_eq!(group.name, people::DEMO_GROUP);
+        let networks: std::collections::BTreeSet<String> =
+            group.members.iter().filter_map(|m| m.address.split('@').nth(1).map(str::to_owned)).collect();
+        assert_eq!(networks.len(), 2, "people on both networks: {networks:?}");
+        me.send_group_text(&address, group.id, "hello picnic").await.expect("send");
+        next(&mut events, "juniper's answer in the group", |event| match event {
+            Event::MessageAdded { message }
+                if message.author == "juniper@harbor.test"
+                    && message.conversation == group.conversation
+                    && message.body.contains("hello picnic") =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
     }
 }

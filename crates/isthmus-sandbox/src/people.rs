@@ -42,6 +42,8 @@ pub(crate) enum Role {
     ChangesKey,
     /// Answers every message with a picture.
     SendsPictures,
+    /// Answers, and starts the demo group with everyone new who turns up.
+    HostsGroup,
 }
 
 impl Role {
@@ -51,7 +53,54 @@ impl Role {
             Role::SendsRequests => "sends a message request to everyone who writes to the sandbox",
             Role::ChangesKey => "answers, then changes its identity key after its second answer",
             Role::SendsPictures => "answers every message with a picture",
+            Role::HostsGroup => "answers, and starts a group with you and two people on harbor.test",
         }
+    }
+}
+
+/// The demo group's name; its host (robin) starts it with everyone new who turns up.
+pub(crate) const DEMO_GROUP: &str = "Sandbox picnic";
+/// Who is in the demo group besides its host and the newcomer: people on the other network.
+pub(crate) const DEMO_GROUP_GUESTS: [&str; 2] = ["juniper@harbor.test", "heron@harbor.test"];
+
+/// Whether `author` is one of the sandbox's own people (who do not answer each other in the group).
+fn is_demo_person(author: &str) -> bool {
+    ["robin@meadow.test", "juniper@harbor.test", "wren@harbor.test", "kestrel@meadow.test", "heron@harbor.test"]
+        .contains(&author)
+}
+
+/// In a group, the people who answer answer what a newcomer writes (once each), and nothing else.
+async fn answer_in_group(
+    engine: &Engine,
+    me: &Address,
+    role: Role,
+    message: &isthmus_core::Message,
+    group: isthmus_core::GroupId,
+) {
+    if message.notice.is_some() || is_demo_person(&message.author) || !matches!(role, Role::Answers | Role::HostsGroup)
+    {
+        return;
+    }
+    let _ = engine.mark_read(message.conversation).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let reply = format!("{} here, from {}. You said: \"{}\"", me.name, me.network, message.body);
+    if let Err(error) = engine.send_group_text(me, group, reply).await {
+        tracing::info!(code = ?error.code(), "demo group reply not sent");
+    }
+}
+
+/// The host starts the demo group with `newcomer` and two people on the other network.
+async fn host_group(engine: &Engine, me: &Address, newcomer: &Address) {
+    let mut members = vec![newcomer.clone()];
+    members.extend(DEMO_GROUP_GUESTS.iter().filter_map(|guest| guest.parse().ok()));
+    match engine.create_group(me, DEMO_GROUP, &members).await {
+        Ok(group) => {
+            let hello = "Welcome to the sandbox's group: people on meadow.test and harbor.test, one chat. Say hi!";
+            if let Err(error) = engine.send_group_text(me, group.id, hello).await {
+                tracing::info!(code = ?error.code(), "demo group greeting not sent");
+            }
+        }
+        Err(error) => tracing::info!(code = ?error.code(), "demo group not created"),
     }
 }
 
@@ -68,6 +117,10 @@ pub(crate) async fn act(engine: Engine, me: Address, role: Role, newcomers: toki
                     Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(_) => return,
                 };
+                if let Some(group) = engine.conversation(&message.conversation).ok().flatten().and_then(|c| c.group) {
+                    answer_in_group(&engine, &me, role, &message, group).await;
+                    continue;
+                }
                 let Ok(author) = message.author.parse::<Address>() else { continue };
                 if !answered.contains_key(&author) {
                     let _ = newcomers.send(author.clone());
@@ -104,6 +157,10 @@ pub(crate) async fn act(engine: Engine, me: Address, role: Role, newcomers: toki
             }
             arrival = arrivals.recv() => {
                 let Ok(person) = arrival else { continue };
+                if matches!(role, Role::HostsGroup) && person != me && !is_demo_person(&person.account()) && greeted.insert(person.clone()) {
+                    host_group(&engine, &me, &person).await;
+                    continue;
+                }
                 if !matches!(role, Role::SendsRequests) || person == me || !greeted.insert(person.clone()) {
                     continue;
                 }
