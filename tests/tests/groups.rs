@@ -72,7 +72,32 @@ async fn a_group_on_meadow_and_harbor_exchanges_messages_reactions_and_a_picture
     let hello = alice.engine.send_group_text(&alice.address, group.id, "hello group").await?;
     bob.receives(&alice.address, "hello group").await?;
     carol.receives(&alice.address, "hello group").await?;
-    alice.sees_status(hello.id, MessageStatus::Sent).await?;
+    // Delivered once every member has it, read once every member read it; per member on request.
+    alice.sees_status(hello.id, MessageStatus::Delivered).await?;
+    bob.engine.mark_read(bob_chat).await?;
+    carol.engine.mark_read(carol_chat).await?;
+    alice.sees_status(hello.id, MessageStatus::Read).await?;
+    let receipts = alice.engine.group_message_receipts(&alice.address, group.id, hello.id)?;
+    let mut read_by: Vec<(String, MessageStatus)> = receipts.into_iter().map(|r| (r.member, r.status)).collect();
+    read_by.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        read_by,
+        vec![("bob@meadow.test".into(), MessageStatus::Read), ("carol@harbor.test".into(), MessageStatus::Read)]
+    );
+
+    // Typing reaches the others, sealed once like a message.
+    bob.engine.send_group_typing(&bob.address, group.id, true).await?;
+    let alice_chat = group.conversation;
+    alice
+        .wait_for("bob typing in the group", |event| match event {
+            Event::Typing { conversation, author, started: true }
+                if *conversation == alice_chat && author == "bob@meadow.test" =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await?;
 
     carol.engine.send_group_text(&carol.address, group.id, "hi from harbor").await?;
     alice.receives(&carol.address, "hi from harbor").await?;

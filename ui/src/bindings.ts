@@ -278,3 +278,13 @@ creator: string,
  * The revision of the state below: every change makes the next one.
  */
 revision: number, members: Array<GroupMember>, membership: Membership, conversation: ConversationId, };
+
+export type MemberReceipt = { 
+/**
+ * `name@network`.
+ */
+member: string, 
+/**
+ * `delivered` or `read`.
+ */
+status: MessageStatus, };

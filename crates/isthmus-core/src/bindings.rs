@@ -10,7 +10,7 @@ use crate::engine_consent::InboxLayout;
 use crate::engine_media::SavedAttachment;
 use crate::error::{ErrorCode, UserError};
 use crate::events::{ConnectionState, Event, TransferDirection};
-use crate::groups::{Group, GroupMember, Membership};
+use crate::groups::{Group, GroupMember, MemberReceipt, Membership};
 use crate::ids::{ConversationId, EnvelopeId, GroupId, MessageId};
 use crate::model::{
     Attachment, Conversation, Direction, GroupChangeKind, GroupNotice, Message, MessageStatus, Page, Quote, Reaction,
@@ -62,6 +62,7 @@ pub fn typescript() -> String {
         GroupMember::decl(&cfg),
         Membership::decl(&cfg),
         Group::decl(&cfg),
+        MemberReceipt::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in isthmus-core and isthmus-proto; do not edit.\n\

@@ -379,14 +379,7 @@ impl Engine {
         if !self.privacy()?.typing_indicators {
             return Ok(());
         }
-        let connected = self
-            .inner
-            .online
-            .lock()
-            .map_err(|_| Error::Stopped)?
-            .get(account)
-            .is_some_and(|online| online.connection.is_connected());
-        if !connected {
+        if !self.is_online(account) {
             return Ok(());
         }
         let record = self.account(account)?;
@@ -400,6 +393,14 @@ impl Engine {
             .await?;
         self.wake_sender(account);
         Ok(())
+    }
+
+    /// Whether the account's connection to its relay is up now.
+    pub(crate) fn is_online(&self, account: &Address) -> bool {
+        self.inner
+            .online
+            .lock()
+            .is_ok_and(|online| online.get(account).is_some_and(|online| online.connection.is_connected()))
     }
 
     /// Marks a conversation read and sends read receipts for what was unread.

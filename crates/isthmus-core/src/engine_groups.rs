@@ -134,6 +134,35 @@ impl Engine {
             .await
     }
 
+    /// How far one of the user's messages in a group got with each member (delivered, read);
+    /// members not listed have not said they have it.
+    pub fn group_message_receipts(
+        &self,
+        account: &Address,
+        group: GroupId,
+        message: crate::ids::MessageId,
+    ) -> Result<Vec<crate::groups::MemberReceipt>> {
+        let group = self.group(account, group)?.ok_or(Error::NoSuchGroup)?;
+        crate::groups::receipts::load(&self.inner.store, &group.conversation, &message)
+    }
+
+    /// Tells the group that the user started or stopped typing, sealed once like a message.
+    /// Dropped while offline, and while the user turned typing indicators off.
+    pub async fn send_group_typing(&self, account: &Address, group: GroupId, started: bool) -> Result<()> {
+        if !self.privacy()?.typing_indicators || !self.is_online(account) {
+            return Ok(());
+        }
+        let owner = account.clone();
+        self.inner
+            .worker
+            .call(move |state| {
+                Box::pin(async move { crate::groups::send::queue_typing(state, &owner, group, started).await })
+            })
+            .await?;
+        self.wake_sender(account);
+        Ok(())
+    }
+
     /// How many entries wait in the account's outbox (messages, receipts, group updates): a
     /// front end that exits after queueing waits for none to be left.
     pub fn outbox_len(&self, account: &Address) -> Result<usize> {

@@ -158,9 +158,27 @@ pub fn queue_receipt(
     kind: wire::receipt_message::Kind,
     ids: Vec<MessageId>,
 ) -> Result<()> {
+    queue_receipt_in(tx, account, peer, None, kind, ids)
+}
+
+/// `queue_receipt` for messages of `peer` in `group` (or a one-to-one chat): a group's receipt
+/// goes over the pairwise session, marked as the group's traffic.
+pub fn queue_receipt_in(
+    tx: &mut Tx,
+    account: &[u8; 32],
+    peer: &Address,
+    group: Option<GroupId>,
+    kind: wire::receipt_message::Kind,
+    ids: Vec<MessageId>,
+) -> Result<()> {
     let receipt = wire::ReceiptMessage { kind: kind as i32, message_ids: ids.iter().map(|id| id.0.to_vec()).collect() };
-    let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
-    let entry = OutboxEntry::new(peer, OutboxKind::Control, content);
+    let content = wire::Content {
+        body: Some(wire::content::Body::Receipt(receipt)),
+        group_id: group.map(|id| id.0.to_vec()).unwrap_or_default(),
+        ..Default::default()
+    };
+    let mut entry = OutboxEntry::new(peer, OutboxKind::Control, content);
+    entry.group = group.map(|id| GroupTag { id, add: false });
     push(tx, account, &entry)?;
     Ok(())
 }

@@ -21,6 +21,8 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
     }
     let mut events = Vec::new();
     let mut read_ids = Vec::new();
+    // In a group, each author gets a receipt for their own messages (notices are nobody's).
+    let mut by_author: std::collections::BTreeMap<String, Vec<crate::ids::MessageId>> = Default::default();
     let mut cursor = None;
     // Unread messages are the newest incoming ones: walk back until they are all found.
     'pages: loop {
@@ -34,6 +36,9 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
             }
             message.status = MessageStatus::Read;
             read_ids.push(message.id);
+            if message.notice.is_none() {
+                by_author.entry(message.author.clone()).or_default().push(message.id);
+            }
             conversations::update(&mut tx, &message)?;
             events.push(Event::MessageUpdated { message });
         }
@@ -52,7 +57,17 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
     // anyone while the user has turned read receipts off.
     if !read_ids.is_empty() && !conversation.request && crate::engine_settings::privacy(&state.store)?.read_receipts {
         let account = account_key(&state.store, &conversation.account);
-        queue_receipt(&mut tx, &account, &conversation.peer, wire::receipt_message::Kind::Read, read_ids)?;
+        let kind = wire::receipt_message::Kind::Read;
+        match conversation.group {
+            None => queue_receipt(&mut tx, &account, &conversation.peer, kind, read_ids)?,
+            Some(group) => {
+                for (author, ids) in by_author {
+                    if let Ok(author) = author.parse::<isthmus_proto::Address>() {
+                        crate::outbox::queue_receipt_in(&mut tx, &account, &author, Some(group), kind, ids)?;
+                    }
+                }
+            }
+        }
     }
     tx.commit()?;
     state.durable();

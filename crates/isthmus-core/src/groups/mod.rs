@@ -5,10 +5,12 @@
 pub mod changes;
 pub mod outcome;
 pub mod reach;
+pub mod receipts;
 pub mod receive;
 pub mod records;
 pub mod send;
 pub mod timeline;
 
 pub use changes::GroupChange;
+pub use receipts::MemberReceipt;
 pub use records::{Group, GroupMember, Membership};

@@ -44,14 +44,24 @@ pub async fn pairwise(
     account: &Address,
     source: &Address,
     flags: Flags,
-    content: wire::Content,
+    mut content: wire::Content,
 ) -> Result<Outcome> {
     let id = GroupId::from_slice(&content.group_id).ok_or_else(|| Error::Protocol("bad group id".into()))?;
     let mut outcome = Outcome::default();
     let mut record = records::load(&tx.borrow(), account, &id)?;
-    if let Some(wire::content::Body::GroupUpdate(update)) = content.body {
+    let body = content.body.take();
+    if let Some(wire::content::Body::GroupUpdate(update)) = body {
         let applied = apply_update(&mut tx.borrow_mut(), account, source, id, flags, record, update, &mut outcome)?;
         record = applied;
+    } else if let (Some(current), Some(wire::content::Body::Receipt(receipt))) = (&record, body) {
+        let member = source.account();
+        if current.group.membership == Membership::Member && current.group.member(&member).is_some() {
+            let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
+            if let Incoming::Receipt { status, ids } = Incoming::try_from(content)? {
+                let mut tx = tx.borrow_mut();
+                super::receipts::record(&mut tx, &mut outcome.events, &current.group, &member, status, &ids)?;
+            }
+        }
     }
     let Some(record) = record else { return Ok(outcome) };
     if !content.sender_key_distribution.is_empty() && record.group.member(&source.account()).is_some() {
@@ -190,6 +200,10 @@ pub async fn sender_key_message(
                 crate::receive::incoming_message(&mut tx, &conversation, &author, incoming, envelope.server_timestamp)?;
             conversation.unread += 1;
             let message = conversations::append(&mut tx, &mut conversation, message)?;
+            // Its author learns it arrived (over the pairwise session, as the group's traffic).
+            let account_key = crate::account::account_key(tx.store(), account);
+            let kind = wire::receipt_message::Kind::Delivered;
+            crate::outbox::queue_receipt_in(&mut tx, &account_key, source, Some(id), kind, vec![message.id])?;
             events.push(Event::MessageAdded { message });
             events.push(Event::ConversationChanged { conversation });
         }

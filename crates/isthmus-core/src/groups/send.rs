@@ -54,6 +54,25 @@ pub async fn queue(
     Ok(composed.added)
 }
 
+/// Queues a typing indicator to the group, sealed once with the sender key like a message.
+pub async fn queue_typing(state: &mut WorkerState, account: &Address, id: GroupId, started: bool) -> Result<()> {
+    let tx = Rc::new(RefCell::new(Tx::new(state.store.clone())));
+    let (mut record, reach) = writable(state, &tx.borrow(), account, &id)?;
+    let action = if started { wire::typing_message::Action::Started } else { wire::typing_message::Action::Stopped };
+    let typing = wire::TypingMessage { action: action as i32, timestamp: crate::time::now_ms() };
+    let content = wire::Content {
+        body: Some(wire::content::Body::Typing(typing)),
+        group_id: id.0.to_vec(),
+        ..Default::default()
+    };
+    let conversation = record.group.conversation;
+    fan_out(state, &tx, &mut record, &reach, content, conversation, None).await?;
+    let mut tx = tx.borrow_mut();
+    records::save(&mut tx, &record)?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Stores a pending message with an attachment in the group's chat and queues it as one post:
 /// the sender uploads the file to the own relay once, then `post` seals the message for
 /// everyone (the pointer needs the media id the upload gives).

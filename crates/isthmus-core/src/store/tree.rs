@@ -41,10 +41,12 @@ pub enum Tree {
     Groups,
     /// libsignal sender keys: the account's own per group, and every member's it received.
     SenderKeys,
+    /// Per message of the user's in a group: how far it got with each member.
+    MemberReceipts,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 18] = [
+    pub const ALL: [Tree; 19] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -63,6 +65,7 @@ impl Tree {
         Tree::Attachments,
         Tree::Groups,
         Tree::SenderKeys,
+        Tree::MemberReceipts,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -86,6 +89,7 @@ impl Tree {
             Tree::Attachments => "attachments",
             Tree::Groups => "groups",
             Tree::SenderKeys => "sender_keys",
+            Tree::MemberReceipts => "member_receipts",
         }
     }
 }
