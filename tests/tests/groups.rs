@@ -345,3 +345,37 @@ async fn leaving_renaming_and_admins_show_in_every_timeline() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_member_is_reported_with_their_group_messages_and_blocked_for_the_reporter() -> Result<()> {
+    use isthmus_proto::api::ReportReason;
+    let data = tempfile::tempdir()?;
+    let meadow = isthmus_e2e::durable_relay("meadow.test", data.path()).await?;
+    let mut alice = Person::join(&meadow, "alice").await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let mut mallory = Person::join(&meadow, "mallory").await?;
+    let group =
+        alice.engine.create_group(&alice.address, "Market", &[bob.address.clone(), mallory.address.clone()]).await?;
+    added_to_group(&mut bob, "Market").await?;
+    added_to_group(&mut mallory, "Market").await?;
+    mallory.engine.send_group_text(&mallory.address, group.id, "send me your bank password").await?;
+    let scam = bob.receives(&mallory.address, "send me your bank password").await?;
+    alice.receives(&mallory.address, "send me your bank password").await?;
+
+    bob.engine
+        .report_group_member(&bob.address, group.id, &mallory.address, vec![scam.id], ReportReason::Fraud, "", true)
+        .await?;
+    assert!(bob.engine.contact(&bob.address, &mallory.address)?.blocked, "reported and blocked");
+    meadow.shutdown().await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_relay-under-test"))
+        .args(["reports", "--json", "--data-dir"])
+        .arg(data.path())
+        .output()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let reports: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout)?;
+    let text = serde_json::to_string(&reports)?;
+    assert_eq!(reports.len(), 1);
+    assert!(text.contains("mallory@meadow.test"), "the report names the member: {text}");
+    assert!(text.contains("send me your bank password"), "and carries the message bob chose");
+    Ok(())
+}

@@ -125,6 +125,23 @@ pub enum GroupCommand {
         #[command(flatten)]
         group: Which,
     },
+    /// Report a member (or the person who invited you) to your own relay, with messages of
+    /// theirs in the group you name, optionally blocking them too.
+    Report {
+        #[command(flatten)]
+        group: Which,
+        member: String,
+        /// spam, fraud, harassment or other.
+        #[arg(long, default_value = "spam")]
+        reason: isthmus_proto::api::ReportReason,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A message id to include (repeatable).
+        #[arg(long = "message")]
+        messages: Vec<String>,
+        #[arg(long)]
+        block: bool,
+    },
     /// Show or set who may add the account to groups.
     Adds {
         #[arg(long)]
@@ -298,6 +315,17 @@ pub async fn run(context: &CliContext, command: GroupCommand) -> Result<ExitCode
             let (account, id) = group.parse()?;
             engine.decline_group_invitation(&account, id).await?;
             context.print(&serde_json::json!({ "declined": id }), || format!("declined the invitation to {id}"));
+            Ok(ExitCode::SUCCESS)
+        }
+        GroupCommand::Report { group, member, reason, note, messages, block } => {
+            let (account, id) = group.parse()?;
+            let member = address(&member)?;
+            let ids = messages.iter().map(|m| m.parse::<isthmus_core::MessageId>()).collect::<Result<Vec<_>, _>>()?;
+            engine.report_group_member(&account, id, &member, ids, reason, &note, block).await?;
+            let done = if block { "reported and blocked" } else { "reported" };
+            context.print(&serde_json::json!({ "done": done, "peer": member.to_string() }), || {
+                format!("{done}: {member}")
+            });
             Ok(ExitCode::SUCCESS)
         }
         GroupCommand::Adds { account, set } => {

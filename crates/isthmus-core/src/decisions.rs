@@ -139,18 +139,21 @@ pub fn unblock(state: &mut WorkerState, address: &Address, peer: &Address) -> Re
 pub fn build_report(
     state: &WorkerState,
     id: ConversationId,
+    reported: Option<&Address>,
     message_ids: Vec<MessageId>,
     reason: ReportReason,
     note: &str,
 ) -> Result<(Conversation, ReportRequest)> {
     let tx = Tx::new(state.store.clone());
     let conversation = conversations::load(&tx, &id)?.ok_or(Error::NoSuchConversation)?;
+    // The chat's other person, or in a group the member named.
+    let reported = reported.unwrap_or(&conversation.peer).account();
     let mut chosen = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for message_id in message_ids.into_iter().filter(|id| seen.insert(*id)) {
         let message = conversations::find(&tx, &id, &message_id)?.ok_or(Error::NoSuchMessage)?;
-        // Only what the other person wrote can be reported.
-        if message.direction == Direction::Incoming {
+        // Only what the reported person wrote can be reported.
+        if message.direction == Direction::Incoming && message.author == reported && message.notice.is_none() {
             chosen.push(message);
         }
     }
@@ -167,7 +170,7 @@ pub fn build_report(
         })
         .collect();
     let report = ReportRequest {
-        address: conversation.peer.account(),
+        address: reported,
         reason,
         note: api::cut_report_body(note, api::MAX_REPORT_NOTE_CHARS),
         messages,

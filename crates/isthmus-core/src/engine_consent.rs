@@ -210,20 +210,54 @@ impl Engine {
         and_block: bool,
     ) -> Result<()> {
         let conversation = self.conversation_or_fail(&id)?;
+        let peer = conversation.peer.clone();
+        self.report_in(conversation, peer, message_ids, reason, note, and_block).await
+    }
+
+    /// Reports a member of a group (or the person who invited the user to it), with messages of
+    /// theirs in the group's chat the user chose, as `report` does for a chat's other person.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn report_group_member(
+        &self,
+        account: &Address,
+        group: crate::ids::GroupId,
+        member: &Address,
+        message_ids: Vec<MessageId>,
+        reason: ReportReason,
+        note: &str,
+        and_block: bool,
+    ) -> Result<()> {
+        let group = self.group(account, group)?.ok_or(Error::NoSuchGroup)?;
+        let conversation = self.conversation_or_fail(&group.conversation)?;
+        self.report_in(conversation, member.clone(), message_ids, reason, note, and_block).await
+    }
+
+    /// Reports `reported` from `conversation` (see `report`).
+    async fn report_in(
+        &self,
+        conversation: Conversation,
+        reported: Address,
+        message_ids: Vec<MessageId>,
+        reason: ReportReason,
+        note: &str,
+        and_block: bool,
+    ) -> Result<()> {
         let record = self.account(&conversation.account)?;
-        let note = note.to_owned();
+        let (id, note, about) = (conversation.id, note.to_owned(), reported.clone());
         let (_, report) = self
             .inner
             .worker
             .call(move |state| {
-                Box::pin(async move { crate::decisions::build_report(state, id, message_ids, reason, &note) })
+                Box::pin(
+                    async move { crate::decisions::build_report(state, id, Some(&about), message_ids, reason, &note) },
+                )
             })
             .await?;
         let sent = self.relay(&record)?.report(&Self::credentials(&record), &report).await;
         let address = conversation.account.clone();
         let kept = match &sent {
             Ok(()) => {
-                let peer = conversation.peer.clone();
+                let peer = reported.clone();
                 self.inner
                     .worker
                     .call(move |state| Box::pin(async move { crate::decisions::record_report(state, &address, &peer) }))
@@ -242,7 +276,7 @@ impl Engine {
             Err(_) => false,
         };
         let blocked = if and_block {
-            match (self.block(&conversation.account, &conversation.peer).await, &sent) {
+            match (self.block(&conversation.account, &reported).await, &sent) {
                 (Ok(()), _) => true,
                 (Err(error), Ok(())) => return Err(error),
                 (Err(error), Err(_)) => {
