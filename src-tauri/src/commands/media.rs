@@ -36,7 +36,7 @@ fn stage(staging: &Path, file_name: &str, bytes: &[u8]) -> CommandResult<PathBuf
 
 /// Only files in the staging folder are sent: the page can hand over bytes, never name a file
 /// elsewhere on disk.
-fn staged(state: &AppState, path: &str) -> CommandResult<PathBuf> {
+pub(super) fn staged(state: &AppState, path: &str) -> CommandResult<PathBuf> {
     let refused = || CommandError::new(ErrorCode::Protocol, "only files handed to the app can be sent");
     let path = Path::new(path).canonicalize().map_err(|_| refused())?;
     let staging = state.staging().canonicalize().map_err(CommandError::io)?;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod consent;
 pub mod conversations;
+pub mod groups;
 pub mod media;
 pub mod messages;
 pub mod profile;
@@ -67,6 +68,21 @@ commands![
     consent::safety_number,
     consent::set_verified,
     consent::acknowledge_key_change,
+    groups::groups,
+    groups::group,
+    groups::create_group,
+    groups::add_group_members,
+    groups::remove_group_member,
+    groups::rename_group,
+    groups::make_group_admin,
+    groups::leave_group,
+    groups::send_group,
+    groups::send_group_file,
+    groups::group_invitations,
+    groups::accept_group_invitation,
+    groups::decline_group_invitation,
+    groups::group_adds,
+    groups::set_group_adds,
     settings::settings,
     settings::set_settings,
     settings::notify,

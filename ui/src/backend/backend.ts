@@ -33,6 +33,9 @@ import type {
   Disclosure,
   Discoverability,
   Event,
+  Group,
+  GroupAdds,
+  GroupId,
   InboxLayout,
   LedgerEntry,
   Message,
@@ -155,6 +158,46 @@ export interface Backend {
   openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment>;
   /** Opens an http(s) link in the system browser; the UI asks the user first. */
   openLink(url: string): Promise<void>;
+
+  // --- Groups -----------------------------------------------------------------------------
+  // A group chat is a `Conversation` with `group` set (`peer` is the account itself, `title` the
+  // group's name). Only admins change a group (else `not_group_admin`); an account that is invited,
+  // left or was removed cannot write (`not_group_member`, the chat is read-only).
+  /** The account's groups: those it is in, invited to, left or was removed from, by name. */
+  groups(account: AddressText): Promise<Group[]>;
+  group(account: AddressText, groupId: GroupId): Promise<Group | null>;
+  /**
+   * Creates a group with the account as its admin. Each member's own network decides, by their
+   * "who can add me" setting, whether they become a member or get an invitation. Rejects
+   * `invalid_group` (no name, too many members), `interop_off` (a member on a network the account
+   * does not allow), `blocked` (a member the user blocked).
+   */
+  createGroup(account: AddressText, name: string, members: AddressText[]): Promise<Group>;
+  addGroupMembers(account: AddressText, groupId: GroupId, members: AddressText[]): Promise<Group>;
+  /** Removes a member (admins only): they cannot read what follows. */
+  removeGroupMember(account: AddressText, groupId: GroupId, member: AddressText): Promise<Group>;
+  renameGroup(account: AddressText, groupId: GroupId, name: string): Promise<Group>;
+  makeGroupAdmin(account: AddressText, groupId: GroupId, member: AddressText): Promise<Group>;
+  /** Leaves the group: the members are told, and the chat stays, read-only. */
+  leaveGroup(account: AddressText, groupId: GroupId): Promise<Group>;
+  /** `send` for a group: encrypted once, one copy per member. */
+  sendGroup(account: AddressText, groupId: GroupId, outgoing: Outgoing): Promise<Message | null>;
+  /** `sendFile` for a group: uploaded once to the account's own network. */
+  sendGroupFile(
+    account: AddressText,
+    groupId: GroupId,
+    path: string,
+    caption: string,
+    asFile: boolean,
+  ): Promise<Message>;
+  /** Invitations waiting for an answer (their chats are requests, flagged `request`). */
+  groupInvitations(account: AddressText): Promise<Group[]>;
+  acceptGroupInvitation(account: AddressText, groupId: GroupId): Promise<Group>;
+  /** Declines an invitation: its chat goes, and the group is told nothing. */
+  declineGroupInvitation(account: AddressText, groupId: GroupId): Promise<void>;
+  /** Who may add the account to groups (anyone else's add arrives as an invitation). */
+  groupAdds(account: AddressText): Promise<GroupAdds>;
+  setGroupAdds(account: AddressText, whoCanAdd: GroupAdds): Promise<void>;
 
   // --- Requests, blocking, reports ----------------------------------------------------------
   /** Pending message requests, most recent first. */

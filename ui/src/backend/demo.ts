@@ -10,6 +10,9 @@ import type {
   Discoverability,
   ErrorCode,
   Event,
+  Group,
+  GroupAdds,
+  GroupId,
   InboxLayout,
   LedgerEntry,
   Message,
@@ -43,6 +46,7 @@ import {
 import { seededRandom, type Random } from "../demo/random";
 import { sendRefusal, sendState, sendStateOf } from "../logic/maySend";
 import { makeThumbnail } from "../demo/thumbnails";
+import { DemoGroups } from "./demoGroups";
 import {
   defaultSettings,
   type AddressText,
@@ -53,11 +57,11 @@ import {
   type Settings,
 } from "./backend";
 
-export const DISCLOSURE_VERSION = "interop-disclosure-v1";
+export const DISCLOSURE_VERSION = "interop-disclosure-v2";
 /** A demo sender whose first contacts could not be opened (see `unopenedFirstContacts`). */
 const DEMO_GARBAGE_SENDER = "x7q.promo@harbor.example";
 
-const NOT_AVAILABLE = ["profile photos", "group chats", "voice and video calls", "disappearing messages"];
+const NOT_AVAILABLE = ["profile photos", "voice and video calls", "disappearing messages"];
 
 export type DemoOptions = {
   seed: number;
@@ -112,6 +116,8 @@ function disclosureFor(network: string): Disclosure {
       `People who use ${network} will be able to send you messages and message requests.`,
       `Spam and scams may be more common on ${network}. Messages from people you don't know arrive as requests you can accept, delete, block or report.`,
       `${network} has its own policies and may handle your data differently. Messages stay end-to-end encrypted, but ${network} sees who you talk to and when.`,
+      `People on ${network} can add you to group chats, as your setting for who can add you allows; anyone else's add arrives as an invitation, and nothing of that group reaches you unless you accept it.`,
+      `In a group, every member sees your address and network, and ${network} learns that its people are in a group with you (never the group's name or messages).`,
       "Your profile photo is not shared with other networks.",
       `Some features don't work with people on ${network}: ${NOT_AVAILABLE.join(", ")}.`,
       "You can turn this off at any time. Chats with this network then become read-only.",
@@ -140,6 +146,8 @@ export class DemoBackend implements Backend {
   private discoverable = new Map<AddressText, Discoverability>();
   /** Reports made while no relay answered (`offline`), as the engine keeps them. */
   private unsent = new Map<AddressText, UnsentReport[]>();
+  /** Groups, by the engine's rules (demoGroups.ts). */
+  private readonly groupRules: DemoGroups;
 
   constructor(private readonly options: DemoOptions) {
     this.random = seededRandom(options.seed * 7919 + 17);
@@ -154,6 +162,20 @@ export class DemoBackend implements Backend {
             chats: options.chats,
             bigChatMessages: options.bigChatMessages,
           });
+    this.groupRules = new DemoGroups({
+      world: () => this.world,
+      random: this.random,
+      offline: options.offline === true,
+      account: (addressText) => this.account(addressText),
+      contactOf: (account, peer) => this.contactOf(account, peer),
+      append: (conversation, partial, countUnread) => this.append(conversation, partial, countUnread),
+      update: (conversation, message) => this.update(conversation, message),
+      changed: (conversation) => this.changed(conversation),
+      remove: (conversation) => this.remove(conversation),
+      later: (ms, action) => this.later(ms, action),
+      emit: (event) => this.emit(event),
+      nextId: () => ++this.counter,
+    });
     const first = this.world.accounts[0];
     if (options.offline && first !== undefined) {
       // A report made before the relay went away, so the "not sent yet" note can be seen.
@@ -208,6 +230,10 @@ export class DemoBackend implements Backend {
 
   /** A chat as the engine answers it: with what it fills in (read-only, why it may not send). */
   private view(conversation: Conversation): Conversation {
+    if (conversation.group !== null) {
+      const refusal = this.groupRules.refusal(conversation);
+      return { ...conversation, read_only: refusal !== null, send_refusal: refusal };
+    }
     const shown = { ...conversation, read_only: this.readOnly(conversation) };
     const contact = this.contactOf(text(conversation.account), text(conversation.peer));
     return { ...shown, send_refusal: sendRefusal(sendStateOf(shown, contact)) };
@@ -271,6 +297,7 @@ export class DemoBackend implements Backend {
   private append(
     conversation: Conversation,
     partial: Omit<Message, "id" | "conversation" | "seq" | "stored_at">,
+    countUnread = partial.direction === "incoming",
   ): Message {
     const seq = conversation.next_seq;
     conversation.next_seq += 1;
@@ -283,7 +310,7 @@ export class DemoBackend implements Backend {
     };
     this.messagesOf(conversation.id).push(message);
     this.touch(conversation, message);
-    if (message.direction === "incoming") conversation.unread += 1;
+    if (countUnread) conversation.unread += 1;
     this.emit({ type: "message_added", message: { ...message } });
     this.changed(conversation);
     return message;
@@ -407,7 +434,9 @@ export class DemoBackend implements Backend {
         if (this.state !== "unlocked") return;
         if (this.random.chance(0.3)) this.newRequest();
         else {
-          const accepted = [...this.world.conversations.values()].filter((c) => !c.request && !this.readOnly(c));
+          const accepted = [...this.world.conversations.values()].filter(
+            (c) => c.group === null && !c.request && !this.readOnly(c),
+          );
           if (accepted.length === 0) return;
           const conversation = this.random.pick(accepted);
           this.emit({ type: "typing", conversation: conversation.id, author: text(conversation.peer), started: true });
@@ -614,6 +643,16 @@ export class DemoBackend implements Backend {
     this.requireUnlocked();
     const conversation = this.chatForSend(account, peer);
     this.canWrite(conversation);
+    return this.deliver(conversation, account, outgoing, (message) => this.simulatePeer(conversation, message));
+  }
+
+  /** Text, a reaction, an edit or a delete in a chat the account may write in; `sent` follows new text. */
+  private deliver(
+    conversation: Conversation,
+    account: AddressText,
+    outgoing: Outgoing,
+    sent: (message: Message) => void,
+  ): Message | null {
     const list = this.messagesOf(conversation.id);
     const target = (id: MessageId) => {
       const message = list.find((candidate) => candidate.id === id);
@@ -638,7 +677,7 @@ export class DemoBackend implements Backend {
           deleted: false,
           attachments: [],
         });
-        this.simulatePeer(conversation, message);
+        sent(message);
         return { ...message };
       }
       case "reaction": {
@@ -688,6 +727,19 @@ export class DemoBackend implements Backend {
     this.requireUnlocked();
     const conversation = this.chatForSend(account, peer);
     this.canWrite(conversation);
+    const message = this.appendFile(conversation, account, path, caption, asFile);
+    this.simulatePeer(conversation, message);
+    return { ...message };
+  }
+
+  /** Appends a staged file as the account's message, with upload progress. */
+  private appendFile(
+    conversation: Conversation,
+    account: AddressText,
+    path: string,
+    caption: string,
+    asFile: boolean,
+  ): Message {
     const file = this.staged.get(path);
     if (!file) throw fail("internal", "The staged file is gone.");
     if (file.bytes.length > 100 * 1024 * 1024) throw fail("attachment_too_large", "Files up to 100 MB can be sent.");
@@ -733,8 +785,7 @@ export class DemoBackend implements Backend {
         }),
       );
     }
-    this.simulatePeer(conversation, message);
-    return { ...message };
+    return message;
   }
 
   async markRead(conversationId: ConversationId): Promise<void> {
@@ -813,6 +864,93 @@ export class DemoBackend implements Backend {
     if (typeof window !== "undefined") window.open(url, "_blank", "noopener,noreferrer");
   }
 
+  // --- groups -------------------------------------------------------------------------------
+
+  async groups(account: AddressText): Promise<Group[]> {
+    this.requireUnlocked();
+    return this.groupRules.list(account);
+  }
+
+  async group(account: AddressText, groupId: GroupId): Promise<Group | null> {
+    this.requireUnlocked();
+    return this.groupRules.get(account, groupId);
+  }
+
+  async createGroup(account: AddressText, name: string, members: AddressText[]): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.create(account, name, members);
+  }
+
+  async addGroupMembers(account: AddressText, groupId: GroupId, members: AddressText[]): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.addMembers(account, groupId, members);
+  }
+
+  async removeGroupMember(account: AddressText, groupId: GroupId, member: AddressText): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.removeMember(account, groupId, member);
+  }
+
+  async renameGroup(account: AddressText, groupId: GroupId, name: string): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.rename(account, groupId, name);
+  }
+
+  async makeGroupAdmin(account: AddressText, groupId: GroupId, member: AddressText): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.makeAdmin(account, groupId, member);
+  }
+
+  async leaveGroup(account: AddressText, groupId: GroupId): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.leave(account, groupId);
+  }
+
+  async sendGroup(account: AddressText, groupId: GroupId, outgoing: Outgoing): Promise<Message | null> {
+    this.requireUnlocked();
+    const conversation = this.groupRules.writable(account, groupId);
+    return this.deliver(conversation, account, outgoing, (message) =>
+      this.groupRules.simulateMembers(conversation, message),
+    );
+  }
+
+  async sendGroupFile(
+    account: AddressText,
+    groupId: GroupId,
+    path: string,
+    caption: string,
+    asFile: boolean,
+  ): Promise<Message> {
+    this.requireUnlocked();
+    const conversation = this.groupRules.writable(account, groupId);
+    const message = this.appendFile(conversation, account, path, caption, asFile);
+    this.groupRules.simulateMembers(conversation, message);
+    return { ...message };
+  }
+
+  async groupInvitations(account: AddressText): Promise<Group[]> {
+    this.requireUnlocked();
+    return this.groupRules.invitations(account);
+  }
+
+  async acceptGroupInvitation(account: AddressText, groupId: GroupId): Promise<Group> {
+    this.requireUnlocked();
+    return this.groupRules.accept(account, groupId);
+  }
+
+  async declineGroupInvitation(account: AddressText, groupId: GroupId): Promise<void> {
+    this.requireUnlocked();
+    this.groupRules.decline(account, groupId);
+  }
+
+  async groupAdds(account: AddressText): Promise<GroupAdds> {
+    return this.groupRules.groupAdds(account);
+  }
+
+  async setGroupAdds(account: AddressText, whoCanAdd: GroupAdds): Promise<void> {
+    this.groupRules.setGroupAdds(account, whoCanAdd);
+  }
+
   // --- requests -----------------------------------------------------------------------------
 
   async requests(): Promise<Conversation[]> {
@@ -822,6 +960,8 @@ export class DemoBackend implements Backend {
   async acceptRequest(conversationId: ConversationId): Promise<Conversation> {
     this.requireUnlocked();
     const conversation = this.conversationOrFail(conversationId);
+    if (conversation.group !== null)
+      throw fail("invalid_group", "A group invitation is answered with acceptGroupInvitation.");
     if (!conversation.request) return this.view(conversation);
     conversation.request = false;
     const contact = this.contactOf(text(conversation.account), text(conversation.peer));
@@ -956,7 +1096,9 @@ export class DemoBackend implements Backend {
 
   private refreshNetwork(account: AddressText, network: string): void {
     for (const conversation of this.world.conversations.values()) {
-      if (text(conversation.account) === account && conversation.peer.network === network) this.changed(conversation);
+      // A group's chat may hang on the network too (its home network, its creator's).
+      const concerned = conversation.group !== null || conversation.peer.network === network;
+      if (text(conversation.account) === account && concerned) this.changed(conversation);
     }
   }
 

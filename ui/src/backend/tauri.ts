@@ -10,6 +10,9 @@ import type {
   Disclosure,
   Discoverability,
   Event,
+  Group,
+  GroupAdds,
+  GroupId,
   InboxLayout,
   LedgerEntry,
   Message,
@@ -90,6 +93,31 @@ export class TauriBackend implements Backend {
   openAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
     call<SavedAttachment>("open_attachment", { conversationId, messageId, index });
   openLink = (url: string) => call<void>("open_link", { url });
+
+  groups = (account: AddressText) => call<Group[]>("groups", { account });
+  group = (account: AddressText, groupId: GroupId) => call<Group | null>("group", { account, groupId });
+  createGroup = (account: AddressText, name: string, members: AddressText[]) =>
+    call<Group>("create_group", { account, name, members });
+  addGroupMembers = (account: AddressText, groupId: GroupId, members: AddressText[]) =>
+    call<Group>("add_group_members", { account, groupId, members });
+  removeGroupMember = (account: AddressText, groupId: GroupId, member: AddressText) =>
+    call<Group>("remove_group_member", { account, groupId, member });
+  renameGroup = (account: AddressText, groupId: GroupId, name: string) =>
+    call<Group>("rename_group", { account, groupId, name });
+  makeGroupAdmin = (account: AddressText, groupId: GroupId, member: AddressText) =>
+    call<Group>("make_group_admin", { account, groupId, member });
+  leaveGroup = (account: AddressText, groupId: GroupId) => call<Group>("leave_group", { account, groupId });
+  sendGroup = (account: AddressText, groupId: GroupId, outgoing: Outgoing) =>
+    call<Message | null>("send_group", { account, groupId, outgoing });
+  sendGroupFile = (account: AddressText, groupId: GroupId, path: string, caption: string, asFile: boolean) =>
+    call<Message>("send_group_file", { account, groupId, path, caption, asFile });
+  groupInvitations = (account: AddressText) => call<Group[]>("group_invitations", { account });
+  acceptGroupInvitation = (account: AddressText, groupId: GroupId) =>
+    call<Group>("accept_group_invitation", { account, groupId });
+  declineGroupInvitation = (account: AddressText, groupId: GroupId) =>
+    call<void>("decline_group_invitation", { account, groupId });
+  groupAdds = (account: AddressText) => call<GroupAdds>("group_adds", { account });
+  setGroupAdds = (account: AddressText, whoCanAdd: GroupAdds) => call<void>("set_group_adds", { account, whoCanAdd });
 
   requests = () => call<Conversation[]>("requests");
   acceptRequest = (conversationId: ConversationId) => call<Conversation>("accept_request", { conversationId });

@@ -1,8 +1,8 @@
 // Per account, in Settings: who may find it (the relay answers everyone else as if it did not
-// exist), the senders whose first contacts could not be opened, to block, and the reports its
+// exist), who may add it to groups (anyone else's add arrives as an invitation), the senders whose first contacts could not be opened, to block, and the reports its
 // relay could not take yet.
 import { useEffect, useState } from "react";
-import type { Discoverability, UnopenedSender, UnsentReport } from "../bindings";
+import type { Discoverability, GroupAdds, UnopenedSender, UnsentReport } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { describeError } from "../logic/errors";
 import { useBackend } from "./context";
@@ -10,6 +10,7 @@ import { useBackend } from "./context";
 export function AccountPrivacy({ account }: { account: string }) {
   const backend = useBackend();
   const [discoverableBy, setDiscoverableBy] = useState<Discoverability | null>(null);
+  const [groupAdds, setGroupAdds] = useState<GroupAdds | null>(null);
   const [unopened, setUnopened] = useState<UnopenedSender[]>([]);
   const [unsent, setUnsent] = useState<UnsentReport[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -18,6 +19,10 @@ export function AccountPrivacy({ account }: { account: string }) {
     let live = true;
     backend.discoverability(account).then(
       (value) => live && setDiscoverableBy(value),
+      (caught) => live && setError(describeError(asUserError(caught))),
+    );
+    backend.groupAdds(account).then(
+      (value) => live && setGroupAdds(value),
       (caught) => live && setError(describeError(asUserError(caught))),
     );
     backend.unopenedFirstContacts(account).then(
@@ -38,6 +43,16 @@ export function AccountPrivacy({ account }: { account: string }) {
     try {
       await backend.setDiscoverability(account, value);
       setDiscoverableBy(value);
+    } catch (caught) {
+      setError(describeError(asUserError(caught)));
+    }
+  };
+
+  const chooseGroupAdds = async (value: GroupAdds) => {
+    setError(null);
+    try {
+      await backend.setGroupAdds(account, value);
+      setGroupAdds(value);
     } catch (caught) {
       setError(describeError(asUserError(caught)));
     }
@@ -67,6 +82,23 @@ export function AccountPrivacy({ account }: { account: string }) {
           <option value="contacts">Only people I wrote to or accepted</option>
         </select>
         <span className="field__help">Anyone else finds no such account, on this network and every other.</span>
+      </label>
+      <label className="field">
+        <span className="field__label">Who can add {account} to groups</span>
+        <select
+          className="input"
+          value={groupAdds ?? "networks"}
+          disabled={groupAdds === null}
+          onChange={(event) => void chooseGroupAdds(event.target.value as GroupAdds)}
+        >
+          <option value="networks">People on networks this account allows</option>
+          <option value="contacts">Only people I wrote to or accepted</option>
+          <option value="nobody">Nobody</option>
+        </select>
+        <span className="field__help">
+          When someone else adds you, you get an invitation in Requests instead: nothing of the group reaches you until
+          you accept, and declining tells the group nothing.
+        </span>
       </label>
       {unopened.length > 0 && (
         <ul className="unopened-list" aria-label={`Messages that could not be opened for ${account}`}>

@@ -1,6 +1,6 @@
 // The dialogs an open chat asks its questions in: open a link, delete a message, block, delete a
 // request, report, review a key change. Each says what will happen before it happens.
-import type { Conversation, Message } from "../bindings";
+import type { Conversation, Message, Outgoing } from "../bindings";
 import { addressText } from "../logic/address";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
@@ -11,7 +11,10 @@ export type Pending =
   | { kind: "report" }
   | { kind: "block" }
   | { kind: "delete-request" }
-  | { kind: "key-change" };
+  | { kind: "key-change" }
+  // A group invitation's answers (GroupDialogs.tsx).
+  | { kind: "decline-invitation" }
+  | { kind: "block-inviter" };
 
 type Props = {
   dialog: Pending | null;
@@ -26,6 +29,8 @@ type Props = {
   onContactDetails: () => void;
   /** The chat is gone (a request blocked or deleted). */
   onClosed: () => void;
+  /** Sends a change to the chat (to its person, or to the group). */
+  deliver: (outgoing: Outgoing) => Promise<unknown>;
 };
 
 export function ChatDialogs({
@@ -38,6 +43,7 @@ export function ChatDialogs({
   onContactChanged,
   onContactDetails,
   onClosed,
+  deliver,
 }: Props) {
   const backend = useBackend();
   const account = addressText(conversation.account);
@@ -57,12 +63,16 @@ export function ChatDialogs({
       {dialog?.kind === "delete" && (
         <ConfirmDialog
           title="Delete this message for everyone?"
-          facts={[`It is removed for you and for ${peer}. Their app shows that a message was deleted.`]}
+          facts={[
+            conversation.group !== null
+              ? "It is removed for you and for everyone in the group. Their apps show that a message was deleted."
+              : `It is removed for you and for ${peer}. Their app shows that a message was deleted.`,
+          ]}
           confirmLabel="Delete for everyone"
           danger
           onClose={() => onClose()}
           onConfirm={() => {
-            void run(() => backend.send(account, peer, { kind: "delete", target: dialog.message.id }));
+            void run(() => deliver({ kind: "delete", target: dialog.message.id }));
             onClose();
           }}
         />

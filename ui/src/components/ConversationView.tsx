@@ -1,18 +1,24 @@
 // One chat: header, consent banners, request bar, virtualized timeline, typing, composer, and
 // the dialogs it asks in. Each of those is a component of its own; this file holds them together.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import type { Contact, Conversation } from "../bindings";
+import type { Contact, Conversation, Outgoing } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { addressText } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
+import { chatName } from "../logic/groups";
 import { Composer, type ComposerMode } from "./Composer";
 import { useBackend } from "./context";
 import { MessageItem, type MessageActions } from "./MessageItem";
 import { ChatBanners } from "./ChatBanners";
 import { ChatDialogs, type Pending } from "./ChatDialogs";
 import { ConversationHeader } from "./ConversationHeader";
+import { GroupBanners } from "./GroupBanners";
+import { GroupDialogs } from "./GroupDialogs";
+import { GroupInvitationBar } from "./GroupInvitationBar";
+import { GroupNoticeLine } from "./GroupNoticeLine";
+import { useGroup } from "./useGroup";
 import { RequestBar } from "./RequestBar";
 import { useTimeline } from "./useTimeline";
 import { VirtualList } from "./VirtualList";
@@ -24,6 +30,8 @@ type Props = {
   contact: Contact | null;
   settings: Settings;
   typing: boolean;
+  /** Who is typing (`name@network`), when the chat is a group's. */
+  typingAuthor?: string | null;
   onContactDetails: () => void;
   onToggleFlag: (flag: "pinned" | "muted" | "archived") => void;
   onContactChanged: () => void;
@@ -35,6 +43,7 @@ export function ConversationView({
   contact,
   settings,
   typing,
+  typingAuthor = null,
   onContactDetails,
   onToggleFlag,
   onContactChanged,
@@ -49,7 +58,13 @@ export function ConversationView({
   const [dragging, setDragging] = useState(false);
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
-  const blockedReason = sendBlockedReason(conversation, contact);
+  const groupId = conversation.group;
+  const group = useGroup(conversation);
+  const blockedReason = sendBlockedReason(conversation, contact, group);
+  const name = chatName(conversation);
+  // A group chat sends to the group (one copy per member), any other chat to its person.
+  const deliver = (outgoing: Outgoing) =>
+    groupId !== null ? backend.sendGroup(account, groupId, outgoing) : backend.send(account, peer, outgoing);
 
   // Whether the timeline is scrolled to the newest message; it starts there.
   const following = useRef(true);
@@ -96,9 +111,7 @@ export function ConversationView({
     edit: (message) => setMode({ kind: "edit", message }),
     react: (message, emoji) => {
       const mine = message.reactions.find((reaction) => reaction.author === account);
-      void run(() =>
-        backend.send(account, peer, { kind: "reaction", target: message.id, emoji, remove: mine?.emoji === emoji }),
-      );
+      void run(() => deliver({ kind: "reaction", target: message.id, emoji, remove: mine?.emoji === emoji }));
     },
     remove: (message) => setDialog({ kind: "delete", message }),
     openLink: (url) => setDialog({ kind: "link", url }),
@@ -125,12 +138,12 @@ export function ConversationView({
 
   const send = async (text: string) => {
     if (mode.kind === "edit") {
-      const ok = await run(() => backend.send(account, peer, { kind: "edit", target: mode.message.id, body: text }));
+      const ok = await run(() => deliver({ kind: "edit", target: mode.message.id, body: text }));
       if (ok) setMode({ kind: "new" });
       return ok;
     }
     const quote = mode.kind === "reply" ? mode.message.id : null;
-    const ok = await run(() => backend.send(account, peer, { kind: "text", body: text, quote }));
+    const ok = await run(() => deliver({ kind: "text", body: text, quote }));
     if (ok) setMode({ kind: "new" });
     return ok;
   };
@@ -139,12 +152,15 @@ export function ConversationView({
     run(async () => {
       for (const [index, file] of files.entries()) {
         const path = await backend.stageFile(file.name, new Uint8Array(await file.arrayBuffer()));
-        await backend.sendFile(account, peer, path, index === 0 ? caption : "", asFile);
+        const words = index === 0 ? caption : "";
+        if (groupId !== null) await backend.sendGroupFile(account, groupId, path, words, asFile);
+        else await backend.sendFile(account, peer, path, words, asFile);
       }
     });
 
   const onTyping = (started: boolean) => {
-    if (settings.typingIndicators && !conversation.request)
+    // Typing goes to one person; a group has no typing indicator to send.
+    if (settings.typingIndicators && !conversation.request && groupId === null)
       void backend.sendTyping(account, peer, started).catch(() => undefined);
   };
 
@@ -163,6 +179,8 @@ export function ConversationView({
       <div className="day-separator" role="separator" aria-label={row.label}>
         <span>{row.label}</span>
       </div>
+    ) : row.message.notice ? (
+      <GroupNoticeLine message={row.message} own={account} />
     ) : (
       <MessageItem
         message={row.message}
@@ -172,6 +190,7 @@ export function ConversationView({
         transfers={transfers}
         actions={actions}
         peerName={peer}
+        showAuthor={groupId !== null}
       />
     );
 
@@ -190,18 +209,32 @@ export function ConversationView({
       <ConversationHeader
         conversation={conversation}
         contact={contact}
+        group={group}
         flags={{ pinned: flagged("pinned"), muted: flagged("muted"), archived: flagged("archived") }}
         onToggleFlag={onToggleFlag}
         onContactDetails={onContactDetails}
       />
 
-      <ChatBanners
-        conversation={conversation}
-        contact={contact}
-        onReviewKeyChange={() => setDialog({ kind: "key-change" })}
-        onUnblock={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}
-      />
-      {conversation.request && (
+      {groupId !== null ? (
+        <GroupBanners conversation={conversation} group={group} />
+      ) : (
+        <ChatBanners
+          conversation={conversation}
+          contact={contact}
+          onReviewKeyChange={() => setDialog({ kind: "key-change" })}
+          onUnblock={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}
+        />
+      )}
+      {conversation.request && groupId !== null && (
+        <GroupInvitationBar
+          conversation={conversation}
+          group={group}
+          onAccept={() => void run(() => backend.acceptGroupInvitation(account, groupId))}
+          onDecline={() => setDialog({ kind: "decline-invitation" })}
+          onBlock={() => setDialog({ kind: "block-inviter" })}
+        />
+      )}
+      {conversation.request && groupId === null && (
         <RequestBar
           conversation={conversation}
           onAccept={() => void run(() => backend.acceptRequest(conversation.id))}
@@ -246,12 +279,12 @@ export function ConversationView({
           onAtBottom={onAtBottom}
           onNearTop={loadOlder}
           role="log"
-          aria-label={`Messages with ${peer}`}
+          aria-label={groupId !== null ? `Messages in ${name}` : `Messages with ${peer}`}
           tabIndex={0}
         />
       )}
       <p className="typing" aria-live="polite">
-        {typing ? `${conversation.peer.name} is typing…` : ""}
+        {typing ? `${groupId !== null && typingAuthor ? typingAuthor : conversation.peer.name} is typing…` : ""}
       </p>
       <Composer
         blockedReason={blockedReason}
@@ -263,7 +296,7 @@ export function ConversationView({
         pendingFiles={pendingFiles}
         setPendingFiles={setPendingFiles}
         error={error}
-        peerLabel={conversation.peer.name}
+        peerLabel={name}
       />
 
       <ChatDialogs
@@ -276,7 +309,20 @@ export function ConversationView({
         onContactChanged={onContactChanged}
         onContactDetails={onContactDetails}
         onClosed={onClosed}
+        deliver={deliver}
       />
+      {groupId !== null && (
+        <GroupDialogs
+          dialog={dialog}
+          onClose={() => setDialog(null)}
+          conversation={conversation}
+          groupId={groupId}
+          group={group}
+          run={run}
+          onContactChanged={onContactChanged}
+          onClosed={onClosed}
+        />
+      )}
     </section>
   );
 }

@@ -63,3 +63,11 @@ export const TenThousandChats: Story = {
   args: { conversations: conversations(world({ chats: 10_000 })) },
   play: scrollToMiddle,
 };
+/** Requests with the demo's group invitation (Book club) among the message requests, selected. */
+export const GroupInvitationInRequests: Story = {
+  args: { filter: { kind: "requests" }, selected: all.find((c) => c.group !== null && c.request)?.id ?? null },
+};
+/** Group chats among the others: the group's name and a group mark instead of an address. */
+export const GroupChats: Story = {
+  args: { conversations: all.filter((c) => c.group !== null || c.peer.network === "harbor.example") },
+};

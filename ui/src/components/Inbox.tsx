@@ -4,10 +4,11 @@ import type { Conversation, InboxLayout, Message } from "../bindings";
 import type { Settings } from "../backend/backend";
 import { addressText, isOtherNetwork, networkLabel } from "../logic/address";
 import { formatTime } from "../logic/format";
+import { chatName } from "../logic/groups";
 import { filterKey, inboxRows, requestCount, type InboxFilter } from "../logic/inbox";
 import { matchesName, searchMessages, type SearchHit } from "../logic/search";
 import { useBackend } from "./context";
-import { Avatar, NetworkMark, StatusMark } from "./Marks";
+import { Avatar, GroupMark, NetworkMark, StatusMark } from "./Marks";
 import { VirtualList } from "./VirtualList";
 
 /** Whether the chat list has arrived: the list shows a placeholder until then, or the error. */
@@ -29,22 +30,30 @@ type Props = {
 function ChatRow({ conversation, settings, now }: { conversation: Conversation; settings: Settings; now: number }) {
   const pinned = settings.pinned.includes(conversation.id);
   const muted = settings.muted.includes(conversation.id);
+  const group = conversation.group !== null;
   return (
     <div className="chat-row">
-      <Avatar name={conversation.peer.name} />
+      <Avatar name={chatName(conversation)} />
       <div className="chat-row__main">
         <div className="chat-row__top">
-          <span className="chat-row__name">{conversation.peer.name}</span>
+          <span className="chat-row__name">{chatName(conversation)}</span>
           <span className="chat-row__time">{formatTime(conversation.last_activity, now)}</span>
         </div>
-        <div className="chat-row__address">
-          <span className="chat-row__addr-text">{addressText(conversation.peer)}</span>
-          <NetworkMark network={conversation.peer.network} />
-        </div>
+        {group ? (
+          <div className="chat-row__address">
+            <GroupMark />
+            <span className="chat-row__addr-text">via {addressText(conversation.account)}</span>
+          </div>
+        ) : (
+          <div className="chat-row__address">
+            <span className="chat-row__addr-text">{addressText(conversation.peer)}</span>
+            <NetworkMark network={conversation.peer.network} />
+          </div>
+        )}
         <div className="chat-row__bottom">
           <span className="chat-row__preview" dir="auto">
             {conversation.last_status && <StatusMark status={conversation.last_status} />}{" "}
-            {conversation.request ? "Message request" : conversation.last_preview}
+            {conversation.request ? (group ? "Group invitation" : "Message request") : conversation.last_preview}
           </span>
           {pinned && (
             <span className="chat-row__flag" role="img" aria-label="Pinned">
@@ -56,7 +65,7 @@ function ChatRow({ conversation, settings, now }: { conversation: Conversation; 
               🔕
             </span>
           )}
-          {conversation.read_only && <span className="chat-row__flag">read-only</span>}
+          {conversation.read_only && !conversation.request && <span className="chat-row__flag">read-only</span>}
           {conversation.unread > 0 && (
             <span className="badge" aria-label={`${conversation.unread} unread`}>
               {conversation.unread}
@@ -245,7 +254,9 @@ export function Inbox({
             {hits.map((hit) => (
               <li key={hit.message.id}>
                 <button type="button" className="search-hit" onClick={() => onSelect(hit.conversation.id)}>
-                  <span className="search-hit__who">{addressText(hit.conversation.peer)}</span>
+                  <span className="search-hit__who">
+                    {hit.conversation.group !== null ? chatName(hit.conversation) : addressText(hit.conversation.peer)}
+                  </span>
                   <span className="search-hit__text" dir="auto">
                     {hit.message.body}
                   </span>

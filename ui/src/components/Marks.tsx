@@ -28,6 +28,15 @@ export function NetworkMark({ network }: { network: string }) {
   );
 }
 
+/** Marks a chat as a group's (people on any networks), beside or instead of a network mark. */
+export function GroupMark() {
+  return (
+    <span className="group-mark" title="Group chat">
+      <span aria-hidden="true">👥</span> Group
+    </span>
+  );
+}
+
 export function StatusMark({ status }: { status: MessageStatus }) {
   if (status === "received") return null;
   return (

@@ -2,8 +2,9 @@
 // first (accepted chats) or plain inert text (requests).
 import type { Attachment, Message } from "../bindings";
 import { formatClock, formatSize, THUMB_WIDTH, thumbHeight } from "../logic/format";
+import { parseAddress } from "../logic/address";
 import { isEmojiOnly, splitLinks } from "../logic/links";
-import { StatusMark } from "./Marks";
+import { NetworkMark, StatusMark } from "./Marks";
 
 export type Transfer = { done: number; total: number };
 
@@ -131,6 +132,7 @@ export function MessageItem({
   transfers,
   actions,
   peerName,
+  showAuthor = false,
 }: {
   message: Message;
   own: string;
@@ -139,8 +141,11 @@ export function MessageItem({
   transfers: Map<string, Transfer>;
   actions: MessageActions;
   peerName: string;
+  /** A group chat: incoming messages say who wrote them, and on which network. */
+  showAuthor?: boolean;
 }) {
   const outgoing = message.direction === "outgoing";
+  const author = showAuthor && !outgoing ? parseAddress(message.author) : null;
   const emoji = !message.deleted && message.attachments.length === 0 && isEmojiOnly(message.body);
   const reactionGroups = new Map<string, number>();
   for (const reaction of message.reactions)
@@ -149,9 +154,14 @@ export function MessageItem({
   return (
     <article
       className={`message ${outgoing ? "message--out" : "message--in"}`}
-      aria-label={`${outgoing ? "You" : peerName}, ${formatClock(message.sent_at)}`}
+      aria-label={`${outgoing ? "You" : showAuthor ? message.author : peerName}, ${formatClock(message.sent_at)}`}
     >
       <div className={`bubble ${emoji ? "bubble--emoji" : ""}`}>
+        {author && (
+          <p className="message__author" title={message.author}>
+            <span className="message__author-name">{author.name}</span> <NetworkMark network={author.network} />
+          </p>
+        )}
         {message.quote && (
           <blockquote className="quote">
             <span className="quote__author">{message.quote.author === own ? "You" : message.quote.author}</span>

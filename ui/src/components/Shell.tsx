@@ -10,6 +10,8 @@ import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
 import { noticeFor } from "../logic/notifications";
 import { useBackend } from "./context";
 import { ContactDetails } from "./ContactDetails";
+import { GroupInfo } from "./GroupInfo";
+import { NewGroupDialog } from "./NewGroup";
 import { InteropOnboarding } from "./ConsentDialogs";
 import { ConversationView } from "./ConversationView";
 import { Inbox, type InboxStatus } from "./Inbox";
@@ -24,13 +26,14 @@ type Props = {
   onLock: () => void;
   onboarding: AccountInfo | null;
   onOnboarded: () => void;
-  /** Open the chat with this peer (`name@network`, or `account|peer`) once the list arrives (deep links, stories). */
+  /** Open the chat with this peer (`name@network`, or `account|peer`; a group by its name, or
+   * `account|name`) once the list arrives (deep links, stories). */
   openChat?: string;
   /** Open this dialog at once (stories). */
   openDialog?: ShellDialog;
 };
 
-export type ShellDialog = "settings" | "new-chat" | "contact";
+export type ShellDialog = "settings" | "new-chat" | "new-group" | "contact";
 type Connection = { state: ConnectionState; retryInMs: number | null };
 
 export function Shell({
@@ -52,7 +55,8 @@ export function Shell({
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState<InboxFilter>({ kind: "all" });
   const [contact, setContact] = useState<Contact | null>(null);
-  const [typing, setTyping] = useState<Record<string, boolean>>({});
+  // Who is typing in each chat (`name@network`), or null.
+  const [typing, setTyping] = useState<Record<string, string | null>>({});
   const [dialog, setDialog] = useState<ShellDialog | null>(openDialog ?? null);
   // Bumped when events were lost: the open chat is rebuilt from a fresh query.
   const [generation, setGeneration] = useState(0);
@@ -89,7 +93,7 @@ export function Shell({
   useEffect(() => {
     if (!openChat || opened.current) return;
     const wanted = conversations.find((conversation) => {
-      const peer = addressText(conversation.peer);
+      const peer = conversation.group !== null ? (conversation.title ?? "") : addressText(conversation.peer);
       return peer === openChat || `${addressText(conversation.account)}|${peer}` === openChat;
     });
     if (wanted) {
@@ -118,12 +122,12 @@ export function Shell({
           }));
           break;
         case "typing":
-          setTyping((current) => ({ ...current, [event.conversation]: event.started }));
+          setTyping((current) => ({ ...current, [event.conversation]: event.started ? event.author : null }));
           break;
         case "message_added": {
           const message = event.message;
           if (message.direction !== "incoming") break;
-          setTyping((current) => ({ ...current, [message.conversation]: false }));
+          setTyping((current) => ({ ...current, [message.conversation]: null }));
           const prefs = settingsRef.current;
           const conversation = conversationsRef.current.find((candidate) => candidate.id === message.conversation);
           const open =
@@ -164,7 +168,8 @@ export function Shell({
 
   const current = conversations.find((conversation) => conversation.id === selected) ?? null;
   const currentAccount = current ? addressText(current.account) : null;
-  const currentPeer = current ? addressText(current.peer) : null;
+  // A group chat has no one contact: its people are in the group record (useGroup).
+  const currentPeer = current && current.group === null ? addressText(current.peer) : null;
 
   const loadContact = useCallback(() => {
     if (!currentAccount || !currentPeer) return setContact(null);
@@ -201,6 +206,9 @@ export function Shell({
             <button type="button" className="button button--small" onClick={() => setDialog("new-chat")}>
               New chat
             </button>
+            <button type="button" className="button button--small" onClick={() => setDialog("new-group")}>
+              New group
+            </button>
             <button type="button" className="button button--small" onClick={() => setDialog("settings")}>
               Settings
             </button>
@@ -236,7 +244,8 @@ export function Shell({
             conversation={current}
             contact={contact}
             settings={settings}
-            typing={typing[current.id] === true}
+            typing={typeof typing[current.id] === "string"}
+            typingAuthor={typing[current.id] ?? null}
             onContactDetails={() => setDialog("contact")}
             onToggleFlag={toggleFlag}
             onContactChanged={() => {
@@ -286,7 +295,23 @@ export function Shell({
           }}
         />
       )}
-      {dialog === "contact" && current && (
+      {dialog === "new-group" && (
+        <NewGroupDialog
+          accounts={accounts}
+          conversations={conversations}
+          onClose={() => setDialog(null)}
+          onOpened={(conversation) => {
+            setDialog(null);
+            setConversations((list) => withChanged(list, conversation));
+            setFilter({ kind: "all" });
+            setSelected(conversation.id);
+          }}
+        />
+      )}
+      {dialog === "contact" && current && current.group !== null && (
+        <GroupInfo conversation={current} conversations={conversations} onClose={() => setDialog(null)} />
+      )}
+      {dialog === "contact" && current && current.group === null && (
         <ContactDetails conversation={current} onClose={() => setDialog(null)} onChanged={loadContact} />
       )}
       {onboarding && (

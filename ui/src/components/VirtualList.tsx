@@ -74,6 +74,9 @@ export function VirtualList<T>({
       if (changed) setVersion((value) => value + 1);
     });
     const element = scroller.current;
+    // Rows of the first render mounted before the observer existed: measure them too (a short
+    // list whose rows all fit never mounts another, and would keep its estimates).
+    element?.querySelectorAll<HTMLElement>("[data-key]").forEach((row) => observer.current?.observe(row));
     const sizeObserver = new ResizeObserver(() => {
       if (element) setViewport(element.clientHeight);
     });

@@ -6,10 +6,12 @@ import type {
   Attachment,
   Contact,
   Conversation,
+  Group,
   LedgerEntry,
   Message,
   MessageStatus,
 } from "../bindings";
+import { demoGroupWorld } from "./groupFixtures";
 import { seededRandom, type Random } from "./random";
 import { makeThumbnail } from "./thumbnails";
 
@@ -23,6 +25,8 @@ export type DemoWorld = {
   lazyMessages: Map<string, () => Message[]>;
   contacts: Map<string, Contact>;
   ledger: LedgerEntry[];
+  /** Groups by id (their chats are in `conversations`, with `group` set). */
+  groups: Map<string, Group>;
 };
 
 /** A world with nothing in it (no profile yet). */
@@ -34,6 +38,7 @@ export function emptyWorld(): DemoWorld {
     lazyMessages: new Map(),
     contacts: new Map(),
     ledger: [],
+    groups: new Map(),
   };
 }
 
@@ -325,7 +330,7 @@ export function buildWorld(
       account: main.address,
       counterpart: HARBOR,
       decision: "interop_enabled",
-      disclosure_version: "interop-disclosure-v1",
+      disclosure_version: "interop-disclosure-v2",
     });
     const harborAccount = accounts[1];
     if (harborAccount) {
@@ -334,7 +339,7 @@ export function buildWorld(
         account: harborAccount.address,
         counterpart: MEADOW,
         decision: "interop_enabled",
-        disclosure_version: "interop-disclosure-v1",
+        disclosure_version: "interop-disclosure-v2",
       });
       record({
         at: now - 2 * day,
@@ -479,6 +484,15 @@ export function buildWorld(
     contacts.set(contactKey(spec.account, spec.peer), contact);
   });
 
+  const groups = new Map<string, Group>();
+  if (full && scale.chats === undefined) {
+    // The demo groups, with people on both networks (groupFixtures.ts); not in scaled worlds.
+    const made = demoGroupWorld(now);
+    for (const [id, group] of made.groups) groups.set(id, group);
+    for (const conversation of made.conversations) conversations.set(conversation.id, conversation);
+    for (const [id, list] of made.messages) messages.set(id, list);
+  }
+
   if (full) {
     const marta = contacts.get(contactKey(`ada@${MEADOW}`, `marta@${HARBOR}`));
     if (marta) marta.key_change_held = true;
@@ -499,7 +513,7 @@ export function buildWorld(
       disclosure_version: null,
     });
   }
-  return { accounts, conversations, messages, lazyMessages, contacts, ledger };
+  return { accounts, conversations, messages, lazyMessages, contacts, ledger, groups };
 }
 
 /** The messages of a hand-written chat: quotes, reactions, edits, deletes and attachments drawn from the shared stream. */

@@ -1,9 +1,16 @@
 // Whether the composer can send, and if not, the reason shown in its place: the engine's rule
 // (maySend.ts) decides, this only says it in words.
-import type { Contact, Conversation } from "../bindings";
+import type { Contact, Conversation, Group } from "../bindings";
+import { groupBlockedReason } from "./groups";
 import { sendRefusal, sendStateOf } from "./maySend";
 
-export function sendBlockedReason(conversation: Conversation, contact: Contact | null): string | null {
+export function sendBlockedReason(
+  conversation: Conversation,
+  contact: Contact | null,
+  group: Group | null = null,
+): string | null {
+  // A group chat has no one contact: the engine's answer, worded from the group record.
+  if (conversation.group !== null) return groupBlockedReason(conversation, group);
   // The engine's answer when the chat was read; the same rule on the contact's newer state
   // once it is loaded (a block or a key change made since shows at once).
   const refusal = contact ? sendRefusal(sendStateOf(conversation, contact)) : conversation.send_refusal;

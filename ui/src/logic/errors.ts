@@ -4,6 +4,8 @@ import type { ErrorCode, UserError } from "../bindings";
 export function describeError(error: UserError): string {
   // The engine's message says what did and did not happen (sent or not, blocked or not).
   if (error.code === "report_not_sent") return error.message;
+  // The engine says why a group name or member list cannot be used (too long, too many, nobody new).
+  if (error.code === "invalid_group") return `That cannot be done in this group: ${error.message}.`;
   const known: Partial<Record<ErrorCode, string>> = {
     wrong_passphrase: "That passphrase is not right. Try again.",
     profile_exists: "A profile already exists on this computer. Unlock it instead.",
@@ -37,6 +39,9 @@ export function describeError(error: UserError): string {
     network_not_peered: "Your network has no agreement with that network, so you cannot reach it.",
     rate_limited: "Too many attempts. Wait a moment and try again.",
     unauthorized: "The network did not accept this account's credentials.",
+    unknown_group: "This group is no longer on this computer.",
+    not_group_admin: "Only the group's admins can do that.",
+    not_group_member: "You are not a member of this group any more, so you cannot write or change it.",
   };
   return known[error.code] ?? `Something went wrong (${error.code}).`;
 }

@@ -1,6 +1,8 @@
 // Which desktop notification an incoming message gets, if any.
 import type { Conversation, Message } from "../bindings";
 import type { Settings } from "../backend/backend";
+import { addressText } from "./address";
+import { chatName, noticeText } from "./groups";
 
 export type Notice = { title: string; body: string };
 
@@ -27,7 +29,17 @@ export function noticeFor(
   if (!conversation || conversation.request) {
     if (announced.has(message.conversation)) return null;
     announced.add(message.conversation);
+    if (conversation?.group != null) return { title: "New group invitation", body: "Someone invited you to a group." };
     return { title: "New message request", body: "Someone new wants to message you." };
+  }
+  if (conversation.group !== null) {
+    // A change the user made is stored as a line of the group's own, not news to them.
+    if (message.notice && message.notice.by === addressText(conversation.account)) return null;
+    const who = message.author.split("@")[0] ?? message.author;
+    const words = message.notice
+      ? noticeText(message.notice, addressText(conversation.account))
+      : `${who}: ${message.body || "Attachment"}`;
+    return { title: chatName(conversation), body: prefs.notificationPreview ? words : "New message" };
   }
   return {
     title: conversation.peer.name,

@@ -9,6 +9,8 @@ export function normalize(text: string): string {
 export function matchesName(conversation: Conversation, query: string): boolean {
   const needle = normalize(query.trim());
   if (needle === "") return true;
+  // A group's chat is found by its name (its `peer` is the account itself).
+  if (conversation.group !== null) return normalize(conversation.title ?? "").includes(needle);
   return normalize(addressText(conversation.peer)).includes(needle);
 }
 

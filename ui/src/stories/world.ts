@@ -63,3 +63,10 @@ export function chatRichIn(test: (message: Message) => boolean, from: DemoWorld 
   if (!best) throw new Error("no chat in the fixtures");
   return best.conversation;
 }
+
+/** The chat of the demo group named `name` (groupFixtures.ts). */
+export function groupChat(name: string, from: DemoWorld = world()): Conversation {
+  const found = conversations(from).find((c) => c.group !== null && c.title === name);
+  if (!found) throw new Error(`no group ${name} in the fixtures`);
+  return found;
+}

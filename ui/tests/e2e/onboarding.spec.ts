@@ -47,7 +47,7 @@ test("create a profile, add an account, opt into interop with the disclosure, ge
   // The consent record has the decision with the disclosure version.
   await page.getByRole("button", { name: "Settings" }).click();
   const settings = page.getByRole("dialog", { name: "Settings" });
-  await expect(settings.getByRole("table")).toContainText("Allowed network (interop-disclosure-v1)");
+  await expect(settings.getByRole("table")).toContainText("Allowed network (interop-disclosure-v2)");
   await expectAccessible(page, "settings");
 });
 

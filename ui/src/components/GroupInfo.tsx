@@ -1,0 +1,171 @@
+// Group info, from a group chat's header: the name (admins rename it), the members with their
+// networks and admin marks (admins add, remove and make admins), where the account stands, and
+// leaving. Every change shows in the chat's timeline for every member.
+import { useEffect, useState, type FormEvent } from "react";
+import type { Conversation, Group } from "../bindings";
+import { asUserError } from "../backend/backend";
+import { addressText } from "../logic/address";
+import { describeError } from "../logic/errors";
+import { isAdmin, membershipText } from "../logic/groups";
+import { ConfirmDialog } from "./ConsentDialogs";
+import { useBackend } from "./context";
+import { Dialog } from "./Dialog";
+import { GroupMembers } from "./GroupMembers";
+import { MemberPicker } from "./MemberPicker";
+import { useGroup } from "./useGroup";
+
+type Props = {
+  conversation: Conversation;
+  /** Every chat, to pick people to add from. */
+  conversations: Conversation[];
+  onClose: () => void;
+};
+
+type Asking = { kind: "remove"; member: string } | { kind: "leave" } | null;
+
+export function GroupInfo({ conversation, conversations, onClose }: Props) {
+  const backend = useBackend();
+  const loaded = useGroup(conversation);
+  const [group, setGroup] = useState<Group | null>(null);
+  const [name, setName] = useState("");
+  const [adding, setAdding] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<Asking>(null);
+  const own = addressText(conversation.account);
+
+  useEffect(() => {
+    setGroup(loaded);
+    if (loaded) setName(loaded.name);
+  }, [loaded]);
+
+  const change = async (action: () => Promise<Group>) => {
+    setError(null);
+    try {
+      const next = await action();
+      setGroup(next);
+      setName(next.name);
+      return true;
+    } catch (caught) {
+      setError(describeError(asUserError(caught)));
+      return false;
+    }
+  };
+
+  if (!group) {
+    return (
+      <Dialog title={conversation.title ?? "Group"} onClose={onClose} wide>
+        <p role="status">Loading the group…</p>
+      </Dialog>
+    );
+  }
+  const id = group.id;
+  const member = group.membership.state === "member";
+  const admin = member && isAdmin(group, own);
+
+  const rename = (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim() !== group.name) void change(() => backend.renameGroup(own, id, name.trim()));
+  };
+
+  return (
+    <Dialog title={group.name} onClose={onClose} wide>
+      <div className="stack">
+        <p className="muted">
+          {membershipText(group.membership)} Created by {group.creator === own ? "you" : group.creator}, via {own}.
+        </p>
+        {admin && (
+          <form className="inline-form" onSubmit={rename}>
+            <label className="field">
+              <span className="field__label">Group name</span>
+              <input className="input" value={name} maxLength={100} onChange={(event) => setName(event.target.value)} />
+            </label>
+            <button type="submit" className="button button--small" disabled={name.trim() === group.name}>
+              Rename
+            </button>
+          </form>
+        )}
+        <h3 className="section-title">{group.members.length === 1 ? "1 member" : `${group.members.length} members`}</h3>
+        <GroupMembers
+          group={group}
+          own={own}
+          onMakeAdmin={(address) => void change(() => backend.makeGroupAdmin(own, id, address))}
+          onRemove={(address) => setAsking({ kind: "remove", member: address })}
+        />
+        {admin && (
+          <section className="stack" aria-label="Add people">
+            <MemberPicker
+              account={own}
+              conversations={conversations}
+              selected={adding}
+              onChange={setAdding}
+              exclude={group.members.map((one) => one.address)}
+              legend="Add people"
+            />
+            <div>
+              <button
+                type="button"
+                className="button button--small"
+                disabled={adding.length === 0}
+                onClick={() =>
+                  void change(() => backend.addGroupMembers(own, id, adding)).then((ok) => ok && setAdding([]))
+                }
+              >
+                Add to group
+              </button>
+            </div>
+          </section>
+        )}
+        {!admin && member && <p className="field__help">Only the group's admins can add or remove people.</p>}
+        {error && (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="dialog__actions">
+          {member && (
+            <button type="button" className="button button--danger" onClick={() => setAsking({ kind: "leave" })}>
+              Leave group
+            </button>
+          )}
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+      {asking?.kind === "remove" && (
+        <ConfirmDialog
+          title={`Remove ${asking.member}?`}
+          facts={[
+            "Everyone in the group sees that you removed them.",
+            "They keep what they already have, but cannot read anything sent from now on.",
+          ]}
+          confirmLabel="Remove"
+          danger
+          onClose={() => setAsking(null)}
+          onConfirm={() => {
+            const target = asking.member;
+            setAsking(null);
+            void change(() => backend.removeGroupMember(own, id, target));
+          }}
+        />
+      )}
+      {asking?.kind === "leave" && (
+        <ConfirmDialog
+          title={`Leave ${group.name}?`}
+          facts={[
+            "The members are told that you left.",
+            "The chat stays on this computer, read-only; nothing more of the group reaches you.",
+            "Only an admin can add you again.",
+          ]}
+          confirmLabel="Leave group"
+          danger
+          onClose={() => setAsking(null)}
+          onConfirm={() => {
+            setAsking(null);
+            void change(() => backend.leaveGroup(own, id));
+          }}
+        />
+      )}
+    </Dialog>
+  );
+}
