@@ -23,7 +23,9 @@ async fn added_to_group(person: &mut Person, name: &str) -> Result<(GroupId, Con
     let conversation = person
         .wait_for(&format!("being added to {name}"), |event| match event {
             Event::MessageAdded { message }
-                if message.notice.as_ref().is_some_and(|n| n.kind == GroupChangeKind::AddedYou && n.name == name) =>
+                if message.notice.as_ref().is_some_and(|n| {
+                    matches!(n.kind, GroupChangeKind::AddedYou | GroupChangeKind::InvitedYou) && n.name == name
+                }) =>
             {
                 Some(message.conversation)
             }

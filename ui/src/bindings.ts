@@ -43,7 +43,7 @@ downloaded: boolean,
  */
 note: string | null, };
 
-export type GroupChangeKind = "created" | "added_you" | "added" | "removed" | "left" | "renamed" | "made_admin";
+export type GroupChangeKind = "created" | "added_you" | "invited_you" | "added" | "removed" | "left" | "renamed" | "made_admin";
 
 export type GroupNotice = { kind: GroupChangeKind, 
 /**

@@ -113,8 +113,10 @@ pub struct GroupNotice {
 #[serde(rename_all = "snake_case")]
 pub enum GroupChangeKind {
     Created,
-    /// The user was added (or invited, in a request) by `by`.
+    /// The user was added by `by`.
     AddedYou,
+    /// `by` invited the user: their setting did not let `by` add them (the chat is a request).
+    InvitedYou,
     Added,
     Removed,
     Left,

@@ -103,7 +103,7 @@ function specs(): GroupSpec[] {
       members: [member(m("tove", HARBOR), true), member(m("ulla", HARBOR)), member(m("pia", MEADOW)), member(ADA)],
       membership: { state: "invited", by: m("tove", HARBOR) },
       unread: 1,
-      lines: [{ from: m("tove", HARBOR), notice: "added_you", targets: [ADA], name: "Book club", minutesAgo: 35 }],
+      lines: [{ from: m("tove", HARBOR), notice: "invited_you", targets: [ADA], name: "Book club", minutesAgo: 35 }],
     },
     {
       id: DEMO_GROUPS.removed.id,
@@ -140,6 +140,8 @@ export function noticeBody(kind: GroupChangeKind, by: string, targets: string[],
       return `${actor} created the group “${name}”`;
     case "added_you":
       return `${actor} added you to “${name}”`;
+    case "invited_you":
+      return `${actor} invited you to “${name}”`;
     case "added":
       return `${actor} added ${list}`;
     case "removed":

@@ -61,6 +61,9 @@ describe("group notices are worded from their fields, from the user's point of v
     expect(noticeText(notice("added_you", "noor@harbor.example", [ME]), ME)).toBe(
       "noor@harbor.example added you to “Bridge builders”",
     );
+    expect(noticeText(notice("invited_you", "tove@harbor.example", [ME]), ME)).toBe(
+      "tove@harbor.example invited you to “Bridge builders”",
+    );
     expect(noticeText(notice("removed", "noor@harbor.example", [ME]), ME)).toBe(
       "noor@harbor.example removed you from the group",
     );

@@ -25,6 +25,8 @@ export function noticeText(notice: GroupNotice, me: string): string {
       return `${by} created the group “${notice.name}”`;
     case "added_you":
       return `${by} added you to “${notice.name}”`;
+    case "invited_you":
+      return `${by} invited you to “${notice.name}”`;
     case "added":
       return `${by} added ${targets}`;
     case "removed":

@@ -114,7 +114,7 @@ pub enum GroupAction {
     ExpectGroupNotice {
         person: String,
         group: String,
-        /// `created`, `added_you`, `added`, `removed`, `left`, `renamed` or `made_admin`.
+        /// `created`, `added_you`, `invited_you`, `added`, `removed`, `left`, `renamed` or `made_admin`.
         kind: isthmus_core::GroupChangeKind,
         by: Option<String>,
         about: Option<String>,

@@ -121,7 +121,8 @@ fn apply_update(
         added.group.revision = update.revision;
         added.group.members = members;
         added.group.name = name.clone();
-        let notice = GroupNotice { kind: GroupChangeKind::AddedYou, by, targets: vec![me], name };
+        let kind = if flags.invitation { GroupChangeKind::InvitedYou } else { GroupChangeKind::AddedYou };
+        let notice = GroupNotice { kind, by, targets: vec![me], name };
         timeline::note(tx, &mut outcome.events, &added.group, notice)?;
         records::save(tx, &added)?;
         return Ok(Some(added));

@@ -18,6 +18,7 @@ pub fn describe(notice: &GroupNotice, me: &str) -> String {
     match notice.kind {
         GroupChangeKind::Created => format!("{by} created the group \u{201c}{}\u{201d}", notice.name),
         GroupChangeKind::AddedYou => format!("{by} added you to \u{201c}{}\u{201d}", notice.name),
+        GroupChangeKind::InvitedYou => format!("{by} invited you to \u{201c}{}\u{201d}", notice.name),
         GroupChangeKind::Added => format!("{by} added {targets}"),
         GroupChangeKind::Removed => format!("{by} removed {targets}"),
         GroupChangeKind::Left => format!("{by} left"),
@@ -77,7 +78,7 @@ pub fn kind_to_wire(kind: GroupChangeKind) -> isthmus_proto::wire::group_change:
     use isthmus_proto::wire::group_change::Kind;
     match kind {
         GroupChangeKind::Created => Kind::Created,
-        GroupChangeKind::Added | GroupChangeKind::AddedYou => Kind::Added,
+        GroupChangeKind::Added | GroupChangeKind::AddedYou | GroupChangeKind::InvitedYou => Kind::Added,
         GroupChangeKind::Removed => Kind::Removed,
         GroupChangeKind::Left => Kind::Left,
         GroupChangeKind::Renamed => Kind::Renamed,
