@@ -186,6 +186,20 @@ mod tests {
             .unwrap_or_else(|_| panic!("waited in vain for {what}"))
     }
 
+    /// Someone new on meadow who allowed harbor, online, and introduced to the demo people.
+    async fn newcomer(sandbox: &Sandbox, name: &str) -> (Engine, tokio::sync::broadcast::Receiver<Event>, Address) {
+        let me = Engine::open(Profile::in_memory()).expect("engine");
+        let events = me.subscribe();
+        let info = me.add_account(&sandbox.meadow.url(), name, RelayTrust::default()).await.expect("account");
+        let address: Address = info.address.parse().expect("address");
+        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
+            .await
+            .expect("interop");
+        me.connect(&address).expect("online");
+        sandbox.introduce(&address);
+        (me, events, address)
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_demo_people_answer_send_a_request_and_change_their_key() {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
@@ -251,20 +265,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_introduced_newcomer_who_allows_the_other_network_gets_a_request() {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
-        let me = Engine::open(Profile::in_memory()).expect("engine");
-        let mut events = me.subscribe();
-        let address: Address = me
-            .add_account(&sandbox.meadow.url(), "newcomer", RelayTrust::default())
-            .await
-            .expect("account")
-            .address
-            .parse()
-            .expect("address");
-        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
-            .await
-            .expect("interop");
-        me.connect(&address).expect("online");
-        sandbox.introduce(&address);
+        let (me, mut events, _address) = newcomer(&sandbox, "newcomer").await;
         let wren = next(&mut events, "wren's request", |event| match event {
             Event::MessageAdded { message } if message.author == "wren@harbor.test" => Some(message.conversation),
             _ => None,
@@ -279,20 +280,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_newcomer_is_added_to_the_demo_group_with_people_on_both_networks_who_answer_there() {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
-        let me = Engine::open(Profile::in_memory()).expect("engine");
-        let mut events = me.subscribe();
-        let address: Address = me
-            .add_account(&sandbox.meadow.url(), "picnicker", RelayTrust::default())
-            .await
-            .expect("account")
-            .address
-            .parse()
-            .expect("address");
-        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
-            .await
-            .expect("interop");
-        me.connect(&address).expect("online");
-        sandbox.introduce(&address);
+        let (me, mut events, address) = newcomer(&sandbox, "picnicker").await;
         next(&mut events, "robin's greeting in the group", |event| match event {
             Event::MessageAdded { message }
                 if message.author == "robin@meadow.test" && message.body.starts_with("Welcome") =>

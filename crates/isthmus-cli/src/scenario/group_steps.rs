@@ -5,7 +5,7 @@ use anyhow::{anyhow, bail, Result};
 use isthmus_core::MessageStatus;
 use isthmus_proto::Address;
 
-use super::checks::{self, code_of};
+use super::checks;
 use super::group_checks;
 use super::group_model::GroupAction;
 use super::group_parse;
@@ -84,21 +84,13 @@ async fn send(
     let outcome = group_parse::send_group_outcome(expect).map_err(|e| anyhow!(e))?;
     let sender = world.person(from)?;
     let group = world.group(label)?;
-    let message = match sender.engine.send_group_text(&sender.address, group.id, text).await {
-        Err(error) => {
-            let code = code_of(&error);
-            return match outcome {
-                SendOutcome::Refused(expected) if expected == code => Ok(format!("refused: {code}")),
-                _ => bail!(
-                    "expected {}, but the engine refused before anything left: {code} ({error})",
-                    expect.unwrap_or("sent")
-                ),
-            };
-        }
-        Ok(message) => message,
+    let sent = sender.engine.send_group_text(&sender.address, group.id, text).await;
+    let message = match steps::queued(&outcome, expect, sent)? {
+        steps::Queued::Message(message) => message,
+        steps::Queued::Refused(done) => return Ok(done),
     };
     match outcome {
-        SendOutcome::Refused(code) => bail!("expected the engine to refuse with {code}, but it queued the message"),
+        SendOutcome::Refused(_) => unreachable!("`queued` answers a refusal"),
         SendOutcome::Sent => checks::reaches(progress, sender, &message, MessageStatus::Sent).await,
         SendOutcome::Failed(code) => checks::fails_with(progress, sender, &message, Some(&code)).await,
         SendOutcome::Delivered | SendOutcome::Read | SendOutcome::Pending => {

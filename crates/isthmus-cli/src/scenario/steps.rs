@@ -110,25 +110,47 @@ async fn send(
     let outcome = parse::send_outcome(expect).map_err(|e| anyhow!(e))?;
     let sender = world.person(from)?;
     let to = world.address(to)?;
-    let message = match sender.engine.send_text(&sender.address, &to, text).await {
-        Err(error) => {
-            let code = code_of(&error);
-            return match outcome {
-                SendOutcome::Refused(expected) if expected == code => Ok(format!("refused: {code}")),
-                _ => bail!(
-                    "expected {}, but the engine refused before anything left: {code} ({error})",
-                    expect.unwrap_or("sent")
-                ),
-            };
-        }
-        Ok(message) => message,
+    let message = match queued(&outcome, expect, sender.engine.send_text(&sender.address, &to, text).await)? {
+        Queued::Message(message) => message,
+        Queued::Refused(done) => return Ok(done),
     };
     match outcome {
-        SendOutcome::Refused(code) => bail!("expected the engine to refuse with {code}, but it queued the message"),
+        SendOutcome::Refused(_) => unreachable!("`queued` answers a refusal"),
         SendOutcome::Pending => checks::still_pending(world, progress, sender, &to, &message).await,
         SendOutcome::Sent => checks::reaches(progress, sender, &message, MessageStatus::Sent).await,
         SendOutcome::Delivered => checks::reaches(progress, sender, &message, MessageStatus::Delivered).await,
         SendOutcome::Read => checks::reaches(progress, sender, &message, MessageStatus::Read).await,
         SendOutcome::Failed(code) => checks::fails_with(progress, sender, &message, Some(&code)).await,
+    }
+}
+
+/// What the engine's answer to a send means for the step.
+pub(super) enum Queued {
+    /// Queued: the step follows its status.
+    Message(Box<isthmus_core::Message>),
+    /// Refused at once, as expected: the step's result.
+    Refused(String),
+}
+
+/// Checks the engine's answer to a send against `outcome`: a refusal passes only when it was
+/// expected with that code, and a queued message fails a step that expected a refusal.
+pub(super) fn queued(
+    outcome: &SendOutcome,
+    expect: Option<&str>,
+    sent: isthmus_core::Result<isthmus_core::Message>,
+) -> Result<Queued> {
+    match (sent, outcome) {
+        (Err(error), SendOutcome::Refused(expected)) if *expected == code_of(&error) => {
+            Ok(Queued::Refused(format!("refused: {}", code_of(&error))))
+        }
+        (Err(error), _) => bail!(
+            "expected {}, but the engine refused before anything left: {} ({error})",
+            expect.unwrap_or("sent"),
+            code_of(&error)
+        ),
+        (Ok(_), SendOutcome::Refused(code)) => {
+            bail!("expected the engine to refuse with {code}, but it queued the message")
+        }
+        (Ok(message), _) => Ok(Queued::Message(Box::new(message))),
     }
 }
