@@ -14,6 +14,9 @@ use crate::send::Outgoing;
 use crate::tx::Tx;
 use crate::{Error, Result};
 
+/// The largest group typing indicators are sent to.
+pub const TYPING_MEMBERS_MAX: usize = 20;
+
 impl Engine {
     /// Creates a group named `name` with `members` (people on this network or on networks the
     /// account allows; at most 255 besides the account). Each member's own relay decides from
@@ -147,9 +150,15 @@ impl Engine {
     }
 
     /// Tells the group that the user started or stopped typing, sealed once like a message.
-    /// Dropped while offline, and while the user turned typing indicators off.
+    /// Dropped while offline, while the user turned typing indicators off, and in groups of more
+    /// than `TYPING_MEMBERS_MAX`: each copy costs the account one of its relay's sends (see
+    /// docs/benchmarks.md, "One message to a 100-member group"), and a big group's typing would
+    /// spend its allowance on indicators.
     pub async fn send_group_typing(&self, account: &Address, group: GroupId, started: bool) -> Result<()> {
         if !self.privacy()?.typing_indicators || !self.is_online(account) {
+            return Ok(());
+        }
+        if self.group(account, group)?.ok_or(Error::NoSuchGroup)?.members.len() > TYPING_MEMBERS_MAX {
             return Ok(());
         }
         let owner = account.clone();
