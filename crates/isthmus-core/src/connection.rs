@@ -25,8 +25,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const READ_BUFFER_BYTES: usize = 8 * 1024;
 
 struct SendRequest {
-    envelope: Vec<u8>,
-    reply: oneshot::Sender<Result<u64>>,
+    envelopes: Vec<Vec<u8>>,
+    /// One answer per envelope, in order.
+    replies: Vec<oneshot::Sender<Result<u64>>>,
 }
 
 /// A handle on an account's connection, used by the sender.
@@ -34,22 +35,38 @@ struct SendRequest {
 pub struct ConnectionHandle {
     requests: mpsc::Sender<SendRequest>,
     connected: watch::Receiver<bool>,
+    /// The relay of the current connection takes `SendToMembers`.
+    fans_out: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ConnectionHandle {
     /// Sends one encoded envelope and waits for the relay to say it is durably queued.
     /// Returns the relay's timestamp.
     pub async fn send(&self, envelope: Vec<u8>) -> Result<u64> {
-        let (reply, answer) = oneshot::channel();
-        self.requests
-            .send(SendRequest { envelope, reply })
-            .await
-            .map_err(|_| Error::Unreachable("not connected".into()))?;
-        answer.await.map_err(|_| Error::Unreachable("connection lost".into()))?
+        self.send_all(vec![envelope]).await.pop().unwrap_or_else(|| Err(Error::Unreachable("no answer".into())))
+    }
+
+    /// Sends encoded envelopes at once and waits for each answer (in order). Copies of one
+    /// group message go in one `SendToMembers` frame when the relay takes it.
+    pub async fn send_all(&self, envelopes: Vec<Vec<u8>>) -> Vec<Result<u64>> {
+        let (replies, answers): (Vec<_>, Vec<_>) = envelopes.iter().map(|_| oneshot::channel()).unzip();
+        if self.requests.send(SendRequest { envelopes, replies }).await.is_err() {
+            return answers.iter().map(|_| Err(Error::Unreachable("not connected".into()))).collect();
+        }
+        let mut outcomes = Vec::with_capacity(answers.len());
+        for answer in answers {
+            outcomes.push(answer.await.unwrap_or_else(|_| Err(Error::Unreachable("connection lost".into()))));
+        }
+        outcomes
     }
 
     pub fn is_connected(&self) -> bool {
         *self.connected.borrow()
+    }
+
+    /// Whether copies of one group message go to the relay in one frame (else one each).
+    pub fn fans_out(&self) -> bool {
+        self.fans_out.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Waits until the connection is up.
@@ -73,11 +90,17 @@ pub struct ConnectionContext {
 pub fn spawn(context: ConnectionContext) -> (ConnectionHandle, tokio::task::JoinHandle<()>) {
     let (requests_tx, requests) = mpsc::channel(64);
     let (connected_tx, connected) = watch::channel(false);
-    let task = tokio::spawn(run(context, requests, connected_tx));
-    (ConnectionHandle { requests: requests_tx, connected }, task)
+    let fans_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let task = tokio::spawn(run(context, requests, connected_tx, fans_out.clone()));
+    (ConnectionHandle { requests: requests_tx, connected, fans_out }, task)
 }
 
-async fn run(context: ConnectionContext, mut requests: mpsc::Receiver<SendRequest>, connected: watch::Sender<bool>) {
+async fn run(
+    context: ConnectionContext,
+    mut requests: mpsc::Receiver<SendRequest>,
+    connected: watch::Sender<bool>,
+    fans_out: Arc<std::sync::atomic::AtomicBool>,
+) {
     let mut backoff = Duration::from_millis(250);
     let account = context.account.account();
     loop {
@@ -88,7 +111,9 @@ async fn run(context: ConnectionContext, mut requests: mpsc::Receiver<SendReques
                 let _ = connected.send(true);
                 emit(&context, ConnectionState::Connected, None);
                 context.outbox_wake.notify_one();
-                session(&context, socket, &mut requests).await;
+                let fan_out = relay_takes_send_to_members(&context).await;
+                fans_out.store(fan_out, std::sync::atomic::Ordering::Relaxed);
+                session(&context, socket, &mut requests, fan_out).await;
                 let _ = connected.send(false);
             }
             Err(error) => tracing::info!(code = ?error.code(), "relay connection failed"),
@@ -107,7 +132,11 @@ async fn run(context: ConnectionContext, mut requests: mpsc::Receiver<SendReques
             tokio::select! {
                 () = &mut deadline => break,
                 request = requests.recv() => match request {
-                    Some(request) => { let _ = request.reply.send(Err(Error::Unreachable("offline".into()))); }
+                    Some(request) => {
+                        for reply in request.replies {
+                            let _ = reply.send(Err(Error::Unreachable("offline".into())));
+                        }
+                    }
                     None => return,
                 },
             }
@@ -133,7 +162,9 @@ async fn open(context: &ConnectionContext) -> Result<Socket> {
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
     let connector = tokio_tungstenite::Connector::Rustls(context.relay.tls_config());
-    let connect = tokio_tungstenite::connect_async_tls_with_config(request, Some(config), false, Some(connector));
+    // Nagle's algorithm off: an ack followed by a send (two small frames) would otherwise wait
+    // for the relay's delayed TCP acknowledgement, about 40 ms per message once the chat is busy.
+    let connect = tokio_tungstenite::connect_async_tls_with_config(request, Some(config), true, Some(connector));
     let (socket, _) = tokio::time::timeout(Duration::from_secs(15), connect)
         .await
         .map_err(|_| Error::Unreachable("timed out".into()))?
@@ -178,7 +209,72 @@ fn leave_groups(context: &ConnectionContext, groups: Vec<crate::ids::GroupId>) {
     });
 }
 
-async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mpsc::Receiver<SendRequest>) {
+/// Whether the relay takes `SendToMembers` frames (it says so in `/healthz`); a relay that does
+/// not, or does not answer, gets each copy as a `Send` of its own.
+async fn relay_takes_send_to_members(context: &ConnectionContext) -> bool {
+    context.relay.health().await.ok().and_then(|health| health.get("features").cloned()).is_some_and(|features| {
+        features
+            .as_array()
+            .is_some_and(|list| list.iter().any(|f| f.as_str() == Some(isthmus_proto::api::FEATURE_SEND_TO_MEMBERS)))
+    })
+}
+
+/// The frames that carry `envelopes`: copies of one group message (same kind, ciphertext and
+/// group) in one `SendToMembers` when `fan_out`, everything else in a `Send` each. Each envelope
+/// gets the request id `first + its position`.
+fn send_frames(envelopes: Vec<wire::Envelope>, first: u64, fan_out: bool) -> Vec<wire::ClientFrame> {
+    use wire::client_frame::Frame;
+    let shared = |a: &wire::Envelope, b: &wire::Envelope| {
+        a.kind == b.kind && a.ciphertext == b.ciphertext && a.group_id == b.group_id && !a.group_add && !b.group_add
+    };
+    let mut frames = Vec::new();
+    let mut copies: Vec<(u64, wire::Envelope)> = Vec::new();
+    let flush = |copies: &mut Vec<(u64, wire::Envelope)>, frames: &mut Vec<wire::ClientFrame>| {
+        if copies.len() >= 2 {
+            let template = wire::Envelope { id: Vec::new(), destination: None, ..copies[0].1.clone() };
+            let members = copies
+                .drain(..)
+                .map(|(request_id, envelope)| wire::send_to_members::Copy {
+                    request_id,
+                    destination: envelope.destination,
+                    envelope_id: envelope.id,
+                })
+                .collect();
+            frames.push(wire::ClientFrame {
+                frame: Some(Frame::SendToMembers(wire::SendToMembers { envelope: Some(template), copies: members })),
+            });
+        } else {
+            for (request_id, envelope) in copies.drain(..) {
+                frames.push(wire::ClientFrame {
+                    frame: Some(Frame::Send(wire::Send { request_id, envelope: Some(envelope) })),
+                });
+            }
+        }
+    };
+    for (position, envelope) in envelopes.into_iter().enumerate() {
+        let request_id = first + position as u64;
+        let groupable = fan_out && !envelope.group_id.is_empty();
+        if !(groupable && copies.last().is_none_or(|(_, last)| shared(last, &envelope))) {
+            flush(&mut copies, &mut frames);
+        }
+        if groupable {
+            copies.push((request_id, envelope));
+        } else {
+            frames.push(wire::ClientFrame {
+                frame: Some(Frame::Send(wire::Send { request_id, envelope: Some(envelope) })),
+            });
+        }
+    }
+    flush(&mut copies, &mut frames);
+    frames
+}
+
+async fn session(
+    context: &ConnectionContext,
+    socket: Socket,
+    requests: &mut mpsc::Receiver<SendRequest>,
+    fan_out: bool,
+) {
     let (mut sink, mut stream) = socket.split();
     let mut pending: HashMap<u64, oneshot::Sender<Result<u64>>> = HashMap::new();
     let mut next_request = 1u64;
@@ -239,18 +335,28 @@ async fn session(context: &ConnectionContext, socket: Socket, requests: &mut mps
             }
             request = requests.recv() => {
                 let Some(request) = request else { break };
-                let envelope = match wire::Envelope::decode(request.envelope.as_slice()) {
-                    Ok(envelope) => envelope,
-                    Err(_) => { let _ = request.reply.send(Err(Error::Protocol("bad envelope".into()))); continue; }
-                };
-                let id = next_request;
-                next_request += 1;
-                let frame = wire::ClientFrame { frame: Some(wire::client_frame::Frame::Send(wire::Send { request_id: id, envelope: Some(envelope) })) };
-                if sink.send(WsMessage::Binary(frame.encode_to_vec().into())).await.is_err() {
-                    let _ = request.reply.send(Err(Error::Unreachable("connection lost".into())));
+                let first = next_request;
+                let mut envelopes = Vec::with_capacity(request.envelopes.len());
+                for (bytes, reply) in request.envelopes.iter().zip(request.replies) {
+                    match wire::Envelope::decode(bytes.as_slice()) {
+                        Ok(envelope) => {
+                            pending.insert(first + envelopes.len() as u64, reply);
+                            envelopes.push(envelope);
+                        }
+                        Err(_) => { let _ = reply.send(Err(Error::Protocol("bad envelope".into()))); }
+                    }
+                }
+                next_request += envelopes.len() as u64;
+                let mut lost = false;
+                for frame in send_frames(envelopes, first, fan_out) {
+                    if sink.send(WsMessage::Binary(frame.encode_to_vec().into())).await.is_err() {
+                        lost = true;
+                        break;
+                    }
+                }
+                if lost {
                     break;
                 }
-                pending.insert(id, request.reply);
             }
         }
     }
@@ -284,5 +390,62 @@ pub(crate) fn handle_frame(
         }
         Some(Frame::Error(error)) => tracing::warn!(code = %error.code, "relay reported a frame error"),
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wire::client_frame::Frame;
+
+    fn copy(to: &str, ciphertext: &[u8], group: u8) -> wire::Envelope {
+        let to: Address = to.parse().expect("valid");
+        wire::Envelope {
+            id: vec![rand::random(); 16],
+            destination: Some((&to).into()),
+            kind: wire::CiphertextKind::SenderKey as i32,
+            ciphertext: ciphertext.to_vec(),
+            group_id: vec![group; 16],
+            ..Default::default()
+        }
+    }
+
+    fn shape(frames: &[wire::ClientFrame]) -> Vec<(&'static str, Vec<u64>)> {
+        frames
+            .iter()
+            .map(|frame| match frame.frame.as_ref() {
+                Some(Frame::Send(send)) => ("send", vec![send.request_id]),
+                Some(Frame::SendToMembers(many)) => ("members", many.copies.iter().map(|c| c.request_id).collect()),
+                _ => ("other", Vec::new()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copies_of_one_group_message_share_a_frame_and_everything_else_goes_alone_in_order() {
+        let one_to_one = wire::Envelope { group_id: Vec::new(), ..copy("dan@meadow.test", b"direct", 0) };
+        let envelopes = vec![
+            copy("bob@meadow.test", b"m1", 1),
+            copy("carol@harbor.test", b"m1", 1),
+            one_to_one,
+            copy("bob@meadow.test", b"m2", 1),
+            copy("carol@harbor.test", b"m2", 1),
+            copy("erin@meadow.test", b"m3", 2),
+        ];
+        let frames = send_frames(envelopes.clone(), 10, true);
+        assert_eq!(
+            shape(&frames),
+            vec![("members", vec![10, 11]), ("send", vec![12]), ("members", vec![13, 14]), ("send", vec![15])],
+            "a lone copy is a plain send"
+        );
+        let Some(Frame::SendToMembers(first)) = frames[0].frame.as_ref() else { panic!("a SendToMembers") };
+        let template = first.envelope.as_ref().expect("the sealed message");
+        assert_eq!((template.ciphertext.as_slice(), template.destination.is_none()), (&b"m1"[..], true));
+        assert_eq!(first.copies[1].envelope_id, envelopes[1].id, "each copy keeps its own envelope id");
+        assert_eq!(
+            shape(&send_frames(envelopes, 10, false)),
+            (10..16).map(|id| ("send", vec![id])).collect::<Vec<_>>(),
+            "a relay that does not take SendToMembers gets a send per copy"
+        );
     }
 }

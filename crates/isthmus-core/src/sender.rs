@@ -68,7 +68,10 @@ pub async fn run(mut context: SenderContext) {
                 continue;
             }
             let ready = entry.envelope.is_some() && entry.pending_upload.is_none();
-            if ready && run.len() < RUN && !run.iter().any(|(_, queued)| queued.peer == entry.peer) {
+            if ready
+                && has_room(&run, &entry, context.connection.fans_out())
+                && !run.iter().any(|(_, queued)| queued.peer == entry.peer)
+            {
                 run.push((key, entry));
                 continue;
             }
@@ -108,6 +111,17 @@ pub async fn run(mut context: SenderContext) {
 
 /// At most this many sends in flight at once (the relay's default allows 32 per socket).
 const RUN: usize = 16;
+/// At most this many entries at once when copies of a group message share a frame (the relay's
+/// default takes 255 copies in one).
+const FAN_OUT_RUN: usize = 255;
+
+/// Whether `entry` may join the run: at most `RUN` sends of their own, and, when the relay takes
+/// a group message's copies in one frame, up to `FAN_OUT_RUN` entries with those copies.
+fn has_room(run: &[(Vec<u8>, OutboxEntry)], entry: &OutboxEntry, fans_out: bool) -> bool {
+    let copy = |entry: &OutboxEntry| fans_out && matches!(entry.kind, crate::outbox::OutboxKind::GroupCopy { .. });
+    let singles = run.iter().filter(|(_, queued)| !copy(queued)).count();
+    run.len() < FAN_OUT_RUN && (copy(entry) || singles < RUN)
+}
 
 /// What one pass over the outbox found.
 #[derive(Default)]
@@ -160,12 +174,11 @@ impl Pass {
 
 /// Sends sealed entries (one per peer) at once and records each success; returns every outcome.
 async fn send_run(context: &SenderContext, run: Vec<(Vec<u8>, OutboxEntry)>) -> Vec<(Vec<u8>, Address, Result<()>)> {
-    let sends = run.into_iter().map(|(key, entry)| async move {
-        let envelope = entry.envelope.unwrap_or_default();
-        let sent = context.connection.send(envelope).await.map(drop);
-        (key, entry.peer, sent)
-    });
-    let outcomes = futures_util::future::join_all(sends).await;
+    let (entries, envelopes): (Vec<_>, Vec<_>) =
+        run.into_iter().map(|(key, entry)| ((key, entry.peer), entry.envelope.unwrap_or_default())).unzip();
+    let answers = context.connection.send_all(envelopes).await;
+    let outcomes: Vec<(Vec<u8>, Address, Result<()>)> =
+        entries.into_iter().zip(answers).map(|((key, peer), sent)| (key, peer, sent.map(drop))).collect();
     let done: Vec<Vec<u8>> =
         outcomes.iter().filter(|(_, _, sent)| sent.is_ok()).map(|(key, _, _)| key.clone()).collect();
     if done.is_empty() {

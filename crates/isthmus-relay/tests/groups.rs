@@ -354,3 +354,78 @@ async fn allow_groups(account: &common::Account, networks: &[&str]) {
     let status = response.status();
     assert!(status.is_success(), "setting group networks: {status} {}", response.text().await.unwrap_or_default());
 }
+
+/// A `SendToMembers` frame: `template` to each of `to`, request ids from `first`.
+fn to_members(template: wire::Envelope, to: &[&str], first: u64) -> wire::client_frame::Frame {
+    let copies = to
+        .iter()
+        .enumerate()
+        .map(|(n, address)| {
+            let one = envelope_to(address, b"");
+            wire::send_to_members::Copy {
+                request_id: first + n as u64,
+                destination: one.destination,
+                envelope_id: one.id,
+            }
+        })
+        .collect();
+    wire::client_frame::Frame::SendToMembers(wire::SendToMembers { envelope: Some(template), copies })
+}
+
+/// The `SendResult`s of `count` copies, by request id.
+async fn results(socket: &mut Socket, count: usize) -> std::collections::BTreeMap<u64, String> {
+    let mut results = std::collections::BTreeMap::new();
+    while results.len() < count {
+        let result = expect_send_result(socket).await;
+        results.insert(result.request_id, result.error_code);
+    }
+    results
+}
+
+#[tokio::test]
+async fn a_group_message_to_several_members_is_one_send_answered_per_copy_and_only_members_get_it() {
+    // Two requests per account (joining or connecting, then one send): alice's frame with three
+    // copies spends one token, so her next frame finds none.
+    let limits = Limits { account_rate: isthmus_relay::Rate { burst: 2, per_minute: 1 }, ..Limits::default() };
+    let relay = meadow_with(limits).await;
+    let health: Value =
+        reqwest::get(format!("{}/healthz", relay.url())).await.expect("answers").json().await.expect("json");
+    assert!(health["features"].as_array().is_some_and(|f| f.iter().any(|f| f == "send_to_members")), "{health}");
+    let alice = register(&relay, "alice").await;
+    let (bob, carol, dan) =
+        (register(&relay, "bob").await, register(&relay, "carol").await, register(&relay, "dan").await);
+    join(&bob, BOOK_CLUB).await;
+    join(&carol, BOOK_CLUB).await;
+    let (mut bob_socket, mut carol_socket) = (connect_idle(&bob).await, connect_idle(&carol).await);
+    let mut socket = connect_idle(&alice).await;
+    let _ = &dan;
+
+    let template = wire::Envelope {
+        destination: None,
+        id: Vec::new(),
+        ..traffic("bob@meadow.example", BOOK_CLUB, b"one for all")
+    };
+    let to = ["bob@meadow.example", "carol@meadow.example", "dan@meadow.example"];
+    send_frame(&mut socket, to_members(template.clone(), &to, 1)).await.expect("sent");
+    let answers = results(&mut socket, 3).await;
+    assert_eq!(answers[&1], "", "bob is a member");
+    assert_eq!(answers[&2], "", "so is carol");
+    assert_eq!(answers[&3], "unknown_account", "dan is not: the answer a missing account gets");
+    for member in [&mut bob_socket, &mut carol_socket] {
+        let copy = expect_push(member).await;
+        assert_eq!((copy.ciphertext.as_slice(), copy.group_id.as_slice()), (&b"one for all"[..], &BOOK_CLUB[..]));
+        assert_eq!(copy.source.map(|s| s.name), Some("alice".to_owned()), "the relay stamps the source");
+    }
+
+    // The account's one token is spent: the next frame is refused for every copy alike.
+    send_frame(&mut socket, to_members(template, &to[..2], 10)).await.expect("sent");
+    let answers = results(&mut socket, 2).await;
+    assert!(answers.values().all(|code| code == "rate_limited"), "{answers:?}");
+
+    // Only group traffic may go to several people at once: anything else is refused per copy.
+    let plain = wire::Envelope { destination: None, id: Vec::new(), ..envelope_to("bob@meadow.example", b"hi") };
+    send_frame(&mut socket, to_members(plain, &to[..2], 20)).await.expect("sent");
+    let answers = results(&mut socket, 2).await;
+    assert!(answers.values().all(|code| code == "bad_request"), "{answers:?}");
+    relay.shutdown().await;
+}

@@ -38,4 +38,11 @@ pub struct Health {
     pub network: String,
     /// The wire protocol version (`isthmus_proto::PROTOCOL_VERSION`).
     pub protocol: u32,
+    /// Additions to the protocol this relay takes, for clients to use when present:
+    /// `send_to_members` (a `SendToMembers` frame).
+    #[serde(default)]
+    pub features: Vec<String>,
 }
+
+/// `Health::features`: the relay takes `SendToMembers` frames.
+pub const FEATURE_SEND_TO_MEMBERS: &str = "send_to_members";

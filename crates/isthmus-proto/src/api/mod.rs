@@ -15,7 +15,7 @@ mod keys;
 mod media;
 mod reports;
 
-pub use account::{Blocks, Health, Interop, Networks};
+pub use account::{Blocks, Health, Interop, Networks, FEATURE_SEND_TO_MEMBERS};
 pub use consent::{PendingRequest, PendingRequests, DEFAULT_REQUEST_TTL_MS};
 pub use discovery::{Discoverability, DiscoverabilityJson, UnknownDiscoverability};
 pub use error_code::{ErrorBody, ErrorCode, UNKNOWN_ACCOUNT_MESSAGE};

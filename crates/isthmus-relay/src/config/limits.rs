@@ -34,6 +34,8 @@ pub struct Limits {
     pub max_envelopes_per_delivery: usize,
     /// Most `Send` frames one socket may have in flight at once.
     pub max_inflight_sends: usize,
+    /// Most copies one `SendToMembers` frame may carry (a group's members but the sender).
+    pub max_copies_per_send: usize,
     /// How long the relay waits for a peer relay.
     pub federation_timeout_ms: u64,
     /// Requests per client IP address (all HTTP routes but `/healthz`, and WebSocket upgrades).
@@ -120,6 +122,7 @@ impl Default for Limits {
             max_federation_body_bytes: 4 * 1024 * 1024,
             max_envelopes_per_delivery: 100,
             max_inflight_sends: 32,
+            max_copies_per_send: 255,
             federation_timeout_ms: 10_000,
             ip_rate: Rate { burst: 1000, per_minute: 6000 },
             account_rate: Rate { burst: 500, per_minute: 3000 },

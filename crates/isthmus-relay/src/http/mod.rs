@@ -121,7 +121,12 @@ pub(crate) async fn networks(State(state): State<Arc<RelayState>>, _auth: extrac
     )
 )]
 pub(crate) async fn health(State(state): State<Arc<RelayState>>) -> Json<Health> {
-    Json(Health { status: "ok".into(), network: state.domain.to_string(), protocol: isthmus_proto::PROTOCOL_VERSION })
+    Json(Health {
+        status: "ok".into(),
+        network: state.domain.to_string(),
+        protocol: isthmus_proto::PROTOCOL_VERSION,
+        features: vec![isthmus_proto::api::FEATURE_SEND_TO_MEMBERS.to_owned()],
+    })
 }
 
 /// Takes a token from the client address's bucket before any client or federation route runs.

@@ -1,6 +1,7 @@
 //! The data plane: one WebSocket per device carrying protobuf frames (frames.proto).
 
 mod acks;
+mod fan_out;
 mod frames;
 mod session;
 

@@ -299,7 +299,59 @@ impl Session {
                 None
             }
             Some(wire::client_frame::Frame::Send(send)) => self.start_send(send),
+            Some(wire::client_frame::Frame::SendToMembers(send)) => {
+                self.start_send_to_members(send).await;
+                None
+            }
         }
+    }
+
+    /// Starts delivering a `SendToMembers`: one send in flight and one token of the account's
+    /// rate for all its copies; each copy's `SendResult` follows once it is queued or refused.
+    async fn start_send_to_members(&mut self, send: wire::SendToMembers) {
+        let ids: Vec<u64> = send.copies.iter().map(|copy| copy.request_id).collect();
+        let max = self.state.limits.max_copies_per_send;
+        let refused = if let Err(error) = super::fan_out::check(send.envelope.as_ref(), ids.len(), max) {
+            Some(error)
+        } else if self.in_flight.load(Ordering::SeqCst) >= self.state.limits.max_inflight_sends {
+            Some(ApiError::rate_limited(1))
+        } else {
+            None
+        };
+        if let Some(error) = refused {
+            for id in ids {
+                let _ = self.results.send(frames::send_result(id, Err(error.clone()))).await;
+            }
+            return;
+        }
+        let template = send.envelope.unwrap_or_default();
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let state = self.state.clone();
+        let sender = self.sender.clone();
+        let results = self.results.clone();
+        let in_flight = self.in_flight.clone();
+        self.sends.spawn(async move {
+            let outcomes = match state.coordination.take_token(Bucket::Account, sender.name.as_str()).await {
+                Ok(Ok(())) => super::fan_out::deliver(&state, &sender, &template, send.copies).await,
+                Ok(Err(retry_after)) => {
+                    ids.into_iter().map(|id| (id, Err(ApiError::rate_limited(retry_after)))).collect()
+                }
+                Err(error) => {
+                    let error: ApiError = error.into();
+                    ids.into_iter().map(|id| (id, Err(error.clone()))).collect()
+                }
+            };
+            for (_, outcome) in &outcomes {
+                state.metrics.delivery(Source::Client, outcome.as_ref().map(drop).map_err(|error| error.code));
+                if let Err(error) = outcome {
+                    state.metrics.refusal(error.code);
+                }
+            }
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            for (id, outcome) in outcomes {
+                let _ = results.send(frames::send_result(id, outcome)).await;
+            }
+        });
     }
 
     /// Starts delivering a `Send`; its `SendResult` follows once the envelope is durably queued.
