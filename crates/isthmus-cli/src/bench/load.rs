@@ -102,7 +102,9 @@ async fn connect(endpoint: &Endpoint, bearer: &str) -> Result<Socket> {
     request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {bearer}"))?);
     // The load generator shares the machine with the relay: it reads as frugally as the relay.
     let config = WebSocketConfig::default().read_buffer_size(isthmus_relay::ws::READ_BUFFER_BYTES);
-    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), false).await?;
+    // Nagle off, as the app's own client: an ack followed by a send must not wait for the relay's
+    // delayed acknowledgement.
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), true).await?;
     // Wait for the queue-empty marker: the socket is fully set up after it.
     while let Some(message) = socket.next().await {
         if let WsMessage::Binary(bytes) = message? {
