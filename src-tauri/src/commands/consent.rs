@@ -4,6 +4,7 @@
 use isthmus_core::{
     AccountInfo, Contact, Conversation, ConversationId, Disclosure, InboxLayout, LedgerEntry, MessageId, SafetyNumber,
 };
+use isthmus_proto::NetworkName;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -75,6 +76,13 @@ pub async fn enable_interop(
         sandbox.user_allowed_interop(&account);
     }
     Ok(info)
+}
+
+/// The networks the account allowed under an older disclosure: until the person allows them
+/// again under the current one (`enable_interop`), people there cannot add them to groups.
+#[tauri::command]
+pub async fn interop_to_review(state: State<'_, AppState>, account: String) -> CommandResult<Vec<NetworkName>> {
+    Ok(state.engine().await?.interop_to_review(&parse::address(&account)?)?)
 }
 
 #[tauri::command]

@@ -1,7 +1,9 @@
 //! Groups across networks: create and change them (admins only, the engine checks), send to
-//! them, answer invitations, and who may add the account to groups.
+//! them, typing and per-member receipts, answer invitations, report a member, and who may add
+//! the account to groups.
 
-use isthmus_core::{Group, GroupId, Message, Outgoing};
+use isthmus_core::groups::MemberReceipt;
+use isthmus_core::{Group, GroupId, Message, MessageId, Outgoing};
 use isthmus_proto::api::GroupAdds;
 use isthmus_proto::Address;
 use tauri::State;
@@ -114,6 +116,28 @@ pub async fn send_group_file(
     Ok(sent?)
 }
 
+/// Dropped by the engine while offline, with typing indicators off, or in a big group.
+#[tauri::command]
+pub async fn send_group_typing(
+    state: State<'_, AppState>,
+    account: String,
+    group_id: GroupId,
+    started: bool,
+) -> CommandResult<()> {
+    Ok(state.engine().await?.send_group_typing(&parse::address(&account)?, group_id, started).await?)
+}
+
+/// Each member's state of one of the user's messages in the group (`delivered` or `read`).
+#[tauri::command]
+pub async fn group_message_receipts(
+    state: State<'_, AppState>,
+    account: String,
+    group_id: GroupId,
+    message_id: MessageId,
+) -> CommandResult<Vec<MemberReceipt>> {
+    Ok(state.engine().await?.group_message_receipts(&parse::address(&account)?, group_id, message_id)?)
+}
+
 #[tauri::command]
 pub async fn group_invitations(state: State<'_, AppState>, account: String) -> CommandResult<Vec<Group>> {
     Ok(state.engine().await?.group_invitations(&parse::address(&account)?)?)
@@ -136,6 +160,26 @@ pub async fn decline_group_invitation(
     group_id: GroupId,
 ) -> CommandResult<()> {
     Ok(state.engine().await?.decline_group_invitation(&parse::address(&account)?, group_id).await?)
+}
+
+/// Reports a member of the group, or the person who invited the account to it, with messages of
+/// theirs in the group's chat; optionally blocks them as well.
+#[allow(clippy::too_many_arguments)]
+#[tauri::command]
+pub async fn report_group_member(
+    state: State<'_, AppState>,
+    account: String,
+    group_id: GroupId,
+    member: String,
+    message_ids: Vec<MessageId>,
+    reason: String,
+    note: String,
+    and_block: bool,
+) -> CommandResult<()> {
+    let (account, member, reason) =
+        (parse::address(&account)?, parse::address(&member)?, parse::report_reason(&reason)?);
+    let engine = state.engine().await?;
+    Ok(engine.report_group_member(&account, group_id, &member, message_ids, reason, &note, and_block).await?)
 }
 
 /// Who may add the account to groups: `networks`, `contacts` or `nobody`.

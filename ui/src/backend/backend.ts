@@ -38,6 +38,7 @@ import type {
   GroupId,
   InboxLayout,
   LedgerEntry,
+  MemberReceipt,
   Message,
   MessageId,
   Outgoing,
@@ -190,11 +191,28 @@ export interface Backend {
     caption: string,
     asFile: boolean,
   ): Promise<Message>;
+  /** `sendTyping` for a group (dropped with typing indicators off, while offline, and in groups
+   * of more than 20). */
+  sendGroupTyping(account: AddressText, groupId: GroupId, started: boolean): Promise<void>;
+  /** Each member's state (`delivered` or `read`) of one of the user's messages in the group;
+   * members without an entry have not received it yet. Asked on demand, not for every message. */
+  groupMessageReceipts(account: AddressText, groupId: GroupId, messageId: MessageId): Promise<MemberReceipt[]>;
   /** Invitations waiting for an answer (their chats are requests, flagged `request`). */
   groupInvitations(account: AddressText): Promise<Group[]>;
   acceptGroupInvitation(account: AddressText, groupId: GroupId): Promise<Group>;
   /** Declines an invitation: its chat goes, and the group is told nothing. */
   declineGroupInvitation(account: AddressText, groupId: GroupId): Promise<void>;
+  /** `report` for a member of the group, or the person who invited the account to it: with the
+   * chosen messages of theirs in the group's chat; optionally blocks them. */
+  reportGroupMember(
+    account: AddressText,
+    groupId: GroupId,
+    member: AddressText,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    note: string,
+    andBlock: boolean,
+  ): Promise<void>;
   /** Who may add the account to groups (anyone else's add arrives as an invitation). */
   groupAdds(account: AddressText): Promise<GroupAdds>;
   setGroupAdds(account: AddressText, whoCanAdd: GroupAdds): Promise<void>;
@@ -222,6 +240,13 @@ export interface Backend {
   disclosure(network: string): Promise<Disclosure>;
   /** Lets `network` reach `account`. Rejects `disclosure_outdated` unless `disclosureVersion` is current. */
   enableInterop(account: AddressText, network: string, disclosureVersion: string): Promise<AccountInfo>;
+  /**
+   * The networks `account` allowed under an older disclosure than the current one (which says
+   * what groups do across networks): until the person allows them again with `enableInterop` and
+   * the current version (which works for a network already allowed), people there cannot add
+   * them to groups.
+   */
+  interopToReview(account: AddressText): Promise<string[]>;
   /** Stops `network` reaching `account`; chats with it become read-only. */
   disableInterop(account: AddressText, network: string): Promise<AccountInfo>;
   /** The user confirmed writing to `peer` on another network for the first time. */

@@ -15,6 +15,7 @@ import type {
   GroupId,
   InboxLayout,
   LedgerEntry,
+  MemberReceipt,
   Message,
   MessageId,
   Outgoing,
@@ -47,6 +48,7 @@ import { seededRandom, type Random } from "../demo/random";
 import { sendRefusal, sendState, sendStateOf } from "../logic/maySend";
 import { makeThumbnail } from "../demo/thumbnails";
 import { DemoGroups } from "./demoGroups";
+import { consentedUnder, interopToReview } from "./demoReview";
 import {
   defaultSettings,
   type AddressText,
@@ -928,6 +930,17 @@ export class DemoBackend implements Backend {
     return { ...message };
   }
 
+  async sendGroupTyping(account: AddressText, groupId: GroupId, _started: boolean): Promise<void> {
+    this.requireUnlocked();
+    // As the engine: dropped while no relay answers; else only a member's chat may send it.
+    if (!this.options.offline) this.groupRules.writable(account, groupId);
+  }
+
+  async groupMessageReceipts(account: AddressText, groupId: GroupId, messageId: MessageId): Promise<MemberReceipt[]> {
+    this.requireUnlocked();
+    return this.groupRules.receipts(account, groupId, messageId);
+  }
+
   async groupInvitations(account: AddressText): Promise<Group[]> {
     this.requireUnlocked();
     return this.groupRules.invitations(account);
@@ -1017,8 +1030,39 @@ export class DemoBackend implements Backend {
   ): Promise<void> {
     this.requireUnlocked();
     const conversation = this.conversationOrFail(conversationId);
+    await this.reportIn(conversation, text(conversation.peer), messageIds, reason, andBlock);
+  }
+
+  async reportGroupMember(
+    account: AddressText,
+    groupId: GroupId,
+    member: AddressText,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    _note: string,
+    andBlock: boolean,
+  ): Promise<void> {
+    this.requireUnlocked();
+    const conversation = this.groupRules.chatOf(account, groupId);
+    const parsed = address(member.trim());
+    if (!parsed.name || !parsed.network) throw fail("invalid_address", `${member} is not an address.`);
+    // As the engine (decisions.rs, `build_report`): only the member's own messages go in.
+    const theirs = this.messagesOf(conversation.id).filter(
+      (message) => message.direction === "incoming" && message.author === member && message.notice === null,
+    );
+    const chosen = messageIds.filter((id) => theirs.some((message) => message.id === id));
+    await this.reportIn(conversation, text(parsed), chosen, reason, andBlock);
+  }
+
+  /** Reports `peer` from `conversation` (a chat's person, or a group's member). */
+  private async reportIn(
+    conversation: Conversation,
+    peer: AddressText,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    andBlock: boolean,
+  ): Promise<void> {
     const account = text(conversation.account);
-    const peer = text(conversation.peer);
     if (this.options.offline) {
       // As the engine: the report is kept to be sent later, and the block needs the relay too.
       const kept = { address: peer, reason, messages: messageIds.length, queued_at_ms: Date.now() };
@@ -1079,8 +1123,16 @@ export class DemoBackend implements Backend {
       this.refreshNetwork(account, network);
       // Someone on the newly allowed network soon writes: a message request.
       if (network === HARBOR && !this.options.quiet) this.later(4000, () => this.newRequest(network));
+    } else if (!consentedUnder(this.world.ledger, account, disclosureVersion).has(network)) {
+      // Allowed again under the current disclosure (a review): its people may add the account to groups now.
+      this.record(account, network, "interop_enabled", disclosureVersion);
     }
     return { ...info, interop: [...info.interop] };
+  }
+
+  async interopToReview(account: AddressText): Promise<string[]> {
+    this.requireUnlocked();
+    return interopToReview(this.account(account), this.world.ledger, DISCLOSURE_VERSION);
   }
 
   async disableInterop(account: AddressText, network: string): Promise<AccountInfo> {

@@ -109,3 +109,56 @@ describe("the demo's groups keep the engine's rules", () => {
     expect(await backend.groupAdds("ada.lab@meadow.example")).toBe("networks");
   });
 });
+
+describe("reports, typing and receipts in the demo's groups", () => {
+  it("reports a member with their own messages only, records it and blocks when asked", async () => {
+    const backend = demo();
+    const page = await backend.messages("g1", null, 50);
+    const heron = page.items.filter((m) => m.author === "heron@harbor.example" && m.notice === null).map((m) => m.id);
+    expect(heron.length).toBeGreaterThan(0);
+    await backend.reportGroupMember(ADA, DEMO_GROUPS.bridge.id, "heron@harbor.example", heron, "spam", "", true);
+    const ledger = await backend.ledger();
+    expect(ledger.slice(-2).map((e) => [e.counterpart, e.decision])).toEqual([
+      ["heron@harbor.example", "request_reported"],
+      ["heron@harbor.example", "blocked"],
+    ]);
+    expect((await backend.contact(ADA, "heron@harbor.example")).blocked).toBe(true);
+  });
+
+  it("reports the inviter from an invitation, which is no membership", async () => {
+    const backend = demo();
+    await backend.reportGroupMember(ADA, DEMO_GROUPS.invitation.id, "tove@harbor.example", [], "harassment", "", false);
+    expect((await backend.ledger()).at(-1)).toMatchObject({
+      counterpart: "tove@harbor.example",
+      decision: "request_reported",
+    });
+    expect((await backend.contact(ADA, "tove@harbor.example")).blocked).toBe(false);
+  });
+
+  it("sends typing only where the account may write", async () => {
+    const backend = demo();
+    await expect(backend.sendGroupTyping(ADA, DEMO_GROUPS.bridge.id, true)).resolves.toBeUndefined();
+    await expect(backend.sendGroupTyping(ADA, DEMO_GROUPS.removed.id, true)).rejects.toMatchObject({
+      code: "not_group_member",
+    });
+  });
+
+  it("gathers each member's receipt; the message is delivered once every other member has it", async () => {
+    const backend = demo();
+    const sent = await backend.sendGroup(ADA, DEMO_GROUPS.bridge.id, { kind: "text", body: "Ten it is", quote: null });
+    if (!sent) throw new Error("text is a message");
+    expect(await backend.groupMessageReceipts(ADA, DEMO_GROUPS.bridge.id, sent.id)).toEqual([]);
+    await tick(60);
+    const receipts = await backend.groupMessageReceipts(ADA, DEMO_GROUPS.bridge.id, sent.id);
+    // Bridge builders has four other members; every one received it, one in two read it.
+    expect(receipts.map((r) => r.member).sort()).toEqual([
+      "bea@meadow.example",
+      "cedric@meadow.example",
+      "heron@harbor.example",
+      "priya@harbor.example",
+    ]);
+    expect(receipts.filter((r) => r.status === "read")).toHaveLength(2);
+    const page = await backend.messages("g1", null, 5);
+    expect(page.items.find((m) => m.id === sent.id)?.status).toBe("delivered");
+  });
+});

@@ -12,6 +12,7 @@ import type {
   GroupAdds,
   GroupChangeKind,
   GroupId,
+  MemberReceipt,
   Message,
   UserError,
 } from "../bindings";
@@ -58,6 +59,8 @@ function text(value: { name: string; network: string }): string {
 
 export class DemoGroups {
   private adds = new Map<AddressText, GroupAdds>();
+  /** Each member's state of the user's messages sent in this session, by message id (receipts.rs). */
+  private memberReceipts = new Map<string, MemberReceipt[]>();
 
   constructor(private readonly host: GroupHost) {}
 
@@ -100,6 +103,52 @@ export class DemoGroups {
     const conversation = this.host.world().conversations.get(group.conversation);
     if (!conversation) throw fail("unknown_conversation", "The group's chat is gone.");
     return conversation;
+  }
+
+  /** The group's chat, for a report from it (any membership: an invitation's inviter too). */
+  chatOf(account: AddressText, id: GroupId): Conversation {
+    return this.chat(this.existing(account, id));
+  }
+
+  /**
+   * Each member's state of one of the user's messages (receipts.rs, `load`). Messages sent in
+   * this session have the receipts the simulated members sent; the fixtures' older messages
+   * answer as their status says, for every other member.
+   */
+  receipts(account: AddressText, id: GroupId, messageId: string): MemberReceipt[] {
+    const group = this.existing(account, id);
+    const recorded = this.memberReceipts.get(messageId);
+    if (recorded) return recorded.map((receipt) => ({ ...receipt }));
+    const message = this.host
+      .world()
+      .messages.get(group.conversation)
+      ?.find((one) => one.id === messageId);
+    if (!message) throw fail("unknown_message", "That message is gone.");
+    if (message.direction !== "outgoing" || (message.status !== "delivered" && message.status !== "read")) return [];
+    return group.members
+      .filter((member) => member.address !== account)
+      .map((member) => ({ member: member.address, status: message.status }));
+  }
+
+  /** A member's receipt; the message's own status moves on once every other member is that far. */
+  private receive(group: Group, conversation: Conversation, message: Message, member: AddressText, read: boolean) {
+    if (message.deleted) return;
+    const list = this.memberReceipts.get(message.id) ?? [];
+    const found = list.find((receipt) => receipt.member === member);
+    const status = read ? "read" : "delivered";
+    if (found) found.status = found.status === "read" ? "read" : status;
+    else list.push({ member, status });
+    this.memberReceipts.set(message.id, list);
+    const others = group.members.filter((one) => one.address !== text(group.account)).map((one) => one.address);
+    const atLeast = (wanted: "delivered" | "read") =>
+      others.every((other) =>
+        list.some((receipt) => receipt.member === other && (receipt.status === wanted || receipt.status === "read")),
+      );
+    const everyone = atLeast("read") ? "read" : atLeast("delivered") ? "delivered" : null;
+    if (everyone && message.status !== everyone && message.status !== "read") {
+      message.status = everyone;
+      this.host.update(conversation, message);
+    }
   }
 
   /** Why the account may not write in the group's chat now (reach.rs, `refusal`). */
@@ -314,9 +363,14 @@ export class DemoGroups {
         this.host.update(conversation, message);
       });
     step(300, "sent");
-    step(900, "delivered");
     const me = text(group.account);
     const others = group.members.filter((member) => member.address !== me).map((member) => member.address);
+    // Each member's app receives it in turn; one in two reads it soon after (the rest later, or never).
+    others.forEach((member, index) => {
+      this.later(group, 600 + index * 250, () => this.receive(group, conversation, message, member, false));
+      if (index % 2 === 0)
+        this.later(group, 1800 + index * 300, () => this.receive(group, conversation, message, member, true));
+    });
     const speaker = others.length > 0 ? this.host.random.pick(others) : undefined;
     if (!speaker || this.host.contactOf(me, speaker).blocked) return;
     this.later(group, 1500, () =>

@@ -15,6 +15,7 @@ import type {
   GroupId,
   InboxLayout,
   LedgerEntry,
+  MemberReceipt,
   Message,
   MessageId,
   Outgoing,
@@ -111,11 +112,24 @@ export class TauriBackend implements Backend {
     call<Message | null>("send_group", { account, groupId, outgoing });
   sendGroupFile = (account: AddressText, groupId: GroupId, path: string, caption: string, asFile: boolean) =>
     call<Message>("send_group_file", { account, groupId, path, caption, asFile });
+  sendGroupTyping = (account: AddressText, groupId: GroupId, started: boolean) =>
+    call<void>("send_group_typing", { account, groupId, started });
+  groupMessageReceipts = (account: AddressText, groupId: GroupId, messageId: MessageId) =>
+    call<MemberReceipt[]>("group_message_receipts", { account, groupId, messageId });
   groupInvitations = (account: AddressText) => call<Group[]>("group_invitations", { account });
   acceptGroupInvitation = (account: AddressText, groupId: GroupId) =>
     call<Group>("accept_group_invitation", { account, groupId });
   declineGroupInvitation = (account: AddressText, groupId: GroupId) =>
     call<void>("decline_group_invitation", { account, groupId });
+  reportGroupMember = (
+    account: AddressText,
+    groupId: GroupId,
+    member: AddressText,
+    messageIds: MessageId[],
+    reason: ReportReason,
+    note: string,
+    andBlock: boolean,
+  ) => call<void>("report_group_member", { account, groupId, member, messageIds, reason, note, andBlock });
   groupAdds = (account: AddressText) => call<GroupAdds>("group_adds", { account });
   setGroupAdds = (account: AddressText, whoCanAdd: GroupAdds) => call<void>("set_group_adds", { account, whoCanAdd });
 
@@ -135,6 +149,7 @@ export class TauriBackend implements Backend {
   disclosure = (network: string) => call<Disclosure>("disclosure", { network });
   enableInterop = (account: AddressText, network: string, disclosureVersion: string) =>
     call<AccountInfo>("enable_interop", { account, network, disclosureVersion });
+  interopToReview = (account: AddressText) => call<string[]>("interop_to_review", { account });
   disableInterop = (account: AddressText, network: string) =>
     call<AccountInfo>("disable_interop", { account, network });
   confirmFirstContact = (account: AddressText, peer: AddressText) =>

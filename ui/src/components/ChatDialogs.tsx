@@ -12,9 +12,10 @@ export type Pending =
   | { kind: "block" }
   | { kind: "delete-request" }
   | { kind: "key-change" }
-  // A group invitation's answers (GroupDialogs.tsx).
+  // A group invitation's answers, and reports from a group (GroupDialogs.tsx).
   | { kind: "decline-invitation" }
-  | { kind: "block-inviter" };
+  | { kind: "block-inviter" }
+  | { kind: "report-member"; member: string };
 
 type Props = {
   dialog: Pending | null;

@@ -11,6 +11,7 @@ import {
   ReportDialog,
   RevokeDialog,
 } from "./ConsentDialogs";
+import { memberMessages } from "./GroupReport";
 
 const ADA = "ada@meadow.example";
 const newAccount = {
@@ -87,6 +88,23 @@ export const Confirm: Story = {
       danger
       onClose={fn()}
       onConfirm={fn()}
+    />
+  ),
+};
+/** A network allowed before the disclosure said what groups do: read what changes, then allow it again. */
+export const DisclosureReview: Story = {
+  render: () => (
+    <DisclosureDialog account="ada.lab@meadow.example" network="harbor.example" review onClose={fn()} onDone={fn()} />
+  ),
+};
+/** Reporting from a group: their messages in the group to choose from. */
+export const ReportFromGroup: Story = {
+  render: () => (
+    <ReportDialog
+      peer="heron@harbor.example"
+      choices={memberMessages(world().messages.get("g1") ?? [], "heron@harbor.example")}
+      onClose={fn()}
+      onReport={fn()}
     />
   ),
 };

@@ -1,6 +1,6 @@
 // The consent prompts. Each states the facts plainly and records nothing until the user chooses.
 import { useEffect, useId, useState } from "react";
-import type { AccountInfo, Disclosure, InboxLayout, ReportReason } from "../bindings";
+import type { AccountInfo, Disclosure, InboxLayout, Message, MessageId, ReportReason } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { describeError } from "../logic/errors";
 import { useBackend } from "./context";
@@ -17,15 +17,18 @@ function Facts({ disclosure, id }: { disclosure: Disclosure; id?: string }) {
   );
 }
 
-/** Turning interop on for one network, from settings. */
+/** Turning interop on for one network, from settings; or, with `review`, allowing again under the
+ * current disclosure a network the account allowed before it said what groups do. */
 export function DisclosureDialog({
   account,
   network,
+  review = false,
   onClose,
   onDone,
 }: {
   account: string;
   network: string;
+  review?: boolean;
   onClose: () => void;
   onDone: (info: AccountInfo) => void;
 }) {
@@ -46,9 +49,17 @@ export function DisclosureDialog({
   };
   return (
     <Dialog title={disclosure?.title ?? `Chats with ${network}`} onClose={onClose} describedBy={factsId}>
-      <p>
-        For your account <strong>{account}</strong>:
-      </p>
+      {review ? (
+        <p>
+          Your account <strong>{account}</strong> allowed {network} before group chats worked across networks. People
+          there can still write to you, but they cannot add you to groups until you allow {network} again under what it
+          means now:
+        </p>
+      ) : (
+        <p>
+          For your account <strong>{account}</strong>:
+        </p>
+      )}
       {disclosure && <Facts disclosure={disclosure} id={factsId} />}
       {error && (
         <p className="notice notice--error" role="alert">
@@ -421,24 +432,31 @@ export const REPORT_REASON_LABELS: Record<ReportReason, string> = {
 
 export function ReportDialog({
   peer,
+  choices,
   onClose,
   onReport,
 }: {
   peer: string;
+  /** In a group: their messages in its chat, for the person to choose which go in (all at first). */
+  choices?: Message[];
   onClose: () => void;
-  onReport: (reason: ReportReason, note: string, andBlock: boolean) => void;
+  onReport: (reason: ReportReason, note: string, andBlock: boolean, chosen: MessageId[]) => void;
 }) {
   const [reason, setReason] = useState<ReportReason>("spam");
   const [note, setNote] = useState("");
   const [andBlock, setAndBlock] = useState(true);
+  const [chosen, setChosen] = useState<MessageId[]>(() => (choices ?? []).map((message) => message.id));
+  const toggle = (id: MessageId, on: boolean) =>
+    setChosen((current) => (on ? [...current, id] : current.filter((one) => one !== id)));
   return (
     <Dialog title={`Report ${peer}`} onClose={onClose}>
       <ul className="facts">
         <li>
-          The report goes to your own network, with the messages {peer} sent you in this chat. Nothing you wrote is
-          included.
+          {choices
+            ? `The report goes to your own network, with the messages ${peer} wrote in this group that you choose below. Nothing you or anyone else wrote is included.`
+            : `The report goes to your own network, with the messages ${peer} sent you in this chat. Nothing you wrote is included.`}
         </li>
-        <li>{peer} is not told.</li>
+        <li>{choices ? `${peer} and the group are not told.` : `${peer} is not told.`}</li>
       </ul>
       <label className="field">
         <span className="field__label">Reason</span>
@@ -450,6 +468,29 @@ export function ReportDialog({
           ))}
         </select>
       </label>
+      {choices && (
+        <fieldset className="report-choices">
+          <legend>Their messages to include</legend>
+          {choices.length === 0 ? (
+            <p className="field__help">
+              There is nothing of theirs in this group on this computer: the report goes without messages.
+            </p>
+          ) : (
+            choices.map((message) => (
+              <label key={message.id} className="check check--small">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(message.id)}
+                  onChange={(event) => toggle(message.id, event.target.checked)}
+                />
+                <span className="report-choices__text">
+                  {message.deleted ? "(deleted)" : message.body || "(attachment)"}
+                </span>
+              </label>
+            ))
+          )}
+        </fieldset>
+      )}
       <label className="field">
         <span className="field__label">Note (optional)</span>
         <textarea className="input" rows={2} value={note} onChange={(event) => setNote(event.target.value)} />
@@ -462,7 +503,11 @@ export function ReportDialog({
         <button type="button" className="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button button--danger" onClick={() => onReport(reason, note, andBlock)}>
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={() => onReport(reason, note, andBlock, chosen)}
+        >
           Report
         </button>
       </div>

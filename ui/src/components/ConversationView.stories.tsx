@@ -2,7 +2,8 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import { fn } from "storybook/test";
 import { defaultSettings } from "../backend/backend";
 import type { DemoParameters } from "../stories/backend";
-import { chat, chatRichIn, isEmoji, isRtl, world } from "../stories/world";
+import { DEMO_GROUPS } from "../demo/groupFixtures";
+import { chat, chatRichIn, groupChat, isEmoji, isRtl, world } from "../stories/world";
 import { ConversationView } from "./ConversationView";
 
 const ADA = "ada@meadow.example";
@@ -16,7 +17,7 @@ const meta = {
     conversation: chat("bea@meadow.example", ADA),
     contact: { ...contact, verified: true },
     settings: defaultSettings,
-    typing: false,
+    typing: [],
     onContactDetails: fn(),
     onToggleFlag: fn(),
     onContactChanged: fn(),
@@ -34,7 +35,14 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 export const Default: Story = {};
-export const Typing: Story = { args: { typing: true } };
+export const Typing: Story = { args: { typing: ["bea@meadow.example"] } };
+/** Two members of a group typing at once: each is named. */
+export const TypingInGroup: Story = {
+  args: {
+    conversation: groupChat(DEMO_GROUPS.bridge.name),
+    typing: ["heron@harbor.example", "priya@harbor.example"],
+  },
+};
 /** A chat just started: the demo backend's first new chat is "n1". */
 export const Empty: Story = {
   args: {

@@ -1,13 +1,15 @@
 // One chat: header, consent banners, request bar, virtualized timeline, typing, composer, and
 // the dialogs it asks in. Each of those is a component of its own; this file holds them together.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import type { Contact, Conversation, Outgoing } from "../bindings";
+import type { Contact, Conversation, Message, Outgoing } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
-import { addressText } from "../logic/address";
+import { addressText, parseAddress } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
 import { chatName } from "../logic/groups";
+import { receiptText, summarizeReceipts } from "../logic/receipts";
+import { typingText } from "../logic/typing";
 import { Composer, type ComposerMode } from "./Composer";
 import { useBackend } from "./context";
 import { MessageItem, type MessageActions } from "./MessageItem";
@@ -29,9 +31,8 @@ type Props = {
   conversation: Conversation;
   contact: Contact | null;
   settings: Settings;
-  typing: boolean;
-  /** Who is typing (`name@network`), when the chat is a group's. */
-  typingAuthor?: string | null;
+  /** Who is typing in the chat (`name@network`), in the order they started: its person, or members of its group. */
+  typing: string[];
   onContactDetails: () => void;
   onToggleFlag: (flag: "pinned" | "muted" | "archived") => void;
   onContactChanged: () => void;
@@ -43,7 +44,6 @@ export function ConversationView({
   contact,
   settings,
   typing,
-  typingAuthor = null,
   onContactDetails,
   onToggleFlag,
   onContactChanged,
@@ -106,7 +106,18 @@ export function ConversationView({
     }
   };
 
+  // In a group, one of the user's messages tells on demand how far it got with each member.
+  const receipts = useCallback(
+    async (message: Message) => {
+      if (groupId === null || group === null) throw new Error("not a group");
+      const list = await backend.groupMessageReceipts(account, groupId, message.id);
+      return receiptText(summarizeReceipts(group, account, list));
+    },
+    [backend, account, groupId, group],
+  );
+
   const actions: MessageActions = {
+    receipts: groupId !== null && group !== null ? receipts : undefined,
     reply: (message) => setMode({ kind: "reply", message }),
     edit: (message) => setMode({ kind: "edit", message }),
     react: (message, emoji) => {
@@ -159,9 +170,13 @@ export function ConversationView({
     });
 
   const onTyping = (started: boolean) => {
-    // Typing goes to one person; a group has no typing indicator to send.
-    if (settings.typingIndicators && !conversation.request && groupId === null)
-      void backend.sendTyping(account, peer, started).catch(() => undefined);
+    // Typing goes to the chat's person, or to the group (never to a request or an invitation).
+    if (!settings.typingIndicators || conversation.request) return;
+    const sent =
+      groupId !== null
+        ? backend.sendGroupTyping(account, groupId, started)
+        : backend.sendTyping(account, peer, started);
+    void sent.catch(() => undefined);
   };
 
   const onDrop = (event: DragEvent) => {
@@ -232,6 +247,7 @@ export function ConversationView({
           onAccept={() => void run(() => backend.acceptGroupInvitation(account, groupId))}
           onDecline={() => setDialog({ kind: "decline-invitation" })}
           onBlock={() => setDialog({ kind: "block-inviter" })}
+          onReport={(inviter) => setDialog({ kind: "report-member", member: inviter })}
         />
       )}
       {conversation.request && groupId === null && (
@@ -284,7 +300,9 @@ export function ConversationView({
         />
       )}
       <p className="typing" aria-live="polite">
-        {typing ? `${groupId !== null && typingAuthor ? typingAuthor : conversation.peer.name} is typing…` : ""}
+        {typingText(typing, (author) =>
+          groupId !== null ? (parseAddress(author)?.name ?? author) : conversation.peer.name,
+        )}
       </p>
       <Composer
         blockedReason={blockedReason}
@@ -319,6 +337,7 @@ export function ConversationView({
           groupId={groupId}
           group={group}
           run={run}
+          onNotice={setNotice}
           onContactChanged={onContactChanged}
           onClosed={onClosed}
         />

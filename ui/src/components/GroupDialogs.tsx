@@ -1,10 +1,11 @@
 // The questions a group invitation asks before it is answered: decline it, or decline it and
-// block the person who invited. Each says what will happen, and what the group learns (nothing).
+// block the person who invited; and reporting the inviter. Each says what will happen, and what the group learns (nothing).
 import type { Conversation, Group, GroupId } from "../bindings";
 import { addressText } from "../logic/address";
 import type { Pending } from "./ChatDialogs";
 import { ConfirmDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
+import { GroupReportDialog } from "./GroupReport";
 
 type Props = {
   dialog: Pending | null;
@@ -13,6 +14,7 @@ type Props = {
   groupId: GroupId;
   group: Group | null;
   run: (action: () => Promise<unknown>) => Promise<boolean>;
+  onNotice: (notice: string) => void;
   onContactChanged: () => void;
   /** The chat is gone (the invitation was declined). */
   onClosed: () => void;
@@ -25,6 +27,7 @@ export function GroupDialogs({
   groupId,
   group,
   run,
+  onNotice,
   onContactChanged,
   onClosed,
 }: Props) {
@@ -72,6 +75,19 @@ export function GroupDialogs({
               onContactChanged();
               if (ok) onClosed();
             });
+          }}
+        />
+      )}
+      {dialog?.kind === "report-member" && (
+        <GroupReportDialog
+          conversation={conversation}
+          groupId={groupId}
+          member={dialog.member}
+          onClose={onClose}
+          run={run}
+          onReported={(notice) => {
+            onContactChanged();
+            onNotice(notice);
           }}
         />
       )}

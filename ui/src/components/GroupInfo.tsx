@@ -1,6 +1,6 @@
 // Group info, from a group chat's header: the name (admins rename it), the members with their
 // networks and admin marks (admins add, remove and make admins), where the account stands, and
-// leaving. Every change shows in the chat's timeline for every member.
+// leaving; any member can be reported. Every change shows in the chat's timeline for every member.
 import { useEffect, useState, type FormEvent } from "react";
 import type { Conversation, Group } from "../bindings";
 import { asUserError } from "../backend/backend";
@@ -11,6 +11,7 @@ import { ConfirmDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { GroupMembers } from "./GroupMembers";
+import { GroupReportDialog } from "./GroupReport";
 import { MemberPicker } from "./MemberPicker";
 import { useGroup } from "./useGroup";
 
@@ -21,7 +22,7 @@ type Props = {
   onClose: () => void;
 };
 
-type Asking = { kind: "remove"; member: string } | { kind: "leave" } | null;
+type Asking = { kind: "remove"; member: string } | { kind: "report"; member: string } | { kind: "leave" } | null;
 
 export function GroupInfo({ conversation, conversations, onClose }: Props) {
   const backend = useBackend();
@@ -31,6 +32,7 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
   const [adding, setAdding] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState<Asking>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const own = addressText(conversation.account);
 
   useEffect(() => {
@@ -90,6 +92,7 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
           own={own}
           onMakeAdmin={(address) => void change(() => backend.makeGroupAdmin(own, id, address))}
           onRemove={(address) => setAsking({ kind: "remove", member: address })}
+          onReport={(address) => setAsking({ kind: "report", member: address })}
         />
         {admin && (
           <section className="stack" aria-label="Add people">
@@ -116,6 +119,11 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
           </section>
         )}
         {!admin && member && <p className="field__help">Only the group's admins can add or remove people.</p>}
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
         {error && (
           <p className="notice notice--error" role="alert">
             {error}
@@ -147,6 +155,26 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
             setAsking(null);
             void change(() => backend.removeGroupMember(own, id, target));
           }}
+        />
+      )}
+      {asking?.kind === "report" && (
+        <GroupReportDialog
+          conversation={conversation}
+          groupId={id}
+          member={asking.member}
+          onClose={() => setAsking(null)}
+          run={async (action) => {
+            setError(null);
+            setNotice(null);
+            try {
+              await action();
+              return true;
+            } catch (caught) {
+              setError(describeError(asUserError(caught)));
+              return false;
+            }
+          }}
+          onReported={setNotice}
         />
       )}
       {asking?.kind === "leave" && (

@@ -11,9 +11,11 @@ type Props = {
   onAccept: () => void;
   onDecline: () => void;
   onBlock: () => void;
+  /** Report the person who invited the account. */
+  onReport: (inviter: string) => void;
 };
 
-export function GroupInvitationBar({ conversation, group, onAccept, onDecline, onBlock }: Props) {
+export function GroupInvitationBar({ conversation, group, onAccept, onDecline, onBlock, onReport }: Props) {
   const account = addressText(conversation.account);
   const inviter = group?.membership.state === "invited" ? group.membership.by : null;
   const inviterNetwork = inviter ? parseAddress(inviter)?.network : undefined;
@@ -53,6 +55,11 @@ export function GroupInvitationBar({ conversation, group, onAccept, onDecline, o
         {inviter && (
           <button type="button" className="button" onClick={onBlock}>
             Block {inviter}
+          </button>
+        )}
+        {inviter && (
+          <button type="button" className="button" onClick={() => onReport(inviter)}>
+            Report {inviter}
           </button>
         )}
       </div>

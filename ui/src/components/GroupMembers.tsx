@@ -1,5 +1,5 @@
 // A group's members: each with their network and whether they are an admin; an admin may make
-// others admins or remove them.
+// others admins or remove them, and anyone may report another member.
 import type { Group } from "../bindings";
 import { parseAddress } from "../logic/address";
 import { isAdmin } from "../logic/groups";
@@ -10,9 +10,11 @@ type Props = {
   own: string;
   onMakeAdmin: (member: string) => void;
   onRemove: (member: string) => void;
+  /** Report a member (any member but the account itself, whatever its role). */
+  onReport: (member: string) => void;
 };
 
-export function GroupMembers({ group, own, onMakeAdmin, onRemove }: Props) {
+export function GroupMembers({ group, own, onMakeAdmin, onRemove, onReport }: Props) {
   const admin = group.membership.state === "member" && isAdmin(group, own);
   return (
     <ul className="group-members" aria-label="Members">
@@ -31,9 +33,9 @@ export function GroupMembers({ group, own, onMakeAdmin, onRemove }: Props) {
             </span>
             {parsed && <NetworkMark network={parsed.network} />}
             {member.admin && <span className="admin-mark">Admin</span>}
-            {admin && !me && (
+            {!me && (
               <span className="group-member__actions">
-                {!member.admin && (
+                {admin && !member.admin && (
                   <button
                     type="button"
                     className="button button--tiny"
@@ -43,13 +45,23 @@ export function GroupMembers({ group, own, onMakeAdmin, onRemove }: Props) {
                     Make admin
                   </button>
                 )}
+                {admin && (
+                  <button
+                    type="button"
+                    className="button button--tiny"
+                    aria-label={`Remove ${member.address}`}
+                    onClick={() => onRemove(member.address)}
+                  >
+                    Remove
+                  </button>
+                )}
                 <button
                   type="button"
                   className="button button--tiny"
-                  aria-label={`Remove ${member.address}`}
-                  onClick={() => onRemove(member.address)}
+                  aria-label={`Report ${member.address}`}
+                  onClick={() => onReport(member.address)}
                 >
-                  Remove
+                  Report
                 </button>
               </span>
             )}

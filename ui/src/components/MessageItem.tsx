@@ -1,5 +1,6 @@
 // One message in the timeline. Text is always rendered as text; links are buttons that ask
 // first (accepted chats) or plain inert text (requests).
+import { useEffect, useState } from "react";
 import type { Attachment, Message } from "../bindings";
 import { formatClock, formatSize, THUMB_WIDTH, thumbHeight } from "../logic/format";
 import { parseAddress } from "../logic/address";
@@ -17,7 +18,48 @@ export type MessageActions = {
   download: (message: Message, index: number) => void;
   save: (message: Message, index: number) => void;
   open: (message: Message, index: number) => void;
+  /** In a group: how far one of the user's messages got with the members, worded ("Delivered to
+   * 3 of 4, read by 2"). Asked only when the person opens a message's delivery details. */
+  receipts?: (message: Message) => Promise<string>;
 };
+
+/** The status of one of the user's messages; in a group, a button that opens who has it. */
+function Delivery({ message, receipts }: { message: Message; receipts?: (message: Message) => Promise<string> }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState<string | null>(null);
+  // Asked when opened, and again when the message's own status moves on while open.
+  useEffect(() => {
+    if (!open || !receipts) return;
+    let live = true;
+    receipts(message).then(
+      (worded) => live && setText(worded),
+      () => live && setText("Delivery details are not available."),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, receipts, message]);
+  if (!receipts || message.status === "pending" || message.status === "failed")
+    return <StatusMark status={message.status} />;
+  return (
+    <>
+      <button
+        type="button"
+        className="status-button"
+        aria-expanded={open}
+        aria-label="Delivery details"
+        onClick={() => setOpen(!open)}
+      >
+        <StatusMark status={message.status} />
+      </button>
+      {open && (
+        <span className="message__receipts" role="status">
+          {text ?? "…"}
+        </span>
+      )}
+    </>
+  );
+}
 
 const QUICK = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
@@ -193,7 +235,7 @@ export function MessageItem({
         <p className="message__meta">
           {message.edited && !message.deleted && <span className="message__edited">edited</span>}
           <time dateTime={new Date(message.sent_at).toISOString()}>{formatClock(message.sent_at)}</time>
-          {outgoing && <StatusMark status={message.status} />}
+          {outgoing && <Delivery message={message} receipts={actions.receipts} />}
         </p>
       </div>
       {reactionGroups.size > 0 && (

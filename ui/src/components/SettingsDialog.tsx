@@ -7,6 +7,7 @@ import { describeError } from "../logic/errors";
 import { AccountPrivacy } from "./AccountPrivacy";
 import { AddAccountForm } from "./AddAccount";
 import { DisclosureDialog, RevokeDialog } from "./ConsentDialogs";
+import { useInteropReview } from "./useInteropReview";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { NetworkMark } from "./Marks";
@@ -115,7 +116,10 @@ export function SettingsDialog({
 }: Props) {
   const backend = useBackend();
   const [ledger, setLedger] = useState<LedgerEntry[]>([]);
-  const [consent, setConsent] = useState<{ kind: "on" | "off"; account: string; network: string } | null>(null);
+  const [consent, setConsent] = useState<{ kind: "on" | "off" | "review"; account: string; network: string } | null>(
+    null,
+  );
+  const toReview = useInteropReview(accounts);
   const [adding, setAdding] = useState(false);
 
   useEffect(() => {
@@ -168,12 +172,31 @@ export function SettingsDialog({
                 .filter((network) => network !== account.network)
                 .map((network) => {
                   const on = account.interop.includes(network);
+                  const review = on && (toReview[account.address] ?? []).includes(network);
                   return (
                     <li key={network} className="interop-row">
                       <span>
                         People on <NetworkMark network={network} />{" "}
                         {on ? "can reach this account" : "cannot reach this account"}
+                        {review && (
+                          <>
+                            {" "}
+                            <span className="muted">
+                              (allowed before group chats worked across networks: they cannot add it to groups yet)
+                            </span>
+                          </>
+                        )}
                       </span>
+                      {review && (
+                        <button
+                          type="button"
+                          className="button button--small"
+                          aria-label={`Review ${network} for ${account.address}`}
+                          onClick={() => setConsent({ kind: "review", account: account.address, network })}
+                        >
+                          Review…
+                        </button>
+                      )}
                       <button
                         type="button"
                         className="button button--small"
@@ -330,10 +353,11 @@ export function SettingsDialog({
         </button>
       </section>
 
-      {consent?.kind === "on" && (
+      {(consent?.kind === "on" || consent?.kind === "review") && (
         <DisclosureDialog
           account={consent.account}
           network={consent.network}
+          review={consent.kind === "review"}
           onClose={() => setConsent(null)}
           onDone={() => {
             setConsent(null);

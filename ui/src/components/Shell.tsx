@@ -8,11 +8,14 @@ import { addressText } from "../logic/address";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
 import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
 import { noticeFor } from "../logic/notifications";
+import { typingChanged, typingStopped, type TypingState } from "../logic/typing";
 import { useBackend } from "./context";
 import { ContactDetails } from "./ContactDetails";
 import { GroupInfo } from "./GroupInfo";
 import { NewGroupDialog } from "./NewGroup";
 import { InteropOnboarding } from "./ConsentDialogs";
+import { InteropReviewBanner } from "./InteropReviewBanner";
+import { useInteropReview } from "./useInteropReview";
 import { ConversationView } from "./ConversationView";
 import { Inbox, type InboxStatus } from "./Inbox";
 import { NewChatDialog } from "./NewChat";
@@ -35,6 +38,7 @@ type Props = {
 
 export type ShellDialog = "settings" | "new-chat" | "new-group" | "contact";
 type Connection = { state: ConnectionState; retryInMs: number | null };
+const NOBODY: string[] = [];
 
 export function Shell({
   accounts,
@@ -55,9 +59,10 @@ export function Shell({
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState<InboxFilter>({ kind: "all" });
   const [contact, setContact] = useState<Contact | null>(null);
-  // Who is typing in each chat (`name@network`), or null.
-  const [typing, setTyping] = useState<Record<string, string | null>>({});
+  // Who is typing in each chat (`name@network`: its person, or members of its group).
+  const [typing, setTyping] = useState<TypingState>({});
   const [dialog, setDialog] = useState<ShellDialog | null>(openDialog ?? null);
+  const toReview = useInteropReview(accounts);
   // Bumped when events were lost: the open chat is rebuilt from a fresh query.
   const [generation, setGeneration] = useState(0);
   const settingsRef = useRef(settings);
@@ -122,12 +127,12 @@ export function Shell({
           }));
           break;
         case "typing":
-          setTyping((current) => ({ ...current, [event.conversation]: event.started ? event.author : null }));
+          setTyping((current) => typingChanged(current, event.conversation, event.author, event.started));
           break;
         case "message_added": {
           const message = event.message;
           if (message.direction !== "incoming") break;
-          setTyping((current) => ({ ...current, [message.conversation]: null }));
+          setTyping((current) => typingStopped(current, message.conversation, message.author));
           const prefs = settingsRef.current;
           const conversation = conversationsRef.current.find((candidate) => candidate.id === message.conversation);
           const open =
@@ -221,6 +226,11 @@ export function Shell({
             is back.
           </p>
         )}
+        <InteropReviewBanner
+          accounts={accounts.map((account) => account.address)}
+          toReview={toReview}
+          onAllowed={onAccountsChanged}
+        />
         <Inbox
           status={status}
           onRetry={() => {
@@ -244,8 +254,7 @@ export function Shell({
             conversation={current}
             contact={contact}
             settings={settings}
-            typing={typeof typing[current.id] === "string"}
-            typingAuthor={typing[current.id] ?? null}
+            typing={typing[current.id] ?? NOBODY}
             onContactDetails={() => setDialog("contact")}
             onToggleFlag={toggleFlag}
             onContactChanged={() => {

@@ -322,6 +322,19 @@ export function buildWorld(
   const main = accounts[0];
   if (!main) throw new Error("a demo world needs an account");
   if (full) {
+    // The lab account allowed harbor before the disclosure said what groups do across networks:
+    // it is asked again (the inbox's review banner) before people on harbor can add it to groups.
+    const lab = accounts[2];
+    if (lab) {
+      lab.interop = [HARBOR];
+      record({
+        at: now - 60 * day,
+        account: lab.address,
+        counterpart: HARBOR,
+        decision: "interop_enabled",
+        disclosure_version: "interop-disclosure-v1",
+      });
+    }
     // The main account opted into harbor; the harbor account opted into meadow and later
     // withdrew it (its chat with bea is read-only now).
     main.interop = [HARBOR];
@@ -349,8 +362,6 @@ export function buildWorld(
         disclosure_version: null,
       });
     }
-    const lab = accounts[2];
-    if (lab) lab.interop = [HARBOR];
   }
 
   let specs: ChatSpec[] = [];

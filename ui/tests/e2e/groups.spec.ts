@@ -115,3 +115,83 @@ test("who can add me to groups is chosen per account, next to who can find it", 
   await expect(adds).toHaveValue("nobody");
   await expectAccessible(page, "settings with group adds");
 });
+
+test("report a member from group info, with the messages of theirs chosen, and block them", async ({ page }) => {
+  await openInbox(page);
+  await openChat(page, "Bridge builders");
+  await page.getByRole("button", { name: "Group info" }).click();
+  const info = page.getByRole("dialog", { name: "Bridge builders" });
+  // Anyone but the user can be reported; there is no "Report" for oneself.
+  await expect(info.getByRole("button", { name: /^Report / })).toHaveCount(4);
+  await info.getByRole("button", { name: "Report heron@harbor.example" }).click();
+  const report = page.getByRole("dialog", { name: "Report heron@harbor.example" });
+  const choices = report.getByRole("group", { name: "Their messages to include" });
+  // Only heron's own messages in the group are offered, each chosen to begin with.
+  await expect(choices.getByRole("checkbox")).toHaveCount(2);
+  await expect(choices).toContainText("Hello from the harbor side");
+  await expect(choices).not.toContainText("Saturday works for me");
+  await choices.getByRole("checkbox", { name: /Hello from the harbor side/ }).uncheck();
+  await report.getByLabel("Reason").selectOption("harassment");
+  await expectAccessible(page, "report from a group");
+  await report.getByRole("button", { name: "Report" }).click();
+  await expect(info.getByRole("status")).toContainText("Reported heron@harbor.example and blocked them.");
+});
+
+test("report the person who invited the account, from the invitation bar", async ({ page }) => {
+  await openInbox(page);
+  await page.getByRole("button", { name: /^Requests/ }).click();
+  await openChat(page, "Book club");
+  const bar = page.getByRole("region", { name: "Group invitation" });
+  await bar.getByRole("button", { name: "Report tove@harbor.example" }).click();
+  const report = page.getByRole("dialog", { name: "Report tove@harbor.example" });
+  // tove wrote nothing the account can see: the report goes without messages.
+  await expect(report).toContainText("the report goes without messages");
+  await report.getByLabel("Also block tove@harbor.example").uncheck();
+  await report.getByRole("button", { name: "Report" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Reported tove@harbor.example." })).toBeVisible();
+  // The invitation is still there to answer.
+  await expect(bar.getByRole("button", { name: "Join group" })).toBeVisible();
+});
+
+test("a network allowed before groups worked across networks: review it from the inbox and allow it again", async ({
+  page,
+}) => {
+  await openInbox(page);
+  const banner = page.getByRole("region", { name: "Network to review" });
+  await expect(banner).toContainText(
+    "You allowed harbor.example for ada.lab@meadow.example before group chats worked across networks.",
+  );
+  await expectAccessible(page, "inbox with a network to review");
+  await banner.getByRole("button", { name: "Review what changes" }).click();
+  const disclosure = page.getByRole("dialog", { name: "Let people on harbor.example reach you?" });
+  // The current disclosure, with what groups do across networks.
+  await expect(disclosure).toContainText("In a group, every member sees your address and network");
+  await expect(disclosure).toContainText("cannot add you to groups until you allow harbor.example again");
+  await expectAccessible(page, "network review");
+  await disclosure.getByRole("button", { name: "Allow harbor.example" }).click();
+  await expect(disclosure).toBeHidden();
+  await expect(banner).toBeHidden();
+  // Settings has nothing left to review, and the consent record has the new decision.
+  await page.getByRole("button", { name: "Settings" }).click();
+  const settings = page.getByRole("dialog", { name: "Settings" });
+  await expect(settings.getByRole("button", { name: /^Review / })).toHaveCount(0);
+  await expect(
+    settings.getByRole("button", { name: "Turn off harbor.example for ada.lab@meadow.example" }),
+  ).toBeVisible();
+});
+
+test("in a group, a member's typing is named, and a sent message tells how many members have it", async ({ page }) => {
+  // As designed (speed 1): the typing line shows for about a second, which a loaded machine must not miss.
+  await openInbox(page, "", 1);
+  await openChat(page, "Bridge builders");
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("Ten by the north end it is");
+  await box.press("Enter");
+  const mine = timeline(page).getByRole("article").filter({ hasText: "Ten by the north end it is" });
+  // A member types before answering: the line names them.
+  await expect(page.locator(".typing")).toContainText(/(bea|heron|priya|cedric) is typing…/, { timeout: 10_000 });
+  await expect(mine.getByRole("button", { name: "Delivery details" })).toBeVisible({ timeout: 10_000 });
+  await mine.getByRole("button", { name: "Delivery details" }).click();
+  await expect(mine.getByRole("status")).toContainText(/Delivered to \d of 4, read by \d/);
+  await expectAccessible(page, "group delivery details");
+});

@@ -30,3 +30,11 @@ export const Left: Story = {
 };
 /** Start a group: a name, an account, people picked from chats or typed, each with their network. */
 export const NewGroup: Story = { args: { openDialog: "new-group" } };
+/** Reporting a member from group info: reason, note, their messages in the group to choose, block. */
+export const ReportMember: Story = {
+  args: { openChat: group(DEMO_GROUPS.bridge.name), openDialog: "contact" },
+  play: async ({ canvas, userEvent }) => {
+    await userEvent.click(await canvas.findByRole("button", { name: "Report heron@harbor.example" }));
+    await canvas.findByRole("dialog", { name: "Report heron@harbor.example" });
+  },
+};

@@ -1,0 +1,32 @@
+// Who is typing in each chat: the engine's `typing` events (conversation, author, started) kept as
+// a list of authors per chat, and the line that says so. In a one-to-one chat the author is the
+// other person; in a group, any member.
+
+/** Who is typing, per chat id, in the order they started. */
+export type TypingState = Record<string, string[]>;
+
+/** The state after `author` started or stopped typing in `conversation`. */
+export function typingChanged(state: TypingState, conversation: string, author: string, started: boolean): TypingState {
+  const current = state[conversation] ?? [];
+  const without = current.filter((one) => one !== author);
+  const next = started ? [...without, author] : without;
+  if (next.length === current.length && next.every((one, index) => one === current[index])) return state;
+  return { ...state, [conversation]: next };
+}
+
+/** A message from `author` arrived: they stopped typing. */
+export function typingStopped(state: TypingState, conversation: string, author: string): TypingState {
+  return typingChanged(state, conversation, author, false);
+}
+
+/** The line under the timeline: "bea is typing…", "bea and heron are typing…",
+ * "bea, heron and 2 others are typing…"; empty when nobody is. `nameOf` words an author. */
+export function typingText(authors: string[], nameOf: (author: string) => string): string {
+  const names = authors.map(nameOf);
+  const [first, second] = names;
+  if (first === undefined) return "";
+  if (second === undefined) return `${first} is typing…`;
+  if (names.length === 2) return `${first} and ${second} are typing…`;
+  if (names.length === 3) return `${first}, ${second} and ${names[2]} are typing…`;
+  return `${first}, ${second} and ${names.length - 2} others are typing…`;
+}
