@@ -187,7 +187,11 @@ async fn health_reports_the_network() {
     let relay = memory_relay("meadow.example").await;
     let body: serde_json::Value =
         reqwest::get(format!("{}/healthz", relay.url())).await.expect("request").json().await.expect("json");
-    assert_eq!(body, json!({"status": "ok", "network": "meadow.example", "protocol": 1}), "the documented shape");
+    assert_eq!(
+        body,
+        json!({"status": "ok", "network": "meadow.example", "protocol": 1, "features": ["send_to_members"]}),
+        "the documented shape"
+    );
     relay.shutdown().await;
 }
 
