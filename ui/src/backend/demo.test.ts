@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BackendEvent } from "./backend";
 import { DEMO_PASSPHRASE } from "../demo/fixtures";
@@ -180,5 +181,14 @@ describe("DemoBackend", () => {
     expect(first.items[0]?.seq).toBe(1500);
     const second = await backend.messages(big.id, first.next_cursor, 100);
     expect(second.items[0]?.seq).toBe(1400);
+  });
+});
+
+describe("the demo's interop disclosure", () => {
+  it("is the engine's, word for word (crates/isthmus-core/fixtures/disclosure.json)", async () => {
+    const engine = JSON.parse(
+      readFileSync(new URL("../../../crates/isthmus-core/fixtures/disclosure.json", import.meta.url), "utf8"),
+    );
+    expect(await demo().disclosure("{network}")).toEqual(engine);
   });
 });

@@ -109,6 +109,8 @@ function fail(code: ErrorCode, message: string): UserError {
   return { code, message };
 }
 
+/** The engine's disclosure (consent/disclosure.rs), word for word: demo.test.ts checks it against
+ * crates/isthmus-core/fixtures/disclosure.json, which the engine's own test keeps current. */
 function disclosureFor(network: string): Disclosure {
   return {
     version: DISCLOSURE_VERSION,

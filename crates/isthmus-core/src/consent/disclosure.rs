@@ -51,6 +51,23 @@ pub fn disclosure(network: &str) -> Disclosure {
 mod tests {
     use super::*;
 
+    /// The disclosure as the engine words it, with `{network}` where the network's name goes:
+    /// `fixtures/disclosure.json`, which the UI's demo backend is tested against too, so the two
+    /// cannot drift. `UPDATE_FIXTURES=1 cargo test -p isthmus-core disclosure` rewrites it.
+    #[test]
+    fn the_fixture_is_the_disclosure_the_engine_shows() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/disclosure.json");
+        let current = serde_json::to_string_pretty(&disclosure("{network}")).expect("serializes") + "\n";
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&path, &current).expect("writes the fixture");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            committed, current,
+            "fixtures/disclosure.json is stale: UPDATE_FIXTURES=1 cargo test -p isthmus-core disclosure"
+        );
+    }
+
     #[test]
     fn the_disclosure_states_every_required_fact() {
         let text = disclosure("harbor.example").facts.join(" ").to_lowercase();
