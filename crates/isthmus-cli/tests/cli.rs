@@ -280,3 +280,55 @@ async fn a_message_cannot_send_the_terminal_an_escape_sequence() {
     assert!(!raw.contains('\u{9b}') && !raw.contains('\u{202e}'), "JSON escapes what it may carry raw: {raw:?}");
     assert_eq!(json_lines(&json)[0]["body"], hostile, "and still carries the exact text for scripts");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_is_made_answered_and_written_to_from_the_command_line() {
+    let relay = isthmus_relay::start(RelayConfig::new(NetworkName::parse("meadow.test").expect("valid")))
+        .await
+        .expect("relay starts");
+    let url = relay.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (alice, bob) = (dir.path().join("alice"), dir.path().join("bob"));
+    let run = |profile: &std::path::Path, args: &[&str]| {
+        let (profile, args): (std::path::PathBuf, Vec<String>) =
+            (profile.to_path_buf(), args.iter().map(|s| s.to_string()).collect());
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(cli(&profile, "pass", &args))
+        })
+    };
+    for (profile, name) in [(&alice, "alice"), (&bob, "bob")] {
+        run(profile, &["profile", "create", "--kdf-memory-kib", "1024"]).await.expect("joined");
+        run(profile, &["account", "add", "--relay", &url, "--name", name]).await.expect("joined");
+    }
+    let adds =
+        run(&bob, &["group", "adds", "--account", "bob@meadow.test", "--set", "contacts"]).await.expect("joined");
+    assert_eq!(json_lines(&adds)[0]["who_can_add"], "contacts");
+
+    let created =
+        run(&alice, &["group", "create", "--account", "alice@meadow.test", "--name", "Picnic", "bob@meadow.test"])
+            .await
+            .expect("joined");
+    let group = json_lines(&created)[0]["id"].as_str().expect("the group's id").to_owned();
+    run(&bob, &["listen", "--until-drained", "--seconds", "60"]).await.expect("joined");
+    let invitations = run(&bob, &["group", "invitations"]).await.expect("joined");
+    let invitations = json_lines(&invitations);
+    assert_eq!(invitations.len(), 1, "alice is no contact of bob's: an invitation");
+    assert_eq!(invitations[0]["membership"], serde_json::json!({"state": "invited", "by": "alice@meadow.test"}));
+
+    run(&bob, &["group", "accept", "--account", "bob@meadow.test", "--group", &group]).await.expect("joined");
+    let sent = run(&alice, &["group", "send", "--account", "alice@meadow.test", "--group", &group, "hello picnic"])
+        .await
+        .expect("joined");
+    assert_eq!(json_lines(&sent)[0]["status"], "sent", "group send waits until the relay has it");
+    run(&bob, &["listen", "--until-drained", "--seconds", "60"]).await.expect("joined");
+    let messages =
+        run(&bob, &["group", "messages", "--account", "bob@meadow.test", "--group", &group]).await.expect("joined");
+    let bodies: Vec<String> =
+        json_lines(&messages).iter().filter_map(|m| m["body"].as_str().map(str::to_owned)).collect();
+    assert_eq!(
+        bodies,
+        vec!["alice@meadow.test invited you to \u{201c}Picnic\u{201d}".to_owned(), "hello picnic".to_owned()]
+    );
+    relay.shutdown().await;
+}
