@@ -245,3 +245,223 @@ pub async fn peek(state: &mut crate::worker::WorkerState, account: &Address, env
         _ => String::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::groups::records::GroupMember;
+
+    fn address(raw: &str) -> Address {
+        raw.parse().expect("valid")
+    }
+
+    fn member(raw: &str, admin: bool) -> wire::GroupMember {
+        wire::GroupMember { address: raw.to_owned(), admin }
+    }
+
+    fn update(revision: u64, members: Vec<wire::GroupMember>, kind: wire::group_change::Kind) -> wire::GroupUpdate {
+        let change = wire::GroupChange { kind: kind as i32, targets: Vec::new() };
+        wire::GroupUpdate { revision, name: "Choir".into(), members, change: Some(change) }
+    }
+
+    const ADDED: Flags = Flags { add: true, invitation: false };
+    const TRAFFIC: Flags = Flags { add: false, invitation: false };
+
+    /// carol's view of a group alice (admin) made with bob and carol.
+    fn carol_in_a_group(tx: &mut Tx) -> (Address, GroupId) {
+        let carol = address("carol@meadow.test");
+        let id = GroupId::random();
+        let members =
+            vec![member("alice@meadow.test", true), member("bob@meadow.test", false), member(&carol.account(), false)];
+        let mut outcome = Outcome::default();
+        let made = apply_update(
+            tx,
+            &carol,
+            &address("alice@meadow.test"),
+            id,
+            ADDED,
+            None,
+            update(1, members, wire::group_change::Kind::Created),
+            &mut outcome,
+        )
+        .expect("applies")
+        .expect("a group");
+        assert_eq!(made.group.membership, Membership::Member);
+        (carol, id)
+    }
+
+    fn members_of(tx: &Tx, carol: &Address, id: &GroupId) -> Vec<GroupMember> {
+        records::load(tx, carol, id).expect("reads").expect("the group").group.members
+    }
+
+    #[test]
+    fn only_an_admin_changes_the_group_and_a_stale_revision_changes_nothing() {
+        let profile = crate::store::Profile::in_memory();
+        let mut tx = Tx::new(profile.store());
+        let (carol, id) = carol_in_a_group(&mut tx);
+        let before = members_of(&tx, &carol, &id);
+        let record = records::load(&tx, &carol, &id).expect("reads");
+        let coup = update(
+            2,
+            vec![member("bob@meadow.test", true), member(&carol.account(), false)],
+            wire::group_change::Kind::Removed,
+        );
+        apply_update(&mut tx, &carol, &address("bob@meadow.test"), id, TRAFFIC, record, coup, &mut Outcome::default())
+            .expect("ignored, not an error");
+        assert_eq!(members_of(&tx, &carol, &id), before, "bob is no admin: his 'state' is not taken");
+
+        let record = records::load(&tx, &carol, &id).expect("reads");
+        let stale = update(
+            1,
+            vec![member("alice@meadow.test", true), member(&carol.account(), false)],
+            wire::group_change::Kind::Removed,
+        );
+        apply_update(
+            &mut tx,
+            &carol,
+            &address("alice@meadow.test"),
+            id,
+            TRAFFIC,
+            record,
+            stale,
+            &mut Outcome::default(),
+        )
+        .expect("ignored");
+        assert_eq!(members_of(&tx, &carol, &id), before, "a revision carol has seen already changes nothing");
+    }
+
+    #[test]
+    fn nobody_makes_a_group_appear_without_an_add_from_an_admin_that_names_the_account() {
+        let profile = crate::store::Profile::in_memory();
+        let mut tx = Tx::new(profile.store());
+        let carol = address("carol@meadow.test");
+        let members = vec![member("mallory@harbor.test", true), member(&carol.account(), false)];
+        for (flags, from, what) in [
+            (TRAFFIC, "mallory@harbor.test", "an update that is no add (the relay did not see an add)"),
+            (ADDED, "eve@harbor.test", "an add from someone who is no admin of it"),
+        ] {
+            let made = apply_update(
+                &mut tx,
+                &carol,
+                &address(from),
+                GroupId::random(),
+                flags,
+                None,
+                update(1, members.clone(), wire::group_change::Kind::Created),
+                &mut Outcome::default(),
+            )
+            .expect("ignored, not an error");
+            assert!(made.is_none(), "{what} makes no group");
+        }
+        let elsewhere = vec![member("mallory@harbor.test", true), member("dave@meadow.test", false)];
+        let made = apply_update(
+            &mut tx,
+            &carol,
+            &address("mallory@harbor.test"),
+            GroupId::random(),
+            ADDED,
+            None,
+            update(1, elsewhere, wire::group_change::Kind::Created),
+            &mut Outcome::default(),
+        )
+        .expect("ignored");
+        assert!(made.is_none(), "an add whose members do not include the account makes no group");
+        assert!(records::list(tx.store(), &carol).expect("reads").is_empty());
+    }
+
+    #[test]
+    fn a_hostile_update_is_refused_whole() {
+        let profile = crate::store::Profile::in_memory();
+        let mut tx = Tx::new(profile.store());
+        let carol = address("carol@meadow.test");
+        let crowd: Vec<_> = (0..=records::MAX_MEMBERS).map(|n| member(&format!("m{n}@harbor.test"), n == 0)).collect();
+        let garbage = vec![member("mallory@harbor.test", true), member("not an address", false)];
+        for (members, what) in [(crowd, "more than 256 members"), (garbage, "a member that is no address")] {
+            let refused = apply_update(
+                &mut tx,
+                &carol,
+                &address("mallory@harbor.test"),
+                GroupId::random(),
+                ADDED,
+                None,
+                update(1, members, wire::group_change::Kind::Created),
+                &mut Outcome::default(),
+            );
+            assert!(matches!(refused, Err(Error::Protocol(_))), "{what} is refused");
+        }
+        assert!(records::list(tx.store(), &carol).expect("reads").is_empty(), "and nothing is kept");
+    }
+
+    #[test]
+    fn leaving_counts_whatever_its_revision_and_an_older_admin_state_does_not_bring_them_back() {
+        let profile = crate::store::Profile::in_memory();
+        let mut tx = Tx::new(profile.store());
+        let (carol, id) = carol_in_a_group(&mut tx);
+        let record = records::load(&tx, &carol, &id).expect("reads");
+        let left = update(
+            2,
+            vec![member("alice@meadow.test", true), member(&carol.account(), false)],
+            wire::group_change::Kind::Left,
+        );
+        let left = wire::GroupUpdate {
+            change: Some(wire::GroupChange {
+                kind: wire::group_change::Kind::Left as i32,
+                targets: vec!["bob@meadow.test".into()],
+            }),
+            ..left
+        };
+        apply_update(&mut tx, &carol, &address("bob@meadow.test"), id, TRAFFIC, record, left, &mut Outcome::default())
+            .expect("applies");
+        assert!(members_of(&tx, &carol, &id).iter().all(|m| m.address != "bob@meadow.test"), "bob left");
+
+        // alice renamed the group before she heard bob left: her state still lists him.
+        let record = records::load(&tx, &carol, &id).expect("reads");
+        let all =
+            vec![member("alice@meadow.test", true), member("bob@meadow.test", false), member(&carol.account(), false)];
+        let renamed = update(2, all, wire::group_change::Kind::Renamed);
+        apply_update(
+            &mut tx,
+            &carol,
+            &address("alice@meadow.test"),
+            id,
+            TRAFFIC,
+            record,
+            renamed,
+            &mut Outcome::default(),
+        )
+        .expect("applies");
+        assert!(
+            members_of(&tx, &carol, &id).iter().all(|m| m.address != "bob@meadow.test"),
+            "a state from before his leaving does not bring him back"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_group_message_from_someone_not_in_the_group_is_dropped_unopened() {
+        let profile = crate::store::Profile::in_memory();
+        let mut tx = Tx::new(profile.store());
+        let (carol, id) = carol_in_a_group(&mut tx);
+        tx.commit().expect("commit");
+        let tx = std::rc::Rc::new(std::cell::RefCell::new(Tx::new(profile.store())));
+        let local = crate::signal_store::LocalIdentity {
+            key_pair: libsignal_protocol::IdentityKeyPair::generate(&mut rand::rng()).serialize().to_vec(),
+            registration_id: 7,
+        };
+        let mut store = SignalStore::new(tx.clone(), [1; 32], &local).expect("a store");
+        let envelope = wire::Envelope {
+            kind: wire::CiphertextKind::SenderKey as i32,
+            ciphertext: b"not even a sender key message".to_vec(),
+            group_id: id.0.to_vec(),
+            ..Default::default()
+        };
+        let events = sender_key_message(&tx, &mut store, &carol, &address("mallory@harbor.test"), &envelope)
+            .await
+            .expect("dropped, not an error: nothing to retry");
+        assert!(events.is_empty(), "nothing of it is shown");
+        let unknown = wire::Envelope { group_id: GroupId::random().0.to_vec(), ..envelope };
+        let events = sender_key_message(&tx, &mut store, &carol, &address("alice@meadow.test"), &unknown)
+            .await
+            .expect("dropped");
+        assert!(events.is_empty(), "a group the account is not in shows nothing either");
+    }
+}
