@@ -288,3 +288,9 @@ member: string,
  * `delivered` or `read`.
  */
 status: MessageStatus, };
+
+export type Draft = { conversation: ConversationId, text: string, 
+/**
+ * When it was last changed, ms since the epoch.
+ */
+updated_at: number, };

@@ -6,6 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::account::AccountInfo;
 use crate::consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport};
+use crate::drafts::Draft;
 use crate::engine_consent::InboxLayout;
 use crate::engine_media::SavedAttachment;
 use crate::error::{ErrorCode, UserError};
@@ -63,6 +64,7 @@ pub fn typescript() -> String {
         Membership::decl(&cfg),
         Group::decl(&cfg),
         MemberReceipt::decl(&cfg),
+        Draft::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in isthmus-core and isthmus-proto; do not edit.\n\

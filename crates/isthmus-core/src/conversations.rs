@@ -88,6 +88,7 @@ pub fn remove(tx: &mut Tx, id: &ConversationId) -> Result<()> {
         tx.remove(Tree::MessageIndex, key);
     }
     tx.remove(Tree::Conversations, id.0.to_vec());
+    crate::drafts::remove(tx, id);
     Ok(())
 }
 

@@ -18,8 +18,10 @@ mod connection;
 pub mod consent;
 pub mod conversations;
 mod decisions;
+pub mod drafts;
 mod engine;
 mod engine_consent;
+mod engine_drafts;
 mod engine_groups;
 mod engine_media;
 mod engine_settings;
@@ -56,6 +58,7 @@ mod worker;
 
 pub use account::AccountInfo;
 pub use consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport, DISCLOSURE_VERSION};
+pub use drafts::Draft;
 pub use engine::{Engine, Timeline};
 pub use engine_consent::InboxLayout;
 pub use engine_media::SavedAttachment;

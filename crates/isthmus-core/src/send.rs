@@ -131,6 +131,8 @@ pub(crate) fn compose(tx: &mut Tx, conversation: &mut Conversation, me: &str, ou
                 notice: None,
             };
             let message = conversations::append(tx, conversation, message)?;
+            // Sent: what the user was writing is the message now.
+            crate::drafts::remove(tx, &conversation.id);
             events.push(Event::MessageAdded { message: message.clone() });
             events.push(Event::ConversationChanged { conversation: conversation.clone() });
             added = Some(message);

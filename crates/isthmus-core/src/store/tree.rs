@@ -43,10 +43,12 @@ pub enum Tree {
     SenderKeys,
     /// Per message of the user's in a group: how far it got with each member.
     MemberReceipts,
+    /// What the user started writing in a chat and has not sent, per conversation.
+    Drafts,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 19] = [
+    pub const ALL: [Tree; 20] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -66,6 +68,7 @@ impl Tree {
         Tree::Groups,
         Tree::SenderKeys,
         Tree::MemberReceipts,
+        Tree::Drafts,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -90,6 +93,7 @@ impl Tree {
             Tree::Groups => "groups",
             Tree::SenderKeys => "sender_keys",
             Tree::MemberReceipts => "member_receipts",
+            Tree::Drafts => "drafts",
         }
     }
 }
