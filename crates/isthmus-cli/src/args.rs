@@ -79,6 +79,16 @@ pub enum Command {
     /// Run scenario files: scripted consent flows with a pass/fail report (docs/scenarios.md).
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Show, set or clear the draft of a chat (what was written there and not sent yet).
+    Draft {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        peer: String,
+        /// Keep this text as the chat's draft (an empty text clears it).
+        #[arg(long)]
+        set: Option<String>,
+    },
     /// Show the safety number with a contact.
     SafetyNumber {
         #[arg(long)]

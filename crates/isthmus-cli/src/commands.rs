@@ -51,6 +51,19 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Group(command) => crate::group_commands::run(&context, command).await,
         Command::Download(args) => crate::media_commands::download(&context, args).await,
         Command::Scenario(command) => crate::scenario::run(command, context.json).await,
+        Command::Draft { account, peer, set } => {
+            let engine = context.engine()?;
+            let conversation = engine.conversation_id(&address(&account)?, &address(&peer)?);
+            if let Some(text) = set {
+                engine.save_draft(conversation, &text).await?;
+            }
+            let draft = engine.draft(&conversation)?;
+            context.print(&draft, || match &draft {
+                Some(draft) => format!("draft: {}", shown(&draft.text)),
+                None => "no draft".into(),
+            });
+            Ok(ExitCode::SUCCESS)
+        }
         Command::SafetyNumber { account, peer } => {
             let engine = context.engine()?;
             let number = engine.safety_number(&address(&account)?, &address(&peer)?).await?;

@@ -332,3 +332,31 @@ async fn a_group_is_made_answered_and_written_to_from_the_command_line() {
     );
     relay.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_is_kept_between_commands_and_cleared_with_an_empty_text() {
+    let relay = isthmus_relay::start(RelayConfig::new(NetworkName::parse("meadow.test").expect("valid")))
+        .await
+        .expect("relay starts");
+    let url = relay.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("alice");
+    let run = move |args: Vec<String>| {
+        let profile = profile.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(cli(&profile, "pass", &args))
+        })
+    };
+    let s = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    run(s(&["profile", "create", "--kdf-memory-kib", "1024"])).await.expect("joined");
+    run(s(&["account", "add", "--relay", &url, "--name", "alice"])).await.expect("joined");
+    let chat = ["draft", "--account", "alice@meadow.test", "--peer", "bob@meadow.test"];
+    run(s(&[&chat[..], &["--set", "half a thought"]].concat())).await.expect("joined");
+    let shown = run(s(&chat)).await.expect("joined");
+    assert_eq!(json_lines(&shown)[0]["text"], "half a thought", "another process finds it in the profile");
+    run(s(&[&chat[..], &["--set", ""]].concat())).await.expect("joined");
+    let cleared = run(s(&chat)).await.expect("joined");
+    assert_eq!(json_lines(&cleared)[0], serde_json::Value::Null, "an empty text clears it");
+    relay.shutdown().await;
+}
