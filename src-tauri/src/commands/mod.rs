@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod consent;
 pub mod conversations;
+pub mod drafts;
 pub mod groups;
 pub mod media;
 pub mod messages;
@@ -41,6 +42,9 @@ commands![
     conversations::start_conversation,
     conversations::messages,
     conversations::mark_read,
+    drafts::save_draft,
+    drafts::draft,
+    drafts::drafts,
     messages::send,
     messages::send_typing,
     media::stage_file,

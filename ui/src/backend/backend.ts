@@ -32,6 +32,7 @@ import type {
   ConversationId,
   Disclosure,
   Discoverability,
+  Draft,
   Event,
   Group,
   GroupAdds,
@@ -159,6 +160,15 @@ export interface Backend {
   openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment>;
   /** Opens an http(s) link in the system browser; the UI asks the user first. */
   openLink(url: string): Promise<void>;
+
+  // --- Drafts -----------------------------------------------------------------------------
+  // What the user started writing in a chat, sealed in the profile: kept across chat switches,
+  // restarts and locks. Sending text in the chat removes its draft (the engine does it).
+  /** Keeps `text` as the chat's draft; an empty or blank text removes it. Durable once it resolves. */
+  saveDraft(conversationId: ConversationId, text: string): Promise<void>;
+  draft(conversationId: ConversationId): Promise<Draft | null>;
+  /** Every draft, most recently changed first (the inbox's "Draft:" previews). */
+  drafts(): Promise<Draft[]>;
 
   // --- Groups -----------------------------------------------------------------------------
   // A group chat is a `Conversation` with `group` set (`peer` is the account itself, `title` the

@@ -8,6 +8,7 @@ import type {
   Decision,
   Disclosure,
   Discoverability,
+  Draft,
   ErrorCode,
   Event,
   Group,
@@ -47,6 +48,7 @@ import {
 import { seededRandom, type Random } from "../demo/random";
 import { sendRefusal, sendState, sendStateOf } from "../logic/maySend";
 import { makeThumbnail } from "../demo/thumbnails";
+import { DemoDrafts } from "./demoDrafts";
 import { DemoGroups } from "./demoGroups";
 import { consentedUnder, interopToReview } from "./demoReview";
 import {
@@ -152,6 +154,8 @@ export class DemoBackend implements Backend {
   private unsent = new Map<AddressText, UnsentReport[]>();
   /** Groups, by the engine's rules (demoGroups.ts). */
   private readonly groupRules: DemoGroups;
+  /** Drafts per chat, by the engine's rules (demoDrafts.ts). */
+  private readonly draftStore = new DemoDrafts();
 
   constructor(private readonly options: DemoOptions) {
     this.random = seededRandom(options.seed * 7919 + 17);
@@ -681,6 +685,8 @@ export class DemoBackend implements Backend {
           deleted: false,
           attachments: [],
         });
+        // Sent: what the user was writing is the message now.
+        this.draftStore.remove(conversation.id);
         sent(message);
         return { ...message };
       }
@@ -712,6 +718,21 @@ export class DemoBackend implements Backend {
         return null;
       }
     }
+  }
+
+  async saveDraft(conversationId: ConversationId, text: string): Promise<void> {
+    this.requireUnlocked();
+    this.draftStore.save(conversationId, text, Date.now());
+  }
+
+  async draft(conversationId: ConversationId): Promise<Draft | null> {
+    this.requireUnlocked();
+    return this.draftStore.get(conversationId);
+  }
+
+  async drafts(): Promise<Draft[]> {
+    this.requireUnlocked();
+    return this.draftStore.list();
   }
 
   async stageFile(fileName: string, bytes: Uint8Array): Promise<string> {
@@ -991,6 +1012,7 @@ export class DemoBackend implements Backend {
     this.world.conversations.delete(conversation.id);
     this.world.messages.delete(conversation.id);
     this.world.lazyMessages.delete(conversation.id);
+    this.draftStore.remove(conversation.id);
     this.emit({ type: "conversation_removed", conversation: conversation.id });
   }
 

@@ -9,6 +9,7 @@ import type {
   ConversationId,
   Disclosure,
   Discoverability,
+  Draft,
   Event,
   Group,
   GroupAdds,
@@ -94,6 +95,10 @@ export class TauriBackend implements Backend {
   openAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
     call<SavedAttachment>("open_attachment", { conversationId, messageId, index });
   openLink = (url: string) => call<void>("open_link", { url });
+
+  saveDraft = (conversationId: ConversationId, text: string) => call<void>("save_draft", { conversationId, text });
+  draft = (conversationId: ConversationId) => call<Draft | null>("draft", { conversationId });
+  drafts = () => call<Draft[]>("drafts");
 
   groups = (account: AddressText) => call<Group[]>("groups", { account });
   group = (account: AddressText, groupId: GroupId) => call<Group | null>("group", { account, groupId });

@@ -35,6 +35,10 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 export const Empty: Story = {};
+/** Opened with the chat's draft, as it was left (kept across chat switches, restarts and lock). */
+export const RestoredDraft: Story = {
+  args: { initialText: "Running ten minutes late, save me a seat —\nand the agenda if there is one" },
+};
 export const Reply: Story = { args: { mode: { kind: "reply", message: replyTo } } };
 export const Edit: Story = { args: { mode: { kind: "edit", message: mine } } };
 export const WithFiles: Story = {

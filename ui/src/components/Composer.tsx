@@ -1,5 +1,7 @@
 // The composer: multi-line text, Enter sends and Shift+Enter breaks the line; attach by dialog,
 // drop or paste; reply and edit modes; disabled with the reason whenever sending is not allowed.
+// It opens with the chat's draft and hands every change of it on (not while editing a message,
+// whose text is no draft: the draft comes back when the edit ends).
 import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
 import type { Message } from "../bindings";
 import { formatSize } from "../logic/format";
@@ -17,6 +19,10 @@ type Props = {
   setPendingFiles: (files: File[]) => void;
   error: string | null;
   peerLabel: string;
+  /** The chat's draft, shown when the composer opens. */
+  initialText?: string;
+  /** Hears the text as it changes (to save it as the draft) and when the user leaves the field. */
+  draft?: { change: (text: string) => void; flush: () => void };
 };
 
 export function Composer({
@@ -30,18 +36,34 @@ export function Composer({
   setPendingFiles,
   error,
   peerLabel,
+  initialText = "",
+  draft,
 }: Props) {
-  const [text, setText] = useState("");
+  const [text, setText] = useState(initialText);
   const [asFile, setAsFile] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const typing = useRef(false);
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const textRef = useRef(text);
+  textRef.current = text;
+  // The draft while a message is edited in its place.
+  const beforeEdit = useRef<string | null>(null);
 
   useEffect(() => {
-    if (mode.kind === "edit") setText(mode.message.body);
+    if (mode.kind === "edit") {
+      if (beforeEdit.current === null) beforeEdit.current = textRef.current;
+      setText(mode.message.body);
+    }
     if (mode.kind !== "new") input.current?.focus();
   }, [mode]);
+
+  /** The text to show once an edit ends: the draft it replaced. */
+  const endEdit = () => {
+    const restored = beforeEdit.current ?? "";
+    beforeEdit.current = null;
+    return restored;
+  };
 
   const stopTyping = () => {
     if (idle.current) clearTimeout(idle.current);
@@ -56,10 +78,12 @@ export function Composer({
     if (pendingFiles.length > 0) {
       if (await onSendFiles(pendingFiles, text.trim(), asFile)) {
         setText("");
+        draft?.change("");
         setPendingFiles([]);
       }
     } else if (text.trim() !== "") {
-      if (await onSend(text)) setText("");
+      const editing = mode.kind === "edit";
+      if (await onSend(text)) setText(editing ? endEdit() : "");
     }
     stopTyping();
   };
@@ -70,13 +94,14 @@ export function Composer({
       void submit();
     } else if (event.key === "Escape" && mode.kind !== "new") {
       event.preventDefault();
-      if (mode.kind === "edit") setText("");
+      if (mode.kind === "edit") setText(endEdit());
       onCancelMode();
     }
   };
 
   const onChange = (value: string) => {
     setText(value);
+    if (mode.kind !== "edit") draft?.change(value);
     if (!typing.current && value !== "") {
       typing.current = true;
       onTyping(true);
@@ -113,7 +138,7 @@ export function Composer({
             type="button"
             className="button button--ghost button--small"
             onClick={() => {
-              if (mode.kind === "edit") setText("");
+              if (mode.kind === "edit") setText(endEdit());
               onCancelMode();
             }}
           >
@@ -180,7 +205,10 @@ export function Composer({
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
-          onBlur={stopTyping}
+          onBlur={() => {
+            stopTyping();
+            draft?.flush();
+          }}
           dir="auto"
         />
         <button

@@ -18,6 +18,8 @@ const meta = {
     contact: { ...contact, verified: true },
     settings: defaultSettings,
     typing: [],
+    draft: "",
+    onDraft: fn(),
     onContactDetails: fn(),
     onToggleFlag: fn(),
     onContactChanged: fn(),

@@ -1,7 +1,7 @@
 // One chat: header, consent banners, request bar, virtualized timeline, typing, composer, and
 // the dialogs it asks in. Each of those is a component of its own; this file holds them together.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import type { Contact, Conversation, Message, Outgoing } from "../bindings";
+import type { Contact, Conversation, ConversationId, Message, Outgoing } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { addressText, parseAddress } from "../logic/address";
 import { sendBlockedReason } from "../logic/composer";
@@ -20,6 +20,7 @@ import { GroupBanners } from "./GroupBanners";
 import { GroupDialogs } from "./GroupDialogs";
 import { GroupInvitationBar } from "./GroupInvitationBar";
 import { GroupNoticeLine } from "./GroupNoticeLine";
+import { useDraft } from "./useDraft";
 import { useGroup } from "./useGroup";
 import { RequestBar } from "./RequestBar";
 import { useTimeline } from "./useTimeline";
@@ -33,6 +34,10 @@ type Props = {
   settings: Settings;
   /** Who is typing in the chat (`name@network`), in the order they started: its person, or members of its group. */
   typing: string[];
+  /** The chat's draft as the inbox has it ("" for none): the composer opens with it. */
+  draft: string;
+  /** A draft of this chat was saved (or removed, as "", by a send). */
+  onDraft: (conversation: ConversationId, text: string) => void;
   onContactDetails: () => void;
   onToggleFlag: (flag: "pinned" | "muted" | "archived") => void;
   onContactChanged: () => void;
@@ -44,6 +49,8 @@ export function ConversationView({
   contact,
   settings,
   typing,
+  draft,
+  onDraft,
   onContactDetails,
   onToggleFlag,
   onContactChanged,
@@ -60,6 +67,7 @@ export function ConversationView({
   const peer = addressText(conversation.peer);
   const groupId = conversation.group;
   const group = useGroup(conversation);
+  const drafts = useDraft(backend, conversation.id, draft, onDraft);
   const blockedReason = sendBlockedReason(conversation, contact, group);
   const name = chatName(conversation);
   // A group chat sends to the group (one copy per member), any other chat to its person.
@@ -154,8 +162,13 @@ export function ConversationView({
       return ok;
     }
     const quote = mode.kind === "reply" ? mode.message.id : null;
+    // No save of this text may land after the send, which removes the draft.
+    await drafts.hold();
     const ok = await run(() => deliver({ kind: "text", body: text, quote }));
-    if (ok) setMode({ kind: "new" });
+    if (ok) {
+      setMode({ kind: "new" });
+      drafts.sent();
+    } else drafts.change(text);
     return ok;
   };
 
@@ -315,6 +328,8 @@ export function ConversationView({
         setPendingFiles={setPendingFiles}
         error={error}
         peerLabel={name}
+        initialText={draft}
+        draft={drafts}
       />
 
       <ChatDialogs

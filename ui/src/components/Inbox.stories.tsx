@@ -71,3 +71,14 @@ export const GroupInvitationInRequests: Story = {
 export const GroupChats: Story = {
   args: { conversations: all.filter((c) => c.group !== null || c.peer.network === "harbor.example") },
 };
+/** Chats with a draft show it instead of their last message, marked "Draft:". */
+export const Drafts: Story = {
+  args: {
+    drafts: Object.fromEntries(
+      all
+        .filter((c) => !c.request)
+        .slice(1, 3)
+        .map((c, index) => [c.id, index === 0 ? "See you at eight —\nI'll bring the maps" : "Thanks!"]),
+    ),
+  },
+};

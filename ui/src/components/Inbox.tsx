@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react"
 import type { Conversation, InboxLayout, Message } from "../bindings";
 import type { Settings } from "../backend/backend";
 import { addressText, isOtherNetwork, networkLabel } from "../logic/address";
+import { draftPreview, type DraftsByChat } from "../logic/drafts";
 import { formatTime } from "../logic/format";
 import { chatName } from "../logic/groups";
 import { filterKey, inboxRows, requestCount, type InboxFilter } from "../logic/inbox";
@@ -22,12 +23,16 @@ type Props = {
   layout: InboxLayout;
   settings: Settings;
   selected: string | null;
+  /** Chats with a draft show it as their preview. */
+  drafts?: DraftsByChat;
   onSelect: (id: string) => void;
   filter: InboxFilter;
   onFilter: (filter: InboxFilter) => void;
 };
 
-function ChatRow({ conversation, settings, now }: { conversation: Conversation; settings: Settings; now: number }) {
+type RowProps = { conversation: Conversation; settings: Settings; now: number; draft: string | undefined };
+
+function ChatRow({ conversation, settings, now, draft }: RowProps) {
   const pinned = settings.pinned.includes(conversation.id);
   const muted = settings.muted.includes(conversation.id);
   const group = conversation.group !== null;
@@ -51,10 +56,16 @@ function ChatRow({ conversation, settings, now }: { conversation: Conversation; 
           </div>
         )}
         <div className="chat-row__bottom">
-          <span className="chat-row__preview" dir="auto">
-            {conversation.last_status && <StatusMark status={conversation.last_status} />}{" "}
-            {conversation.request ? (group ? "Group invitation" : "Message request") : conversation.last_preview}
-          </span>
+          {draft !== undefined && !conversation.request ? (
+            <span className="chat-row__preview">
+              <span className="chat-row__draft">Draft:</span> <span dir="auto">{draftPreview(draft)}</span>
+            </span>
+          ) : (
+            <span className="chat-row__preview" dir="auto">
+              {conversation.last_status && <StatusMark status={conversation.last_status} />}{" "}
+              {conversation.request ? (group ? "Group invitation" : "Message request") : conversation.last_preview}
+            </span>
+          )}
           {pinned && (
             <span className="chat-row__flag" role="img" aria-label="Pinned">
               📌
@@ -77,6 +88,8 @@ function ChatRow({ conversation, settings, now }: { conversation: Conversation; 
   );
 }
 
+const NO_DRAFTS: DraftsByChat = {};
+
 export function Inbox({
   status = { kind: "ready" },
   onRetry,
@@ -85,6 +98,7 @@ export function Inbox({
   layout,
   settings,
   selected,
+  drafts = NO_DRAFTS,
   onSelect,
   filter,
   onFilter,
@@ -226,7 +240,9 @@ export function Inbox({
           items={rows}
           keyOf={(conversation) => conversation.id}
           estimate={() => 84}
-          render={(conversation) => <ChatRow conversation={conversation} settings={settings} now={now} />}
+          render={(conversation) => (
+            <ChatRow conversation={conversation} settings={settings} now={now} draft={drafts[conversation.id]} />
+          )}
           revealIndex={active}
           role="listbox"
           aria-label="Chats"

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AccountInfo, ConnectionState, Contact, Conversation, InboxLayout } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
+import { draftsByChat, withDraft, type DraftsByChat } from "../logic/drafts";
 import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
@@ -53,6 +54,8 @@ export function Shell({
 }: Props) {
   const backend = useBackend();
   const [conversations, setConversations] = useState<Conversation[]>([]);
+  // Each chat's draft, for the inbox's previews: loaded with the inbox, then told of every save.
+  const [drafts, setDrafts] = useState<DraftsByChat>({});
   const [status, setStatus] = useState<InboxStatus>({ kind: "loading" });
   const [connections, setConnections] = useState<Record<string, Connection>>({});
   const [layout, setLayout] = useState<InboxLayout>("combined");
@@ -80,10 +83,13 @@ export function Shell({
   const reload = useCallback(() => {
     const journal: ChatJournal = new Map();
     journals.current.add(journal);
-    void backend.conversations().then(
-      (list) => {
+    // The drafts come with the list, so a chat never opens before its draft is known.
+    const loaded = Promise.all([backend.conversations(), backend.drafts().catch(() => [])]);
+    void loaded.then(
+      ([list, draftList]) => {
         journals.current.delete(journal);
         setConversations(reconcile(list, journal));
+        setDrafts(draftsByChat(draftList));
         setStatus({ kind: "ready" });
       },
       (caught) => {
@@ -172,6 +178,10 @@ export function Shell({
   }, [backend, accounts]);
 
   const current = conversations.find((conversation) => conversation.id === selected) ?? null;
+  const onDraft = useCallback(
+    (conversation: string, text: string) => setDrafts((current) => withDraft(current, conversation, text)),
+    [],
+  );
   const currentAccount = current ? addressText(current.account) : null;
   // A group chat has no one contact: its people are in the group record (useGroup).
   const currentPeer = current && current.group === null ? addressText(current.peer) : null;
@@ -242,6 +252,7 @@ export function Shell({
           layout={layout}
           settings={settings}
           selected={selected}
+          drafts={drafts}
           onSelect={setSelected}
           filter={filter}
           onFilter={setFilter}
@@ -255,6 +266,8 @@ export function Shell({
             contact={contact}
             settings={settings}
             typing={typing[current.id] ?? NOBODY}
+            draft={drafts[current.id] ?? ""}
+            onDraft={onDraft}
             onContactDetails={() => setDialog("contact")}
             onToggleFlag={toggleFlag}
             onContactChanged={() => {
