@@ -381,3 +381,25 @@ async fn a_member_is_reported_with_their_group_messages_and_blocked_for_the_repo
     assert!(text.contains("send me your bank password"), "and carries the message bob chose");
     Ok(())
 }
+
+#[tokio::test]
+async fn turning_off_the_home_network_makes_its_groups_read_only() -> Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let harbor = relay("harbor.test").await?;
+    peer(&meadow, &harbor);
+    let alice = Person::join(&meadow, "alice").await?;
+    let mut carol = Person::join(&harbor, "carol").await?;
+    alice.allows("harbor.test").await?;
+    carol.allows("meadow.test").await?;
+    let group = alice.engine.create_group(&alice.address, "Ferry", &[carol.address.clone()]).await?;
+    let (_, chat) = added_to_group(&mut carol, "Ferry").await?;
+    assert!(!carol.engine.conversation(&chat)?.context("the chat")?.read_only);
+
+    carol.engine.disable_interop(&carol.address, &isthmus_proto::NetworkName::parse("meadow.test")?).await?;
+    let after = carol.engine.conversation(&chat)?.context("the chat stays")?;
+    assert!(after.read_only, "the group's home is meadow, which carol no longer allows");
+    assert_eq!(after.send_refusal, Some(isthmus_core::ErrorCode::InteropOff));
+    let refused = carol.engine.send_group_text(&carol.address, group.id, "still here?").await;
+    assert_eq!(refused.err().map(|e| e.code()), Some(isthmus_core::ErrorCode::InteropOff));
+    Ok(())
+}
