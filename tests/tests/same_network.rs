@@ -193,3 +193,26 @@ async fn editing_or_deleting_the_newest_message_changes_the_inbox_preview_for_go
     assert_eq!(preview(&alice)?, "Message deleted");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_chat_marked_unread_counts_as_unread_until_it_is_read() -> anyhow::Result<()> {
+    let meadow = relay("meadow.test").await?;
+    let mut alice = Person::join(&meadow, "alice").await?;
+    let mut bob = Person::join(&meadow, "bob").await?;
+    let hello = alice.engine.send_text(&alice.address, &bob.address, "hello").await?;
+    bob.receives(&alice.address, "hello").await?;
+    bob.accepts(&alice.address).await?;
+    let chat = bob.engine.conversation_id(&bob.address, &alice.address);
+    bob.engine.mark_read(chat).await?;
+    alice.sees_status(hello.id, MessageStatus::Read).await?;
+
+    bob.engine.mark_unread(chat).await?;
+    assert_eq!(bob.engine.conversation(&chat)?.map(|c| c.unread), Some(1), "a reminder: unread again");
+    bob.engine.mark_unread(chat).await?;
+    assert_eq!(bob.engine.conversation(&chat)?.map(|c| c.unread), Some(1), "marking twice is once");
+    bob.engine.mark_read(chat).await?;
+    assert_eq!(bob.engine.conversation(&chat)?.map(|c| c.unread), Some(0));
+    let unknown = bob.engine.mark_unread(isthmus_core::ConversationId([9; 32])).await;
+    assert_eq!(unknown.err().map(|e| e.code()), Some(isthmus_core::ErrorCode::UnknownConversation));
+    Ok(())
+}

@@ -395,6 +395,15 @@ impl Engine {
         Ok(())
     }
 
+    /// Marks a conversation unread again (a reminder to come back to it): its unread count is
+    /// at least one until it is read. Nothing is sent.
+    pub async fn mark_unread(&self, conversation: ConversationId) -> Result<()> {
+        self.inner
+            .worker
+            .call(move |state| Box::pin(async move { crate::read_marks::mark_unread(state, conversation) }))
+            .await
+    }
+
     /// Whether the account's connection to its relay is up now.
     pub(crate) fn is_online(&self, account: &Address) -> bool {
         self.inner

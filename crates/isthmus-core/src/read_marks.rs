@@ -75,3 +75,19 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
     state.emit(events);
     Ok(())
 }
+
+/// Marks a conversation unread again, as a reminder: its unread count becomes at least one. No
+/// receipt is taken back (a read receipt that left cannot be), and nothing is sent.
+pub fn mark_unread(state: &mut WorkerState, conversation_id: ConversationId) -> Result<()> {
+    let mut tx = Tx::new(state.store.clone());
+    let mut conversation = conversations::load(&tx, &conversation_id)?.ok_or(Error::NoSuchConversation)?;
+    if conversation.unread > 0 {
+        return Ok(());
+    }
+    conversation.unread = 1;
+    conversations::save(&mut tx, &conversation)?;
+    tx.commit()?;
+    state.durable();
+    state.emit([Event::ConversationChanged { conversation }]);
+    Ok(())
+}
