@@ -48,3 +48,9 @@ pub async fn messages(
 pub async fn mark_read(state: State<'_, AppState>, conversation_id: ConversationId) -> CommandResult<()> {
     Ok(state.engine().await?.mark_read(conversation_id).await?)
 }
+
+/// A reminder: the chat's unread count becomes at least one. Nothing is sent.
+#[tauri::command]
+pub async fn mark_unread(state: State<'_, AppState>, conversation_id: ConversationId) -> CommandResult<()> {
+    Ok(state.engine().await?.mark_unread(conversation_id).await?)
+}

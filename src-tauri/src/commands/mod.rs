@@ -42,6 +42,7 @@ commands![
     conversations::start_conversation,
     conversations::messages,
     conversations::mark_read,
+    conversations::mark_unread,
     drafts::save_draft,
     drafts::draft,
     drafts::drafts,

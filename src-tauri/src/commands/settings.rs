@@ -106,6 +106,15 @@ mod tests {
     }
 
     #[test]
+    fn mutes_old_and_timed_pass_through_unchanged() {
+        // `muted` is the UI's: plain ids (muted always, as older documents hold) and timed
+        // entries `{ id, until }` alike must come back as stored.
+        let muted = serde_json::json!(["c1", { "id": "c2", "until": 1_700_000_000_000_u64 }]);
+        let settings = merged(Some(serde_json::json!({ "muted": muted.clone() })), Privacy::default());
+        assert_eq!(settings["muted"], muted, "the shell reads no mute, so it changes none");
+    }
+
+    #[test]
     fn privacy_switches_are_read_from_the_document() {
         let current = Privacy::default();
         let off = privacy_of(&serde_json::json!({ "readReceipts": false, "typingIndicators": false }), current);

@@ -25,6 +25,7 @@
 // in the profile (encrypted at rest like everything else) via `settings` / `set_settings`.
 
 import settingsDefaults from "./settings-defaults.json";
+import type { MuteEntry } from "../logic/mute";
 import type {
   AccountInfo,
   Contact,
@@ -75,7 +76,8 @@ export type Settings = {
   notificationPreview: boolean;
   /** Chat list state the engine does not keep (yet). */
   pinned: ConversationId[];
-  muted: ConversationId[];
+  /** A chat id (muted always, as older settings have it) or `{ id, until }` (src/logic/mute.ts). */
+  muted: MuteEntry[];
   archived: ConversationId[];
 };
 
@@ -150,6 +152,9 @@ export interface Backend {
   sendFile(account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean): Promise<Message>;
   /** Marks a conversation read (read receipts go out if the settings allow and it is no request). */
   markRead(conversationId: ConversationId): Promise<void>;
+  /** Marks a conversation unread, a reminder: its unread count becomes at least 1 (a
+   * `conversation_changed` follows). Nothing is sent. */
+  markUnread(conversationId: ConversationId): Promise<void>;
   sendTyping(account: AddressText, peer: AddressText, started: boolean): Promise<void>;
   /** Fetches an attachment through the own relay. Rejects `request_pending` for requests. */
   downloadAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<Message>;

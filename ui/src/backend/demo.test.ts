@@ -90,6 +90,19 @@ describe("DemoBackend", () => {
     await backend.unlock(DEMO_PASSPHRASE);
     expect(await backend.profileState()).toBe("unlocked");
   });
+  it("marks a chat unread as the engine does: at least 1, an event, never more", async () => {
+    const backend = demo();
+    const chat = (await backend.conversations()).find((c) => !c.request && c.unread === 0);
+    if (!chat) throw new Error("fixture: a read chat");
+    const events: BackendEvent[] = [];
+    backend.subscribe((event) => events.push(event));
+    await backend.markUnread(chat.id);
+    expect((await backend.conversation(chat.id))?.unread).toBe(1);
+    expect(events.some((event) => event.type === "conversation_changed")).toBe(true);
+    await backend.markUnread(chat.id);
+    expect((await backend.conversation(chat.id))?.unread, "a chat already unread keeps its count").toBe(1);
+  });
+
   it("has requests, a read-only chat and a held key change", async () => {
     const backend = demo();
     const all = await backend.conversations();

@@ -821,6 +821,15 @@ export class DemoBackend implements Backend {
     this.changed(conversation);
   }
 
+  /** As the engine: a reminder, so the count becomes at least 1, and no receipt goes back. */
+  async markUnread(conversationId: ConversationId): Promise<void> {
+    this.requireUnlocked();
+    const conversation = this.conversationOrFail(conversationId);
+    if (conversation.unread > 0) return;
+    conversation.unread = 1;
+    this.changed(conversation);
+  }
+
   async sendTyping(account: AddressText, peer: AddressText, _started: boolean): Promise<void> {
     this.requireUnlocked();
     const conversation = this.find(account, peer);

@@ -86,6 +86,7 @@ export class TauriBackend implements Backend {
   sendFile = (account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean) =>
     call<Message>("send_file", { account, peer, path, caption, asFile });
   markRead = (conversationId: ConversationId) => call<void>("mark_read", { conversationId });
+  markUnread = (conversationId: ConversationId) => call<void>("mark_unread", { conversationId });
   sendTyping = (account: AddressText, peer: AddressText, started: boolean) =>
     call<void>("send_typing", { account, peer, started });
   downloadAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>

@@ -2,15 +2,16 @@
 // the chat's own tools.
 import type { Contact, Conversation, Group } from "../bindings";
 import { addressText } from "../logic/address";
+import { useState } from "react";
 import { chatName, memberNetworks } from "../logic/groups";
+import { MUTE_CHOICES, muteText, type Mute } from "../logic/mute";
 import { Avatar, GroupMark, NetworkMark } from "./Marks";
 
-type Flag = "pinned" | "muted" | "archived";
+type Flag = "pinned" | "archived";
 
-/** The chat's flags, in the order their buttons show, with what each button says. */
+/** The chat's on/off flags, in the order their buttons show, with what each button says. */
 const FLAGS: { flag: Flag; set: string; unset: string }[] = [
   { flag: "pinned", set: "Pin", unset: "Unpin" },
-  { flag: "muted", set: "Mute", unset: "Unmute" },
   { flag: "archived", set: "Archive", unset: "Unarchive" },
 ];
 
@@ -21,8 +22,57 @@ type Props = {
   group?: Group | null;
   flags: Record<Flag, boolean>;
   onToggleFlag: (flag: Flag) => void;
+  /** The chat's mute now (an expired one is null). */
+  mute: Mute;
+  /** Mutes the chat for `ms` (null: always), or unmutes it (`false`). */
+  onMute: (ms: number | null | false) => void;
+  onMarkUnread: () => void;
   onContactDetails: () => void;
 };
+
+/** Mute offers how long; a muted chat says until when and offers Unmute. */
+function MuteTool({ mute, onMute }: { mute: Mute; onMute: Props["onMute"] }) {
+  const [choosing, setChoosing] = useState(false);
+  if (mute !== null) {
+    return (
+      <>
+        <span className="conversation__muted">{muteText(mute, Date.now())}</span>
+        <button type="button" className="button button--ghost button--small" onClick={() => onMute(false)}>
+          Unmute
+        </button>
+      </>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        aria-expanded={choosing}
+        onClick={() => setChoosing(!choosing)}
+      >
+        Mute
+      </button>
+      {choosing && (
+        <span role="group" aria-label="Mute for" className="conversation__mute-choices">
+          {MUTE_CHOICES.map(({ label, ms }) => (
+            <button
+              key={label}
+              type="button"
+              className="button button--ghost button--small"
+              onClick={() => {
+                setChoosing(false);
+                onMute(ms);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </span>
+      )}
+    </>
+  );
+}
 
 function GroupWho({ conversation, group }: { conversation: Conversation; group: Group | null }) {
   const account = addressText(conversation.account);
@@ -48,7 +98,17 @@ function GroupWho({ conversation, group }: { conversation: Conversation; group: 
   );
 }
 
-export function ConversationHeader({ conversation, contact, group, flags, onToggleFlag, onContactDetails }: Props) {
+export function ConversationHeader({
+  conversation,
+  contact,
+  group,
+  flags,
+  onToggleFlag,
+  mute,
+  onMute,
+  onMarkUnread,
+  onContactDetails,
+}: Props) {
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
   const isGroup = conversation.group !== null;
@@ -86,6 +146,12 @@ export function ConversationHeader({ conversation, contact, group, flags, onTogg
               {flags[flag] ? unset : set}
             </button>
           ))}
+        {!conversation.request && <MuteTool mute={mute} onMute={onMute} />}
+        {!conversation.request && conversation.unread === 0 && (
+          <button type="button" className="button button--ghost button--small" onClick={onMarkUnread}>
+            Mark as unread
+          </button>
+        )}
         <button type="button" className="button button--small" onClick={onContactDetails}>
           {isGroup ? "Group info" : "Contact details"}
         </button>

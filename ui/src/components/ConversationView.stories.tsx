@@ -22,6 +22,7 @@ const meta = {
     onDraft: fn(),
     onContactDetails: fn(),
     onToggleFlag: fn(),
+    onMute: fn(),
     onContactChanged: fn(),
     onClosed: fn(),
   },

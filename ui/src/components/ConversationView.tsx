@@ -8,6 +8,7 @@ import { sendBlockedReason } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../logic/errors";
 import { chatName } from "../logic/groups";
+import { muteOf } from "../logic/mute";
 import { receiptText, summarizeReceipts } from "../logic/receipts";
 import { typingText } from "../logic/typing";
 import { Composer, type ComposerMode } from "./Composer";
@@ -39,7 +40,9 @@ type Props = {
   /** A draft of this chat was saved (or removed, as "", by a send). */
   onDraft: (conversation: ConversationId, text: string) => void;
   onContactDetails: () => void;
-  onToggleFlag: (flag: "pinned" | "muted" | "archived") => void;
+  onToggleFlag: (flag: "pinned" | "archived") => void;
+  /** Mutes the chat for `ms` (null: always), or unmutes it (`false`). */
+  onMute: (ms: number | null | false) => void;
   onContactChanged: () => void;
   onClosed: () => void;
 };
@@ -53,6 +56,7 @@ export function ConversationView({
   onDraft,
   onContactDetails,
   onToggleFlag,
+  onMute,
   onContactChanged,
   onClosed,
 }: Props) {
@@ -95,11 +99,21 @@ export function ConversationView({
     setPendingFiles([]);
   }, [conversation.id]);
 
-  // Reading an accepted chat marks it read (the backend sends receipts only if allowed).
+  // Reading an accepted chat marks it read (the backend sends receipts only if allowed), but a
+  // chat the user marked unread here stays unread until a message comes or it is opened again
+  // (this view is mounted afresh per chat, so the ref starts empty).
+  const lastMessage = messages[messages.length - 1]?.id ?? null;
+  const keptUnread = useRef<{ lastMessage: string | null } | null>(null);
   useEffect(() => {
+    if (keptUnread.current !== null && keptUnread.current.lastMessage === lastMessage) return;
+    keptUnread.current = null;
     if (!conversation.request && conversation.unread > 0 && document.visibilityState === "visible")
       void backend.markRead(conversation.id).catch(() => undefined);
-  }, [backend, conversation.id, conversation.request, conversation.unread, messages.length]);
+  }, [backend, conversation.id, conversation.request, conversation.unread, lastMessage]);
+  const markUnread = () => {
+    keptUnread.current = { lastMessage };
+    void run(() => backend.markUnread(conversation.id));
+  };
 
   const rows = useMemo(() => timelineRows(messages, Date.now()), [messages]);
 
@@ -200,7 +214,7 @@ export function ConversationView({
     if (files.length > 0) setPendingFiles([...pendingFiles, ...files]);
   };
 
-  const flagged = (flag: "pinned" | "muted" | "archived") => settings[flag].includes(conversation.id);
+  const flagged = (flag: "pinned" | "archived") => settings[flag].includes(conversation.id);
 
   const renderRow = (row: TimelineRow) =>
     row.kind === "day" ? (
@@ -238,8 +252,11 @@ export function ConversationView({
         conversation={conversation}
         contact={contact}
         group={group}
-        flags={{ pinned: flagged("pinned"), muted: flagged("muted"), archived: flagged("archived") }}
+        flags={{ pinned: flagged("pinned"), archived: flagged("archived") }}
         onToggleFlag={onToggleFlag}
+        mute={muteOf(settings, conversation.id, Date.now())}
+        onMute={onMute}
+        onMarkUnread={markUnread}
         onContactDetails={onContactDetails}
       />
 

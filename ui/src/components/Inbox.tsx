@@ -7,6 +7,7 @@ import { draftPreview, type DraftsByChat } from "../logic/drafts";
 import { formatTime } from "../logic/format";
 import { chatName } from "../logic/groups";
 import { filterKey, inboxRows, requestCount, type InboxFilter } from "../logic/inbox";
+import { muteOf, muteText } from "../logic/mute";
 import { matchesName, searchMessages, type SearchHit } from "../logic/search";
 import { useBackend } from "./context";
 import { Avatar, GroupMark, NetworkMark, StatusMark } from "./Marks";
@@ -34,7 +35,7 @@ type RowProps = { conversation: Conversation; settings: Settings; now: number; d
 
 function ChatRow({ conversation, settings, now, draft }: RowProps) {
   const pinned = settings.pinned.includes(conversation.id);
-  const muted = settings.muted.includes(conversation.id);
+  const mute = muteOf(settings, conversation.id, now);
   const group = conversation.group !== null;
   return (
     <div className="chat-row">
@@ -71,8 +72,8 @@ function ChatRow({ conversation, settings, now, draft }: RowProps) {
               📌
             </span>
           )}
-          {muted && (
-            <span className="chat-row__flag" role="img" aria-label="Muted">
+          {mute !== null && (
+            <span className="chat-row__flag" role="img" aria-label={muteText(mute, now)} title={muteText(mute, now)}>
               🔕
             </span>
           )}

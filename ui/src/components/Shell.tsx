@@ -8,6 +8,7 @@ import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
 import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
+import { withMute, withoutMute } from "../logic/mute";
 import { noticeFor } from "../logic/notifications";
 import { typingChanged, typingStopped, type TypingState } from "../logic/typing";
 import { useBackend } from "./context";
@@ -17,6 +18,7 @@ import { NewGroupDialog } from "./NewGroup";
 import { InteropOnboarding } from "./ConsentDialogs";
 import { InteropReviewBanner } from "./InteropReviewBanner";
 import { useInteropReview } from "./useInteropReview";
+import { useMuteClock } from "./useMuteClock";
 import { ConversationView } from "./ConversationView";
 import { Inbox, type InboxStatus } from "./Inbox";
 import { NewChatDialog } from "./NewChat";
@@ -192,12 +194,20 @@ export function Shell({
   }, [backend, currentAccount, currentPeer]);
   useEffect(loadContact, [loadContact, current?.last_activity, current?.read_only]);
 
+  const muteClock = useMuteClock(settings.muted);
   useEffect(() => {
-    const unread = unreadTotal(conversations, settings);
+    const unread = unreadTotal(conversations, settings, muteClock);
     document.title = unread > 0 ? `(${unread}) Isthmus` : "Isthmus";
-  }, [conversations, settings]);
+  }, [conversations, settings, muteClock]);
 
-  const toggleFlag = (flag: "pinned" | "muted" | "archived") => {
+  const mute = (ms: number | null | false) => {
+    if (!current) return;
+    const muted =
+      ms === false ? withoutMute(settings.muted, current.id) : withMute(settings.muted, current.id, ms, Date.now());
+    onSettings({ ...settings, muted });
+  };
+
+  const toggleFlag = (flag: "pinned" | "archived") => {
     if (!current) return;
     const list = settings[flag];
     onSettings({
@@ -270,6 +280,7 @@ export function Shell({
             onDraft={onDraft}
             onContactDetails={() => setDialog("contact")}
             onToggleFlag={toggleFlag}
+            onMute={mute}
             onContactChanged={() => {
               loadContact();
               reload();

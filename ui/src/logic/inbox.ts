@@ -1,6 +1,7 @@
 // Which chats the inbox shows, in which order, for a filter and a layout.
 import type { Conversation, InboxLayout } from "../bindings";
 import { isOtherNetwork } from "./address";
+import { isMuted, type MuteEntry } from "./mute";
 
 export type InboxFilter =
   | { kind: "all" }
@@ -10,7 +11,7 @@ export type InboxFilter =
   | { kind: "archived" }
   | { kind: "other-networks" };
 
-export type ChatFlags = { pinned: readonly string[]; muted: readonly string[]; archived: readonly string[] };
+export type ChatFlags = { pinned: readonly string[]; muted: readonly MuteEntry[]; archived: readonly string[] };
 
 export function filterKey(filter: InboxFilter): string {
   return filter.kind === "network" ? `network:${filter.network}` : filter.kind;
@@ -70,10 +71,10 @@ export function networksOf(conversations: Conversation[], accountNetworks: strin
   return [...all].sort();
 }
 
-/** Unread messages for the title and badge: accepted, unmuted chats only. */
-export function unreadTotal(conversations: Conversation[], flags: ChatFlags): number {
+/** Unread messages for the title and badge: accepted chats not muted at `now` only. */
+export function unreadTotal(conversations: Conversation[], flags: ChatFlags, now: number): number {
   return conversations
-    .filter((conversation) => !conversation.request && !flags.muted.includes(conversation.id))
+    .filter((conversation) => !conversation.request && !isMuted(flags, conversation.id, now))
     .reduce((sum, conversation) => sum + conversation.unread, 0);
 }
 

@@ -65,8 +65,12 @@ describe("inbox filters", () => {
     expect(inboxRows(chats, { kind: "unread" }, "combined", noFlags).map((c) => c.id)).toEqual(["a"]);
   });
   it("counts unread of accepted, unmuted chats only", () => {
-    expect(unreadTotal(chats, noFlags)).toBe(2);
-    expect(unreadTotal(chats, { pinned: [], muted: ["a"], archived: [] })).toBe(0);
+    expect(unreadTotal(chats, noFlags, 0)).toBe(2);
+    expect(unreadTotal(chats, { pinned: [], muted: ["a"], archived: [] }, 0)).toBe(0);
+    // A timed mute hides the count only until it runs out.
+    const timed = { pinned: [], muted: [{ id: "a", until: 100 }], archived: [] };
+    expect(unreadTotal(chats, timed, 99)).toBe(0);
+    expect(unreadTotal(chats, timed, 100)).toBe(2);
   });
 });
 
@@ -264,6 +268,9 @@ describe("desktop notifications", () => {
       noticeFor(message(1, "hi", 1), friend, { ...prefs, notificationPreview: false }, false, announced)?.body,
     ).toBe("New message");
     expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, muted: ["c"] }, false, announced)).toBeNull();
+    const forAnHour = { ...prefs, muted: [{ id: "c", until: 3_600_000 }] };
+    expect(noticeFor(message(1, "hi", 1), friend, forAnHour, false, announced, 0)).toBeNull();
+    expect(noticeFor(message(1, "hi", 1), friend, forAnHour, false, announced, 3_600_000)?.body).toBe("hi");
     expect(noticeFor(message(1, "hi", 1), friend, prefs, true, announced)).toBeNull();
     expect(noticeFor(message(1, "hi", 1), friend, { ...prefs, notifications: false }, false, announced)).toBeNull();
   });

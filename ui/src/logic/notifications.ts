@@ -3,13 +3,15 @@ import type { Conversation, Message } from "../bindings";
 import type { Settings } from "../backend/backend";
 import { addressText } from "./address";
 import { chatName, noticeText } from "./groups";
+import { isMuted } from "./mute";
 
 export type Notice = { title: string; body: string };
 
 /**
  * The notification for `message`, or null. A pending request is announced once per chat, with
  * neither its content nor its sender: someone who writes twenty messages before being accepted
- * must not be able to flood the desktop. `announced` holds the requests announced so far.
+ * must not be able to flood the desktop. `announced` holds the requests announced so far; a
+ * chat muted at `now` gets none.
  */
 export function noticeFor(
   message: Message,
@@ -17,12 +19,13 @@ export function noticeFor(
   prefs: Pick<Settings, "notifications" | "notificationPreview" | "muted">,
   chatIsOpen: boolean,
   announced: Set<string>,
+  now: number = Date.now(),
 ): Notice | null {
   if (
     message.direction !== "incoming" ||
     !prefs.notifications ||
     chatIsOpen ||
-    prefs.muted.includes(message.conversation)
+    isMuted(prefs, message.conversation, now)
   ) {
     return null;
   }
