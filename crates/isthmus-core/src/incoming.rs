@@ -54,22 +54,26 @@ impl TryFrom<wire::Content> for Incoming {
     fn try_from(content: wire::Content) -> Result<Self> {
         Ok(match content.body {
             Some(wire::content::Body::Data(data)) => Incoming::try_from(data)?,
-            Some(wire::content::Body::Receipt(receipt)) => {
-                let status = match wire::receipt_message::Kind::try_from(receipt.kind) {
-                    Ok(wire::receipt_message::Kind::Delivered) => MessageStatus::Delivered,
-                    Ok(wire::receipt_message::Kind::Read) => MessageStatus::Read,
-                    _ => return Ok(Incoming::Nothing),
-                };
-                // An id that is not one names no message: skipped, the others still count.
-                let ids = receipt.message_ids.iter().filter_map(|raw| MessageId::from_slice(raw)).collect();
-                Incoming::Receipt { status, ids }
-            }
+            Some(wire::content::Body::Receipt(receipt)) => Incoming::from(receipt),
             Some(wire::content::Body::Typing(typing)) => {
                 Incoming::Typing { started: typing.action == wire::typing_message::Action::Started as i32 }
             }
             // Group updates are applied before this (`groups::receive`); one elsewhere means nothing.
             Some(wire::content::Body::GroupUpdate(_)) | None => Incoming::Nothing,
         })
+    }
+}
+
+impl From<wire::ReceiptMessage> for Incoming {
+    fn from(receipt: wire::ReceiptMessage) -> Self {
+        let status = match wire::receipt_message::Kind::try_from(receipt.kind) {
+            Ok(wire::receipt_message::Kind::Delivered) => MessageStatus::Delivered,
+            Ok(wire::receipt_message::Kind::Read) => MessageStatus::Read,
+            _ => return Incoming::Nothing,
+        };
+        // An id that is not one names no message: skipped, the others still count.
+        let ids = receipt.message_ids.iter().filter_map(|raw| MessageId::from_slice(raw)).collect();
+        Incoming::Receipt { status, ids }
     }
 }
 

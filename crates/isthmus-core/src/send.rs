@@ -312,6 +312,21 @@ pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) 
     tx.remove(Tree::Outbox, key.clone());
     let mut events = Vec::new();
     match entry.kind {
+        OutboxKind::Message { conversation, message_id } => {
+            if let Some(mut message) = conversations::find(&tx, &conversation, &message_id)? {
+                let changed = match &failure {
+                    None => conversations::advance_status(&mut message, MessageStatus::Sent),
+                    Some(code) => {
+                        message.status = MessageStatus::Failed;
+                        message.failure = Some(code.clone());
+                        true
+                    }
+                };
+                if changed {
+                    message_changes::save(&mut tx, &mut events, &message)?;
+                }
+            }
+        }
         OutboxKind::GroupCopy { conversation, message_id: Some(message_id) } => {
             crate::groups::outcome::copy_done(&mut tx, &mut events, &key, conversation, message_id, failure.is_none())?;
         }
@@ -319,21 +334,6 @@ pub fn complete(state: &mut WorkerState, key: Vec<u8>, failure: Option<String>) 
             crate::groups::outcome::control_refused(&mut tx, &key, &group, &entry.peer)?;
         }
         _ => {}
-    }
-    if let OutboxKind::Message { conversation, message_id } = entry.kind {
-        if let Some(mut message) = conversations::find(&tx, &conversation, &message_id)? {
-            let changed = match &failure {
-                None => conversations::advance_status(&mut message, MessageStatus::Sent),
-                Some(code) => {
-                    message.status = MessageStatus::Failed;
-                    message.failure = Some(code.clone());
-                    true
-                }
-            };
-            if changed {
-                message_changes::save(&mut tx, &mut events, &message)?;
-            }
-        }
     }
     tx.commit()?;
     if failure.is_some() {

@@ -56,8 +56,7 @@ pub async fn pairwise(
     } else if let (Some(current), Some(wire::content::Body::Receipt(receipt))) = (&record, body) {
         let member = source.account();
         if current.group.membership == Membership::Member && current.group.member(&member).is_some() {
-            let content = wire::Content { body: Some(wire::content::Body::Receipt(receipt)), ..Default::default() };
-            if let Incoming::Receipt { status, ids } = Incoming::try_from(content)? {
+            if let Incoming::Receipt { status, ids } = Incoming::from(receipt) {
                 let mut tx = tx.borrow_mut();
                 super::receipts::record(&mut tx, &mut outcome.events, &current.group, &member, status, &ids)?;
             }

@@ -172,8 +172,28 @@ async fn fan_out(
 ) -> Result<usize> {
     let account = record.group.account.clone();
     let id = record.group.id;
+    let recipients = {
+        let tx = tx.borrow();
+        let mut recipients = Vec::new();
+        for member in record.group.others() {
+            if reach.may_write(&tx, &member)? {
+                recipients.push(member);
+            }
+        }
+        recipients
+    };
+    // Nobody to write to: nothing to seal.
+    if recipients.is_empty() {
+        return Ok(0);
+    }
+    // The distribution message is made only when someone lacks the key (making it also creates
+    // the key after a rotation, before anyone holds it); most messages need none.
+    let key = if recipients.iter().any(|member| !record.key_holders.contains(&member.account())) {
+        super::changes::own_key_distribution(state, tx, record).await?
+    } else {
+        Vec::new()
+    };
     let plaintext = outbox::encode_content(content);
-    let key = super::changes::own_key_distribution(state, tx, record).await?;
     let mut store = crate::send::signal_store(state, &account, tx)?;
     let mut rng = rand::rng();
     let sealed =
@@ -182,16 +202,12 @@ async fn fan_out(
             .serialized()
             .to_vec();
     let account_key = account_key(&state.store, &account);
-    let mut copies = 0;
     let mut tx = tx.borrow_mut();
-    for member in record.group.others() {
-        if !reach.may_write(&tx, &member)? {
-            continue;
-        }
+    for member in &recipients {
         if !record.key_holders.contains(&member.account()) {
             let content =
                 wire::Content { group_id: id.0.to_vec(), sender_key_distribution: key.clone(), ..Default::default() };
-            let mut entry = OutboxEntry::new(&member, OutboxKind::GroupControl { group: id }, content);
+            let mut entry = OutboxEntry::new(member, OutboxKind::GroupControl { group: id }, content);
             entry.group = Some(GroupTag { id, add: false });
             outbox::push(&mut tx, &account_key, &entry)?;
             record.key_holders.push(member.account());
@@ -199,17 +215,16 @@ async fn fan_out(
         let envelope = wire::Envelope {
             id: EnvelopeId::random().0.to_vec(),
             source: Some((&account).into()),
-            destination: Some((&member).into()),
+            destination: Some(member.into()),
             kind: wire::CiphertextKind::SenderKey as i32,
             ciphertext: sealed.clone(),
             group_id: id.0.to_vec(),
             ..Default::default()
         };
         let mut entry =
-            OutboxEntry::new(&member, OutboxKind::GroupCopy { conversation, message_id }, wire::Content::default());
+            OutboxEntry::new(member, OutboxKind::GroupCopy { conversation, message_id }, wire::Content::default());
         entry.envelope = Some(envelope.encode_to_vec());
         outbox::push(&mut tx, &account_key, &entry)?;
-        copies += 1;
     }
-    Ok(copies)
+    Ok(recipients.len())
 }
