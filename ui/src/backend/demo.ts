@@ -1,5 +1,6 @@
 // DemoBackend: the whole Backend in memory, with fixture data and simulated peers who answer,
 // type and send requests. Deterministic for a given seed (timers aside, which follow the clock).
+import { incomingMessage, type NewMessage } from "./demoMessages";
 import type {
   AccountInfo,
   Contact,
@@ -304,7 +305,7 @@ export class DemoBackend implements Backend {
 
   private append(
     conversation: Conversation,
-    partial: Omit<Message, "id" | "conversation" | "seq" | "stored_at">,
+    partial: NewMessage,
     countUnread = partial.direction === "incoming",
   ): Message {
     const seq = conversation.next_seq;
@@ -369,21 +370,7 @@ export class DemoBackend implements Backend {
   }
 
   private incomingFrom(conversation: Conversation, body: string, extra: Partial<Message> = {}): Message {
-    return this.append(conversation, {
-      direction: "incoming",
-      author: text(conversation.peer),
-      body,
-      sent_at: Date.now(),
-      status: "received",
-      failure: null,
-      quote: null,
-      reactions: [],
-      edited: false,
-      notice: null,
-      deleted: false,
-      attachments: [],
-      ...extra,
-    });
+    return this.append(conversation, { ...incomingMessage(text(conversation.peer), body), ...extra });
   }
 
   /** The peer receives, reads, types and answers. */

@@ -20,6 +20,7 @@ import { address, type DemoWorld } from "../demo/fixtures";
 import { noticeBody } from "../demo/groupFixtures";
 import type { Random } from "../demo/random";
 import type { AddressText } from "./backend";
+import { incomingMessage, type NewMessage } from "./demoMessages";
 
 /** The most members a group may have, the user included (records.rs, MAX_MEMBERS). */
 export const MAX_GROUP_MEMBERS = 256;
@@ -36,11 +37,7 @@ export type GroupHost = {
   account: (addressText: AddressText) => AccountInfo;
   contactOf: (account: AddressText, peer: AddressText) => Contact;
   /** Appends to a chat's timeline; `countUnread` says whether it adds to the chat's unread count. */
-  append: (
-    conversation: Conversation,
-    partial: Omit<Message, "id" | "conversation" | "seq" | "stored_at">,
-    countUnread: boolean,
-  ) => Message;
+  append: (conversation: Conversation, partial: NewMessage, countUnread: boolean) => Message;
   update: (conversation: Conversation, message: Message) => void;
   changed: (conversation: Conversation) => void;
   remove: (conversation: Conversation) => void;
@@ -392,24 +389,7 @@ export class DemoGroups {
   /** A member writes in the group. */
   private say(group: Group, author: AddressText, body: string): void {
     if (!group.members.some((member) => member.address === author)) return;
-    this.host.append(
-      this.chat(group),
-      {
-        direction: "incoming",
-        author,
-        body,
-        sent_at: Date.now(),
-        status: "received",
-        failure: null,
-        quote: null,
-        reactions: [],
-        edited: false,
-        notice: null,
-        deleted: false,
-        attachments: [],
-      },
-      true,
-    );
+    this.host.append(this.chat(group), incomingMessage(author, body), true);
   }
 
   private newId(): GroupId {
