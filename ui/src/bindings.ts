@@ -136,7 +136,7 @@ export type TransferDirection = "upload" | "download";
 
 export type Event = { "type": "message_added", message: Message, } | { "type": "message_updated", message: Message, } | { "type": "conversation_changed", conversation: Conversation, } | { "type": "typing", conversation: ConversationId, author: string, started: boolean, } | { "type": "connection", account: string, state: ConnectionState, retry_in_ms: number | null, } | { "type": "queue_drained", account: string, } | { "type": "key_changed", account: string, peer: string, } | { "type": "conversation_removed", conversation: ConversationId, } | { "type": "transfer", conversation: ConversationId, message: MessageId, index: number, direction: TransferDirection, done: number, total: number, } | { "type": "consent_recorded", entry: LedgerEntry, };
 
-export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "unknown_group" | "not_group_admin" | "not_group_member" | "invalid_group" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "internal";
+export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "unknown_group" | "not_group_admin" | "not_group_member" | "invalid_group" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "invalid_argument" | "internal";
 
 export type UserError = { code: ErrorCode, message: string, };
 
@@ -294,3 +294,26 @@ export type Draft = { conversation: ConversationId, text: string,
  * When it was last changed, ms since the epoch.
  */
 updated_at: number, };
+
+export type SnippetPart = { text: string, hit: boolean, };
+
+export type SearchHit = { conversation: ConversationId, message: MessageId, 
+/**
+ * Its place in the timeline: "jump to message" opens the chat around it.
+ */
+seq: number, sent_at: number, 
+/**
+ * `name@network` of the author.
+ */
+author: string, direction: Direction, snippet: Array<SnippetPart>, };
+
+export type SearchResults = { hits: Array<SearchHit>, 
+/**
+ * How many messages the index matched in all (a word longer than the index keeps can
+ * make this a little more than the results that are shown).
+ */
+total: number, 
+/**
+ * Pass back to get the next page; `None` on the last one.
+ */
+next_cursor: string | null, };

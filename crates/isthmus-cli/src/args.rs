@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long)]
         set: Option<String>,
     },
+    /// Search the messages of every account and chat (or of one chat) by the start of their words.
+    Search(crate::search_command::SearchArgs),
     /// Show the safety number with a contact.
     SafetyNumber {
         #[arg(long)]

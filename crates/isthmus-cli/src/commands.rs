@@ -64,6 +64,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             });
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search(args) => crate::search_command::search(&context, args).await,
         Command::SafetyNumber { account, peer } => {
             let engine = context.engine()?;
             let number = engine.safety_number(&address(&account)?, &address(&peer)?).await?;

@@ -11,6 +11,7 @@ mod media_commands;
 mod passphrase;
 mod sandbox;
 mod scenario;
+mod search_command;
 
 use std::process::ExitCode;
 

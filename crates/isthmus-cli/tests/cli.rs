@@ -360,3 +360,58 @@ async fn a_draft_is_kept_between_commands_and_cleared_with_an_empty_text() {
     assert_eq!(json_lines(&cleared)[0], serde_json::Value::Null, "an empty text clears it");
     relay.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_received_messages_by_word_starts_from_another_process() {
+    let relay = isthmus_relay::start(RelayConfig::new(NetworkName::parse("meadow.test").expect("valid")))
+        .await
+        .expect("relay starts");
+    let url = relay.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |name: &str, args: Vec<String>| {
+        let profile = dir.path().join(name);
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(cli(&profile, "pass", &args))
+        })
+    };
+    let s = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for name in ["alice", "bob"] {
+        run(name, s(&["profile", "create", "--kdf-memory-kib", "1024"])).await.expect("joined");
+        run(name, s(&["account", "add", "--relay", &url, "--name", name])).await.expect("joined");
+    }
+    for body in ["the Zéphyr lanterns are lit", "another note", "zephyrs all night"] {
+        run("alice", s(&["send", "--from", "alice@meadow.test", "--to", "bob@meadow.test", body]))
+            .await
+            .expect("joined");
+    }
+    run("bob", s(&["listen", "--until-drained", "--seconds", "60"])).await.expect("joined");
+
+    let found = json_lines(&run("bob", s(&["search", "ZEPH"])).await.expect("joined"));
+    let hits = found[0]["hits"].as_array().expect("hits");
+    assert_eq!(found[0]["total"], 2);
+    let texts: Vec<String> = hits
+        .iter()
+        .map(|hit| hit["snippet"].as_array().expect("parts").iter().map(|p| p["text"].as_str().unwrap_or("")).collect())
+        .collect();
+    assert_eq!(texts, vec!["zephyrs all night", "the Zéphyr lanterns are lit"], "newest first");
+    assert_eq!(hits[1]["author"], "alice@meadow.test");
+
+    let first_page = json_lines(&run("bob", s(&["search", "zeph", "--limit", "1"])).await.expect("joined"));
+    let cursor = first_page[0]["next_cursor"].as_str().expect("a second page").to_owned();
+    let second_page =
+        json_lines(&run("bob", s(&["search", "zeph", "--limit", "1", "--cursor", &cursor])).await.expect("joined"));
+    assert_eq!(second_page[0]["hits"][0]["seq"], hits[1]["seq"]);
+    assert_eq!(second_page[0]["next_cursor"], serde_json::Value::Null);
+
+    let chat = ["--account", "bob@meadow.test", "--peer", "alice@meadow.test"];
+    let within =
+        json_lines(&run("bob", s(&[&["search", "note", "--rebuild"][..], &chat[..]].concat())).await.expect("joined"));
+    assert_eq!(within[0]["total"], 1, "within one chat, after a rebuild");
+    let nothing = json_lines(&run("bob", s(&["search", "lighthouse"])).await.expect("joined"));
+    assert_eq!(nothing[0]["hits"], serde_json::json!([]));
+
+    let bad = cli(&dir.path().join("bob"), "pass", &["search", "zeph", "--cursor", "yesterday"]);
+    assert!(!bad.status.success(), "a cursor from elsewhere is refused");
+    relay.shutdown().await;
+}

@@ -17,6 +17,7 @@ use crate::model::{
     Attachment, Conversation, Direction, GroupChangeKind, GroupNotice, Message, MessageStatus, Page, Quote, Reaction,
 };
 use crate::safety::SafetyNumber;
+use crate::search::{SearchHit, SearchResults, SnippetPart};
 use crate::send::Outgoing;
 
 /// The whole bindings file, declarations in a stable order.
@@ -65,6 +66,9 @@ pub fn typescript() -> String {
         Group::decl(&cfg),
         MemberReceipt::decl(&cfg),
         Draft::decl(&cfg),
+        SnippetPart::decl(&cfg),
+        SearchHit::decl(&cfg),
+        SearchResults::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in isthmus-core and isthmus-proto; do not edit.\n\

@@ -20,7 +20,7 @@ pub fn conversation_id(store: &SealedStore, account: &Address, peer: &Address) -
     ConversationId(store.name_key("conversation", label.as_bytes()))
 }
 
-fn message_key(conversation: &ConversationId, seq: u64) -> Vec<u8> {
+pub(crate) fn message_key(conversation: &ConversationId, seq: u64) -> Vec<u8> {
     let mut key = conversation.0.to_vec();
     key.extend_from_slice(&seq.to_be_bytes());
     key
@@ -81,6 +81,7 @@ pub fn save(tx: &mut Tx, conversation: &Conversation) -> Result<()> {
 
 /// Removes a conversation with its whole timeline (a deleted or blocked request).
 pub fn remove(tx: &mut Tx, id: &ConversationId) -> Result<()> {
+    crate::search::index::unindex_conversation(tx, id)?;
     for (key, _) in tx.store().raw().scan_prefix(Tree::Messages, &id.0)? {
         tx.remove(Tree::Messages, key);
     }
@@ -111,6 +112,7 @@ pub fn append(tx: &mut Tx, conversation: &mut Conversation, mut message: Message
     conversation.last_activity = message.stored_at.max(conversation.last_activity);
     conversation.last_preview = preview(&message);
     conversation.last_status = own_status(&message);
+    crate::search::pending::mark(tx, &conversation.id, message.seq);
     tx.put_json(Tree::Messages, message_key(&conversation.id, message.seq), &message)?;
     tx.put(Tree::MessageIndex, index_key(&conversation.id, &message.id), message.seq.to_be_bytes().to_vec());
     save(tx, conversation)?;
@@ -133,8 +135,29 @@ pub fn find(tx: &Tx, conversation: &ConversationId, id: &MessageId) -> Result<Op
     tx.get_json(Tree::Messages, &message_key(conversation, seq))
 }
 
+/// The message at `seq` in a conversation's timeline.
+pub fn at(store: &SealedStore, conversation: &ConversationId, seq: u64) -> Result<Option<Message>> {
+    Ok(store.get_json(Tree::Messages, &message_key(conversation, seq))?)
+}
+
+/// A page of the timeline, oldest first, starting after `after` (a `seq`): what follows a
+/// message that "jump to message" opened the chat at.
+pub fn messages_after(
+    store: &SealedStore,
+    conversation: &ConversationId,
+    after: u64,
+    limit: usize,
+) -> Result<Page<Message>> {
+    let cursor = message_key(conversation, after);
+    let rows = store.scan_page(Tree::Messages, &conversation.0, Some(&cursor), limit, false)?;
+    let items = rows.into_iter().map(|(_, bytes)| decode_json::<Message>(&bytes)).collect::<Result<Vec<_>>>()?;
+    let next_cursor = if items.len() == limit { items.last().map(|m| m.seq) } else { None };
+    Ok(Page { items, next_cursor })
+}
+
 /// Writes a changed message back, and refreshes the inbox preview if it is the newest one.
 pub fn update(tx: &mut Tx, message: &Message) -> Result<Option<Conversation>> {
+    crate::search::pending::mark(tx, &message.conversation, message.seq);
     tx.put_json(Tree::Messages, message_key(&message.conversation, message.seq), message)?;
     let Some(mut conversation) = load(tx, &message.conversation)? else {
         return Ok(None);

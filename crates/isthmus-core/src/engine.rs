@@ -46,6 +46,8 @@ pub(crate) struct Inner {
     online: Mutex<HashMap<Address, Online>>,
     /// One HTTP client per account, so connections (and their TLS sessions) are reused.
     relays: Mutex<HashMap<Address, RelayClient>>,
+    /// Held while the search index is rebuilt, so two rebuilds never interleave.
+    pub(crate) search_rebuild: tokio::sync::Mutex<()>,
 }
 
 /// The tasks that keep one account online; they stop when this is dropped.
@@ -98,6 +100,7 @@ impl Engine {
                 events,
                 online: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
+                search_rebuild: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -197,6 +200,8 @@ impl Engine {
             self.go_online(record)?;
         }
         self.forget_old_envelope_ids();
+        self.keep_search_index_current();
+        self.bring_search_index_up_to_date();
         Ok(())
     }
 

@@ -67,6 +67,8 @@ pub enum ErrorCode {
     TooLarge,
     Crypto,
     Protocol,
+    /// A value handed in by a front end that cannot be used (a search cursor from elsewhere).
+    InvalidArgument,
     Internal,
 }
 
@@ -144,6 +146,8 @@ pub enum Error {
     Protocol(String),
     #[error("the engine has stopped")]
     Stopped,
+    #[error("{0}")]
+    InvalidArgument(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -204,6 +208,7 @@ impl Error {
             Error::Crypto(_) => ErrorCode::Crypto,
             Error::Protocol(_) => ErrorCode::Protocol,
             Error::Stopped => ErrorCode::Internal,
+            Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
         }
     }
 

@@ -11,6 +11,9 @@ pub mod account;
 mod account_setup;
 #[cfg(feature = "bench")]
 #[doc(hidden)]
+pub mod bench_search;
+#[cfg(feature = "bench")]
+#[doc(hidden)]
 pub mod bench_support;
 #[cfg(feature = "ts")]
 pub mod bindings;
@@ -24,6 +27,7 @@ mod engine_consent;
 mod engine_drafts;
 mod engine_groups;
 mod engine_media;
+mod engine_search;
 mod engine_settings;
 mod error;
 pub mod events;
@@ -45,6 +49,7 @@ mod relay_client;
 mod report_retry;
 mod request_sync;
 pub mod safety;
+pub mod search;
 mod seen;
 pub mod send;
 mod sender;
@@ -71,5 +76,6 @@ pub use ids::{ConversationId, EnvelopeId, GroupId, MessageId};
 pub use model::{Conversation, Direction, GroupChangeKind, GroupNotice, Message, MessageStatus, Page};
 pub use relay_client::RelayTrust;
 pub use safety::SafetyNumber;
+pub use search::{SearchHit, SearchResults, SnippetPart};
 pub use send::Outgoing;
 pub use store::{KdfParams, Profile};

@@ -11,12 +11,25 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::store::{SealedStore, Tree};
+use crate::store::{Batch, SealedStore, Tree};
 use crate::Result;
 
 pub struct Tx {
     store: Arc<SealedStore>,
-    pending: BTreeMap<(Tree, Vec<u8>), Option<Vec<u8>>>,
+    pending: BTreeMap<(Tree, Vec<u8>), Staged>,
+}
+
+/// A change waiting for `commit`.
+#[derive(Clone)]
+enum Staged {
+    /// A value, sealed at commit.
+    Value(Vec<u8>),
+    /// A key whose presence is all it says (the search index's postings): stored with an empty,
+    /// unsealed value, since there is nothing to seal. Never read through `get`.
+    Marker,
+    /// A marker taken away.
+    MarkerRemoved,
+    Removed,
 }
 
 impl Tx {
@@ -30,8 +43,19 @@ impl Tx {
 
     pub fn get(&self, tree: Tree, key: &[u8]) -> Result<Option<Vec<u8>>> {
         match self.pending.get(&(tree, key.to_vec())) {
-            Some(staged) => Ok(staged.clone()),
+            Some(Staged::Value(value)) => Ok(Some(value.clone())),
+            Some(Staged::Removed) => Ok(None),
+            Some(Staged::Marker | Staged::MarkerRemoved) => Err(marker_read(tree)),
             None => Ok(self.store.get(tree, key)?),
+        }
+    }
+
+    /// Whether `key` is in `tree`, staged writes included, without opening any value.
+    pub fn contains(&self, tree: Tree, key: &[u8]) -> Result<bool> {
+        match self.pending.get(&(tree, key.to_vec())) {
+            Some(Staged::Value(_) | Staged::Marker) => Ok(true),
+            Some(Staged::Removed | Staged::MarkerRemoved) => Ok(false),
+            None => Ok(self.store.raw().get(tree, key)?.is_some()),
         }
     }
 
@@ -43,7 +67,22 @@ impl Tx {
     }
 
     pub fn put(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        self.pending.insert((tree, key.into()), Some(value.into()));
+        self.pending.insert((tree, key.into()), Staged::Value(value.into()));
+    }
+
+    /// Stages a key-only entry (see [`Staged::Marker`]): for trees whose keys are keyed hashes
+    /// and whose values would say nothing.
+    ///
+    /// Markers are derived data, written outside the atomic batch (see `commit`): a crash can
+    /// leave one that points at nothing, or one that should be gone. Their readers check what
+    /// a marker leads to, so either costs a lookup, never a wrong answer.
+    pub fn put_marker(&mut self, tree: Tree, key: impl Into<Vec<u8>>) {
+        self.pending.insert((tree, key.into()), Staged::Marker);
+    }
+
+    /// Stages taking a marker away (see [`Tx::put_marker`]).
+    pub fn remove_marker(&mut self, tree: Tree, key: impl Into<Vec<u8>>) {
+        self.pending.insert((tree, key.into()), Staged::MarkerRemoved);
     }
 
     pub fn put_json<T: Serialize>(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: &T) -> Result<()> {
@@ -53,7 +92,7 @@ impl Tx {
     }
 
     pub fn remove(&mut self, tree: Tree, key: impl Into<Vec<u8>>) {
-        self.pending.insert((tree, key.into()), None);
+        self.pending.insert((tree, key.into()), Staged::Removed);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -67,20 +106,37 @@ impl Tx {
 
     /// Seals and applies everything staged as one atomic batch. Durability is the caller's
     /// choice: `SealedStore::flush` after one commit or after a run of them.
+    ///
+    /// Markers go around the batch, tree by tree (`RawStore::apply_per_tree`, several times
+    /// cheaper per key than sled's transaction): new ones before it, so a record is never
+    /// stored without the markers that find it; removed ones after it.
     pub fn commit(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
         let mut batch = self.store.batch();
+        let (mut markers, mut unmarked) = (Batch::default(), Batch::default());
         for ((tree, key), value) in std::mem::take(&mut self.pending) {
             match value {
-                Some(value) => batch.put(tree, &key, &value)?,
-                None => batch.remove(tree, &key),
+                Staged::Value(value) => batch.put(tree, &key, &value)?,
+                Staged::Removed => batch.remove(tree, &key),
+                Staged::Marker => markers.put(tree, key, Vec::new()),
+                Staged::MarkerRemoved => unmarked.remove(tree, key),
             }
         }
+        if !markers.is_empty() {
+            self.store.raw().apply_per_tree(markers)?;
+        }
         self.store.apply(batch)?;
+        if !unmarked.is_empty() {
+            self.store.raw().apply_per_tree(unmarked)?;
+        }
         Ok(())
     }
+}
+
+fn marker_read(tree: Tree) -> crate::Error {
+    crate::store::Error::Encoding(format!("a marker in {} has no value to read", tree.name())).into()
 }
 
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {

@@ -181,6 +181,25 @@ pub(super) fn batch_spans_trees_and_applies_in_order(store: &dyn RawStore) {
     store.apply(Batch::default()).expect("an empty batch is a no-op, not an error");
 }
 
+pub(super) fn per_tree_batch_applies_in_order(store: &dyn RawStore) {
+    put(store, Tree::SearchPostings, b"stale", b"");
+    let mut batch = Batch::default();
+    batch.put(Tree::SearchPostings, b"p1", b"");
+    batch.put(Tree::SearchPrefixes, b"x1", b"");
+    batch.remove(Tree::SearchPostings, b"stale");
+    batch.put(Tree::SearchPrefixes, b"twice", b"first");
+    batch.put(Tree::SearchPrefixes, b"twice", b"second");
+    batch.put(Tree::SearchPostings, b"gone", b"");
+    batch.remove(Tree::SearchPostings, b"gone");
+    store.apply_per_tree(batch).expect("a per-tree batch applies");
+    assert_eq!(store.get(Tree::SearchPostings, b"p1").expect("get"), Some(Vec::new()));
+    assert_eq!(store.get(Tree::SearchPrefixes, b"x1").expect("get"), Some(Vec::new()));
+    assert_eq!(store.get(Tree::SearchPostings, b"stale").expect("get"), None);
+    assert_eq!(store.get(Tree::SearchPrefixes, b"twice").expect("get"), Some(b"second".to_vec()), "in order");
+    assert_eq!(store.get(Tree::SearchPostings, b"gone").expect("get"), None, "a put then remove leaves nothing");
+    store.apply_per_tree(Batch::default()).expect("an empty batch is a no-op");
+}
+
 /// A reader racing a writer must never see half a batch: every batch writes counter `n` to two
 /// trees (Messages first), and the reader reads Messages first, so a torn batch would show a
 /// Sessions counter behind the Messages one. The writer keeps going until the reader has looked
@@ -264,6 +283,12 @@ macro_rules! raw_store_conformance {
             fn batch_spans_trees_and_applies_in_order() {
                 let (store, _guard) = $make();
                 super::batch_spans_trees_and_applies_in_order(&store);
+            }
+
+            #[test]
+            fn per_tree_batch_applies_in_order() {
+                let (store, _guard) = $make();
+                super::per_tree_batch_applies_in_order(&store);
             }
 
             #[test]

@@ -70,6 +70,11 @@ impl RawStore for MemoryStore {
         Ok(if reverse { found.rev().take(limit).map(pick).collect() } else { found.take(limit).map(pick).collect() })
     }
 
+    /// One lock for the whole batch: stronger than asked for, and the same to every reader.
+    fn apply_per_tree(&self, batch: Batch) -> Result<()> {
+        self.apply(batch)
+    }
+
     fn apply(&self, batch: Batch) -> Result<()> {
         let mut trees = self.write();
         for op in batch.ops {

@@ -48,6 +48,11 @@ pub trait RawStore: Send + Sync + 'static {
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>>;
     /// Applies every op or none.
     fn apply(&self, batch: Batch) -> Result<()>;
+    /// Applies each tree's ops of `batch` all together or not at all, but the trees one after
+    /// another: a crash can land some trees' ops and not others'. For data derived from records
+    /// that are written atomically (the search index's keys), where sled's cross-tree
+    /// transaction would cost several times as much per key.
+    fn apply_per_tree(&self, batch: Batch) -> Result<()>;
     /// Returns once everything applied so far is on stable storage.
     fn flush(&self) -> Result<()>;
 }

@@ -132,6 +132,31 @@ impl RawStore for SledStore {
         }
     }
 
+    /// One sled batch per tree, in the order the trees first appear.
+    fn apply_per_tree(&self, batch: Batch) -> Result<()> {
+        let mut per_tree: Vec<(Tree, sled::Batch)> = Vec::new();
+        for op in batch.ops {
+            let tree = match &op {
+                Op::Put { tree, .. } | Op::Remove { tree, .. } => *tree,
+            };
+            let index = match per_tree.iter().position(|(t, _)| *t == tree) {
+                Some(index) => index,
+                None => {
+                    per_tree.push((tree, sled::Batch::default()));
+                    per_tree.len() - 1
+                }
+            };
+            match op {
+                Op::Put { key, value, .. } => per_tree[index].1.insert(key, value),
+                Op::Remove { key, .. } => per_tree[index].1.remove(key),
+            }
+        }
+        for (tree, ops) in per_tree {
+            self.tree(tree).apply_batch(ops).map_err(map_error)?;
+        }
+        Ok(())
+    }
+
     fn flush(&self) -> Result<()> {
         self.db.flush().map_err(map_error)?;
         Ok(())

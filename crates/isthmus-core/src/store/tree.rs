@@ -45,10 +45,21 @@ pub enum Tree {
     MemberReceipts,
     /// What the user started writing in a chat and has not sent, per conversation.
     Drafts,
+    /// Search index: per indexed message (a keyed hash of its conversation and id), where it is,
+    /// when it was sent and which terms it holds, so it can be unindexed.
+    SearchDocs,
+    /// Search index: `term ++ doc` markers, one per distinct term of a message. Keys only.
+    SearchPostings,
+    /// Search index: `prefix ++ term` markers, from every prefix of a known term to the term.
+    /// Keys only.
+    SearchPrefixes,
+    /// Search index: `conversation ++ seq` markers of messages stored or changed and not yet
+    /// (re)indexed. Keys only.
+    SearchPending,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 20] = [
+    pub const ALL: [Tree; 24] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -69,6 +80,10 @@ impl Tree {
         Tree::SenderKeys,
         Tree::MemberReceipts,
         Tree::Drafts,
+        Tree::SearchDocs,
+        Tree::SearchPostings,
+        Tree::SearchPrefixes,
+        Tree::SearchPending,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -94,6 +109,10 @@ impl Tree {
             Tree::SenderKeys => "sender_keys",
             Tree::MemberReceipts => "member_receipts",
             Tree::Drafts => "drafts",
+            Tree::SearchDocs => "search_docs",
+            Tree::SearchPostings => "search_postings",
+            Tree::SearchPrefixes => "search_prefixes",
+            Tree::SearchPending => "search_pending",
         }
     }
 }
