@@ -1,5 +1,6 @@
 //! Sandbox mode (`--sandbox` or ISTHMUS_SANDBOX=1): two peered relays in this process with demo
-//! people, and a throwaway profile on them, unlocked, so the app opens on the inbox.
+//! people, and a throwaway profile on them, unlocked, so the app opens on the inbox. The demo
+//! people welcome the user at once: a message request and a group are waiting on first run.
 
 use isthmus_core::{Engine, KdfParams, Profile};
 use isthmus_proto::Address;
@@ -34,8 +35,10 @@ pub enum SandboxError {
 
 impl SandboxMode {
     /// Starts the relays and demo people, creates the profile with its one account, and returns
-    /// it unlocked. Needs a Tokio runtime (the relays run on it). `history` is how many messages
-    /// `seed_history` will be asked for, so the relays make room for them.
+    /// it unlocked. The demo people are told the user arrived: finch's message request and
+    /// robin's group wait on the relay until the engine goes online. Needs a Tokio runtime (the
+    /// relays run on it). `history` is how many messages `seed_history` will be asked for, so
+    /// the relays make room for them.
     pub async fn start(history: usize) -> Result<(SandboxMode, Engine), SandboxError> {
         let sandbox = Sandbox::start_with(None, "127.0.0.1:0", "127.0.0.1:0", Options { history }).await?;
         let root = tempfile::Builder::new().prefix("isthmus-desktop-sandbox-").tempdir()?;
@@ -45,6 +48,7 @@ impl SandboxMode {
         let address =
             engine.add_account(&sandbox.meadow.url(), USER, isthmus_core::RelayTrust::default()).await?.address;
         let account: Address = address.parse().map_err(isthmus_core::Error::InvalidAddress)?;
+        sandbox.welcome(&account);
         Ok((SandboxMode { sandbox, account, root }, engine))
     }
 
@@ -71,8 +75,9 @@ impl SandboxMode {
         text
     }
 
-    /// Called when the user let another network in: the demo people hear of the user, and the
-    /// one who sends requests writes (now that the relay lets it through).
+    /// Called when the user let another network in: the demo people hear that the user allowed
+    /// harbor.test (the sandbox's only other network), and wren, who sends requests from there,
+    /// writes (now that the relay lets it through).
     pub fn user_allowed_interop(&self, account: &Address) {
         if account == &self.account {
             self.sandbox.introduce(account);
@@ -100,4 +105,45 @@ pub fn seed_history_in_background(app: AppHandle, count: usize) {
             Err(error) => tracing::warn!(%error, "the sandbox history was not seeded"),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use isthmus_core::Event;
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_first_run_a_message_request_and_the_demo_group_are_waiting() {
+        let (mode, engine) = SandboxMode::start(0).await.expect("sandbox mode starts");
+        let mut events = engine.subscribe();
+        engine.start().expect("the user goes online");
+        let (mut finch, mut robin) = (None, false);
+        let arrived = async {
+            while finch.is_none() || !robin {
+                match events.recv().await {
+                    Ok(Event::MessageAdded { message }) => {
+                        if message.author == "finch@meadow.test" {
+                            finch = Some(message.conversation);
+                        }
+                        robin |= message.author == "robin@meadow.test";
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(error) => panic!("event stream ended: {error}"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), arrived)
+            .await
+            .expect("finch writes and robin starts the group without the user doing anything");
+        let finch = finch.expect("finch wrote");
+        assert!(
+            engine.conversation(&finch).expect("read").expect("finch's chat").request,
+            "finch writes first: the first run has a message request to handle"
+        );
+        assert_eq!(engine.groups(&mode.account).expect("groups").len(), 1, "robin's demo group is there");
+        engine.shutdown().await.expect("offline");
+    }
 }

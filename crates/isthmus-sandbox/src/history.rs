@@ -56,9 +56,14 @@ pub fn history_number(n: usize, count: usize) -> String {
     format!("{n}/{count}")
 }
 
+/// What the first message of a history says: the one word of the chat found nowhere else, so
+/// a search test knows exactly where a hit must land.
+pub const FIRST_LINE: &str = "Remember the quokka we saw from the ferry?";
+
 /// The `n`th message of a history of `count`.
 fn history_line(n: usize, count: usize) -> String {
-    format!("{} {}", history_number(n, count), LINES[n % LINES.len()])
+    let line = if n == 1 { FIRST_LINE } else { LINES[n % LINES.len()] };
+    format!("{} {}", history_number(n, count), line)
 }
 
 /// The relays' limits for a sandbox that will seed `history` messages: a public relay's

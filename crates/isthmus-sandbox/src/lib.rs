@@ -1,7 +1,8 @@
 //! The sandbox: two peered networks (meadow.test and harbor.test) on loopback with demo people
-//! who answer, send a message request and change their key, so a new user or a tester sees
-//! real flows without running a server. `isthmus-cli sandbox` and `isthmus-desktop --sandbox`
-//! both start it; it is the one place outside the CLI that depends on the relay crate.
+//! who answer, send message requests, host a group and change their key, so a new user or a
+//! tester sees real flows without running a server. `isthmus-cli sandbox` and
+//! `isthmus-desktop --sandbox` both start it; it is the one place outside the CLI that depends
+//! on the relay crate.
 #![deny(unsafe_code)]
 
 mod history;
@@ -13,9 +14,9 @@ use isthmus_core::{Engine, Profile, RelayTrust, DISCLOSURE_VERSION};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{Peer, RelayConfig, RunningRelay};
 
-use people::Role;
+use people::Arrival;
 
-pub use history::{history_number, HistoryError, HISTORY_SENDER};
+pub use history::{history_number, HistoryError, FIRST_LINE, HISTORY_SENDER};
 
 pub const MEADOW: &str = "meadow.test";
 pub const HARBOR: &str = "harbor.test";
@@ -38,8 +39,9 @@ pub struct Sandbox {
     /// Kept so the temporary folder lives as long as the sandbox.
     _temp: Option<tempfile::TempDir>,
     pub data_dir: PathBuf,
-    /// Announces someone new to the demo people (the request sender writes to them).
-    newcomers: tokio::sync::broadcast::Sender<Address>,
+    /// Announces someone new to the demo people (the group host and the request senders write
+    /// to them).
+    newcomers: tokio::sync::broadcast::Sender<Arrival>,
 }
 
 /// Why the sandbox could not start.
@@ -71,6 +73,15 @@ pub struct DemoPerson {
 
 fn peer_of(relay: &RunningRelay) -> Peer {
     relay.as_peer()
+}
+
+/// The sandbox network that is not `network`.
+fn other_network(network: &str) -> &'static str {
+    if network == MEADOW {
+        HARBOR
+    } else {
+        MEADOW
+    }
 }
 
 impl Sandbox {
@@ -106,32 +117,46 @@ impl Sandbox {
         meadow.set_peers(vec![peer_of(&harbor)]);
         harbor.set_peers(vec![peer_of(&meadow)]);
 
-        let (newcomers, _) = tokio::sync::broadcast::channel::<Address>(64);
+        let (newcomers, _) = tokio::sync::broadcast::channel::<Arrival>(64);
         let mut people = Vec::new();
-        for (relay, name, other, role) in [
-            (&meadow, "robin", HARBOR, Role::HostsGroup),
-            (&harbor, "juniper", MEADOW, Role::Answers),
-            (&harbor, "wren", MEADOW, Role::SendsRequests),
-            (&meadow, "kestrel", HARBOR, Role::ChangesKey),
-            (&harbor, "heron", MEADOW, Role::SendsPictures),
-        ] {
+        for (name, network, role) in people::PEOPLE {
+            let relay = if network == MEADOW { &meadow } else { &harbor };
             let engine = Engine::open(Profile::in_memory())?;
+            let events = engine.subscribe();
             let info = engine.add_account(&relay.url(), name, RelayTrust::default()).await?;
             let address: Address = info.address.parse()?;
-            engine.enable_interop(&address, &NetworkName::parse(other)?, DISCLOSURE_VERSION).await?;
+            engine.enable_interop(&address, &NetworkName::parse(other_network(network))?, DISCLOSURE_VERSION).await?;
             engine.connect(&address)?;
-            tokio::spawn(people::act(engine.clone(), address.clone(), role, newcomers.clone()));
+            // Subscribed here, not in the task: a welcome right after start must not be missed.
+            let arrivals = newcomers.subscribe();
+            tokio::spawn(people::act(engine.clone(), address.clone(), role, events, newcomers.clone(), arrivals));
             people.push(DemoPerson { address, role: role.describe(), engine });
         }
         Ok(Self { meadow, harbor, people, _temp: temp, data_dir, newcomers })
     }
 
-    /// Tells the demo people that `person` turned up, as a first message to one of them would:
-    /// the request sender then writes to them. The desktop app calls this once its user let the
-    /// other network in, so the request has somewhere to land.
+    /// Welcomes `person`, who has allowed no other network yet: the demo people hear of them,
+    /// and those who can reach them write first. Robin starts the demo group with them and
+    /// the request sender on their network (finch, for someone on meadow.test) writes a
+    /// message request; the one on the other network (wren) waits for [`Sandbox::introduce`].
+    /// The desktop app welcomes its user at start, so the inbox is not empty on first run.
+    pub fn welcome(&self, person: &Address) {
+        self.announce(Arrival { person: person.clone(), allows: None });
+    }
+
+    /// Tells the demo people that `person` allowed the sandbox's other network, as a first
+    /// message to someone there would: the request sender there (wren, for someone on
+    /// meadow.test) then writes to them, and whoever has not yet greeted them does. The desktop
+    /// app calls this once its user let the other network in, so the request has somewhere to
+    /// land.
     pub fn introduce(&self, person: &Address) {
+        let allows = NetworkName::parse(other_network(person.network.as_str())).ok();
+        self.announce(Arrival { person: person.clone(), allows });
+    }
+
+    fn announce(&self, arrival: Arrival) {
         // No receiver only means no demo person is listening any more; nothing to tell.
-        let _ = self.newcomers.send(person.clone());
+        let _ = self.newcomers.send(arrival);
     }
 
     /// Has the demo person `name` send `to` a picture (a painted landscape, 640x400) with a
@@ -186,18 +211,31 @@ mod tests {
             .unwrap_or_else(|_| panic!("waited in vain for {what}"))
     }
 
-    /// Someone new on meadow who allowed harbor, online, and introduced to the demo people.
+    /// Someone new on meadow, online, who allowed no other network and of whom the demo people
+    /// have not heard.
     async fn newcomer(sandbox: &Sandbox, name: &str) -> (Engine, tokio::sync::broadcast::Receiver<Event>, Address) {
         let me = Engine::open(Profile::in_memory()).expect("engine");
         let events = me.subscribe();
         let info = me.add_account(&sandbox.meadow.url(), name, RelayTrust::default()).await.expect("account");
         let address: Address = info.address.parse().expect("address");
-        me.enable_interop(&address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
+        me.connect(&address).expect("online");
+        (me, events, address)
+    }
+
+    /// `address` allows harbor, and the demo people are told, as the desktop app does.
+    async fn allow_harbor(sandbox: &Sandbox, me: &Engine, address: &Address) {
+        me.enable_interop(address, &NetworkName::parse(HARBOR).expect("valid"), DISCLOSURE_VERSION)
             .await
             .expect("interop");
-        me.connect(&address).expect("online");
-        sandbox.introduce(&address);
-        (me, events, address)
+        sandbox.introduce(address);
+    }
+
+    /// The author of a message that arrives, with its chat.
+    fn arrived(event: &Event) -> Option<(String, isthmus_core::ConversationId)> {
+        match event {
+            Event::MessageAdded { message } => Some((message.author.clone(), message.conversation)),
+            _ => None,
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -265,7 +303,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_introduced_newcomer_who_allows_the_other_network_gets_a_request() {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
-        let (me, mut events, _address) = newcomer(&sandbox, "newcomer").await;
+        let (me, mut events, address) = newcomer(&sandbox, "newcomer").await;
+        allow_harbor(&sandbox, &me, &address).await;
         let wren = next(&mut events, "wren's request", |event| match event {
             Event::MessageAdded { message } if message.author == "wren@harbor.test" => Some(message.conversation),
             _ => None,
@@ -281,6 +320,7 @@ mod tests {
     async fn a_newcomer_is_added_to_the_demo_group_with_people_on_both_networks_who_answer_there() {
         let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
         let (me, mut events, address) = newcomer(&sandbox, "picnicker").await;
+        allow_harbor(&sandbox, &me, &address).await;
         next(&mut events, "robin's greeting in the group", |event| match event {
             Event::MessageAdded { message }
                 if message.author == "robin@meadow.test" && message.body.starts_with("Welcome") =>
@@ -307,5 +347,52 @@ mod tests {
             _ => None,
         })
         .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_welcomed_newcomer_gets_finchs_request_and_the_group_at_once_and_wrens_request_once_harbor_is_allowed() {
+        let sandbox = Sandbox::start(None, "127.0.0.1:0", "127.0.0.1:0").await.expect("the sandbox starts");
+        let (me, mut events, address) = newcomer(&sandbox, "firstrun").await;
+        sandbox.welcome(&address);
+
+        // With no setting changed, finch (on meadow, like the user) writes and robin starts the group.
+        let mut finch = None;
+        let mut greeted = false;
+        next(&mut events, "finch's request and robin's group", |event| {
+            if let Some((author, conversation)) = arrived(event) {
+                assert_ne!(author, "wren@harbor.test", "wren is on harbor, which the user has not allowed");
+                if author == "finch@meadow.test" {
+                    finch = Some(conversation);
+                }
+                greeted |= author == "robin@meadow.test";
+            }
+            finch.filter(|_| greeted)
+        })
+        .await;
+        let finch = finch.expect("finch wrote");
+        assert!(
+            me.conversation(&finch).expect("read").expect("finch's chat").request,
+            "finch writes first, so the first run has a message request to handle"
+        );
+        let group = me.groups(&address).expect("groups").into_iter().next().expect("robin's group");
+        assert_eq!(group.name, people::DEMO_GROUP, "robin starts the demo group on welcome");
+        let wren = me.conversation_id(&address, &"wren@harbor.test".parse().expect("valid"));
+        assert!(me.conversation(&wren).expect("read").is_none(), "wren has not written: harbor cannot reach the user");
+
+        // Once the user allows harbor, wren writes: welcoming did not use up wren's request.
+        allow_harbor(&sandbox, &me, &address).await;
+        let wren = next(&mut events, "wren's request after harbor is allowed", |event| {
+            arrived(event).filter(|(author, _)| author == "wren@harbor.test").map(|(_, conversation)| conversation)
+        })
+        .await;
+        assert!(
+            me.conversation(&wren).expect("read").expect("wren's chat").request,
+            "wren's first message is a request"
+        );
+        assert_eq!(
+            me.groups(&address).expect("groups").len(),
+            1,
+            "robin started the group once, though the user turned up twice"
+        );
     }
 }

@@ -1,10 +1,41 @@
-//! What the demo people do on their own: answer, send a message request, change their key,
-//! send pictures.
+//! Who the demo people are and what they do on their own: answer, send a message request,
+//! change their key, send pictures, host a group.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use isthmus_core::{Engine, Event};
-use isthmus_proto::Address;
+use isthmus_proto::{Address, NetworkName};
+use tokio::sync::broadcast;
+
+use crate::{HARBOR, MEADOW};
+
+/// The demo people: name, network and role. Each allows the other network, so it can write
+/// to anyone who lets its own network reach them.
+pub(crate) const PEOPLE: [(&str, &str, Role); 6] = [
+    ("robin", MEADOW, Role::HostsGroup),
+    ("finch", MEADOW, Role::SendsRequests),
+    ("juniper", HARBOR, Role::Answers),
+    ("wren", HARBOR, Role::SendsRequests),
+    ("kestrel", MEADOW, Role::ChangesKey),
+    ("heron", HARBOR, Role::SendsPictures),
+];
+
+/// Someone who turned up in the sandbox, as the demo people hear of it.
+#[derive(Clone, Debug)]
+pub(crate) struct Arrival {
+    pub(crate) person: Address,
+    /// A network besides their own that they are known to let write to them, if any.
+    pub(crate) allows: Option<NetworkName>,
+}
+
+impl Arrival {
+    /// Whether a demo person on `network` can write to them: a relay refuses a message from a
+    /// network its recipient has not allowed.
+    fn reachable_from(&self, network: &NetworkName) -> bool {
+        self.person.network == *network || self.allows.as_ref() == Some(network)
+    }
+}
 
 /// Paints a small landscape (sky, sun, hills) and sends it as a photo.
 pub(crate) async fn send_picture(
@@ -35,7 +66,8 @@ pub(crate) async fn send_picture(
 pub(crate) enum Role {
     /// Accepts requests and answers every message.
     Answers,
-    /// Writes first to everyone who turns up in the sandbox: a message request to handle.
+    /// Writes first to everyone who turns up in the sandbox, once they let its network reach
+    /// them: a message request to handle.
     SendsRequests,
     /// Answers, and after its second answer to someone gets a new identity key (a changed
     /// safety number) and says so.
@@ -50,7 +82,7 @@ impl Role {
     pub(crate) fn describe(self) -> &'static str {
         match self {
             Role::Answers => "answers every message",
-            Role::SendsRequests => "sends a message request to everyone who writes to the sandbox",
+            Role::SendsRequests => "sends a message request to everyone new who lets its network reach them",
             Role::ChangesKey => "answers, then changes its identity key after its second answer",
             Role::SendsPictures => "answers every message with a picture",
             Role::HostsGroup => "answers, and starts a group with you and two people on harbor.test",
@@ -63,10 +95,10 @@ pub(crate) const DEMO_GROUP: &str = "Sandbox picnic";
 /// Who is in the demo group besides its host and the newcomer: people on the other network.
 pub(crate) const DEMO_GROUP_GUESTS: [&str; 2] = ["juniper@harbor.test", "heron@harbor.test"];
 
-/// Whether `author` is one of the sandbox's own people (who do not answer each other in the group).
-fn is_demo_person(author: &str) -> bool {
-    ["robin@meadow.test", "juniper@harbor.test", "wren@harbor.test", "kestrel@meadow.test", "heron@harbor.test"]
-        .contains(&author)
+/// Whether `account` (`name@network`) is one of the sandbox's own people, who do not answer
+/// each other in the group nor greet each other as newcomers.
+fn is_demo_person(account: &str) -> bool {
+    PEOPLE.iter().any(|&(name, network, _)| account.split_once('@') == Some((name, network)))
 }
 
 /// In a group, the people who answer answer what a newcomer writes (once each), and nothing else.
@@ -104,17 +136,40 @@ async fn host_group(engine: &Engine, me: &Address, newcomer: &Address) {
     }
 }
 
-pub(crate) async fn act(engine: Engine, me: Address, role: Role, newcomers: tokio::sync::broadcast::Sender<Address>) {
-    let mut events = engine.subscribe();
-    let mut arrivals = newcomers.subscribe();
-    let mut answered: std::collections::HashMap<Address, u32> = std::collections::HashMap::new();
-    let mut greeted = std::collections::HashSet::new();
+/// Writes first to `person`: a message request in their inbox.
+async fn send_request(engine: &Engine, me: &Address, person: &Address) {
+    if person.network != me.network {
+        let _ = engine.confirm_first_contact(me, person).await;
+    }
+    let text = format!(
+        "Hi, I'm {} on {}. This is a message request: accept, delete, block or report it.",
+        me.name, me.network
+    );
+    if let Err(error) = engine.send_text(me, person, text).await {
+        tracing::info!(code = ?error.code(), "demo request not sent");
+    }
+}
+
+/// What the demo person `me` does, for as long as the sandbox runs. `events` and `arrivals`
+/// are subscribed before the person is spawned, so nothing said in between is missed;
+/// `newcomers` is where the person tells the others of someone who wrote to it.
+pub(crate) async fn act(
+    engine: Engine,
+    me: Address,
+    role: Role,
+    mut events: broadcast::Receiver<Event>,
+    newcomers: broadcast::Sender<Arrival>,
+    mut arrivals: broadcast::Receiver<Arrival>,
+) {
+    let mut answered: HashMap<Address, u32> = HashMap::new();
+    // The accounts this person started the group with or wrote a request to: once each.
+    let mut greeted: HashSet<String> = HashSet::new();
     loop {
         tokio::select! {
             event = events.recv() => {
                 let message = match event {
                     Ok(Event::MessageAdded { message }) if message.author != me.to_string() => message,
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(_) => return,
                 };
                 if let Some(group) = engine.conversation(&message.conversation).ok().flatten().and_then(|c| c.group) {
@@ -123,7 +178,9 @@ pub(crate) async fn act(engine: Engine, me: Address, role: Role, newcomers: toki
                 }
                 let Ok(author) = message.author.parse::<Address>() else { continue };
                 if !answered.contains_key(&author) {
-                    let _ = newcomers.send(author.clone());
+                    // They wrote to this person's network, so they allowed it.
+                    let allows = (author.network != me.network).then(|| me.network.clone());
+                    let _ = newcomers.send(Arrival { person: author.clone(), allows });
                 }
                 if matches!(role, Role::SendsRequests) {
                     continue;
@@ -156,20 +213,19 @@ pub(crate) async fn act(engine: Engine, me: Address, role: Role, newcomers: toki
                 }
             }
             arrival = arrivals.recv() => {
-                let Ok(person) = arrival else { continue };
-                if matches!(role, Role::HostsGroup) && person != me && !is_demo_person(&person.account()) && greeted.insert(person.clone()) {
-                    host_group(&engine, &me, &person).await;
+                let Ok(arrival) = arrival else { continue };
+                let account = arrival.person.account();
+                if !matches!(role, Role::HostsGroup | Role::SendsRequests)
+                    || is_demo_person(&account)
+                    || !arrival.reachable_from(&me.network)
+                    || !greeted.insert(account)
+                {
                     continue;
                 }
-                if !matches!(role, Role::SendsRequests) || person == me || !greeted.insert(person.clone()) {
-                    continue;
-                }
-                if person.network != me.network {
-                    let _ = engine.confirm_first_contact(&me, &person).await;
-                }
-                let text = format!("Hi, I'm {} on {}. This is a message request: accept, delete, block or report it.", me.name, me.network);
-                if let Err(error) = engine.send_text(&me, &person, text).await {
-                    tracing::info!(code = ?error.code(), "demo request not sent");
+                if matches!(role, Role::HostsGroup) {
+                    host_group(&engine, &me, &arrival.person).await;
+                } else {
+                    send_request(&engine, &me, &arrival.person).await;
                 }
             }
         }
