@@ -100,7 +100,8 @@ ensure_desktop_build_deps() {
 }
 
 ensure_desktop_e2e_deps() {
-    ensure_packages xvfb webkit2gtk-driver imagemagick
+    # A session bus of the tests' own and a notification server on it (second launch, clicks).
+    ensure_packages xvfb webkit2gtk-driver imagemagick dbus-daemon dbus-bin dunst
     if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
         echo "setup: installing tauri-driver" >&2
         cargo install tauri-driver --locked >&2

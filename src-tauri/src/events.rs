@@ -1,12 +1,10 @@
-//! Forwards the engine's events to the page as "isthmus://events", in batches (event_batch.rs),
-//! and keeps the unread count in the window title. The engine names nothing; the shell names
-//! the event.
+//! Forwards the engine's events to the page as "isthmus://events", in batches (event_batch.rs).
+//! The engine names nothing; the shell names the event. (The unread count in the title comes
+//! from the page, which knows which chats are muted: `unread.rs`.)
 
-use std::collections::HashMap;
-
-use isthmus_core::{ConversationId, Engine, Event};
+use isthmus_core::{Engine, Event};
 use tauri::async_runtime::JoinHandle;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
@@ -18,8 +16,6 @@ use crate::error::CommandResult;
 /// is an array of engine events, in the engine's order.
 pub const EVENT_NAME: &str = "isthmus://events";
 
-const TITLE: &str = "Isthmus";
-
 /// Tells the page that engine events were lost on the way (the forwarder fell more than the
 /// engine's channel holds behind, as when thousands of messages are marked read at once). The
 /// page then queries again everything it shows (backend.ts); the payload is how many were lost.
@@ -29,7 +25,7 @@ pub const RESYNC_EVENT: &str = "isthmus://resync";
 #[derive(Debug)]
 enum Forward {
     Event(Box<Event>),
-    /// Events were lost: recount the title, tell the page to query again.
+    /// Events were lost: tell the page to query again.
     Resync(u64),
     /// The engine stopped.
     Stop,
@@ -47,18 +43,10 @@ fn forward(received: Result<Event, RecvError>) -> Forward {
 /// The task ends when the engine stops (its channel closes).
 pub fn spawn_forwarder(app: AppHandle, engine: &Engine) -> CommandResult<JoinHandle<()>> {
     let mut events = engine.subscribe();
-    let mut unread = UnreadCount::from_conversations(&engine.conversations(None)?);
-    set_title(&app, unread.total());
-    let engine = engine.clone();
     Ok(tauri::async_runtime::spawn(async move {
         loop {
             let (batch, then) = gather(&mut events).await;
             if !batch.is_empty() {
-                // Every event is applied (no short cut): the count must see them all.
-                let changed = batch.iter().filter(|event| unread.apply(event)).count() > 0;
-                if changed {
-                    set_title(&app, unread.total());
-                }
                 if let Err(error) = app.emit(EVENT_NAME, event_batch::coalesce(batch)) {
                     tracing::error!(%error, "could not forward engine events to the page");
                 }
@@ -66,10 +54,6 @@ pub fn spawn_forwarder(app: AppHandle, engine: &Engine) -> CommandResult<JoinHan
             match then {
                 Some(Forward::Resync(missed)) => {
                     tracing::warn!(missed, "the page missed engine events; it will query again");
-                    if let Ok(conversations) = engine.conversations(None) {
-                        unread = UnreadCount::from_conversations(&conversations);
-                        set_title(&app, unread.total());
-                    }
                     if let Err(error) = app.emit(RESYNC_EVENT, missed) {
                         tracing::error!(%error, "could not tell the page to query again");
                     }
@@ -102,47 +86,11 @@ async fn gather(events: &mut Receiver<Event>) -> (Vec<Event>, Option<Forward>) {
     (batch, None)
 }
 
-fn set_title(app: &AppHandle, unread: u64) {
-    if let Some(window) = app.get_webview_window("main") {
-        let title = if unread == 0 { TITLE.to_owned() } else { format!("{TITLE} ({unread})") };
-        // A window that is closing cannot take a title; nothing to report.
-        let _ = window.set_title(&title);
-    }
-}
-
-/// Unread messages per conversation, kept current from events, so the title needs no query.
-#[derive(Debug, Default)]
-pub struct UnreadCount(HashMap<ConversationId, u32>);
-
-impl UnreadCount {
-    pub fn from_conversations(conversations: &[isthmus_core::Conversation]) -> Self {
-        UnreadCount(conversations.iter().map(|c| (c.id, c.unread)).collect())
-    }
-
-    /// Whether the total may have changed.
-    pub fn apply(&mut self, event: &Event) -> bool {
-        match event {
-            Event::ConversationChanged { conversation } => {
-                self.0.insert(conversation.id, conversation.unread) != Some(conversation.unread)
-            }
-            Event::ConversationRemoved { conversation } => self.0.remove(conversation).is_some(),
-            _ => false,
-        }
-    }
-
-    pub fn total(&self) -> u64 {
-        self.0.values().map(|&n| u64::from(n)).sum()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::test_fixtures;
+    use isthmus_core::ConversationId;
 
-    fn conversation(unread: u32) -> isthmus_core::Conversation {
-        test_fixtures::conversation(ConversationId::random(), unread)
-    }
+    use super::*;
 
     #[test]
     fn lost_events_make_the_page_query_again_and_a_closed_channel_ends_the_forwarder() {
@@ -187,18 +135,5 @@ mod tests {
         assert_eq!(batch.len(), 16, "then what the channel kept");
         drop(sender);
         assert!(matches!(gather(&mut events).await, (batch, Some(Forward::Stop)) if batch.is_empty()));
-    }
-
-    #[test]
-    fn the_title_count_follows_conversation_events() {
-        let (mut a, b) = (conversation(2), conversation(1));
-        let mut count = UnreadCount::from_conversations(&[a.clone(), b.clone()]);
-        assert_eq!(count.total(), 3, "starts from what the profile holds");
-        a.unread = 0;
-        assert!(count.apply(&Event::ConversationChanged { conversation: a.clone() }), "reading changes the count");
-        assert_eq!(count.total(), 1);
-        assert!(!count.apply(&Event::ConversationChanged { conversation: a }), "an unchanged count needs no title");
-        assert!(count.apply(&Event::ConversationRemoved { conversation: b.id }), "a deleted request leaves the count");
-        assert_eq!(count.total(), 0);
     }
 }

@@ -4,26 +4,40 @@
 //! engine and turn errors into `{ code, message }`; `events` forwards the engine's events to
 //! the page as "isthmus://events" (in batches). The app holds the engine while the profile is unlocked
 //! (`state`). `--sandbox` starts two in-process relays with demo people (`sandbox_mode`).
+//! The desktop around the window: a second launch shows it (`second_launch`), it keeps its
+//! size and place and comes forward (`main_window`), a tray icon (`tray`) and the unread count
+//! (`unread`), close to tray and spell checking (`desktop_prefs`, `spell_check`), clicked
+//! notifications (`notification_click`) and dropped files (`file_drop`).
 #![deny(unsafe_code)]
 
 pub mod commands;
+pub mod desktop_prefs;
 pub mod error;
 pub mod event_batch;
 pub mod events;
+pub mod file_drop;
 pub mod launch;
+pub mod main_window;
+pub mod notification_click;
 pub mod parse;
 pub mod sandbox_mode;
+pub mod second_launch;
+pub mod spell_check;
 pub mod staging;
 pub mod state;
 #[cfg(test)]
 mod test_fixtures;
+pub mod tray;
+pub mod unread;
 pub mod webview_memory;
 
 use std::path::PathBuf;
 
-use tauri::Manager;
+use tauri::{Manager, WindowEvent};
 
+use crate::desktop_prefs::{DesktopPrefs, DesktopPrefsState};
 use crate::launch::Launch;
+use crate::main_window::MAIN_WINDOW;
 use crate::sandbox_mode::SandboxMode;
 use crate::state::AppState;
 
@@ -37,10 +51,25 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    let app = tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    // First: a second launch hands over to the running app and exits before anything starts.
+    if let Some(single_instance) = second_launch::plugin(&launch) {
+        builder = builder.plugin(single_instance);
+    }
+    if let Some(window_state) = main_window::state_plugin(&launch) {
+        builder = builder.plugin(window_state);
+    }
+    let app = builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(commands::handler())
+        .on_window_event(|window, event| match event {
+            WindowEvent::CloseRequested { api, .. } => desktop_prefs::on_close_requested(window, api),
+            WindowEvent::DragDrop(drop) if window.label() == MAIN_WINDOW => {
+                file_drop::on_drag_drop(window.app_handle(), drop);
+            }
+            _ => {}
+        })
         .setup(move |app| {
             setup(app, &launch)?;
             Ok(())
@@ -82,9 +111,16 @@ enum SetupError {
 
 fn setup(app: &mut tauri::App, launch: &Launch) -> Result<(), SetupError> {
     let handle = app.handle().clone();
-    if let Some(window) = app.get_webview_window("main") {
+    app.manage(DesktopPrefsState::default());
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         webview_memory::apply(&window)?;
+        // On until an unlocked profile's settings say otherwise.
+        spell_check::apply(&window, DesktopPrefs::default().spell_check)?;
     }
+    if let Err(error) = tray::create(&handle) {
+        tracing::warn!(%error, "no tray icon on this desktop");
+    }
+    notification_click::listen(&handle);
     if launch.sandbox {
         tauri::async_runtime::block_on(async {
             let (sandbox, engine) = SandboxMode::start(launch.sandbox_history).await?;

@@ -9,6 +9,7 @@ use tauri::async_runtime::JoinHandle;
 use tauri::AppHandle;
 use tokio::sync::Mutex;
 
+use crate::desktop_prefs::{self, DesktopPrefs};
 use crate::error::{CommandError, CommandResult};
 use crate::sandbox_mode::SandboxMode;
 use crate::staging::Staging;
@@ -78,6 +79,11 @@ impl AppState {
         }
         let forwarder = crate::events::spawn_forwarder(app.clone(), &engine)?;
         engine.start()?;
+        // The shell's own settings as this profile keeps them (close to tray, spell checking).
+        match stored_desktop_prefs(&engine) {
+            Ok(prefs) => desktop_prefs::apply(app, prefs),
+            Err(error) => tracing::warn!(%error, "could not read the desktop settings; the defaults hold"),
+        }
         *session = Some(Session { engine, forwarder });
         Ok(())
     }
@@ -94,4 +100,9 @@ impl AppState {
         session.engine.shutdown().await?;
         Ok(())
     }
+}
+
+fn stored_desktop_prefs(engine: &Engine) -> CommandResult<DesktopPrefs> {
+    let settings = crate::commands::settings::merged(engine.front_end_settings()?, engine.privacy()?);
+    Ok(DesktopPrefs::of(&settings))
 }

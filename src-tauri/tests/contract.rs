@@ -1,14 +1,16 @@
 //! The UI's `Backend` interface (ui/src/backend/backend.ts) is the contract: every method but
-//! `subscribe` and `listen` (the event stream) is a command named as the method in snake_case. This keeps
-//! the two from drifting apart in either direction.
+//! those that listen to the shell's events (`subscribe`, `listen`, `onOpenConversation`,
+//! `onFileDrop`) is a command named as the method in snake_case. This keeps the two from
+//! drifting apart in either direction.
 
 use std::collections::BTreeSet;
 
 const BACKEND_TS: &str = include_str!("../../ui/src/backend/backend.ts");
 const TAURI_TS: &str = include_str!("../../ui/src/backend/tauri.ts");
 
-/// Methods not invoked as commands: `subscribe` and `listen` listen to "isthmus://events".
-const NOT_COMMANDS: &[&str] = &["subscribe", "listen"];
+/// Methods not invoked as commands: `subscribe` and `listen` listen to "isthmus://events",
+/// `onOpenConversation` to "isthmus://open-conversation", `onFileDrop` to "isthmus://file-drop".
+const NOT_COMMANDS: &[&str] = &["subscribe", "listen", "onOpenConversation", "onFileDrop"];
 
 fn snake_case(name: &str) -> String {
     let mut out = String::new();
@@ -67,10 +69,14 @@ fn the_parser_reads_multi_line_signatures() {
 }
 
 #[test]
-fn the_page_listens_to_the_event_names_the_shell_emits() {
-    for (constant, name) in
-        [("EVENT_NAME", isthmus_desktop::events::EVENT_NAME), ("RESYNC_EVENT", isthmus_desktop::events::RESYNC_EVENT)]
-    {
+fn the_page_uses_the_event_and_header_names_of_the_shell() {
+    for (constant, name) in [
+        ("EVENT_NAME", isthmus_desktop::events::EVENT_NAME),
+        ("RESYNC_EVENT", isthmus_desktop::events::RESYNC_EVENT),
+        ("OPEN_CONVERSATION_EVENT", isthmus_desktop::notification_click::OPEN_CONVERSATION_EVENT),
+        ("FILE_DROP_EVENT", isthmus_desktop::file_drop::FILE_DROP_EVENT),
+        ("FILE_NAME_HEADER", isthmus_desktop::commands::media::FILE_NAME_HEADER),
+    ] {
         let declared = format!("export const {constant} = \"{name}\";");
         assert!(TAURI_TS.contains(&declared), "tauri.ts must declare `{declared}`");
     }

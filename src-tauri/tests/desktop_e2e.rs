@@ -3,6 +3,8 @@
 //! person would use it: lock and unlock, allow the other network through its disclosure,
 //! receive a message request, accept it, reply, and see the reply delivered.
 //!
+//! A second test opens a chat of 5,001 messages and finds its first one through search.
+//!
 //! Runs only when ISTHMUS_DESKTOP_E2E is set (scripts/test sets it), because it needs Xvfb,
 //! WebKitWebDriver, tauri-driver and the UI built into ui/dist. With ISTHMUS_SCREENSHOTS set to
 //! a folder it also captures the screens it passes through (docs/screenshots).
@@ -26,6 +28,8 @@ const REQUESTER: &str = "wren@harbor.test";
 /// Long enough for a debug build's first paint and a federation round trip on a slow machine.
 const UI: Duration = Duration::from_secs(60);
 const NETWORK: Duration = Duration::from_secs(90);
+/// Long enough for a debug build to receive, store and index 5,001 messages on a slow machine.
+const HISTORY: Duration = Duration::from_secs(600);
 
 fn xpath_button(text: &str) -> String {
     format!("//button[normalize-space()='{text}']")
@@ -47,8 +51,30 @@ impl Screens {
     }
 }
 
+/// One app at a time: each test starts its own Xvfb, driver and app, and two at once would
+/// starve a small machine's cores into timeouts.
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+type Drive = for<'a> fn(
+    &'a Driver,
+    &'a Screens,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = webdriver::Result<()>> + 'a>>;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_delivered() {
+    with_app(&["--sandbox"], |driver, screens| Box::pin(drive(driver, screens))).await;
+}
+
+/// Search over the engine's index (issue 17): a message 5,000 messages back is found and the
+/// chat opens on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_a_message_5000_messages_back_and_lands_on_it() {
+    with_app(&["--sandbox", "--sandbox-history", "5001"], |driver, screens| Box::pin(search(driver, screens))).await;
+}
+
+/// Starts the built app in sandbox mode with `args` under Xvfb and tauri-driver, runs `steps`,
+/// and on failure reports what the person would have seen.
+async fn with_app(args: &[&str], steps: Drive) {
     if std::env::var_os("ISTHMUS_DESKTOP_E2E").is_none() {
         println!(
             "SKIPPED desktop end-to-end test: set ISTHMUS_DESKTOP_E2E=1 to drive the real app \
@@ -56,6 +82,7 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
         );
         return;
     }
+    let _alone = ONE_APP_AT_A_TIME.lock().await;
     let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
     let page = std::fs::read_to_string(&index).unwrap_or_default();
     assert!(
@@ -77,7 +104,7 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
     let mut attempt = 0;
     let driver = loop {
         attempt += 1;
-        match Driver::start(port, &app.to_string_lossy(), &["--sandbox"]).await {
+        match Driver::start(port, &app.to_string_lossy(), args).await {
             Ok(driver) => break driver,
             Err(_) if attempt < 5 => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
             Err(error) => {
@@ -85,7 +112,7 @@ async fn a_person_allows_the_other_network_accepts_a_request_and_their_reply_is_
             }
         }
     };
-    let outcome = drive(&driver, &screens).await;
+    let outcome = steps(&driver, &screens).await;
     if let Err(error) = outcome {
         // What the person would have seen: the page's text and a picture of the screen.
         let text = driver.execute("return document.body.innerText").await.unwrap_or_default();
@@ -186,5 +213,37 @@ async fn drive(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {
     driver.click_on("//*[@aria-label='Filter chats']//button[normalize-space()='All']", UI).await?;
     driver.wait_for(&request, UI).await?;
     screens.capture("inbox");
+    Ok(())
+}
+
+/// Robin's 5,001 messages arrive through the relays; the first, 5,000 messages back, is the only
+/// one with "quokka" (isthmus_sandbox::FIRST_LINE). Search finds it from the inbox, and choosing
+/// the result opens robin's chat on that message, in view and marked.
+async fn search(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {
+    // The inbox shows robin's chat ending on the last message once the whole history is in.
+    let complete = "//*[@role='option'][contains(., 'robin@meadow.test')][contains(., '5001/5001')]";
+    driver.wait_for(complete, HISTORY).await?;
+    driver.type_into("#inbox-search", "QUOKK", UI).await?;
+    let hit = "//section[@aria-labelledby='search-hits-title']\
+               //button[contains(@class,'search-hit')][.//mark[normalize-space()='quokka']]";
+    driver.wait_for(hit, NETWORK).await?;
+    screens.capture("search");
+    driver.click_on(hit, UI).await?;
+    let found = "//*[contains(@class,'timeline-row--found')][contains(., '1/5001')][contains(., 'quokka')]";
+    let article = driver.wait_for(found, NETWORK).await?;
+    if !driver.displayed(&article).await? {
+        return Err("the found message is not displayed".into());
+    }
+    // In view: inside the window, not merely in the page.
+    let in_view = driver
+        .execute(
+            "const box = document.querySelector('.timeline-row--found').getBoundingClientRect();\
+             return box.bottom > 0 && box.top < window.innerHeight;",
+        )
+        .await?;
+    if in_view != serde_json::Value::Bool(true) {
+        return Err("the found message is not scrolled into view".into());
+    }
+    screens.capture("search-landed");
     Ok(())
 }

@@ -1,50 +1,50 @@
 //! Attachments: staging what the page hands over, sending, downloading, saving, opening; and
 //! opening web links in the system browser.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use isthmus_core::media::{names, DEFAULT_MAX_ATTACHMENT_BYTES};
-use isthmus_core::{ConversationId, Error, ErrorCode, Message, MessageId, SavedAttachment};
+use isthmus_core::{ConversationId, ErrorCode, Message, MessageId, SavedAttachment};
+use tauri::http::HeaderMap;
+use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{CommandError, CommandResult};
 use crate::parse;
+use crate::staging;
 use crate::state::AppState;
 
-/// Writes the bytes the page holds (a dropped, pasted or picked file) into the staging folder
-/// under the file's own (sanitised) name, in a folder of its own so names never collide.
+/// The header that names a file whose bytes are the raw body of `stage_file`, percent-encoded
+/// (headers are ASCII; names are not). tauri.ts sends the same name.
+pub const FILE_NAME_HEADER: &str = "isthmus-file-name";
+
+/// Writes the bytes the page holds (a pasted or picked file) into the staging folder and
+/// returns the staged file's id for `send_file`. The bytes are the request's raw body, not a
+/// JSON array of numbers (which took about four bytes of JSON per byte, 400 MB at the 100 MiB
+/// limit); the name comes in [`FILE_NAME_HEADER`].
 #[tauri::command]
-pub async fn stage_file(state: State<'_, AppState>, file_name: String, bytes: Vec<u8>) -> CommandResult<String> {
-    let size = bytes.len() as u64;
-    if size > DEFAULT_MAX_ATTACHMENT_BYTES {
-        return Err(Error::AttachmentTooLarge { size, max: DEFAULT_MAX_ATTACHMENT_BYTES }.into());
-    }
+pub async fn stage_file(state: State<'_, AppState>, request: Request<'_>) -> CommandResult<String> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::new(ErrorCode::Protocol, "stage_file takes the file's bytes as a raw body"));
+    };
+    let file_name = file_name_of(request.headers())?;
     let staging = state.staging().to_path_buf();
-    tauri::async_runtime::spawn_blocking(move || stage(&staging, &file_name, &bytes))
-        .await
-        .map_err(|_| CommandError::from(Error::Stopped))?
-        .map(|path| path.to_string_lossy().into_owned())
+    // Writing up to 100 MiB blocks; borrowing the body keeps it from being copied first.
+    tokio::task::block_in_place(|| staging::stage_bytes(&staging, &file_name, bytes)).map(|staged| staged.id)
 }
 
-fn stage(staging: &Path, file_name: &str, bytes: &[u8]) -> CommandResult<PathBuf> {
-    let folder = tempfile::Builder::new().prefix("file-").tempdir_in(staging).map_err(CommandError::io)?.keep();
-    let path = folder.join(names::sanitize(file_name));
-    std::fs::write(&path, bytes).map_err(CommandError::io)?;
-    Ok(path)
+/// The file name in [`FILE_NAME_HEADER`], decoded.
+fn file_name_of(headers: &HeaderMap) -> CommandResult<String> {
+    let missing = || CommandError::new(ErrorCode::Protocol, format!("stage_file needs the {FILE_NAME_HEADER} header"));
+    let raw = headers.get(FILE_NAME_HEADER).ok_or_else(missing)?.to_str().map_err(|_| missing())?;
+    let name = percent_encoding::percent_decode_str(raw).decode_utf8().map_err(|_| missing())?;
+    Ok(name.into_owned())
 }
 
 /// Only files in the staging folder are sent: the page can hand over bytes, never name a file
 /// elsewhere on disk.
-pub(super) fn staged(state: &AppState, path: &str) -> CommandResult<PathBuf> {
-    let refused = || CommandError::new(ErrorCode::Protocol, "only files handed to the app can be sent");
-    let path = Path::new(path).canonicalize().map_err(|_| refused())?;
-    let staging = state.staging().canonicalize().map_err(CommandError::io)?;
-    if path.starts_with(&staging) && path.is_file() {
-        Ok(path)
-    } else {
-        Err(refused())
-    }
+pub(super) fn staged(state: &AppState, id: &str) -> CommandResult<PathBuf> {
+    staging::resolve(state.staging(), id)
 }
 
 #[tauri::command]
@@ -146,6 +146,8 @@ pub async fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
 
 #[cfg(test)]
 mod tests {
+    use isthmus_core::media::names;
+
     use super::*;
 
     fn saved(name: &str, head: &[u8]) -> SavedAttachment {
@@ -169,13 +171,58 @@ mod tests {
         assert_eq!(opening(&saved("cute.jpg", b"MZ\x90\x00")), Opening::Reveal, "a program named .jpg");
     }
 
+    /// A call as the page's `invoke` makes it, with `body` and `headers`.
+    fn invoke(command: &str, body: InvokeBody, headers: HeaderMap) -> tauri::webview::InvokeRequest {
+        tauri::webview::InvokeRequest {
+            cmd: command.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("a URL"),
+            body,
+            headers,
+            invoke_key: tauri::test::INVOKE_KEY.into(),
+        }
+    }
+
     #[test]
-    fn staged_files_keep_a_safe_name_in_a_folder_of_their_own() {
-        let staging = tempfile::tempdir().expect("temp dir");
-        let a = stage(staging.path(), "../../etc/passwd", b"x").expect("staged");
-        let b = stage(staging.path(), "../../etc/passwd", b"y").expect("staged");
-        assert!(a.starts_with(staging.path()), "a name cannot climb out of the staging folder: {a:?}");
-        assert_ne!(a, b, "two files with one name do not overwrite each other");
-        assert_eq!(std::fs::read(&b).expect("read"), b"y");
+    fn a_file_crosses_the_bridge_as_a_raw_body_and_waits_staged_under_an_id() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let app = tauri::test::mock_builder()
+            .invoke_handler(tauri::generate_handler![stage_file])
+            .build(tauri::test::mock_context(tauri::test::noop_assets()))
+            .expect("a mock app");
+        app.manage(AppState::new(root.path().join("profile"), None).expect("a staging folder"));
+        let page = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a window");
+        let mut headers = HeaderMap::new();
+        headers.insert(FILE_NAME_HEADER, "caf%C3%A9%20menu.pdf".parse().expect("ASCII"));
+        let bytes: Vec<u8> = (0..=255).collect();
+
+        let staged =
+            tauri::test::get_ipc_response(&page, invoke("stage_file", InvokeBody::Raw(bytes.clone()), headers.clone()))
+                .expect("staged")
+                .deserialize::<String>()
+                .expect("an id");
+        assert!(staged.ends_with("/café menu.pdf"), "the name from the header, decoded: {staged}");
+        let state = app.state::<AppState>();
+        let path = staging::resolve(state.staging(), &staged).expect("the id is what send_file takes");
+        assert_eq!(std::fs::read(path).expect("read"), bytes, "every byte arrives as sent");
+
+        let old_form = serde_json::json!({ "fileName": "a.txt", "bytes": [1, 2, 3] });
+        let refused = tauri::test::get_ipc_response(&page, invoke("stage_file", InvokeBody::Json(old_form), headers))
+            .expect_err("a JSON array of numbers is no longer taken");
+        assert_eq!(refused["code"], "protocol", "{refused}");
+        let unnamed =
+            tauri::test::get_ipc_response(&page, invoke("stage_file", InvokeBody::Raw(bytes), HeaderMap::new()))
+                .expect_err("a file needs a name");
+        assert_eq!(unnamed["code"], "protocol", "{unnamed}");
+    }
+
+    #[test]
+    fn the_file_name_header_is_percent_decoded_and_required() {
+        let mut headers = HeaderMap::new();
+        headers.insert(FILE_NAME_HEADER, "Gr%C3%BC%C3%9Fe%20aus%20K%C3%B6ln.jpg".parse().expect("ASCII"));
+        assert_eq!(file_name_of(&headers).expect("decodes"), "Grüße aus Köln.jpg", "encodeURIComponent's form");
+        let missing = file_name_of(&HeaderMap::new()).expect_err("no name");
+        assert_eq!(missing.code(), ErrorCode::Protocol);
     }
 }

@@ -5,11 +5,13 @@
 pub mod accounts;
 pub mod consent;
 pub mod conversations;
+pub mod desktop;
 pub mod drafts;
 pub mod groups;
 pub mod media;
 pub mod messages;
 pub mod profile;
+pub mod search;
 pub mod settings;
 
 /// Lists every command once, for both the invoke handler and the list of names.
@@ -46,6 +48,9 @@ commands![
     drafts::save_draft,
     drafts::draft,
     drafts::drafts,
+    search::search,
+    search::messages_after,
+    search::rebuild_search_index,
     messages::send,
     messages::send_typing,
     media::stage_file,
@@ -95,4 +100,6 @@ commands![
     settings::settings,
     settings::set_settings,
     settings::notify,
+    desktop::set_unread_count,
+    desktop::set_spell_check,
 ];

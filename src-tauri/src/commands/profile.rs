@@ -54,9 +54,13 @@ pub async fn unlock(app: AppHandle, state: State<'_, AppState>, passphrase: Stri
     state.open(&app, profile).await
 }
 
+/// Locks the profile. The unread count leaves the title, the tray and the badge with it: a
+/// locked app tells nobody how many messages wait.
 #[tauri::command]
-pub async fn lock(state: State<'_, AppState>) -> CommandResult<()> {
-    state.close().await
+pub async fn lock(app: AppHandle, state: State<'_, AppState>) -> CommandResult<()> {
+    state.close().await?;
+    crate::unread::show(&app, 0);
+    Ok(())
 }
 
 /// The engine holds the profile open, so the key file is rewrapped between closing and

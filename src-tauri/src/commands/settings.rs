@@ -3,15 +3,18 @@
 //!
 //! The shell reads two fields of it, `readReceipts` and `typingIndicators`, and hands them to
 //! the engine, which enforces them; the engine's value is the truth when the settings are read
-//! back. Everything else is the UI's to define.
+//! back. It acts on two more itself, `closeToTray` and `spellCheck` (`desktop_prefs.rs`).
+//! Everything else is the UI's to define.
 
 use isthmus_core::untrusted_text;
-use isthmus_core::{ErrorCode, Privacy};
+use isthmus_core::{ConversationId, ErrorCode, Privacy};
 use serde_json::{Map, Value};
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
 
+use crate::desktop_prefs::{self, DesktopPrefs};
 use crate::error::{CommandError, CommandResult};
+use crate::notification_click;
 use crate::state::AppState;
 
 /// A settings document larger than this is refused: it is preferences, not data.
@@ -57,7 +60,7 @@ pub async fn settings(state: State<'_, AppState>) -> CommandResult<Value> {
 }
 
 #[tauri::command]
-pub async fn set_settings(state: State<'_, AppState>, settings: Value) -> CommandResult<Value> {
+pub async fn set_settings(app: AppHandle, state: State<'_, AppState>, settings: Value) -> CommandResult<Value> {
     if !settings.is_object() {
         return Err(CommandError::new(ErrorCode::Protocol, "settings are a JSON object"));
     }
@@ -67,16 +70,28 @@ pub async fn set_settings(state: State<'_, AppState>, settings: Value) -> Comman
     let engine = state.engine().await?;
     engine.set_privacy(privacy_of(&settings, engine.privacy()?))?;
     engine.set_front_end_settings(&settings)?;
-    Ok(merged(Some(settings), engine.privacy()?))
+    let settings = merged(Some(settings), engine.privacy()?);
+    desktop_prefs::apply(&app, DesktopPrefs::of(&settings));
+    Ok(settings)
 }
 
 /// Shows a desktop notification. The UI decides what it says (never a pending request's
-/// content); a desktop without a notification service is not an error worth showing.
+/// content); a desktop without a notification service is not an error worth showing. A click
+/// on it opens `conversation_id` when given (`notification_click.rs`).
 #[tauri::command]
-pub async fn notify(app: AppHandle, title: String, body: String) -> CommandResult<()> {
+pub async fn notify(
+    app: AppHandle,
+    title: String,
+    body: String,
+    conversation_id: Option<ConversationId>,
+) -> CommandResult<()> {
     // The text is another person's: a body may be read as markup by the notification server.
     let (title, body) = (untrusted_text::without_hidden(&title), untrusted_text::for_notification(&body));
-    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+    let mut notification = app.notification().builder().title(title).body(body);
+    if let Some(conversation) = conversation_id {
+        notification = notification.extra(notification_click::CONVERSATION_KEY, conversation);
+    }
+    if let Err(error) = notification.show() {
         tracing::info!(%error, "no desktop notification service");
     }
     Ok(())
@@ -102,7 +117,9 @@ mod tests {
         let defaults = defaults();
         assert_eq!(defaults["theme"], "system", "the UI's defaults file is read");
         assert_eq!(defaults["pinned"], serde_json::json!([]));
-        assert_eq!(defaults.len(), 8, "every field of the UI's Settings has a default");
+        for field in ["readReceipts", "typingIndicators", "closeToTray", "spellCheck"] {
+            assert!(defaults.contains_key(field), "the shell reads {field}, so the UI's defaults hold it");
+        }
     }
 
     #[test]

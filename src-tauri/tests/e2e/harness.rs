@@ -112,6 +112,17 @@ pub fn start_xvfb() -> (Running, String) {
 
 /// Starts tauri-driver on `port`, with WebKitWebDriver on `native_port`, on `display`.
 pub fn start_tauri_driver(port: u16, native_port: u16, display: &str, log: &Path) -> Running {
+    start_tauri_driver_with(port, native_port, display, log, &[])
+}
+
+/// [`start_tauri_driver`], with `env` set for it and so for the app it starts (a session bus).
+pub fn start_tauri_driver_with(
+    port: u16,
+    native_port: u16,
+    display: &str,
+    log: &Path,
+    env: &[(&str, &str)],
+) -> Running {
     let driver = find_program("tauri-driver").expect("tauri-driver is installed (cargo install tauri-driver --locked)");
     let native = find_program("WebKitWebDriver").expect("WebKitWebDriver is installed (Debian: webkit2gtk-driver)");
     let log = std::fs::File::create(log).expect("a log file for tauri-driver");
@@ -124,6 +135,7 @@ pub fn start_tauri_driver(port: u16, native_port: u16, display: &str, log: &Path
         .env("DISPLAY", display)
         // No accessibility bus under Xvfb; without this GTK waits for one.
         .env("NO_AT_BRIDGE", "1")
+        .envs(env.iter().copied())
         .stdout(Stdio::from(log.try_clone().expect("log file")))
         .stderr(Stdio::from(log))
         .spawn()
