@@ -1,7 +1,8 @@
 // Every story gets the real tokens and styles, a DemoBackend seeded for it, a fixed clock, and
-// the theme from the toolbar.
+// the theme and the language from the toolbar (English unless switched: the visual baselines are).
 import type { Preview } from "@storybook/react-vite";
 import { useEffect } from "react";
+import { i18n } from "../src/i18n";
 import { installFixedClock } from "../src/stories/clock";
 import { withDemoBackend } from "../src/stories/backend";
 import "../src/tokens.css";
@@ -24,8 +25,20 @@ const preview: Preview = {
         dynamicTitle: true,
       },
     },
+    language: {
+      description: "Language of the UI",
+      toolbar: {
+        title: "Language",
+        icon: "globe",
+        items: [
+          { value: "en", title: "English" },
+          { value: "de", title: "Deutsch" },
+        ],
+        dynamicTitle: true,
+      },
+    },
   },
-  initialGlobals: { theme: "light" },
+  initialGlobals: { theme: "light", language: "en" },
   parameters: {
     layout: "fullscreen",
     controls: { disable: true },
@@ -41,6 +54,12 @@ const preview: Preview = {
         document.documentElement.setAttribute("data-theme", theme);
       }, [theme]);
       document.documentElement.setAttribute("data-theme", theme);
+      return <Story />;
+    },
+    (Story, context) => {
+      // Set before the story renders, so its first frame is already in the toolbar's language.
+      const language = context.globals.language === "de" ? "de" : "en";
+      if (i18n.language !== language) void i18n.changeLanguage(language);
       return <Story />;
     },
   ],

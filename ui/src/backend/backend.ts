@@ -20,11 +20,12 @@
 //     (more than the engine's channel holds), "isthmus://resync" says so, and `subscribe`
 //     hands the listener `{ type: "resync" }`: query again everything shown.
 //
-// Everything UI-owned that the engine does not store (theme, privacy toggles, notifications,
+// Everything UI-owned that the engine does not store (theme, language, privacy toggles, notifications,
 // pin/mute/archive) is the `Settings` type below; the shell stores it as an opaque JSON value
 // in the profile (encrypted at rest like everything else) via `settings` / `set_settings`.
 
 import settingsDefaults from "./settings-defaults.json";
+import type { LanguageSetting } from "../i18n/language";
 import type { MuteEntry } from "../logic/mute";
 import type {
   AccountInfo,
@@ -34,6 +35,7 @@ import type {
   Disclosure,
   Discoverability,
   Draft,
+  SearchResults,
   Event,
   Group,
   GroupAdds,
@@ -58,6 +60,25 @@ export type AddressText = string;
 /** An engine event, or word that some were lost on the way and what is shown must be queried again. */
 export type BackendEvent = Event | { type: "resync" };
 
+/** A file waiting in the app's staging area to be sent (src-tauri/src/staging.rs `StagedFile`):
+ * `id` is what `sendFile` / `sendGroupFile` take as `path`. */
+export type StagedFile = { id: string; name: string; size: number };
+
+/** A file waiting in the composer: picked or pasted in the page (a `File`, staged when sent),
+ * or dropped on the desktop window (staged already by the shell). */
+export type PendingFile = File | StagedFile;
+
+export function isStaged(file: PendingFile): file is StagedFile {
+  return "id" in file && typeof file.id === "string";
+}
+
+/** Files dragged over the window (src-tauri/src/file_drop.rs `FileDrop`): `hover` while over it,
+ * `leave` when they went away, `dropped` with the files staged and those refused, with why. */
+export type FileDrop =
+  | { type: "hover" }
+  | { type: "leave" }
+  | { type: "dropped"; files: StagedFile[]; refused: { name: string; error: UserError }[] };
+
 /** Whether a profile exists on this machine and whether it is open. */
 export type ProfileState = "missing" | "locked" | "unlocked";
 
@@ -66,6 +87,8 @@ export type ThemeSetting = "system" | "light" | "dark";
 /** UI-owned preferences, stored by the backend as one opaque JSON document in the profile. */
 export type Settings = {
   theme: ThemeSetting;
+  /** The UI's language: the system's, or one chosen (src/i18n/language.ts). */
+  language: LanguageSetting;
   /** Send read receipts (never sent for pending requests, whatever this says). */
   readReceipts: boolean;
   /** Send typing indicators (never sent for pending requests). */
@@ -74,6 +97,10 @@ export type Settings = {
   notifications: boolean;
   /** Show the message text in notifications (never for pending requests). */
   notificationPreview: boolean;
+  /** Check the spelling of what is typed in the composer. */
+  spellCheck: boolean;
+  /** Desktop: closing the window hides it in the tray instead of quitting (the shell reads it). */
+  closeToTray: boolean;
   /** Chat list state the engine does not keep (yet). */
   pinned: ConversationId[];
   /** A chat id (muted always, as older settings have it) or `{ id, until }` (src/logic/mute.ts). */
@@ -145,7 +172,8 @@ export interface Backend {
   send(account: AddressText, peer: AddressText, outgoing: Outgoing): Promise<Message | null>;
   /**
    * Copies bytes the user dropped, pasted or picked into the profile's staging area and
-   * returns a path for `sendFile`. (The webview sees File objects, not paths.)
+   * returns its staged id for `sendFile`. (The webview sees File objects, not paths.) The bytes
+   * cross as a raw body; over 100 MiB rejects `attachment_too_large`.
    */
   stageFile(fileName: string, bytes: Uint8Array): Promise<string>;
   /** Sends the file at `path` (images lose their metadata and get a thumbnail unless `asFile`). */
@@ -165,6 +193,23 @@ export interface Backend {
   openAttachment(conversationId: ConversationId, messageId: MessageId, index: number): Promise<SavedAttachment>;
   /** Opens an http(s) link in the system browser; the UI asks the user first. */
   openLink(url: string): Promise<void>;
+
+  // --- Search -----------------------------------------------------------------------------
+  // Over all history, every account and network, in the engine's sealed index: the page never
+  // loads chats to search them. Every word of the query must start a word of the message (case
+  // and accents ignored); results come newest first, a page at a time.
+  /** A page of results; `conversationId` limits it to one chat, `cursor` is a previous page's
+   * `next_cursor` (a cursor from elsewhere rejects `invalid_argument`). */
+  search(
+    query: string,
+    conversationId: ConversationId | null,
+    cursor: string | null,
+    limit: number,
+  ): Promise<SearchResults>;
+  /** The messages after `seq`, oldest first: with `messages` (before it), a chat opened around a hit. */
+  messagesAfter(conversationId: ConversationId, after: number, limit: number): Promise<Page<Message>>;
+  /** Builds the index afresh from every stored message; resolves to how many it indexed. */
+  rebuildSearchIndex(): Promise<number>;
 
   // --- Drafts -----------------------------------------------------------------------------
   // What the user started writing in a chat, sealed in the profile: kept across chat switches,
@@ -283,8 +328,25 @@ export interface Backend {
   // --- UI-owned settings and notifications -------------------------------------------------
   settings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
-  /** Shows a desktop notification (the UI never passes a pending request's content). */
-  notify(title: string, body: string): Promise<void>;
+  /** Shows a desktop notification (the UI never passes a pending request's content); a click
+   * on it brings the window forward and, with `conversationId`, opens that chat
+   * (`onOpenConversation`). */
+  notify(title: string, body: string, conversationId?: ConversationId): Promise<void>;
+
+  // --- Desktop ------------------------------------------------------------------------------
+  /** The unread total the page shows (muted chats left out): the desktop shows it in the window
+   * title, on the tray icon and on the launcher's badge. Call it whenever it changes. */
+  setUnreadCount(count: number): Promise<void>;
+  /** Turns spell checking on or off at once (kept as `Settings.spellCheck`, which the desktop
+   * applies again at every unlock). */
+  setSpellCheck(on: boolean): Promise<void>;
+  /** Calls `listener` with a chat to select: a notification about it was clicked. Returns the
+   * unsubscribe function. */
+  onOpenConversation(listener: (conversationId: ConversationId) => void): () => void;
+  /** Calls `listener` for files dragged over and dropped on the window (the desktop stages
+   * dropped files itself; in a browser the page's own drop handling stays). Returns the
+   * unsubscribe function. */
+  onFileDrop(listener: (drop: FileDrop) => void): () => void;
 
   // --- Events -------------------------------------------------------------------------------
   /** Calls `listener` for every engine event, and with `resync` when some were lost; returns

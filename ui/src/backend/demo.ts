@@ -10,6 +10,7 @@ import type {
   Disclosure,
   Discoverability,
   Draft,
+  SearchResults,
   ErrorCode,
   Event,
   Group,
@@ -50,6 +51,7 @@ import { seededRandom, type Random } from "../demo/random";
 import { sendRefusal, sendState, sendStateOf } from "../logic/maySend";
 import { makeThumbnail } from "../demo/thumbnails";
 import { DemoDrafts } from "./demoDrafts";
+import { searchDemo } from "./demoSearch";
 import { DemoGroups } from "./demoGroups";
 import { consentedUnder, interopToReview } from "./demoReview";
 import {
@@ -57,6 +59,7 @@ import {
   type AddressText,
   type Backend,
   type BackendEvent,
+  type FileDrop,
   type ProfileState,
   type ReportReason,
   type Settings,
@@ -145,6 +148,7 @@ export class DemoBackend implements Backend {
   private layout: InboxLayout = "combined";
   private prefs: Settings = { ...defaultSettings };
   private listeners = new Set<(event: Event) => void>();
+  private openers = new Set<(conversationId: ConversationId) => void>();
   private staged = new Map<string, { name: string; bytes: Uint8Array }>();
   private random: Random;
   private timers = new Set<ReturnType<typeof setTimeout>>();
@@ -707,6 +711,33 @@ export class DemoBackend implements Backend {
     }
   }
 
+  async search(
+    query: string,
+    conversationId: ConversationId | null,
+    cursor: string | null,
+    limit: number,
+  ): Promise<SearchResults> {
+    this.requireUnlocked();
+    const conversations = [...this.world.conversations.values()];
+    return searchDemo(conversations, (id) => this.messagesOf(id), query, conversationId, cursor, limit);
+  }
+
+  async messagesAfter(conversationId: ConversationId, after: number, limit: number): Promise<Page<Message>> {
+    this.requireUnlocked();
+    this.conversationOrFail(conversationId);
+    const later = this.messagesOf(conversationId).filter((message) => message.seq > after);
+    const items = later.slice(0, limit).map((message) => ({ ...message }));
+    const last = items[items.length - 1];
+    return { items, next_cursor: last !== undefined && later.length > limit ? last.seq : null };
+  }
+
+  async rebuildSearchIndex(): Promise<number> {
+    this.requireUnlocked();
+    let count = 0;
+    for (const id of this.world.conversations.keys()) count += this.messagesOf(id).length;
+    return count;
+  }
+
   async saveDraft(conversationId: ConversationId, text: string): Promise<void> {
     this.requireUnlocked();
     this.draftStore.save(conversationId, text, Date.now());
@@ -1264,9 +1295,28 @@ export class DemoBackend implements Backend {
     return structuredClone(this.prefs);
   }
 
-  async notify(title: string, body: string): Promise<void> {
+  async notify(title: string, body: string, conversationId?: ConversationId): Promise<void> {
     if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
-    new Notification(title, { body, silent: true });
+    const notification = new Notification(title, { body, silent: true });
+    // As on the desktop: a click brings the page forward and opens the chat.
+    notification.onclick = () => {
+      window.focus();
+      if (conversationId) for (const open of [...this.openers]) open(conversationId);
+    };
+  }
+
+  // The browser shows the title itself and checks spelling where the page asks (`spellcheck`).
+  async setUnreadCount(_count: number): Promise<void> {}
+  async setSpellCheck(_on: boolean): Promise<void> {}
+
+  onOpenConversation(listener: (conversationId: ConversationId) => void): () => void {
+    this.openers.add(listener);
+    return () => this.openers.delete(listener);
+  }
+
+  /** In a browser the page's own HTML5 drop handling gets the files: nothing comes from here. */
+  onFileDrop(_listener: (drop: FileDrop) => void): () => void {
+    return () => undefined;
   }
 
   private connectionEvent(account: AddressText): Event {

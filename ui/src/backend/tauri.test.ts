@@ -9,7 +9,14 @@ vi.mock("@tauri-apps/api/event", () => ({
     return Promise.resolve(() => handlers.delete(name));
   },
 }));
-vi.mock("@tauri-apps/api/core", () => ({ invoke: () => Promise.resolve(null) }));
+// Every invoke, as the shell would receive it: command, arguments (or raw body), options.
+const invoked: unknown[][] = [];
+vi.mock("@tauri-apps/api/core", () => ({
+  invoke: (...call: unknown[]) => {
+    invoked.push(call);
+    return Promise.resolve("file-1/x");
+  },
+}));
 
 describe("the Tauri backend's events", () => {
   it("hands on each engine event of a batch in order, and word of lost events as resync; unsubscribing stops both", async () => {
@@ -31,5 +38,36 @@ describe("the Tauri backend's events", () => {
     ]);
     stop();
     expect(handlers.size).toBe(0);
+  });
+});
+
+describe("the Tauri backend's desktop bridge", () => {
+  it("sends a staged file's bytes as the raw body with its name in a header, and refuses more than 100 MiB before sending", async () => {
+    const { TauriBackend, FILE_NAME_HEADER } = await import("./tauri");
+    const backend = new TauriBackend();
+    invoked.length = 0;
+    const bytes = new Uint8Array([0, 1, 255]);
+    await expect(backend.stageFile("Grüße.txt", bytes)).resolves.toBe("file-1/x");
+    expect(invoked).toEqual([["stage_file", bytes, { headers: { [FILE_NAME_HEADER]: "Gr%C3%BC%C3%9Fe.txt" } }]]);
+    const huge = { length: 100 * 1024 * 1024 + 1 } as Uint8Array;
+    await expect(backend.stageFile("film.mkv", huge)).rejects.toMatchObject({ code: "attachment_too_large" });
+    expect(invoked).toHaveLength(1);
+  });
+
+  it("hands on the chat a clicked notification names and dropped files, until unsubscribed", async () => {
+    const { TauriBackend, OPEN_CONVERSATION_EVENT, FILE_DROP_EVENT } = await import("./tauri");
+    const backend = new TauriBackend();
+    const opened: string[] = [];
+    const drops: unknown[] = [];
+    const stopOpen = backend.onOpenConversation((id) => opened.push(id));
+    const stopDrop = backend.onFileDrop((drop) => drops.push(drop));
+    await Promise.resolve();
+    handlers.get(OPEN_CONVERSATION_EVENT)?.({ payload: "c0ffee" });
+    handlers.get(FILE_DROP_EVENT)?.({ payload: { type: "hover" } });
+    expect(opened).toEqual(["c0ffee"]);
+    expect(drops).toEqual([{ type: "hover" }]);
+    stopOpen();
+    stopDrop();
+    expect(handlers.has(OPEN_CONVERSATION_EVENT) || handlers.has(FILE_DROP_EVENT)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import type {
   Disclosure,
   Discoverability,
   Draft,
+  SearchResults,
   Event,
   Group,
   GroupAdds,
@@ -31,6 +32,7 @@ import {
   type AddressText,
   type Backend,
   type BackendEvent,
+  type FileDrop,
   type ProfileState,
   type ReportReason,
   type Settings,
@@ -40,6 +42,14 @@ import {
 export const EVENT_NAME = "isthmus://events";
 /** Events were lost on the way (src-tauri/src/events.rs): query again what is shown. */
 export const RESYNC_EVENT = "isthmus://resync";
+/** A clicked notification asks to select its chat; the payload is its id (src-tauri/src/notification_click.rs). */
+export const OPEN_CONVERSATION_EVENT = "isthmus://open-conversation";
+/** Files dragged over or dropped on the window, staged by the shell (src-tauri/src/file_drop.rs). */
+export const FILE_DROP_EVENT = "isthmus://file-drop";
+/** The header naming a file whose bytes are `stage_file`'s raw body (src-tauri/src/commands/media.rs). */
+export const FILE_NAME_HEADER = "isthmus-file-name";
+/** The largest file that can be sent (isthmus-core's DEFAULT_MAX_ATTACHMENT_BYTES). */
+const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
 
 /** Hands a batch on one event at a time, in one task: React renders the batch once. */
 function each(batch: Event[], listener: (event: BackendEvent) => void) {
@@ -52,6 +62,39 @@ async function call<T>(command: string, args: Record<string, unknown> = {}): Pro
   } catch (error) {
     throw asUserError(error);
   }
+}
+
+/** Stages a file's bytes as the raw body of `stage_file` (not a JSON array of numbers, four
+ * bytes of JSON per byte); its name, percent-encoded, in a header. */
+async function stageBytes(fileName: string, bytes: Uint8Array): Promise<string> {
+  if (bytes.length > MAX_ATTACHMENT_BYTES) {
+    const mib = Math.ceil(bytes.length / (1024 * 1024));
+    throw asUserError({
+      code: "attachment_too_large",
+      message: `${fileName} is ${mib} MiB; files up to 100 MiB can be sent`,
+    });
+  }
+  try {
+    return await invoke<string>("stage_file", bytes, {
+      headers: { [FILE_NAME_HEADER]: encodeURIComponent(fileName) },
+    });
+  } catch (error) {
+    throw asUserError(error);
+  }
+}
+
+/** Listens to one Tauri event until the returned function is called (also before `listen` resolved). */
+function follow<T>(name: string, handler: (payload: T) => void): () => void {
+  let stop: (() => void) | null = null;
+  let cancelled = false;
+  void listen<T>(name, (event) => handler(event.payload)).then((unlisten) => {
+    if (cancelled) unlisten();
+    else stop = unlisten;
+  });
+  return () => {
+    cancelled = true;
+    stop?.();
+  };
 }
 
 export class TauriBackend implements Backend {
@@ -81,8 +124,7 @@ export class TauriBackend implements Backend {
     call<Page<Message>>("messages", { conversationId, before, limit });
   send = (account: AddressText, peer: AddressText, outgoing: Outgoing) =>
     call<Message | null>("send", { account, peer, outgoing });
-  stageFile = (fileName: string, bytes: Uint8Array) =>
-    call<string>("stage_file", { fileName, bytes: Array.from(bytes) });
+  stageFile = (fileName: string, bytes: Uint8Array) => stageBytes(fileName, bytes);
   sendFile = (account: AddressText, peer: AddressText, path: string, caption: string, asFile: boolean) =>
     call<Message>("send_file", { account, peer, path, caption, asFile });
   markRead = (conversationId: ConversationId) => call<void>("mark_read", { conversationId });
@@ -96,6 +138,12 @@ export class TauriBackend implements Backend {
   openAttachment = (conversationId: ConversationId, messageId: MessageId, index: number) =>
     call<SavedAttachment>("open_attachment", { conversationId, messageId, index });
   openLink = (url: string) => call<void>("open_link", { url });
+
+  search = (query: string, conversationId: ConversationId | null, cursor: string | null, limit: number) =>
+    call<SearchResults>("search", { query, conversationId, cursor, limit });
+  messagesAfter = (conversationId: ConversationId, after: number, limit: number) =>
+    call<Page<Message>>("messages_after", { conversationId, after, limit });
+  rebuildSearchIndex = () => call<number>("rebuild_search_index");
 
   saveDraft = (conversationId: ConversationId, text: string) => call<void>("save_draft", { conversationId, text });
   draft = (conversationId: ConversationId) => call<Draft | null>("draft", { conversationId });
@@ -175,7 +223,14 @@ export class TauriBackend implements Backend {
 
   settings = () => call<Settings>("settings");
   setSettings = (settings: Settings) => call<Settings>("set_settings", { settings });
-  notify = (title: string, body: string) => call<void>("notify", { title, body });
+  notify = (title: string, body: string, conversationId?: ConversationId) =>
+    call<void>("notify", { title, body, conversationId: conversationId ?? null });
+
+  setUnreadCount = (count: number) => call<void>("set_unread_count", { count });
+  setSpellCheck = (on: boolean) => call<void>("set_spell_check", { on });
+  onOpenConversation = (listener: (conversationId: ConversationId) => void) =>
+    follow<ConversationId>(OPEN_CONVERSATION_EVENT, listener);
+  onFileDrop = (listener: (drop: FileDrop) => void) => follow<FileDrop>(FILE_DROP_EVENT, listener);
 
   async listen(listener: (event: BackendEvent) => void): Promise<() => void> {
     const stops = await Promise.all([

@@ -2,13 +2,16 @@
 // exist), who may add it to groups (anyone else's add arrives as an invitation), the senders whose first contacts could not be opened, to block, and the reports its
 // relay could not take yet.
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { Discoverability, GroupAdds, UnopenedSender, UnsentReport } from "../bindings";
 import { asUserError } from "../backend/backend";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
+import { REPORT_REASON_KEYS } from "./ConsentDialogs";
 import { useBackend } from "./context";
 
 export function AccountPrivacy({ account }: { account: string }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [discoverableBy, setDiscoverableBy] = useState<Discoverability | null>(null);
   const [groupAdds, setGroupAdds] = useState<GroupAdds | null>(null);
   const [unopened, setUnopened] = useState<UnopenedSender[]>([]);
@@ -71,62 +74,66 @@ export function AccountPrivacy({ account }: { account: string }) {
   return (
     <div className="stack">
       <label className="field">
-        <span className="field__label">Who can find {account}</span>
+        <span className="field__label">{t("privacy.whoCanFind", { account })}</span>
         <select
           className="input"
           value={discoverableBy ?? "everyone"}
           disabled={discoverableBy === null}
           onChange={(event) => void choose(event.target.value as Discoverability)}
         >
-          <option value="everyone">Everyone on networks this account allows</option>
-          <option value="contacts">Only people I wrote to or accepted</option>
+          <option value="everyone">{t("privacy.findEveryone")}</option>
+          <option value="contacts">{t("privacy.onlyContacts")}</option>
         </select>
-        <span className="field__help">Anyone else finds no such account, on this network and every other.</span>
+        <span className="field__help">{t("privacy.findHelp")}</span>
       </label>
       <label className="field">
-        <span className="field__label">Who can add {account} to groups</span>
+        <span className="field__label">{t("privacy.whoCanAdd", { account })}</span>
         <select
           className="input"
           value={groupAdds ?? "networks"}
           disabled={groupAdds === null}
           onChange={(event) => void chooseGroupAdds(event.target.value as GroupAdds)}
         >
-          <option value="networks">People on networks this account allows</option>
-          <option value="contacts">Only people I wrote to or accepted</option>
-          <option value="nobody">Nobody</option>
+          <option value="networks">{t("privacy.addNetworks")}</option>
+          <option value="contacts">{t("privacy.onlyContacts")}</option>
+          <option value="nobody">{t("privacy.addNobody")}</option>
         </select>
-        <span className="field__help">
-          When someone else adds you, you get an invitation in Requests instead: nothing of the group reaches you until
-          you accept, and declining tells the group nothing.
-        </span>
+        <span className="field__help">{t("privacy.addHelp")}</span>
       </label>
       {unopened.length > 0 && (
-        <ul className="unopened-list" aria-label={`Messages that could not be opened for ${account}`}>
+        <ul className="unopened-list" aria-label={t("privacy.unopenedLabel", { account })}>
           {unopened.map((sender) => (
             <li key={sender.address} className="interop-row">
               <span>
-                {sender.count === 1 ? "1 message" : `${sender.count} messages`} from{" "}
-                <span className="mono">{sender.address}</span> could not be opened.
+                <Trans
+                  i18nKey="privacy.unopened"
+                  count={sender.count}
+                  values={{ address: sender.address }}
+                  components={{ mono: <span className="mono" /> }}
+                />
               </span>
               <button
                 type="button"
                 className="button button--small"
-                aria-label={`Block ${sender.address}`}
+                aria-label={t("block.named", { peer: sender.address })}
                 onClick={() => void block(sender.address)}
               >
-                Block
+                {t("action.block")}
               </button>
             </li>
           ))}
         </ul>
       )}
       {unsent.length > 0 && (
-        <ul className="unopened-list" aria-label={`Reports not sent yet from ${account}`}>
+        <ul className="unopened-list" aria-label={t("privacy.unsentLabel", { account })}>
           {unsent.map((report) => (
             <li key={`${report.address} ${report.queued_at_ms}`} className="interop-row">
               <span>
-                Your report of <span className="mono">{report.address}</span> ({report.reason}) is not sent yet: it goes
-                out when the relay answers again.
+                <Trans
+                  i18nKey="privacy.unsent"
+                  values={{ address: report.address, reason: t(REPORT_REASON_KEYS[report.reason]) }}
+                  components={{ mono: <span className="mono" /> }}
+                />
               </span>
             </li>
           ))}

@@ -5,11 +5,13 @@
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import type { AccountInfo } from "../bindings";
 import { asUserError } from "../backend/backend";
-import { describeError } from "../logic/errors";
+import { useTranslation } from "react-i18next";
+import { describeError } from "../i18n/errors";
 import { useBackend } from "./context";
 
 export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountInfo) => void; first?: boolean }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [relayUrl, setRelayUrl] = useState("https://meadow.example");
   const [name, setName] = useState("");
   const [ca, setCa] = useState<{ fileName: string; pem: string } | null>(null);
@@ -20,7 +22,7 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    if (name.trim() === "") return setError("Choose a name.");
+    if (name.trim() === "") return setError(t("addAccount.chooseName"));
     setBusy(true);
     try {
       onAdded(
@@ -44,9 +46,9 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
   };
 
   return (
-    <form className="stack" onSubmit={submit} noValidate aria-label="Add an account">
+    <form className="stack" onSubmit={submit} noValidate aria-label={t("addAccount.title")}>
       <label className="field">
-        <span className="field__label">Network server (relay) address</span>
+        <span className="field__label">{t("addAccount.relay")}</span>
         <input
           className="input"
           type="url"
@@ -56,7 +58,7 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
         />
       </label>
       <label className="field">
-        <span className="field__label">Your name on that network</span>
+        <span className="field__label">{t("addAccount.name")}</span>
         <input
           className="input"
           value={name}
@@ -64,21 +66,17 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
           autoComplete="username"
           spellCheck={false}
         />
-        <span className="field__help">
-          Lowercase letters, digits, dot, dash, underscore. Others reach you at name@network.
-        </span>
+        <span className="field__help">{t("addAccount.nameHelp")}</span>
       </label>
       <label className="field">
-        <span className="field__label">CA certificate (only for a private network)</span>
+        <span className="field__label">{t("addAccount.ca")}</span>
         <input className="input" type="file" accept=".pem,.crt,.cer,application/x-pem-file" onChange={chooseCa} />
         <span className="field__help">
-          {ca
-            ? `This account will also trust servers certified by ${ca.fileName}.`
-            : "Leave empty unless the network's operator gave you one. Public networks need none."}
+          {ca ? t("addAccount.caChosen", { file: ca.fileName }) : t("addAccount.caHelp")}
         </span>
       </label>
       <label className="field">
-        <span className="field__label">Invitation (only if the network asked for one)</span>
+        <span className="field__label">{t("addAccount.invite")}</span>
         <input
           className="input mono"
           value={invite}
@@ -87,9 +85,7 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
           autoComplete="off"
           placeholder="isthmus-invite-…"
         />
-        <span className="field__help">
-          Some networks take new accounts by invitation only; their operator gives you one.
-        </span>
+        <span className="field__help">{t("addAccount.inviteHelp")}</span>
       </label>
       {error && (
         <p className="notice notice--error" role="alert">
@@ -97,20 +93,19 @@ export function AddAccountForm({ onAdded, first }: { onAdded: (account: AccountI
         </p>
       )}
       <button className="button button--primary" type="submit" disabled={busy}>
-        {busy ? "Adding…" : "Add account"}
+        {busy ? t("addAccount.adding") : t("addAccount.add")}
       </button>
     </form>
   );
 }
 
 export function AddAccountScreen({ onAdded }: { onAdded: (account: AccountInfo) => void }) {
+  const { t } = useTranslation();
   return (
     <main className="start">
       <div className="start__card">
-        <h1 className="start__title">Add an account</h1>
-        <p className="start__lead">
-          An account lives on one network. You can add accounts on other networks later; the inbox shows them all.
-        </p>
+        <h1 className="start__title">{t("addAccount.title")}</h1>
+        <p className="start__lead">{t("addAccount.lead")}</p>
         <AddAccountForm onAdded={onAdded} first />
       </div>
     </main>

@@ -1,8 +1,9 @@
 // Start, add account, or the app — and the theme.
 import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountInfo } from "../bindings";
 import { asUserError, defaultSettings, type Backend, type ProfileState, type Settings } from "../backend/backend";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
 import { effectiveTheme } from "../logic/theme";
 import { AddAccountScreen } from "./AddAccount";
 import { BackendContext } from "./context";
@@ -24,6 +25,7 @@ export function App({
   const [settings, setSettings] = useState<Settings>(defaultSettings);
   const [onboarding, setOnboarding] = useState<AccountInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const refresh = useCallback(async () => {
     setError(null);
@@ -57,6 +59,9 @@ export function App({
   }, [settings.theme]);
 
   const updateSettings = (next: Settings) => {
+    // The web view's spell checker follows the setting at once (the desktop applies the stored
+    // one itself at unlock); the composer's `spellcheck` attribute follows it from the settings.
+    if (next.spellCheck !== settings.spellCheck) void backend.setSpellCheck(next.spellCheck).catch(() => undefined);
     setSettings(next);
     void backend.setSettings(next).then(setSettings, () => undefined);
   };
@@ -66,10 +71,10 @@ export function App({
     screen = (
       <main className="start">
         <div className="start__card" role="alert">
-          <h1 className="start__title">Isthmus could not open your profile</h1>
+          <h1 className="start__title">{t("app.openFailed")}</h1>
           <p className="notice notice--error">{error}</p>
           <button type="button" className="button button--primary" onClick={() => void refresh()}>
-            Try again
+            {t("action.tryAgain")}
           </button>
         </div>
       </main>
@@ -77,7 +82,7 @@ export function App({
   } else if (state === null || (state === "unlocked" && accounts === null)) {
     screen = (
       <p className="loading" role="status">
-        Opening…
+        {t("app.opening")}
       </p>
     );
   } else if (state !== "unlocked") {

@@ -1,5 +1,6 @@
 // The dialogs an open chat asks its questions in: open a link, delete a message, block, delete a
 // request, report, review a key change. Each says what will happen before it happens.
+import { useTranslation } from "react-i18next";
 import type { Conversation, Message, Outgoing } from "../bindings";
 import { addressText } from "../logic/address";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
@@ -47,6 +48,7 @@ export function ChatDialogs({
   deliver,
 }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
   return (
@@ -63,13 +65,9 @@ export function ChatDialogs({
       )}
       {dialog?.kind === "delete" && (
         <ConfirmDialog
-          title="Delete this message for everyone?"
-          facts={[
-            conversation.group !== null
-              ? "It is removed for you and for everyone in the group. Their apps show that a message was deleted."
-              : `It is removed for you and for ${peer}. Their app shows that a message was deleted.`,
-          ]}
-          confirmLabel="Delete for everyone"
+          title={t("deleteMessage.title")}
+          facts={[conversation.group !== null ? t("deleteMessage.inGroup") : t("deleteMessage.inChat", { peer })]}
+          confirmLabel={t("deleteMessage.confirm")}
           danger
           onClose={() => onClose()}
           onConfirm={() => {
@@ -80,13 +78,13 @@ export function ChatDialogs({
       )}
       {dialog?.kind === "block" && (
         <ConfirmDialog
-          title={`Block ${peer}?`}
+          title={t("block.title", { peer })}
           facts={[
-            `${peer} can no longer reach you, from any network.`,
-            "They are not told.",
-            conversation.request ? "The request is removed." : "The chat stays, read-only.",
+            t("block.noReach", { peer }),
+            t("block.notTold"),
+            conversation.request ? t("block.requestRemoved") : t("block.chatStays"),
           ]}
-          confirmLabel="Block"
+          confirmLabel={t("action.block")}
           danger
           onClose={() => onClose()}
           onConfirm={() => {
@@ -100,12 +98,9 @@ export function ChatDialogs({
       )}
       {dialog?.kind === "delete-request" && (
         <ConfirmDialog
-          title="Delete this request?"
-          facts={[
-            `The messages from ${peer} are removed from this computer.`,
-            "They are not told. They can write again later.",
-          ]}
-          confirmLabel="Delete request"
+          title={t("deleteRequest.title")}
+          facts={[t("deleteRequest.removed", { peer }), t("deleteRequest.notTold")]}
+          confirmLabel={t("deleteRequest.confirm")}
           danger
           onClose={() => onClose()}
           onConfirm={() => {
@@ -123,7 +118,7 @@ export function ChatDialogs({
             const theirs = messages.filter((message) => message.direction === "incoming").map((message) => message.id);
             void run(() => backend.report(conversation.id, theirs, reason, note, andBlock)).then((ok) => {
               onContactChanged();
-              if (ok) onNotice(`Reported ${peer}${andBlock ? " and blocked them" : ""}.`);
+              if (ok) onNotice(andBlock ? t("report.doneAndBlocked", { peer }) : t("report.done", { peer }));
               if (ok && andBlock && conversation.request) onClosed();
             });
           }}

@@ -63,9 +63,19 @@ export const ReadOnly: Story = {
     ),
   },
 };
+/** Read-only because the network is off: the remedy is offered where the reason is. */
+export const ReadOnlyWithRemedy: Story = {
+  args: { ...ReadOnly.args, remedy: { label: "Turn on meadow.example…", onClick: fn() } },
+};
 export const KeyChange: Story = {
   args: { blockedReason: sendBlockedReason(chat("marta@harbor.example"), { ...contact, key_change_held: true }) },
 };
 export const Blocked: Story = {
   args: { blockedReason: sendBlockedReason(chat("cedric@meadow.example"), { ...contact, blocked: true }) },
 };
+/** A held key change, with the button that opens the review. */
+export const KeyChangeWithRemedy: Story = {
+  args: { ...KeyChange.args, remedy: { label: "Review the change", onClick: fn() } },
+};
+/** Spell checking turned off in Settings. */
+export const NoSpellCheck: Story = { args: { spellCheck: false } };

@@ -1,8 +1,10 @@
 // The consent prompts. Each states the facts plainly and records nothing until the user chooses.
+import type { ParseKeys } from "i18next";
 import { useEffect, useId, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountInfo, Disclosure, InboxLayout, Message, MessageId, ReportReason } from "../bindings";
 import { asUserError } from "../backend/backend";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { NetworkMark } from "./Marks";
@@ -33,6 +35,7 @@ export function DisclosureDialog({
   onDone: (info: AccountInfo) => void;
 }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const factsId = useId();
   const [disclosure, setDisclosure] = useState<Disclosure | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -48,16 +51,14 @@ export function DisclosureDialog({
     }
   };
   return (
-    <Dialog title={disclosure?.title ?? `Chats with ${network}`} onClose={onClose} describedBy={factsId}>
+    <Dialog title={disclosure?.title ?? t("disclosure.title", { network })} onClose={onClose} describedBy={factsId}>
       {review ? (
         <p>
-          Your account <strong>{account}</strong> allowed {network} before group chats worked across networks. People
-          there can still write to you, but they cannot add you to groups until you allow {network} again under what it
-          means now:
+          <Trans i18nKey="disclosure.review" values={{ account, network }} components={{ strong: <strong /> }} />
         </p>
       ) : (
         <p>
-          For your account <strong>{account}</strong>:
+          <Trans i18nKey="disclosure.forAccount" values={{ account }} components={{ strong: <strong /> }} />
         </p>
       )}
       {disclosure && <Facts disclosure={disclosure} id={factsId} />}
@@ -68,10 +69,10 @@ export function DisclosureDialog({
       )}
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
-          Not now
+          {t("action.notNow")}
         </button>
         <button type="button" className="button button--primary" onClick={allow} disabled={!disclosure}>
-          Allow {network}
+          {t("disclosure.allow", { network })}
         </button>
       </div>
     </Dialog>
@@ -91,6 +92,7 @@ export function RevokeDialog({
   onDone: (info: AccountInfo) => void;
 }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const revoke = async () => {
     try {
@@ -100,13 +102,11 @@ export function RevokeDialog({
     }
   };
   return (
-    <Dialog title={`Turn off chats with ${network}?`} onClose={onClose}>
+    <Dialog title={t("revoke.title", { network })} onClose={onClose}>
       <ul className="facts">
-        <li>
-          People on {network} can no longer reach {account}. Your network refuses their messages from now on.
-        </li>
-        <li>Your existing chats with people on {network} stay, but become read-only: you can read them, not write.</li>
-        <li>You can turn this on again later; you will see the disclosure again.</li>
+        <li>{t("revoke.noReach", { network, account })}</li>
+        <li>{t("revoke.readOnly", { network })}</li>
+        <li>{t("revoke.again")}</li>
       </ul>
       {error && (
         <p className="notice notice--error" role="alert">
@@ -115,10 +115,10 @@ export function RevokeDialog({
       )}
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
-          Keep on
+          {t("revoke.keepOn")}
         </button>
         <button type="button" className="button button--danger" onClick={revoke}>
-          Turn off
+          {t("revoke.turnOff")}
         </button>
       </div>
     </Dialog>
@@ -140,6 +140,7 @@ export function InteropOnboarding({
   initialStep?: OnboardingStep;
 }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const others = networks.filter((network) => network !== account.network);
   const [step, setStep] = useState<OnboardingStep>(initialStep);
   const [disclosures, setDisclosures] = useState<Disclosure[]>([]);
@@ -185,22 +186,24 @@ export function InteropOnboarding({
   };
 
   return (
-    <Dialog title="Chats with other networks" onClose={onClose} wide>
+    <Dialog title={t("onboarding.title")} onClose={onClose} wide>
       {step === "intro" && (
         <>
           <p>
-            Your account <strong>{account.address}</strong> is on <NetworkMark network={account.network} />. Isthmus can
-            also let people on other networks write to you, for example{" "}
-            {others.join(", ") || "networks your server has an agreement with"}.
+            <Trans
+              i18nKey="onboarding.intro"
+              values={{ account: account.address, examples: others.join(", ") || t("onboarding.peeredNetworks") }}
+              components={{ strong: <strong />, network: <NetworkMark network={account.network} /> }}
+            />
           </p>
           <ul className="facts">
-            <li>This is off until you turn it on, one network at a time.</li>
-            <li>Messages stay end-to-end encrypted across networks.</li>
-            <li>You can turn it off again at any time in Settings.</li>
+            <li>{t("onboarding.offUntil")}</li>
+            <li>{t("onboarding.encrypted")}</li>
+            <li>{t("onboarding.turnOffLater")}</li>
           </ul>
           <div className="dialog__actions">
             <button type="button" className="button" onClick={onClose}>
-              Not now
+              {t("action.notNow")}
             </button>
             <button
               type="button"
@@ -208,7 +211,7 @@ export function InteropOnboarding({
               onClick={() => setStep("disclosure")}
               disabled={others.length === 0}
             >
-              Continue
+              {t("action.continue")}
             </button>
           </div>
         </>
@@ -231,7 +234,7 @@ export function InteropOnboarding({
                     )
                   }
                 />
-                Let people on {disclosure.network} reach me
+                {t("onboarding.letReach", { network: disclosure.network })}
               </label>
             </fieldset>
           ))}
@@ -242,10 +245,10 @@ export function InteropOnboarding({
           )}
           <div className="dialog__actions">
             <button type="button" className="button" onClick={onClose}>
-              Not now
+              {t("action.notNow")}
             </button>
             <button type="button" className="button button--primary" onClick={confirm}>
-              {chosen.length > 0 ? `Allow ${chosen.join(", ")}` : "Keep everything off"}
+              {chosen.length > 0 ? t("onboarding.allow", { networks: chosen.join(", ") }) : t("onboarding.keepOff")}
             </button>
           </div>
         </>
@@ -253,7 +256,7 @@ export function InteropOnboarding({
       {step === "layout" && (
         <>
           <fieldset className="stack">
-            <legend>How should chats with other networks appear?</legend>
+            <legend>{t("onboarding.layoutQuestion")}</legend>
             <label className="check">
               <input
                 type="radio"
@@ -261,7 +264,7 @@ export function InteropOnboarding({
                 checked={layout === "combined"}
                 onChange={() => setLayout("combined")}
               />
-              In one inbox with everything else, each marked with its network
+              {t("onboarding.combined")}
             </label>
             <label className="check">
               <input
@@ -270,12 +273,12 @@ export function InteropOnboarding({
                 checked={layout === "separate"}
                 onChange={() => setLayout("separate")}
               />
-              In a separate “Other networks” folder
+              {t("onboarding.separate")}
             </label>
           </fieldset>
           <div className="dialog__actions">
             <button type="button" className="button button--primary" onClick={finish}>
-              Done
+              {t("action.done")}
             </button>
           </div>
         </>
@@ -296,25 +299,28 @@ export function FirstContactDialog({
   onClose: () => void;
   onConfirm: () => void;
 }) {
+  const { t } = useTranslation();
   const network = peer.slice(peer.lastIndexOf("@") + 1);
   return (
-    <Dialog title={`Write to ${peer}?`} onClose={onClose}>
+    <Dialog title={t("firstContact.title", { peer })} onClose={onClose}>
       <ul className="facts">
         <li>
-          {peer} uses <NetworkMark network={network} />, another network than yours.
+          <Trans
+            i18nKey="firstContact.otherNetwork"
+            values={{ peer }}
+            components={{ network: <NetworkMark network={network} /> }}
+          />
         </li>
-        <li>{network}'s own policies apply to their side of the chat.</li>
-        <li>
-          Your messages are end-to-end encrypted; {network} sees that {account} writes to them, and when.
-        </li>
-        <li>They see your address, {account}.</li>
+        <li>{t("firstContact.policies", { network })}</li>
+        <li>{t("firstContact.metadata", { network, account })}</li>
+        <li>{t("firstContact.address", { account })}</li>
       </ul>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
-          Cancel
+          {t("action.cancel")}
         </button>
         <button type="button" className="button button--primary" onClick={onConfirm}>
-          Write to {peer}
+          {t("firstContact.confirm", { peer })}
         </button>
       </div>
     </Dialog>
@@ -332,24 +338,20 @@ export function KeyChangeDialog({
   onAcknowledge: () => void;
   onVerify: () => void;
 }) {
+  const { t } = useTranslation();
   return (
-    <Dialog title={`${peer}'s safety number changed`} onClose={onClose} role="alertdialog">
+    <Dialog title={t("keyChange.title", { peer })} onClose={onClose} role="alertdialog">
       <ul className="facts">
-        <li>This usually means they reinstalled Isthmus or moved to a new computer.</li>
-        <li>
-          It can also mean someone is trying to come between you. If that matters, compare safety numbers with them in
-          person or on a call.
-        </li>
-        <li>
-          Messages to them are held until you acknowledge the change. Their earlier verification no longer applies.
-        </li>
+        <li>{t("keyChange.usually")}</li>
+        <li>{t("keyChange.between")}</li>
+        <li>{t("keyChange.held")}</li>
       </ul>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onVerify}>
-          Compare safety numbers
+          {t("keyChange.compare")}
         </button>
         <button type="button" className="button button--primary" onClick={onAcknowledge}>
-          Acknowledge and continue
+          {t("keyChange.acknowledge")}
         </button>
       </div>
     </Dialog>
@@ -357,6 +359,7 @@ export function KeyChangeDialog({
 }
 
 export function LinkDialog({ url, onClose, onOpen }: { url: string; onClose: () => void; onOpen: () => void }) {
+  const { t } = useTranslation();
   let host = url;
   try {
     host = new URL(url).host;
@@ -364,8 +367,8 @@ export function LinkDialog({ url, onClose, onOpen }: { url: string; onClose: () 
     /* shown as given */
   }
   return (
-    <Dialog title="Open this link?" onClose={onClose}>
-      <p>It opens in your web browser, outside Isthmus. The site sees your IP address.</p>
+    <Dialog title={t("link.title")} onClose={onClose}>
+      <p>{t("link.outside")}</p>
       <p className="link-preview">
         <strong>{host}</strong>
         <br />
@@ -373,10 +376,10 @@ export function LinkDialog({ url, onClose, onOpen }: { url: string; onClose: () 
       </p>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
-          Cancel
+          {t("action.cancel")}
         </button>
         <button type="button" className="button button--primary" onClick={onOpen}>
-          Open link
+          {t("link.open")}
         </button>
       </div>
     </Dialog>
@@ -398,6 +401,7 @@ export function ConfirmDialog({
   onClose: () => void;
   onConfirm: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <Dialog title={title} onClose={onClose}>
       <ul className="facts">
@@ -407,7 +411,7 @@ export function ConfirmDialog({
       </ul>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
-          Cancel
+          {t("action.cancel")}
         </button>
         <button
           type="button"
@@ -423,11 +427,11 @@ export function ConfirmDialog({
 
 /** What the menu says for each reason. A `Record` over the generated type: a reason added in
  * Rust fails the type check here until it has a label, so the menu offers exactly the relay's list. */
-export const REPORT_REASON_LABELS: Record<ReportReason, string> = {
-  spam: "Spam",
-  fraud: "Scam or fraud",
-  harassment: "Harassment or abuse",
-  other: "Something else",
+export const REPORT_REASON_KEYS: Record<ReportReason, ParseKeys> = {
+  spam: "report.reason.spam",
+  fraud: "report.reason.fraud",
+  harassment: "report.reason.harassment",
+  other: "report.reason.other",
 };
 
 export function ReportDialog({
@@ -442,6 +446,7 @@ export function ReportDialog({
   onClose: () => void;
   onReport: (reason: ReportReason, note: string, andBlock: boolean, chosen: MessageId[]) => void;
 }) {
+  const { t } = useTranslation();
   const [reason, setReason] = useState<ReportReason>("spam");
   const [note, setNote] = useState("");
   const [andBlock, setAndBlock] = useState(true);
@@ -449,32 +454,26 @@ export function ReportDialog({
   const toggle = (id: MessageId, on: boolean) =>
     setChosen((current) => (on ? [...current, id] : current.filter((one) => one !== id)));
   return (
-    <Dialog title={`Report ${peer}`} onClose={onClose}>
+    <Dialog title={t("report.title", { peer })} onClose={onClose}>
       <ul className="facts">
-        <li>
-          {choices
-            ? `The report goes to your own network, with the messages ${peer} wrote in this group that you choose below. Nothing you or anyone else wrote is included.`
-            : `The report goes to your own network, with the messages ${peer} sent you in this chat. Nothing you wrote is included.`}
-        </li>
-        <li>{choices ? `${peer} and the group are not told.` : `${peer} is not told.`}</li>
+        <li>{choices ? t("report.groupContents", { peer }) : t("report.chatContents", { peer })}</li>
+        <li>{choices ? t("report.groupNotTold", { peer }) : t("report.notTold", { peer })}</li>
       </ul>
       <label className="field">
-        <span className="field__label">Reason</span>
+        <span className="field__label">{t("report.reasonLabel")}</span>
         <select className="input" value={reason} onChange={(event) => setReason(event.target.value as typeof reason)}>
-          {(Object.keys(REPORT_REASON_LABELS) as ReportReason[]).map((value) => (
+          {(Object.keys(REPORT_REASON_KEYS) as ReportReason[]).map((value) => (
             <option key={value} value={value}>
-              {REPORT_REASON_LABELS[value]}
+              {t(REPORT_REASON_KEYS[value])}
             </option>
           ))}
         </select>
       </label>
       {choices && (
         <fieldset className="report-choices">
-          <legend>Their messages to include</legend>
+          <legend>{t("report.theirMessages")}</legend>
           {choices.length === 0 ? (
-            <p className="field__help">
-              There is nothing of theirs in this group on this computer: the report goes without messages.
-            </p>
+            <p className="field__help">{t("report.nothingOfTheirs")}</p>
           ) : (
             choices.map((message) => (
               <label key={message.id} className="check check--small">
@@ -484,7 +483,7 @@ export function ReportDialog({
                   onChange={(event) => toggle(message.id, event.target.checked)}
                 />
                 <span className="report-choices__text">
-                  {message.deleted ? "(deleted)" : message.body || "(attachment)"}
+                  {message.deleted ? t("report.deleted") : message.body || t("report.attachment")}
                 </span>
               </label>
             ))
@@ -492,23 +491,23 @@ export function ReportDialog({
         </fieldset>
       )}
       <label className="field">
-        <span className="field__label">Note (optional)</span>
+        <span className="field__label">{t("report.note")}</span>
         <textarea className="input" rows={2} value={note} onChange={(event) => setNote(event.target.value)} />
       </label>
       <label className="check">
         <input type="checkbox" checked={andBlock} onChange={(event) => setAndBlock(event.target.checked)} />
-        Also block {peer}
+        {t("report.alsoBlock", { peer })}
       </label>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
-          Cancel
+          {t("action.cancel")}
         </button>
         <button
           type="button"
           className="button button--danger"
           onClick={() => onReport(reason, note, andBlock, chosen)}
         >
-          Report
+          {t("action.report")}
         </button>
       </div>
     </Dialog>

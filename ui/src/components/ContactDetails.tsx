@@ -1,9 +1,10 @@
 // Contact details: address, network, safety number (digits and QR), verify, block, report.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Contact, Conversation, SafetyNumber } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { addressText } from "../logic/address";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
 import { safetyGroups } from "../logic/format";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
@@ -21,6 +22,7 @@ export function ContactDetails({
   onChanged: () => void;
 }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
   const [contact, setContact] = useState<Contact | null>(null);
@@ -43,39 +45,39 @@ export function ContactDetails({
   return (
     <Dialog title={conversation.peer.name} onClose={onClose} wide>
       <dl className="details">
-        <dt>Address</dt>
+        <dt>{t("contact.address")}</dt>
         <dd className="mono">{peer}</dd>
-        <dt>Network</dt>
+        <dt>{t("contact.network")}</dt>
         <dd>
           <NetworkMark network={conversation.peer.network} /> {conversation.peer.network}
         </dd>
-        <dt>Your account</dt>
+        <dt>{t("contact.account")}</dt>
         <dd className="mono">{account}</dd>
-        <dt>Status</dt>
+        <dt>{t("contact.status")}</dt>
         <dd>
-          {contact?.verified ? "Verified" : "Not verified"}
-          {contact?.blocked ? " · Blocked" : ""}
-          {contact?.key_change_held ? " · Safety number changed" : ""}
+          {contact?.verified ? t("contact.verified") : t("contact.notVerified")}
+          {contact?.blocked ? ` · ${t("contact.blocked")}` : ""}
+          {contact?.key_change_held ? ` · ${t("contact.keyChanged")}` : ""}
         </dd>
       </dl>
-      <h3 className="section-title">Safety number</h3>
-      <p className="muted">
-        Compare these digits with {conversation.peer.name}, in person or on a call, or scan the code. If they match,
-        your chat is end-to-end encrypted with them and no one else.
-      </p>
+      <h3 className="section-title">{t("contact.safetyNumber")}</h3>
+      <p className="muted">{t("contact.compare", { name: conversation.peer.name })}</p>
       {safety ? (
         <div className="safety">
-          <p className="safety__digits mono" aria-label={`Safety number ${safetyGroups(safety.digits).join(" ")}`}>
+          <p
+            className="safety__digits mono"
+            aria-label={t("contact.safetyDigits", { digits: safetyGroups(safety.digits).join(" ") })}
+          >
             {safetyGroups(safety.digits).map((group, index) => (
               <span key={index} className="safety__group">
                 {group}
               </span>
             ))}
           </p>
-          <QrCode value={safety.scannable} label={`QR code of the safety number with ${peer}`} />
+          <QrCode value={safety.scannable} label={t("contact.qr", { peer })} />
         </div>
       ) : (
-        <p role="status">{error ?? "Loading…"}</p>
+        <p role="status">{error ?? t("common.loading")}</p>
       )}
       {error && safety && (
         <p className="notice notice--error" role="alert">
@@ -89,7 +91,7 @@ export function ContactDetails({
             className="button"
             onClick={() => run(() => backend.setVerified(account, peer, !contact.verified))}
           >
-            {contact.verified ? "Clear verification" : "Mark as verified"}
+            {contact.verified ? t("contact.clearVerification") : t("contact.markVerified")}
           </button>
         )}
         {contact && (
@@ -98,11 +100,11 @@ export function ContactDetails({
             className="button"
             onClick={() => run(() => (contact.blocked ? backend.unblock(account, peer) : backend.block(account, peer)))}
           >
-            {contact.blocked ? "Unblock" : "Block"}
+            {contact.blocked ? t("action.unblock") : t("action.block")}
           </button>
         )}
         <button type="button" className="button" onClick={() => setReporting(true)}>
-          Report
+          {t("action.report")}
         </button>
       </div>
       {reporting && (

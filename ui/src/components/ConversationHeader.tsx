@@ -1,18 +1,22 @@
 // An open chat's header: who it is with (and on which network, through which account), and
 // the chat's own tools.
+import { BadgeCheck } from "lucide-react";
+import type { ParseKeys } from "i18next";
+import { Trans, useTranslation } from "react-i18next";
 import type { Contact, Conversation, Group } from "../bindings";
 import { addressText } from "../logic/address";
 import { useState } from "react";
 import { chatName, memberNetworks } from "../logic/groups";
-import { MUTE_CHOICES, muteText, type Mute } from "../logic/mute";
+import { MUTE_CHOICES, muteChoiceText, muteText, type Mute } from "../logic/mute";
+import { Icon } from "./Icon";
 import { Avatar, GroupMark, NetworkMark } from "./Marks";
 
 type Flag = "pinned" | "archived";
 
 /** The chat's on/off flags, in the order their buttons show, with what each button says. */
-const FLAGS: { flag: Flag; set: string; unset: string }[] = [
-  { flag: "pinned", set: "Pin", unset: "Unpin" },
-  { flag: "archived", set: "Archive", unset: "Unarchive" },
+const FLAGS: { flag: Flag; set: ParseKeys; unset: ParseKeys }[] = [
+  { flag: "pinned", set: "chatHeader.pin", unset: "chatHeader.unpin" },
+  { flag: "archived", set: "chatHeader.archive", unset: "chatHeader.unarchive" },
 ];
 
 type Props = {
@@ -32,13 +36,14 @@ type Props = {
 
 /** Mute offers how long; a muted chat says until when and offers Unmute. */
 function MuteTool({ mute, onMute }: { mute: Mute; onMute: Props["onMute"] }) {
+  const { t } = useTranslation();
   const [choosing, setChoosing] = useState(false);
   if (mute !== null) {
     return (
       <>
         <span className="conversation__muted">{muteText(mute, Date.now())}</span>
         <button type="button" className="button button--ghost button--small" onClick={() => onMute(false)}>
-          Unmute
+          {t("mute.unmute")}
         </button>
       </>
     );
@@ -51,13 +56,13 @@ function MuteTool({ mute, onMute }: { mute: Mute; onMute: Props["onMute"] }) {
         aria-expanded={choosing}
         onClick={() => setChoosing(!choosing)}
       >
-        Mute
+        {t("mute.mute")}
       </button>
       {choosing && (
-        <span role="group" aria-label="Mute for" className="conversation__mute-choices">
-          {MUTE_CHOICES.map(({ label, ms }) => (
+        <span role="group" aria-label={t("mute.for")} className="conversation__mute-choices">
+          {MUTE_CHOICES.map(({ ms }) => (
             <button
-              key={label}
+              key={ms ?? "always"}
               type="button"
               className="button button--ghost button--small"
               onClick={() => {
@@ -65,7 +70,7 @@ function MuteTool({ mute, onMute }: { mute: Mute; onMute: Props["onMute"] }) {
                 onMute(ms);
               }}
             >
-              {label}
+              {muteChoiceText(ms)}
             </button>
           ))}
         </span>
@@ -75,6 +80,7 @@ function MuteTool({ mute, onMute }: { mute: Mute; onMute: Props["onMute"] }) {
 }
 
 function GroupWho({ conversation, group }: { conversation: Conversation; group: Group | null }) {
+  const { t } = useTranslation();
   const account = addressText(conversation.account);
   const count = group?.members.length ?? 0;
   return (
@@ -86,13 +92,22 @@ function GroupWho({ conversation, group }: { conversation: Conversation; group: 
         <GroupMark />{" "}
         {group && (
           <>
-            {count === 1 ? "1 member" : `${count} members`} on{" "}
-            {memberNetworks(group.members).map((network) => (
-              <NetworkMark key={network} network={network} />
-            ))}{" "}
+            <Trans
+              i18nKey="chatHeader.members"
+              count={count}
+              components={{
+                networks: (
+                  <>
+                    {memberNetworks(group.members).map((network) => (
+                      <NetworkMark key={network} network={network} />
+                    ))}
+                  </>
+                ),
+              }}
+            />{" "}
           </>
         )}
-        <span className="muted">via {account}</span>
+        <span className="muted">{t("common.via", { account })}</span>
       </p>
     </div>
   );
@@ -109,6 +124,7 @@ export function ConversationHeader({
   onMarkUnread,
   onContactDetails,
 }: Props) {
+  const { t } = useTranslation();
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
   const isGroup = conversation.group !== null;
@@ -122,14 +138,15 @@ export function ConversationHeader({
           <h2 id="conversation-title" className="conversation__name">
             {conversation.peer.name}
             {contact?.verified && (
-              <span className="verified" title="Verified">
+              <span className="verified" title={t("contact.verified")}>
                 {" "}
-                ✔ <span className="visually-hidden">verified</span>
+                <Icon icon={BadgeCheck} /> <span className="visually-hidden">{t("chatHeader.verified")}</span>
               </span>
             )}
           </h2>
           <p className="conversation__address">
-            {peer} <NetworkMark network={conversation.peer.network} /> <span className="muted">via {account}</span>
+            {peer} <NetworkMark network={conversation.peer.network} />{" "}
+            <span className="muted">{t("common.via", { account })}</span>
           </p>
         </div>
       )}
@@ -143,17 +160,17 @@ export function ConversationHeader({
               aria-pressed={flags[flag]}
               onClick={() => onToggleFlag(flag)}
             >
-              {flags[flag] ? unset : set}
+              {t(flags[flag] ? unset : set)}
             </button>
           ))}
         {!conversation.request && <MuteTool mute={mute} onMute={onMute} />}
         {!conversation.request && conversation.unread === 0 && (
           <button type="button" className="button button--ghost button--small" onClick={onMarkUnread}>
-            Mark as unread
+            {t("chatHeader.markUnread")}
           </button>
         )}
         <button type="button" className="button button--small" onClick={onContactDetails}>
-          {isGroup ? "Group info" : "Contact details"}
+          {t(isGroup ? "chatHeader.groupInfo" : "chatHeader.contactDetails")}
         </button>
       </div>
     </header>

@@ -1,17 +1,19 @@
 // One chat: header, consent banners, request bar, virtualized timeline, typing, composer, and
 // the dialogs it asks in. Each of those is a component of its own; this file holds them together.
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MutableRefObject } from "react";
+import { useTranslation } from "react-i18next";
 import type { Contact, Conversation, ConversationId, Message, Outgoing } from "../bindings";
-import { asUserError, type Settings } from "../backend/backend";
+import { asUserError, isStaged, type PendingFile, type Settings } from "../backend/backend";
 import { addressText, parseAddress } from "../logic/address";
-import { sendBlockedReason } from "../logic/composer";
+import { sendBlockedReason, sendRemedy, type SendRemedy } from "../logic/composer";
 import { timelineRows, type TimelineRow } from "../logic/days";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
 import { chatName } from "../logic/groups";
 import { muteOf } from "../logic/mute";
 import { receiptText, summarizeReceipts } from "../logic/receipts";
 import { typingText } from "../logic/typing";
-import { Composer, type ComposerMode } from "./Composer";
+import { Composer, type ComposerMode, type ComposerRemedy } from "./Composer";
+import { DisclosureDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { MessageItem, type MessageActions } from "./MessageItem";
 import { ChatBanners } from "./ChatBanners";
@@ -21,11 +23,13 @@ import { GroupBanners } from "./GroupBanners";
 import { GroupDialogs } from "./GroupDialogs";
 import { GroupInvitationBar } from "./GroupInvitationBar";
 import { GroupNoticeLine } from "./GroupNoticeLine";
+import { ReactionPicker } from "./ReactionPicker";
 import { useDraft } from "./useDraft";
 import { useGroup } from "./useGroup";
 import { RequestBar } from "./RequestBar";
 import { useTimeline } from "./useTimeline";
 import { VirtualList } from "./VirtualList";
+import type { TimelineAnchor } from "../logic/timeline";
 
 const PAGE = 80;
 
@@ -44,7 +48,15 @@ type Props = {
   /** Mutes the chat for `ms` (null: always), or unmutes it (`false`). */
   onMute: (ms: number | null | false) => void;
   onContactChanged: () => void;
+  /** An account's settings changed here (a network turned on from the composer's remedy). */
+  onAccountsChanged?: () => void;
+  /** Shows a short confirmation ("Copied"); without it, the chat's notice line says it. */
+  onToast?: (text: string) => void;
+  /** Set to the composer's message field while it is shown. */
+  composerField?: MutableRefObject<HTMLTextAreaElement | null>;
   onClosed: () => void;
+  /** Open on this message (a chosen search result) instead of the newest, and mark it. */
+  anchor?: TimelineAnchor | null;
 };
 
 export function ConversationView({
@@ -58,15 +70,24 @@ export function ConversationView({
   onToggleFlag,
   onMute,
   onContactChanged,
+  onAccountsChanged,
+  onToast,
+  anchor = null,
+  composerField,
   onClosed,
 }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [mode, setMode] = useState<ComposerMode>({ kind: "new" });
-  const [pendingFiles, setPendingFiles] = useState<File[]>([]);
+  const [pendingFiles, setPendingFiles] = useState<PendingFile[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Pending | null>(null);
   const [dragging, setDragging] = useState(false);
+  // The message a reaction is being picked for ("More reactions").
+  const [reactingTo, setReactingTo] = useState<Message | null>(null);
+  // A network being turned on from the composer's remedy (the consent dialog is open).
+  const [allowing, setAllowing] = useState<{ account: string; network: string } | null>(null);
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
   const groupId = conversation.group;
@@ -78,17 +99,19 @@ export function ConversationView({
   const deliver = (outgoing: Outgoing) =>
     groupId !== null ? backend.sendGroup(account, groupId, outgoing) : backend.send(account, peer, outgoing);
 
-  // Whether the timeline is scrolled to the newest message; it starts there.
-  const following = useRef(true);
+  // Whether the timeline is scrolled to the newest message; it starts there, unless the chat
+  // opens at a search result.
+  const following = useRef(anchor === null);
   const onAtBottom = useCallback((atBottom: boolean) => {
     following.current = atBottom;
   }, []);
-  const { messages, loading, loadError, retry, loadOlder, transfers } = useTimeline(
+  const { messages, loading, loadError, retry, loadOlder, loadNewer, transfers } = useTimeline(
     backend,
     conversation.id,
     PAGE,
     setError,
     following,
+    anchor,
   );
 
   // A chat opened afresh starts with an empty composer and no notices.
@@ -116,6 +139,13 @@ export function ConversationView({
   };
 
   const rows = useMemo(() => timelineRows(messages, Date.now()), [messages]);
+  // The row of the message the chat was opened at, brought into view once (the index it had
+  // then: older pages that arrive later must not pull the reader back to it).
+  const revealAt = useRef<number | null>(null);
+  if (revealAt.current === null && anchor !== null) {
+    const index = rows.findIndex((row) => row.kind === "message" && row.message.id === anchor.message);
+    if (index >= 0) revealAt.current = index;
+  }
 
   const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setError(null);
@@ -146,6 +176,12 @@ export function ConversationView({
       const mine = message.reactions.find((reaction) => reaction.author === account);
       void run(() => deliver({ kind: "reaction", target: message.id, emoji, remove: mine?.emoji === emoji }));
     },
+    moreReactions: (message) => setReactingTo(message),
+    copy: (message) =>
+      void navigator.clipboard.writeText(message.body).then(
+        () => (onToast ?? setNotice)(t("conversation.copied")),
+        () => setError(t("conversation.copyFailed")),
+      ),
     remove: (message) => setDialog({ kind: "delete", message }),
     openLink: (url) => setDialog({ kind: "link", url }),
     download: (message, index) => void run(() => backend.downloadAttachment(conversation.id, message.id, index)),
@@ -153,9 +189,7 @@ export function ConversationView({
       void run(async () => {
         const saved = await backend.openAttachment(conversation.id, message.id, index);
         if (!saved.opens) {
-          setNotice(
-            `Saved to ${saved.path} and shown in its folder. Files of this kind are not opened from a chat, because opening could run them.`,
-          );
+          setNotice(t("conversation.savedShown", { path: saved.path }));
         }
       }),
     save: (message, index) =>
@@ -163,8 +197,11 @@ export function ConversationView({
         const saved = await backend.saveAttachment(conversation.id, message.id, index);
         setNotice(
           saved.extension_mismatch
-            ? `Saved to ${saved.path}. Careful: its name does not match what it is (${saved.detected_type ?? "unknown type"}).`
-            : `Saved to ${saved.path}.`,
+            ? t("conversation.savedMismatch", {
+                path: saved.path,
+                type: saved.detected_type ?? t("conversation.unknownType"),
+              })
+            : t("conversation.saved", { path: saved.path }),
         );
       }),
   };
@@ -186,10 +223,13 @@ export function ConversationView({
     return ok;
   };
 
-  const sendFiles = async (files: File[], caption: string, asFile: boolean) =>
+  const sendFiles = async (files: PendingFile[], caption: string, asFile: boolean) =>
     run(async () => {
       for (const [index, file] of files.entries()) {
-        const path = await backend.stageFile(file.name, new Uint8Array(await file.arrayBuffer()));
+        // Dropped on the desktop window: the shell staged it already.
+        const path = isStaged(file)
+          ? file.id
+          : await backend.stageFile(file.name, new Uint8Array(await file.arrayBuffer()));
         const words = index === 0 ? caption : "";
         if (groupId !== null) await backend.sendGroupFile(account, groupId, path, words, asFile);
         else await backend.sendFile(account, peer, path, words, asFile);
@@ -206,6 +246,25 @@ export function ConversationView({
     void sent.catch(() => undefined);
   };
 
+  // The desktop stages files dropped on its window itself (the page never sees their paths).
+  const blockedRef = useRef(blockedReason);
+  blockedRef.current = blockedReason;
+  useEffect(
+    () =>
+      backend.onFileDrop((drop) => {
+        if (drop.type === "hover") setDragging(true);
+        else if (drop.type === "leave") setDragging(false);
+        else {
+          setDragging(false);
+          if (blockedRef.current) return;
+          if (drop.files.length > 0) setPendingFiles((current) => [...current, ...drop.files]);
+          const refused = drop.refused[0];
+          if (refused !== undefined) setError(describeError(refused.error));
+        }
+      }),
+    [backend],
+  );
+
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
@@ -215,6 +274,21 @@ export function ConversationView({
   };
 
   const flagged = (flag: "pinned" | "archived") => settings[flag].includes(conversation.id);
+
+  const unblock = () => void run(() => backend.unblock(account, peer)).then(onContactChanged);
+  /** The button beside the reason the composer cannot send, doing what the reason asks. */
+  const remedyButton = (remedy: SendRemedy | null): ComposerRemedy | null => {
+    switch (remedy?.kind) {
+      case "allow-network":
+        return { label: t("newChat.turnOn", { network: remedy.network }), onClick: () => setAllowing(remedy) };
+      case "review-key-change":
+        return { label: t("conversation.reviewChange"), onClick: () => setDialog({ kind: "key-change" }) };
+      case "unblock":
+        return { label: t("action.unblock"), onClick: unblock };
+      default:
+        return null;
+    }
+  };
 
   const renderRow = (row: TimelineRow) =>
     row.kind === "day" ? (
@@ -267,7 +341,7 @@ export function ConversationView({
           conversation={conversation}
           contact={contact}
           onReviewKeyChange={() => setDialog({ kind: "key-change" })}
-          onUnblock={() => void run(() => backend.unblock(account, peer)).then(onContactChanged)}
+          onUnblock={unblock}
         />
       )}
       {conversation.request && groupId !== null && (
@@ -297,17 +371,17 @@ export function ConversationView({
 
       {loading ? (
         <p className="timeline timeline--loading" role="status">
-          Loading messages…
+          {t("conversation.loading")}
         </p>
       ) : loadError ? (
         <div className="timeline timeline--empty" role="alert">
-          <p className="notice notice--error">The messages could not be loaded. {loadError}</p>
+          <p className="notice notice--error">{t("conversation.loadFailed", { reason: loadError })}</p>
           <button type="button" className="button button--small" onClick={retry}>
-            Try again
+            {t("action.tryAgain")}
           </button>
         </div>
       ) : messages.length === 0 ? (
-        <p className="timeline timeline--empty">No messages yet. Say hello.</p>
+        <p className="timeline timeline--empty">{t("conversation.empty")}</p>
       ) : (
         <VirtualList
           className="timeline"
@@ -324,8 +398,15 @@ export function ConversationView({
           stickToBottom
           onAtBottom={onAtBottom}
           onNearTop={loadOlder}
+          onNearBottom={loadNewer ?? undefined}
+          revealIndex={revealAt.current}
+          rowProps={(row) =>
+            anchor !== null && row.kind === "message" && row.message.id === anchor.message
+              ? { className: "vlist__row timeline-row--found" }
+              : {}
+          }
           role="log"
-          aria-label={groupId !== null ? `Messages in ${name}` : `Messages with ${peer}`}
+          aria-label={groupId !== null ? t("conversation.groupLog", { name }) : t("conversation.log", { peer })}
           tabIndex={0}
         />
       )}
@@ -336,6 +417,7 @@ export function ConversationView({
       </p>
       <Composer
         blockedReason={blockedReason}
+        remedy={remedyButton(sendRemedy(conversation, contact, group))}
         mode={mode}
         onCancelMode={() => setMode({ kind: "new" })}
         onSend={send}
@@ -347,7 +429,30 @@ export function ConversationView({
         peerLabel={name}
         initialText={draft}
         draft={drafts}
+        spellCheck={settings.spellCheck}
+        fieldRef={composerField}
       />
+      {reactingTo && (
+        <ReactionPicker
+          onPick={(emoji) => {
+            setReactingTo(null);
+            actions.react(reactingTo, emoji);
+          }}
+          onClose={() => setReactingTo(null)}
+        />
+      )}
+      {allowing && (
+        <DisclosureDialog
+          account={allowing.account}
+          network={allowing.network}
+          onClose={() => setAllowing(null)}
+          onDone={() => {
+            setAllowing(null);
+            // The chat is read-only no more: the list, and with it this chat, is read again.
+            (onAccountsChanged ?? onContactChanged)();
+          }}
+        />
+      )}
 
       <ChatDialogs
         dialog={dialog}

@@ -1,5 +1,8 @@
 // A modal dialog: labelled, traps focus, closes on Escape, returns focus where it was.
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { X } from "lucide-react";
+import { Icon } from "./Icon";
 
 type Props = {
   title: string;
@@ -15,6 +18,7 @@ const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export function Dialog({ title, onClose, children, wide, describedBy, role }: Props) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -61,8 +65,13 @@ export function Dialog({ title, onClose, children, wide, describedBy, role }: Pr
         <h2 id={titleId} className="dialog__title">
           {title}
         </h2>
-        <button type="button" className="button button--ghost dialog__close" onClick={onClose} aria-label="Close">
-          ✕
+        <button
+          type="button"
+          className="button button--ghost dialog__close"
+          onClick={onClose}
+          aria-label={t("action.close")}
+        >
+          <Icon icon={X} />
         </button>
       </div>
       <div className="dialog__body">{children}</div>

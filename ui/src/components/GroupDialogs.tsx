@@ -1,5 +1,6 @@
 // The questions a group invitation asks before it is answered: decline it, or decline it and
 // block the person who invited; and reporting the inviter. Each says what will happen, and what the group learns (nothing).
+import { useTranslation } from "react-i18next";
 import type { Conversation, Group, GroupId } from "../bindings";
 import { addressText } from "../logic/address";
 import type { Pending } from "./ChatDialogs";
@@ -32,21 +33,18 @@ export function GroupDialogs({
   onClosed,
 }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const account = addressText(conversation.account);
-  const name = conversation.title ?? "this group";
+  const name = conversation.title;
   const inviter = group?.membership.state === "invited" ? group.membership.by : null;
   const decline = () => backend.declineGroupInvitation(account, groupId);
   return (
     <>
       {dialog?.kind === "decline-invitation" && (
         <ConfirmDialog
-          title={`Decline the invitation to ${name}?`}
-          facts={[
-            "The group's chat is removed from this computer.",
-            "Nobody in the group is told: to them, you simply never joined.",
-            "They can invite you again later.",
-          ]}
-          confirmLabel="Decline"
+          title={name ? t("invitation.declineTitle", { name }) : t("invitation.declineTitleUnnamed")}
+          facts={[t("invitation.chatRemoved"), t("invitation.nobodyTold"), t("invitation.inviteAgain")]}
+          confirmLabel={t("action.decline")}
           danger
           onClose={onClose}
           onConfirm={() => {
@@ -57,13 +55,13 @@ export function GroupDialogs({
       )}
       {dialog?.kind === "block-inviter" && inviter && (
         <ConfirmDialog
-          title={`Block ${inviter}?`}
+          title={t("block.title", { peer: inviter })}
           facts={[
-            `${inviter} can no longer reach you, from any network.`,
-            "They are not told.",
-            `The invitation to ${name} is declined; nobody in the group is told.`,
+            t("block.noReach", { peer: inviter }),
+            t("block.notTold"),
+            name ? t("invitation.declined", { name }) : t("invitation.declinedUnnamed"),
           ]}
-          confirmLabel="Decline and block"
+          confirmLabel={t("invitation.declineAndBlock")}
           danger
           onClose={onClose}
           onConfirm={() => {

@@ -2,10 +2,11 @@
 // networks and admin marks (admins add, remove and make admins), where the account stands, and
 // leaving; any member can be reported. Every change shows in the chat's timeline for every member.
 import { useEffect, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { Conversation, Group } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { addressText } from "../logic/address";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
 import { isAdmin, membershipText } from "../logic/groups";
 import { ConfirmDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
@@ -26,6 +27,7 @@ type Asking = { kind: "remove"; member: string } | { kind: "report"; member: str
 
 export function GroupInfo({ conversation, conversations, onClose }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const loaded = useGroup(conversation);
   const [group, setGroup] = useState<Group | null>(null);
   const [name, setName] = useState("");
@@ -55,8 +57,8 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
 
   if (!group) {
     return (
-      <Dialog title={conversation.title ?? "Group"} onClose={onClose} wide>
-        <p role="status">Loading the group…</p>
+      <Dialog title={conversation.title ?? t("group.fallbackTitle")} onClose={onClose} wide>
+        <p role="status">{t("groupInfo.loading")}</p>
       </Dialog>
     );
   }
@@ -73,20 +75,23 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
     <Dialog title={group.name} onClose={onClose} wide>
       <div className="stack">
         <p className="muted">
-          {membershipText(group.membership)} Created by {group.creator === own ? "you" : group.creator}, via {own}.
+          {membershipText(group.membership)}{" "}
+          {group.creator === own
+            ? t("groupInfo.createdByYou", { account: own })
+            : t("groupInfo.createdBy", { creator: group.creator, account: own })}
         </p>
         {admin && (
           <form className="inline-form" onSubmit={rename}>
             <label className="field">
-              <span className="field__label">Group name</span>
+              <span className="field__label">{t("group.name")}</span>
               <input className="input" value={name} maxLength={100} onChange={(event) => setName(event.target.value)} />
             </label>
             <button type="submit" className="button button--small" disabled={name.trim() === group.name}>
-              Rename
+              {t("groupInfo.rename")}
             </button>
           </form>
         )}
-        <h3 className="section-title">{group.members.length === 1 ? "1 member" : `${group.members.length} members`}</h3>
+        <h3 className="section-title">{t("groupInfo.members", { count: group.members.length })}</h3>
         <GroupMembers
           group={group}
           own={own}
@@ -95,14 +100,14 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
           onReport={(address) => setAsking({ kind: "report", member: address })}
         />
         {admin && (
-          <section className="stack" aria-label="Add people">
+          <section className="stack" aria-label={t("groupInfo.addPeople")}>
             <MemberPicker
               account={own}
               conversations={conversations}
               selected={adding}
               onChange={setAdding}
               exclude={group.members.map((one) => one.address)}
-              legend="Add people"
+              legend={t("groupInfo.addPeople")}
             />
             <div>
               <button
@@ -113,12 +118,12 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
                   void change(() => backend.addGroupMembers(own, id, adding)).then((ok) => ok && setAdding([]))
                 }
               >
-                Add to group
+                {t("groupInfo.addToGroup")}
               </button>
             </div>
           </section>
         )}
-        {!admin && member && <p className="field__help">Only the group's admins can add or remove people.</p>}
+        {!admin && member && <p className="field__help">{t("groupInfo.onlyAdmins")}</p>}
         {notice && (
           <p className="notice" role="status">
             {notice}
@@ -132,22 +137,19 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
         <div className="dialog__actions">
           {member && (
             <button type="button" className="button button--danger" onClick={() => setAsking({ kind: "leave" })}>
-              Leave group
+              {t("groupInfo.leave")}
             </button>
           )}
           <button type="button" className="button" onClick={onClose}>
-            Close
+            {t("action.close")}
           </button>
         </div>
       </div>
       {asking?.kind === "remove" && (
         <ConfirmDialog
-          title={`Remove ${asking.member}?`}
-          facts={[
-            "Everyone in the group sees that you removed them.",
-            "They keep what they already have, but cannot read anything sent from now on.",
-          ]}
-          confirmLabel="Remove"
+          title={t("groupInfo.removeTitle", { member: asking.member })}
+          facts={[t("groupInfo.removeSeen"), t("groupInfo.removeKeeps")]}
+          confirmLabel={t("action.remove")}
           danger
           onClose={() => setAsking(null)}
           onConfirm={() => {
@@ -179,13 +181,9 @@ export function GroupInfo({ conversation, conversations, onClose }: Props) {
       )}
       {asking?.kind === "leave" && (
         <ConfirmDialog
-          title={`Leave ${group.name}?`}
-          facts={[
-            "The members are told that you left.",
-            "The chat stays on this computer, read-only; nothing more of the group reaches you.",
-            "Only an admin can add you again.",
-          ]}
-          confirmLabel="Leave group"
+          title={t("groupInfo.leaveTitle", { name: group.name })}
+          facts={[t("groupInfo.leaveTold"), t("groupInfo.leaveStays"), t("groupInfo.leaveReadd")]}
+          confirmLabel={t("groupInfo.leave")}
           danger
           onClose={() => setAsking(null)}
           onConfirm={() => {

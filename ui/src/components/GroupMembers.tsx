@@ -1,5 +1,6 @@
 // A group's members: each with their network and whether they are an admin; an admin may make
 // others admins or remove them, and anyone may report another member.
+import { useTranslation } from "react-i18next";
 import type { Group } from "../bindings";
 import { parseAddress } from "../logic/address";
 import { isAdmin } from "../logic/groups";
@@ -15,9 +16,10 @@ type Props = {
 };
 
 export function GroupMembers({ group, own, onMakeAdmin, onRemove, onReport }: Props) {
+  const { t } = useTranslation();
   const admin = group.membership.state === "member" && isAdmin(group, own);
   return (
-    <ul className="group-members" aria-label="Members">
+    <ul className="group-members" aria-label={t("members.label")}>
       {group.members.map((member) => {
         const parsed = parseAddress(member.address);
         const me = member.address === own;
@@ -27,41 +29,41 @@ export function GroupMembers({ group, own, onMakeAdmin, onRemove, onReport }: Pr
             <span className="group-member__who">
               <span className="group-member__name">
                 {parsed?.name ?? member.address}
-                {me && <span className="muted"> (you)</span>}
+                {me && <span className="muted"> {t("members.you")}</span>}
               </span>
               <span className="group-member__address mono">{member.address}</span>
             </span>
             {parsed && <NetworkMark network={parsed.network} />}
-            {member.admin && <span className="admin-mark">Admin</span>}
+            {member.admin && <span className="admin-mark">{t("members.admin")}</span>}
             {!me && (
               <span className="group-member__actions">
                 {admin && !member.admin && (
                   <button
                     type="button"
                     className="button button--tiny"
-                    aria-label={`Make ${member.address} an admin`}
+                    aria-label={t("members.makeAdminLabel", { member: member.address })}
                     onClick={() => onMakeAdmin(member.address)}
                   >
-                    Make admin
+                    {t("members.makeAdmin")}
                   </button>
                 )}
                 {admin && (
                   <button
                     type="button"
                     className="button button--tiny"
-                    aria-label={`Remove ${member.address}`}
+                    aria-label={t("members.removeLabel", { member: member.address })}
                     onClick={() => onRemove(member.address)}
                   >
-                    Remove
+                    {t("action.remove")}
                   </button>
                 )}
                 <button
                   type="button"
                   className="button button--tiny"
-                  aria-label={`Report ${member.address}`}
+                  aria-label={t("report.title", { peer: member.address })}
                   onClick={() => onReport(member.address)}
                 >
-                  Report
+                  {t("action.report")}
                 </button>
               </span>
             )}

@@ -1,6 +1,7 @@
 // Reporting a member of a group (or the person who invited the account to it) from the group: the
 // report dialog with their messages in the group's chat to choose from, then `reportGroupMember`.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Conversation, GroupId, Message } from "../bindings";
 import { addressText } from "../logic/address";
 import { useBackend } from "./context";
@@ -29,6 +30,7 @@ export function memberMessages(messages: Message[], member: string): Message[] {
 
 export function GroupReportDialog({ conversation, groupId, member, onClose, run, onReported }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [choices, setChoices] = useState<Message[] | null>(null);
   useEffect(() => {
     let live = true;
@@ -50,7 +52,12 @@ export function GroupReportDialog({ conversation, groupId, member, onClose, run,
       onReport={(reason, note, andBlock, chosen) => {
         onClose();
         void run(() => backend.reportGroupMember(account, groupId, member, chosen, reason, note, andBlock)).then(
-          (ok) => ok && onReported(`Reported ${member}${andBlock ? " and blocked them" : ""}.`, andBlock),
+          (ok) =>
+            ok &&
+            onReported(
+              andBlock ? t("report.doneAndBlocked", { peer: member }) : t("report.done", { peer: member }),
+              andBlock,
+            ),
         );
       }}
     />

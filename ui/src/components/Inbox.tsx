@@ -1,6 +1,8 @@
 // The unified inbox: search, filters, and the chat list (a listbox driven by arrow keys).
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import type { Conversation, InboxLayout, Message } from "../bindings";
+import { useEffect, useMemo, useState, type KeyboardEvent, type RefObject } from "react";
+import { BellOff, Pin } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import type { Conversation, InboxLayout, SearchHit } from "../bindings";
 import type { Settings } from "../backend/backend";
 import { addressText, isOtherNetwork, networkLabel } from "../logic/address";
 import { draftPreview, type DraftsByChat } from "../logic/drafts";
@@ -8,9 +10,13 @@ import { formatTime } from "../logic/format";
 import { chatName } from "../logic/groups";
 import { filterKey, inboxRows, requestCount, type InboxFilter } from "../logic/inbox";
 import { muteOf, muteText } from "../logic/mute";
-import { matchesName, searchMessages, type SearchHit } from "../logic/search";
+import { matchesName } from "../logic/search";
+import { ariaKeyShortcut } from "../logic/shortcuts";
 import { useBackend } from "./context";
+import { Icon } from "./Icon";
 import { Avatar, GroupMark, NetworkMark, StatusMark } from "./Marks";
+import { SearchHits } from "./SearchHits";
+import { useMessageSearch } from "./useMessageSearch";
 import { VirtualList } from "./VirtualList";
 
 /** Whether the chat list has arrived: the list shows a placeholder until then, or the error. */
@@ -27,13 +33,20 @@ type Props = {
   /** Chats with a draft show it as their preview. */
   drafts?: DraftsByChat;
   onSelect: (id: string) => void;
+  /** A search result was chosen: open its chat on that message (else the chat is selected). */
+  onOpenHit?: (hit: SearchHit) => void;
   filter: InboxFilter;
   onFilter: (filter: InboxFilter) => void;
+  /** The search field, for Ctrl+F. */
+  searchField?: RefObject<HTMLInputElement>;
+  /** Hears the chats as the list shows them, in its order (for Alt+Up/Down and next unread). */
+  onVisibleRows?: (rows: Conversation[]) => void;
 };
 
 type RowProps = { conversation: Conversation; settings: Settings; now: number; draft: string | undefined };
 
 function ChatRow({ conversation, settings, now, draft }: RowProps) {
+  const { t } = useTranslation();
   const pinned = settings.pinned.includes(conversation.id);
   const mute = muteOf(settings, conversation.id, now);
   const group = conversation.group !== null;
@@ -48,7 +61,9 @@ function ChatRow({ conversation, settings, now, draft }: RowProps) {
         {group ? (
           <div className="chat-row__address">
             <GroupMark />
-            <span className="chat-row__addr-text">via {addressText(conversation.account)}</span>
+            <span className="chat-row__addr-text">
+              {t("common.via", { account: addressText(conversation.account) })}
+            </span>
           </div>
         ) : (
           <div className="chat-row__address">
@@ -59,27 +74,29 @@ function ChatRow({ conversation, settings, now, draft }: RowProps) {
         <div className="chat-row__bottom">
           {draft !== undefined && !conversation.request ? (
             <span className="chat-row__preview">
-              <span className="chat-row__draft">Draft:</span> <span dir="auto">{draftPreview(draft)}</span>
+              <span className="chat-row__draft">{t("inbox.draft")}</span> <span dir="auto">{draftPreview(draft)}</span>
             </span>
           ) : (
             <span className="chat-row__preview" dir="auto">
               {conversation.last_status && <StatusMark status={conversation.last_status} />}{" "}
-              {conversation.request ? (group ? "Group invitation" : "Message request") : conversation.last_preview}
+              {conversation.request ? t(group ? "invitation.label" : "request.label") : conversation.last_preview}
             </span>
           )}
           {pinned && (
-            <span className="chat-row__flag" role="img" aria-label="Pinned">
-              📌
+            <span className="chat-row__flag">
+              <Icon icon={Pin} label={t("inbox.pinned")} />
             </span>
           )}
           {mute !== null && (
-            <span className="chat-row__flag" role="img" aria-label={muteText(mute, now)} title={muteText(mute, now)}>
-              🔕
+            <span className="chat-row__flag" title={muteText(mute, now)}>
+              <Icon icon={BellOff} label={muteText(mute, now)} />
             </span>
           )}
-          {conversation.read_only && !conversation.request && <span className="chat-row__flag">read-only</span>}
+          {conversation.read_only && !conversation.request && (
+            <span className="chat-row__flag">{t("inbox.readOnly")}</span>
+          )}
           {conversation.unread > 0 && (
-            <span className="badge" aria-label={`${conversation.unread} unread`}>
+            <span className="badge" aria-label={t("inbox.unread", { count: conversation.unread })}>
               {conversation.unread}
             </span>
           )}
@@ -101,14 +118,17 @@ export function Inbox({
   selected,
   drafts = NO_DRAFTS,
   onSelect,
+  onOpenHit,
   filter,
   onFilter,
+  searchField,
+  onVisibleRows,
 }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [query, setQuery] = useState("");
-  const [hits, setHits] = useState<SearchHit[]>([]);
+  const search = useMessageSearch(backend, query);
   const [active, setActive] = useState(0);
-  const cache = useRef(new Map<string, Message[]>());
   const now = Date.now();
 
   const rows = useMemo(() => {
@@ -116,30 +136,7 @@ export function Inbox({
     return query.trim() === "" ? base : base.filter((conversation) => matchesName(conversation, query));
   }, [conversations, filter, layout, settings, query]);
 
-  // Message search: pages of each chat's recent messages, cached while the inbox is open.
-  useEffect(() => {
-    const needle = query.trim();
-    if (needle.length < 2) {
-      setHits([]);
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(async () => {
-      for (const conversation of conversations) {
-        if (!cache.current.has(conversation.id)) {
-          const page = await backend.messages(conversation.id, null, 200).catch(() => null);
-          cache.current.set(conversation.id, page?.items ?? []);
-        }
-      }
-      if (live) setHits(searchMessages(conversations, cache.current, needle, 30));
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [backend, conversations, query]);
-
-  useEffect(() => cache.current.clear(), [conversations]);
+  useEffect(() => onVisibleRows?.(rows), [rows, onVisibleRows]);
 
   useEffect(() => {
     const index = rows.findIndex((conversation) => conversation.id === selected);
@@ -151,17 +148,20 @@ export function Inbox({
   const requests = requestCount(conversations);
   const anyOther = conversations.some((conversation) => !conversation.request && isOtherNetwork(conversation));
   const filters: { filter: InboxFilter; label: string }[] = [
-    { filter: { kind: "all" }, label: "All" },
+    { filter: { kind: "all" }, label: t("inbox.filter.all") },
     ...networks.map((network) => ({
       filter: { kind: "network", network } as InboxFilter,
       label: networkLabel(network),
     })),
     ...(layout === "separate" && anyOther
-      ? [{ filter: { kind: "other-networks" } as InboxFilter, label: "Other networks" }]
+      ? [{ filter: { kind: "other-networks" } as InboxFilter, label: t("inbox.filter.otherNetworks") }]
       : []),
-    { filter: { kind: "requests" }, label: `Requests${requests > 0 ? ` (${requests})` : ""}` },
-    { filter: { kind: "unread" }, label: "Unread" },
-    { filter: { kind: "archived" }, label: "Archived" },
+    {
+      filter: { kind: "requests" },
+      label: requests > 0 ? t("inbox.filter.requestsWaiting", { count: requests }) : t("inbox.filter.requests"),
+    },
+    { filter: { kind: "unread" }, label: t("inbox.filter.unread") },
+    { filter: { kind: "archived" }, label: t("inbox.filter.archived") },
   ];
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -188,18 +188,20 @@ export function Inbox({
     <div className="inbox">
       <div className="inbox__search">
         <label className="visually-hidden" htmlFor="inbox-search">
-          Search chats and messages
+          {t("inbox.search")}
         </label>
         <input
+          ref={searchField}
           id="inbox-search"
+          aria-keyshortcuts={ariaKeyShortcut("search")}
           className="input"
           type="search"
-          placeholder="Search chats and messages"
+          placeholder={t("inbox.search")}
           value={query}
           onChange={(event) => setQuery(event.target.value)}
         />
       </div>
-      <div className="filters" role="toolbar" aria-label="Filter chats">
+      <div className="filters" role="toolbar" aria-label={t("inbox.filters")}>
         {filters.map(({ filter: option, label }) => (
           <button
             key={filterKey(option)}
@@ -214,26 +216,26 @@ export function Inbox({
       </div>
       {status.kind === "loading" ? (
         <p className="inbox__empty" role="status">
-          Loading chats…
+          {t("inbox.loading")}
         </p>
       ) : status.kind === "error" ? (
         <div className="inbox__error" role="alert">
-          <p className="notice notice--error">Your chats could not be loaded. {status.message}</p>
+          <p className="notice notice--error">{t("inbox.loadFailed", { reason: status.message })}</p>
           {onRetry && (
             <button type="button" className="button button--small" onClick={onRetry}>
-              Try again
+              {t("action.tryAgain")}
             </button>
           )}
         </div>
       ) : rows.length === 0 ? (
         <p className="inbox__empty">
           {query
-            ? "No chats match."
+            ? t("inbox.noMatch")
             : filter.kind === "requests"
-              ? "No message requests."
+              ? t("inbox.noRequests")
               : conversations.length === 0
-                ? "No chats yet. Start one with “New chat”."
-                : "No chats here."}
+                ? t("inbox.empty")
+                : t("inbox.emptyFilter")}
         </p>
       ) : (
         <VirtualList
@@ -246,7 +248,7 @@ export function Inbox({
           )}
           revealIndex={active}
           role="listbox"
-          aria-label="Chats"
+          aria-label={t("inbox.list")}
           tabIndex={0}
           aria-activedescendant={activeRow ? `chat-${activeRow.id}` : undefined}
           onKeyDown={onKeyDown}
@@ -262,27 +264,12 @@ export function Inbox({
           })}
         />
       )}
-      {hits.length > 0 && (
-        <section className="search-hits" aria-labelledby="search-hits-title">
-          <h2 id="search-hits-title" className="section-title">
-            Messages
-          </h2>
-          <ul>
-            {hits.map((hit) => (
-              <li key={hit.message.id}>
-                <button type="button" className="search-hit" onClick={() => onSelect(hit.conversation.id)}>
-                  <span className="search-hit__who">
-                    {hit.conversation.group !== null ? chatName(hit.conversation) : addressText(hit.conversation.peer)}
-                  </span>
-                  <span className="search-hit__text" dir="auto">
-                    {hit.message.body}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <SearchHits
+        search={search}
+        conversations={conversations}
+        now={now}
+        onOpen={(hit) => (onOpenHit ? onOpenHit(hit) : onSelect(hit.conversation))}
+      />
     </div>
   );
 }

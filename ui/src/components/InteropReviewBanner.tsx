@@ -2,6 +2,7 @@
 // disclosure said what groups do across networks, so people there cannot add it to groups until
 // the person reads the current disclosure and allows the network again. One network at a time.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { pendingReviews, reviewText, type Review } from "../logic/review";
 import { DisclosureDialog } from "./ConsentDialogs";
 
@@ -14,15 +15,16 @@ type Props = {
 };
 
 export function InteropReviewBanner({ accounts, toReview, onAllowed }: Props) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState<Review | null>(null);
   const first = pendingReviews(accounts, toReview)[0];
   return (
     <>
       {first && (
-        <div className="banner banner--info review-banner" role="region" aria-label="Network to review">
+        <div className="banner banner--info review-banner" role="region" aria-label={t("review.label")}>
           <span>{reviewText(first, accounts.length)}</span>
           <button type="button" className="button button--small" onClick={() => setOpen(first)}>
-            Review what changes
+            {t("review.open")}
           </button>
         </div>
       )}

@@ -1,7 +1,10 @@
 // Small visual pieces: avatar, network mark, delivery status.
+import { useTranslation } from "react-i18next";
+import { Check, CheckCheck, CircleAlert, Clock, Users, type LucideIcon } from "lucide-react";
 import type { MessageStatus } from "../bindings";
 import { avatarHue, initials, networkColorToken, networkLabel } from "../logic/address";
-import { statusLabel, statusMark } from "../logic/format";
+import { statusLabel } from "../logic/format";
+import { Icon } from "./Icon";
 
 export function Avatar({ name, size }: { name: string; size?: "small" }) {
   return (
@@ -30,14 +33,26 @@ export function NetworkMark({ network }: { network: string }) {
 
 /** Marks a chat as a group's (people on any networks), beside or instead of a network mark. */
 export function GroupMark() {
+  const { t } = useTranslation();
   return (
-    <span className="group-mark" title="Group chat">
-      <span aria-hidden="true">👥</span> Group
+    <span className="group-mark" title={t("group.markTitle")}>
+      <Icon icon={Users} /> {t("group.mark")}
     </span>
   );
 }
 
+/** Each delivery status's icon (a received message shows none). */
+const STATUS_ICONS: Record<Exclude<MessageStatus, "received">, LucideIcon> = {
+  pending: Clock,
+  sent: Check,
+  delivered: CheckCheck,
+  read: CheckCheck,
+  failed: CircleAlert,
+};
+
 export function StatusMark({ status }: { status: MessageStatus }) {
+  // Worded by logic (statusLabel); the hook renders it again when the language changes.
+  useTranslation();
   if (status === "received") return null;
   return (
     <span
@@ -46,7 +61,7 @@ export function StatusMark({ status }: { status: MessageStatus }) {
       aria-label={statusLabel(status)}
       title={statusLabel(status)}
     >
-      {statusMark(status)}
+      <Icon icon={STATUS_ICONS[status]} />
     </span>
   );
 }

@@ -1,10 +1,13 @@
 // Picks people for a group: from the people the account chats with, or by typed address. Each
 // chosen person shows with their network, and can be taken off again.
 import { useId, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Conversation } from "../bindings";
 import { addressText, parseAddress } from "../logic/address";
 import { groupCandidates } from "../logic/groups";
 import { normalize } from "../logic/search";
+import { X } from "lucide-react";
+import { Icon } from "./Icon";
 import { NetworkMark } from "./Marks";
 
 type Props = {
@@ -14,13 +17,14 @@ type Props = {
   onChange: (selected: string[]) => void;
   /** People who are in the group already: not offered. */
   exclude?: string[];
-  /** What the list is called ("People", "Add people"). */
+  /** What the list is called ("People" unless given, "Add people"). */
   legend?: string;
 };
 
 const SHOWN = 40;
 
-export function MemberPicker({ account, conversations, selected, onChange, exclude = [], legend = "People" }: Props) {
+export function MemberPicker({ account, conversations, selected, onChange, exclude = [], legend }: Props) {
+  const { t } = useTranslation();
   const [typed, setTyped] = useState("");
   const [filter, setFilter] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -37,19 +41,20 @@ export function MemberPicker({ account, conversations, selected, onChange, exclu
 
   const addTyped = () => {
     const parsed = parseAddress(typed);
-    if (!parsed) return setError("Addresses look like name@network, for example heron@harbor.example.");
+    if (!parsed) return setError(t("memberPicker.notAnAddress"));
     const text = addressText(parsed);
     setError(null);
     setTyped("");
-    if (text === account || exclude.includes(text)) return setError(`${text} is in the group already.`);
+    if (text === account || exclude.includes(text))
+      return setError(t("memberPicker.inGroupAlready", { address: text }));
     if (!selected.includes(text)) onChange([...selected, text]);
   };
 
   return (
     <fieldset className="member-picker">
-      <legend className="field__label">{legend}</legend>
+      <legend className="field__label">{legend ?? t("memberPicker.people")}</legend>
       {selected.length > 0 ? (
-        <ul className="member-chips" aria-label="Chosen people">
+        <ul className="member-chips" aria-label={t("memberPicker.chosen")}>
           {selected.map((address) => {
             const parsed = parseAddress(address);
             return (
@@ -58,27 +63,27 @@ export function MemberPicker({ account, conversations, selected, onChange, exclu
                 <button
                   type="button"
                   className="button button--tiny button--ghost"
-                  aria-label={`Take ${address} off`}
+                  aria-label={t("memberPicker.takeOff", { address })}
                   onClick={() => toggle(address)}
                 >
-                  ✕
+                  <Icon icon={X} />
                 </button>
               </li>
             );
           })}
         </ul>
       ) : (
-        <p className="field__help">Nobody chosen yet.</p>
+        <p className="field__help">{t("memberPicker.nobodyYet")}</p>
       )}
       <div className="member-picker__typed">
         <label className="visually-hidden" htmlFor={`${ids}-typed`}>
-          Add by address
+          {t("memberPicker.byAddress")}
         </label>
         <input
           id={`${ids}-typed`}
           className="input"
           value={typed}
-          placeholder="name@network"
+          placeholder={t("memberPicker.addressPlaceholder")}
           spellCheck={false}
           onChange={(event) => setTyped(event.target.value)}
           onKeyDown={(event) => {
@@ -89,7 +94,7 @@ export function MemberPicker({ account, conversations, selected, onChange, exclu
           }}
         />
         <button type="button" className="button button--small" onClick={addTyped}>
-          Add address
+          {t("memberPicker.addAddress")}
         </button>
       </div>
       {error && (
@@ -100,17 +105,17 @@ export function MemberPicker({ account, conversations, selected, onChange, exclu
       {candidates.length > 0 && (
         <>
           <label className="visually-hidden" htmlFor={`${ids}-filter`}>
-            Find people you chat with
+            {t("memberPicker.find")}
           </label>
           <input
             id={`${ids}-filter`}
             className="input"
             type="search"
             value={filter}
-            placeholder="Find people you chat with"
+            placeholder={t("memberPicker.find")}
             onChange={(event) => setFilter(event.target.value)}
           />
-          <ul className="member-candidates" aria-label="People you chat with">
+          <ul className="member-candidates" aria-label={t("memberPicker.candidates")}>
             {shown.map((candidate) => (
               <li key={candidate.address}>
                 <label className="member-candidate">

@@ -8,6 +8,8 @@ const ADA = "ada@meadow.example";
 const actions = {
   reply: fn(),
   react: fn(),
+  moreReactions: fn(),
+  copy: fn(),
   edit: fn(),
   remove: fn(),
   openLink: fn(),

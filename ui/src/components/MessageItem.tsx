@@ -1,10 +1,13 @@
 // One message in the timeline. Text is always rendered as text; links are buttons that ask
 // first (accepted chats) or plain inert text (requests).
 import { useEffect, useState } from "react";
+import { FileText, Image as ImageIcon, SmilePlus } from "lucide-react";
+import { useTranslation } from "react-i18next";
 import type { Attachment, Message } from "../bindings";
 import { formatClock, formatSize, THUMB_WIDTH, thumbHeight } from "../logic/format";
 import { parseAddress } from "../logic/address";
 import { isEmojiOnly, splitLinks } from "../logic/links";
+import { Icon } from "./Icon";
 import { NetworkMark, StatusMark } from "./Marks";
 
 export type Transfer = { done: number; total: number };
@@ -12,6 +15,10 @@ export type Transfer = { done: number; total: number };
 export type MessageActions = {
   reply: (message: Message) => void;
   react: (message: Message, emoji: string) => void;
+  /** Opens the emoji picker to react with any emoji. */
+  moreReactions: (message: Message) => void;
+  /** Copies the message's text to the clipboard. */
+  copy: (message: Message) => void;
   edit: (message: Message) => void;
   remove: (message: Message) => void;
   openLink: (url: string) => void;
@@ -25,6 +32,7 @@ export type MessageActions = {
 
 /** The status of one of the user's messages; in a group, a button that opens who has it. */
 function Delivery({ message, receipts }: { message: Message; receipts?: (message: Message) => Promise<string> }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState<string | null>(null);
   // Asked when opened, and again when the message's own status moves on while open.
@@ -33,12 +41,12 @@ function Delivery({ message, receipts }: { message: Message; receipts?: (message
     let live = true;
     receipts(message).then(
       (worded) => live && setText(worded),
-      () => live && setText("Delivery details are not available."),
+      () => live && setText(t("message.deliveryUnavailable")),
     );
     return () => {
       live = false;
     };
-  }, [open, receipts, message]);
+  }, [open, receipts, message, t]);
   if (!receipts || message.status === "pending" || message.status === "failed")
     return <StatusMark status={message.status} />;
   return (
@@ -47,7 +55,7 @@ function Delivery({ message, receipts }: { message: Message; receipts?: (message
         type="button"
         className="status-button"
         aria-expanded={open}
-        aria-label="Delivery details"
+        aria-label={t("message.deliveryDetails")}
         onClick={() => setOpen(!open)}
       >
         <StatusMark status={message.status} />
@@ -61,9 +69,11 @@ function Delivery({ message, receipts }: { message: Message; receipts?: (message
   );
 }
 
+/** The quick reactions, one click each; any other emoji is in the picker ("More reactions"). */
 const QUICK = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
 function Body({ text, linksActive, onLink }: { text: string; linksActive: boolean; onLink: (url: string) => void }) {
+  const { t } = useTranslation();
   return (
     <>
       {splitLinks(text).map((segment, index) =>
@@ -83,7 +93,7 @@ function Body({ text, linksActive, onLink }: { text: string; linksActive: boolea
             {segment.text}
           </a>
         ) : (
-          <span key={index} className="link--inert" title="Links in requests are not clickable">
+          <span key={index} className="link--inert" title={t("message.linksInert")}>
             {segment.text}
           </span>
         ),
@@ -107,6 +117,7 @@ function AttachmentView({
   transfer?: Transfer;
   actions: MessageActions;
 }) {
+  const { t } = useTranslation();
   const image = attachment.content_type.startsWith("image/");
   const percent = transfer ? Math.round((transfer.done / Math.max(1, transfer.total)) * 100) : null;
   // A picture in a request stays a placeholder until it is accepted: a stranger's picture is
@@ -117,13 +128,13 @@ function AttachmentView({
         <img
           className="attachment__thumb"
           src={`data:image/jpeg;base64,${attachment.thumbnail}`}
-          alt={`Picture ${attachment.file_name}`}
+          alt={t("message.picture", { file: attachment.file_name })}
           width={THUMB_WIDTH}
           height={thumbHeight(attachment)}
         />
       ) : (
         <span className="attachment__icon" aria-hidden="true">
-          {image ? "🖼" : "📄"}
+          <Icon icon={image ? ImageIcon : FileText} />
         </span>
       )}
       <figcaption className="attachment__caption">
@@ -135,20 +146,20 @@ function AttachmentView({
             className="attachment__progress"
             max={100}
             value={percent}
-            aria-label={`Transfer of ${attachment.file_name}`}
+            aria-label={t("message.transfer", { file: attachment.file_name })}
           >
             {percent}%
           </progress>
         )}
         {request ? (
-          <span className="attachment__note">Not downloaded until you accept the request.</span>
+          <span className="attachment__note">{t("message.notDownloaded")}</span>
         ) : attachment.downloaded ? (
           <span className="attachment__actions">
             <button type="button" className="button button--small" onClick={() => actions.open(message, index)}>
-              Open
+              {t("message.open")}
             </button>
             <button type="button" className="button button--small" onClick={() => actions.save(message, index)}>
-              Save
+              {t("action.save")}
             </button>
           </span>
         ) : (
@@ -158,7 +169,7 @@ function AttachmentView({
             onClick={() => actions.download(message, index)}
             disabled={percent !== null && percent < 100}
           >
-            Download
+            {t("message.download")}
           </button>
         )}
       </figcaption>
@@ -186,6 +197,7 @@ export function MessageItem({
   /** A group chat: incoming messages say who wrote them, and on which network. */
   showAuthor?: boolean;
 }) {
+  const { t } = useTranslation();
   const outgoing = message.direction === "outgoing";
   const author = showAuthor && !outgoing ? parseAddress(message.author) : null;
   const emoji = !message.deleted && message.attachments.length === 0 && isEmojiOnly(message.body);
@@ -196,7 +208,7 @@ export function MessageItem({
   return (
     <article
       className={`message ${outgoing ? "message--out" : "message--in"}`}
-      aria-label={`${outgoing ? "You" : showAuthor ? message.author : peerName}, ${formatClock(message.sent_at)}`}
+      aria-label={`${outgoing ? t("message.you") : showAuthor ? message.author : peerName}, ${formatClock(message.sent_at)}`}
     >
       <div className={`bubble ${emoji ? "bubble--emoji" : ""}`}>
         {author && (
@@ -206,12 +218,14 @@ export function MessageItem({
         )}
         {message.quote && (
           <blockquote className="quote">
-            <span className="quote__author">{message.quote.author === own ? "You" : message.quote.author}</span>
-            <span className="quote__text">{message.quote.text || "Attachment"}</span>
+            <span className="quote__author">
+              {message.quote.author === own ? t("message.you") : message.quote.author}
+            </span>
+            <span className="quote__text">{message.quote.text || t("common.attachment")}</span>
           </blockquote>
         )}
         {message.deleted ? (
-          <p className="message__deleted">This message was deleted.</p>
+          <p className="message__deleted">{t("message.deleted")}</p>
         ) : (
           <>
             {message.attachments.map((attachment, index) => (
@@ -233,13 +247,13 @@ export function MessageItem({
           </>
         )}
         <p className="message__meta">
-          {message.edited && !message.deleted && <span className="message__edited">edited</span>}
+          {message.edited && !message.deleted && <span className="message__edited">{t("message.edited")}</span>}
           <time dateTime={new Date(message.sent_at).toISOString()}>{formatClock(message.sent_at)}</time>
           {outgoing && <Delivery message={message} receipts={actions.receipts} />}
         </p>
       </div>
       {reactionGroups.size > 0 && (
-        <ul className="reactions" aria-label="Reactions">
+        <ul className="reactions" aria-label={t("message.reactions")}>
           {[...reactionGroups].map(([emojiText, count]) => (
             <li key={emojiText} className="reaction">
               {emojiText}
@@ -248,31 +262,54 @@ export function MessageItem({
           ))}
         </ul>
       )}
-      {canWrite && !message.deleted && (
-        <div className="message__actions" role="group" aria-label="Message actions">
-          <button type="button" className="button button--tiny" onClick={() => actions.reply(message)}>
-            Reply
-          </button>
-          {QUICK.map((emojiText) => (
-            <button
-              key={emojiText}
-              type="button"
-              className="button button--tiny"
-              aria-pressed={mine === emojiText}
-              aria-label={mine === emojiText ? `Remove reaction ${emojiText}` : `React ${emojiText}`}
-              onClick={() => actions.react(message, emojiText)}
-            >
-              {emojiText}
-            </button>
-          ))}
-          {outgoing && message.attachments.length === 0 && (
-            <button type="button" className="button button--tiny" onClick={() => actions.edit(message)}>
-              Edit
+      {!message.deleted && (canWrite || message.body !== "") && (
+        <div className="message__actions" role="group" aria-label={t("message.actions")}>
+          {canWrite && (
+            <>
+              <button type="button" className="button button--tiny" onClick={() => actions.reply(message)}>
+                {t("message.reply")}
+              </button>
+              {QUICK.map((emojiText) => (
+                <button
+                  key={emojiText}
+                  type="button"
+                  className="button button--tiny"
+                  aria-pressed={mine === emojiText}
+                  aria-label={
+                    mine === emojiText
+                      ? t("message.removeReaction", { emoji: emojiText })
+                      : t("message.react", { emoji: emojiText })
+                  }
+                  onClick={() => actions.react(message, emojiText)}
+                >
+                  {emojiText}
+                </button>
+              ))}
+              <button
+                type="button"
+                className="button button--tiny"
+                aria-label={t("message.moreReactions")}
+                aria-haspopup="dialog"
+                title={t("message.moreReactions")}
+                onClick={() => actions.moreReactions(message)}
+              >
+                <Icon icon={SmilePlus} />
+              </button>
+            </>
+          )}
+          {message.body !== "" && (
+            <button type="button" className="button button--tiny" onClick={() => actions.copy(message)}>
+              {t("message.copy")}
             </button>
           )}
-          {outgoing && (
+          {canWrite && outgoing && message.attachments.length === 0 && (
+            <button type="button" className="button button--tiny" onClick={() => actions.edit(message)}>
+              {t("message.edit")}
+            </button>
+          )}
+          {canWrite && outgoing && (
             <button type="button" className="button button--tiny" onClick={() => actions.remove(message)}>
-              Delete
+              {t("action.delete")}
             </button>
           )}
         </div>

@@ -13,3 +13,10 @@ type Story = StoryObj<typeof meta>;
 
 export const Default: Story = {};
 export const OneAccount: Story = { args: { accounts: world().accounts.slice(0, 1) } };
+/** The account has that network turned off: the refusal offers to turn it on, there and then. */
+export const NetworkOff: Story = {
+  args: { initial: { account: "adalovelace@harbor.example", peer: "newcomer@meadow.example" } },
+  play: async ({ canvas }) => {
+    await canvas.findByRole("button", { name: "Turn on meadow.example…" });
+  },
+};

@@ -1,48 +1,95 @@
-// Start a chat by address; asks before the first message to another network.
-import { useState, type FormEvent } from "react";
+// Start a chat by address; asks before the first message to another network. Where the account
+// has that network turned off, it offers to turn it on there and then (the same consent dialog
+// as in Settings) and starts the chat once it is on.
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountInfo, Conversation } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { parseAddress } from "../logic/address";
 import { describeError } from "../logic/errors";
-import { FirstContactDialog } from "./ConsentDialogs";
+import { DisclosureDialog, FirstContactDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 
+/** Why the chat did not start, and the network to turn on when that is the reason. */
+type Refusal = { text: string; networkOff?: string };
+
+/** Why the chat did not start; where a network is off, the button that turns it on. */
+function RefusalNotice({ refusal, onAllow }: { refusal: Refusal; onAllow: (network: string) => void }) {
+  const { t } = useTranslation();
+  const network = refusal.networkOff;
+  return (
+    <div className="notice notice--error stack" role="alert">
+      <span>{refusal.text}</span>
+      {network && (
+        <span>
+          <button type="button" className="button button--small" onClick={() => onAllow(network)}>
+            {t("newChat.turnOn", { network })}
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function NewChatDialog({
   accounts,
+  initial = null,
+  onAccountsChanged,
   onClose,
   onOpened,
 }: {
   accounts: AccountInfo[];
+  /** Start at once with this person from this account (a person picked in the quick switcher). */
+  initial?: { account: string; peer: string } | null;
+  /** A network was turned on for an account here. */
+  onAccountsChanged?: () => void;
   onClose: () => void;
   onOpened: (conversation: Conversation) => void;
 }) {
   const backend = useBackend();
-  const [account, setAccount] = useState(accounts[0]?.address ?? "");
-  const [peer, setPeer] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
+  const [account, setAccount] = useState(initial?.account ?? accounts[0]?.address ?? "");
+  const [peer, setPeer] = useState(initial?.peer ?? "");
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [allowing, setAllowing] = useState<string | null>(null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
+  const start = async () => {
+    setRefusal(null);
     const parsed = parseAddress(peer);
-    if (!parsed) return setError("Addresses look like name@network, for example heron@harbor.example.");
+    if (!parsed) return setRefusal({ text: t("memberPicker.notAnAddress") });
     const text = `${parsed.name}@${parsed.network}`;
     try {
       onOpened(await backend.startConversation(account, text));
     } catch (caught) {
       const userError = asUserError(caught);
       if (userError.code === "first_contact_required") setConfirming(text);
-      else setError(describeError(userError));
+      else if (userError.code === "interop_off")
+        setRefusal({ text: t("newChat.networkOff", { network: parsed.network, account }), networkOff: parsed.network });
+      else setRefusal({ text: describeError(userError) });
     }
   };
 
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void start();
+  };
+
+  // A person picked elsewhere: start at once, with the same questions a typed address gets.
+  const startedAtOnce = useRef(false);
+  useEffect(() => {
+    if (!initial || startedAtOnce.current) return;
+    startedAtOnce.current = true;
+    void start();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   return (
-    <Dialog title="New chat" onClose={onClose}>
+    <Dialog title={t("newChat.title")} onClose={onClose}>
       <form className="stack" onSubmit={submit} noValidate>
         <label className="field">
-          <span className="field__label">From account</span>
+          <span className="field__label">{t("newChat.fromAccount")}</span>
           <select className="input" value={account} onChange={(event) => setAccount(event.target.value)}>
             {accounts.map((info) => (
               <option key={info.address} value={info.address}>
@@ -52,27 +99,23 @@ export function NewChatDialog({
           </select>
         </label>
         <label className="field">
-          <span className="field__label">Their address</span>
+          <span className="field__label">{t("newChat.theirAddress")}</span>
           <input
             className="input"
             value={peer}
             onChange={(event) => setPeer(event.target.value)}
-            placeholder="name@network"
+            placeholder={t("memberPicker.addressPlaceholder")}
             autoFocus
             spellCheck={false}
           />
         </label>
-        {error && (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        )}
+        {refusal && <RefusalNotice refusal={refusal} onAllow={setAllowing} />}
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t("action.cancel")}
           </button>
           <button type="submit" className="button button--primary">
-            Start chat
+            {t("newChat.start")}
           </button>
         </div>
       </form>
@@ -86,7 +129,20 @@ export function NewChatDialog({
             setConfirming(null);
             void backend
               .confirmFirstContact(account, target)
-              .then(onOpened, (caught) => setError(describeError(asUserError(caught))));
+              .then(onOpened, (caught) => setRefusal({ text: describeError(asUserError(caught)) }));
+          }}
+        />
+      )}
+      {allowing && (
+        <DisclosureDialog
+          account={account}
+          network={allowing}
+          onClose={() => setAllowing(null)}
+          onDone={() => {
+            setAllowing(null);
+            onAccountsChanged?.();
+            // The network is on: the chat the person asked for starts now.
+            void start();
           }}
         />
       )}

@@ -1,9 +1,10 @@
 // Start a group: a name, the account it belongs to, and the people in it (on any network the
 // account allows). Each person's own network decides whether they join at once or are invited.
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountInfo, Conversation } from "../bindings";
 import { asUserError } from "../backend/backend";
-import { describeError } from "../logic/errors";
+import { describeError } from "../i18n/errors";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { MemberPicker } from "./MemberPicker";
@@ -17,6 +18,7 @@ type Props = {
 
 export function NewGroupDialog({ accounts, conversations, onClose, onOpened }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [account, setAccount] = useState(accounts[0]?.address ?? "");
   const [name, setName] = useState("");
   const [members, setMembers] = useState<string[]>([]);
@@ -26,8 +28,8 @@ export function NewGroupDialog({ accounts, conversations, onClose, onOpened }: P
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    if (name.trim() === "") return setError("Give the group a name.");
-    if (members.length === 0) return setError("Choose at least one person.");
+    if (name.trim() === "") return setError(t("newGroup.needName"));
+    if (members.length === 0) return setError(t("newGroup.needMember"));
     setBusy(true);
     try {
       const group = await backend.createGroup(account, name.trim(), members);
@@ -42,21 +44,21 @@ export function NewGroupDialog({ accounts, conversations, onClose, onOpened }: P
   };
 
   return (
-    <Dialog title="New group" onClose={onClose} wide>
+    <Dialog title={t("newGroup.title")} onClose={onClose} wide>
       <form className="stack" onSubmit={submit} noValidate>
         <label className="field">
-          <span className="field__label">Group name</span>
+          <span className="field__label">{t("group.name")}</span>
           <input
             className="input"
             value={name}
             maxLength={100}
             onChange={(event) => setName(event.target.value)}
-            placeholder="For example: Saturday hikes"
+            placeholder={t("newGroup.namePlaceholder")}
             autoFocus
           />
         </label>
         <label className="field">
-          <span className="field__label">From account</span>
+          <span className="field__label">{t("newGroup.fromAccount")}</span>
           <select
             className="input"
             value={account}
@@ -73,10 +75,7 @@ export function NewGroupDialog({ accounts, conversations, onClose, onOpened }: P
           </select>
         </label>
         <MemberPicker account={account} conversations={conversations} selected={members} onChange={setMembers} />
-        <p className="field__help">
-          People on other networks can be added when this account allows their network. Someone whose settings do not
-          let you add them gets an invitation instead, and joins only if they accept.
-        </p>
+        <p className="field__help">{t("newGroup.help")}</p>
         {error && (
           <p className="notice notice--error" role="alert">
             {error}
@@ -84,10 +83,10 @@ export function NewGroupDialog({ accounts, conversations, onClose, onOpened }: P
         )}
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t("action.cancel")}
           </button>
           <button type="submit" className="button button--primary" disabled={busy}>
-            Create group
+            {t("newGroup.create")}
           </button>
         </div>
       </form>

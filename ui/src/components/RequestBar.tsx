@@ -1,5 +1,6 @@
 // The bar over a message request: who wants to write, what they cannot do yet, and the four
 // answers (accept, block, report, delete).
+import { Trans, useTranslation } from "react-i18next";
 import type { Conversation } from "../bindings";
 import { addressText } from "../logic/address";
 import { NetworkMark } from "./Marks";
@@ -15,25 +16,28 @@ type Props = {
 export function RequestBar({ conversation, onAccept, onBlock, onReport, onDelete }: Props) {
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
+  const { t } = useTranslation();
   return (
-    <div className="request-bar" role="region" aria-label="Message request">
+    <div className="request-bar" role="region" aria-label={t("request.label")}>
       <p>
-        <strong>{peer}</strong> on <NetworkMark network={conversation.peer.network} /> wants to message {account}. They
-        don't know you saw this. Until you accept, they get no read receipts or typing, files are not downloaded and
-        links can't be opened.
+        <Trans
+          i18nKey="request.text"
+          values={{ peer, account }}
+          components={{ strong: <strong />, network: <NetworkMark network={conversation.peer.network} /> }}
+        />
       </p>
       <div className="request-bar__actions">
         <button type="button" className="button button--primary" onClick={onAccept}>
-          Accept
+          {t("action.accept")}
         </button>
         <button type="button" className="button" onClick={onBlock}>
-          Block
+          {t("action.block")}
         </button>
         <button type="button" className="button" onClick={onReport}>
-          Report
+          {t("action.report")}
         </button>
         <button type="button" className="button" onClick={onDelete}>
-          Delete
+          {t("action.delete")}
         </button>
       </div>
     </div>

@@ -1,15 +1,19 @@
-// Settings: accounts, interop per network, inbox layout, privacy, notifications, theme,
-// passphrase, lock, and the consent record.
+// Settings: accounts, interop per network, inbox layout, theme, language, spell checking, privacy,
+// notifications, passphrase, lock, and the consent record.
 import { useEffect, useState, type FormEvent } from "react";
+import type { ParseKeys } from "i18next";
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountInfo, InboxLayout, LedgerEntry } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { describeError } from "../logic/errors";
+import { currentLocale } from "../logic/locale";
 import { AccountPrivacy } from "./AccountPrivacy";
 import { AddAccountForm } from "./AddAccount";
 import { DisclosureDialog, RevokeDialog } from "./ConsentDialogs";
 import { useInteropReview } from "./useInteropReview";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
+import { LanguageSetting } from "./LanguageSetting";
 import { NetworkMark } from "./Marks";
 
 type Props = {
@@ -24,34 +28,45 @@ type Props = {
   onClose: () => void;
 };
 
-const DECISIONS: Record<LedgerEntry["decision"], string> = {
-  interop_enabled: "Allowed network",
-  interop_disabled: "Turned off network",
-  request_accepted: "Accepted request",
-  request_deleted: "Deleted request",
-  request_blocked: "Blocked request",
-  request_reported: "Reported",
-  blocked: "Blocked",
-  unblocked: "Unblocked",
-  first_contact_confirmed: "Confirmed first message",
-  key_change_acknowledged: "Acknowledged key change",
-  verified: "Verified",
-  unverified: "Cleared verification",
+/** The shortest passphrase a new one may be (as when the profile is created). */
+const MIN_PASSPHRASE = 8;
+
+const DECISIONS: Record<LedgerEntry["decision"], ParseKeys> = {
+  interop_enabled: "settings.decision.interopEnabled",
+  interop_disabled: "settings.decision.interopDisabled",
+  request_accepted: "settings.decision.requestAccepted",
+  request_deleted: "settings.decision.requestDeleted",
+  request_blocked: "settings.decision.requestBlocked",
+  request_reported: "settings.decision.requestReported",
+  blocked: "settings.decision.blocked",
+  unblocked: "settings.decision.unblocked",
+  first_contact_confirmed: "settings.decision.firstContactConfirmed",
+  key_change_acknowledged: "settings.decision.keyChangeAcknowledged",
+  verified: "settings.decision.verified",
+  unverified: "settings.decision.unverified",
+};
+
+const THEME_KEYS: Record<Settings["theme"], ParseKeys> = {
+  system: "settings.themeSystem",
+  light: "settings.themeLight",
+  dark: "settings.themeDark",
 };
 
 function PassphraseForm() {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (next.length < 8) return setMessage({ ok: false, text: "Use at least 8 characters." });
-    if (next !== again) return setMessage({ ok: false, text: "The new passphrases are not the same." });
+    if (next.length < MIN_PASSPHRASE)
+      return setMessage({ ok: false, text: t("start.tooShort", { count: MIN_PASSPHRASE }) });
+    if (next !== again) return setMessage({ ok: false, text: t("settings.passphrasesDiffer") });
     try {
       await backend.changePassphrase(current, next);
-      setMessage({ ok: true, text: "Passphrase changed." });
+      setMessage({ ok: true, text: t("settings.passphraseChanged") });
       setCurrent("");
       setNext("");
       setAgain("");
@@ -60,9 +75,9 @@ function PassphraseForm() {
     }
   };
   return (
-    <form className="stack" onSubmit={submit} noValidate aria-label="Change passphrase">
+    <form className="stack" onSubmit={submit} noValidate aria-label={t("settings.changePassphrase")}>
       <label className="field">
-        <span className="field__label">Current passphrase</span>
+        <span className="field__label">{t("settings.currentPassphrase")}</span>
         <input
           className="input"
           type="password"
@@ -72,7 +87,7 @@ function PassphraseForm() {
         />
       </label>
       <label className="field">
-        <span className="field__label">New passphrase</span>
+        <span className="field__label">{t("settings.newPassphrase")}</span>
         <input
           className="input"
           type="password"
@@ -82,7 +97,7 @@ function PassphraseForm() {
         />
       </label>
       <label className="field">
-        <span className="field__label">New passphrase again</span>
+        <span className="field__label">{t("settings.newPassphraseAgain")}</span>
         <input
           className="input"
           type="password"
@@ -97,7 +112,7 @@ function PassphraseForm() {
         </p>
       )}
       <button className="button" type="submit">
-        Change passphrase
+        {t("settings.changePassphrase")}
       </button>
     </form>
   );
@@ -115,6 +130,7 @@ export function SettingsDialog({
   onClose,
 }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [ledger, setLedger] = useState<LedgerEntry[]>([]);
   const [consent, setConsent] = useState<{ kind: "on" | "off" | "review"; account: string; network: string } | null>(
     null,
@@ -131,7 +147,7 @@ export function SettingsDialog({
   }, [backend]);
 
   const toggle = (
-    key: "readReceipts" | "typingIndicators" | "notifications" | "notificationPreview",
+    key: "readReceipts" | "typingIndicators" | "notifications" | "notificationPreview" | "spellCheck" | "closeToTray",
     value: boolean,
   ) => {
     if (
@@ -157,17 +173,17 @@ export function SettingsDialog({
   };
 
   return (
-    <Dialog title="Settings" onClose={onClose} wide>
+    <Dialog title={t("settings.title")} onClose={onClose} wide>
       <section className="settings-section" aria-labelledby="settings-accounts">
         <h3 id="settings-accounts" className="section-title">
-          Accounts and networks
+          {t("settings.accounts")}
         </h3>
         {accounts.map((account) => (
           <div key={account.address} className="account-card">
             <p>
               <strong className="mono">{account.address}</strong> <NetworkMark network={account.network} />
             </p>
-            <ul className="interop-list" aria-label={`Other networks for ${account.address}`}>
+            <ul className="interop-list" aria-label={t("settings.otherNetworksFor", { account: account.address })}>
               {networks
                 .filter((network) => network !== account.network)
                 .map((network) => {
@@ -176,14 +192,14 @@ export function SettingsDialog({
                   return (
                     <li key={network} className="interop-row">
                       <span>
-                        People on <NetworkMark network={network} />{" "}
-                        {on ? "can reach this account" : "cannot reach this account"}
+                        <Trans
+                          i18nKey={on ? "settings.canReach" : "settings.cannotReach"}
+                          components={{ network: <NetworkMark network={network} /> }}
+                        />
                         {review && (
                           <>
                             {" "}
-                            <span className="muted">
-                              (allowed before group chats worked across networks: they cannot add it to groups yet)
-                            </span>
+                            <span className="muted">{t("settings.allowedBefore")}</span>
                           </>
                         )}
                       </span>
@@ -191,19 +207,22 @@ export function SettingsDialog({
                         <button
                           type="button"
                           className="button button--small"
-                          aria-label={`Review ${network} for ${account.address}`}
+                          aria-label={t("settings.reviewLabel", { network, account: account.address })}
                           onClick={() => setConsent({ kind: "review", account: account.address, network })}
                         >
-                          Review…
+                          {t("settings.review")}
                         </button>
                       )}
                       <button
                         type="button"
                         className="button button--small"
-                        aria-label={`${on ? "Turn off" : "Turn on"} ${network} for ${account.address}`}
+                        aria-label={t(on ? "settings.turnOffLabel" : "settings.turnOnLabel", {
+                          network,
+                          account: account.address,
+                        })}
                         onClick={() => setConsent({ kind: on ? "off" : "on", account: account.address, network })}
                       >
-                        {on ? "Turn off" : "Turn on…"}
+                        {t(on ? "revoke.turnOff" : "settings.turnOn")}
                       </button>
                     </li>
                   );
@@ -221,17 +240,17 @@ export function SettingsDialog({
           />
         ) : (
           <button type="button" className="button" onClick={() => setAdding(true)}>
-            Add an account
+            {t("addAccount.title")}
           </button>
         )}
       </section>
 
       <section className="settings-section" aria-labelledby="settings-layout">
         <h3 id="settings-layout" className="section-title">
-          Inbox
+          {t("settings.inbox")}
         </h3>
         <fieldset className="stack">
-          <legend>Chats with other networks</legend>
+          <legend>{t("onboarding.title")}</legend>
           <label className="check">
             <input
               type="radio"
@@ -239,7 +258,7 @@ export function SettingsDialog({
               checked={layout === "combined"}
               onChange={() => onLayout("combined")}
             />
-            In one inbox, each marked with its network
+            {t("settings.combined")}
           </label>
           <label className="check">
             <input
@@ -248,11 +267,11 @@ export function SettingsDialog({
               checked={layout === "separate"}
               onChange={() => onLayout("separate")}
             />
-            In a separate “Other networks” folder
+            {t("onboarding.separate")}
           </label>
         </fieldset>
         <fieldset className="stack">
-          <legend>Theme</legend>
+          <legend>{t("settings.theme")}</legend>
           {(["system", "light", "dark"] as const).map((theme) => (
             <label key={theme} className="check">
               <input
@@ -261,15 +280,30 @@ export function SettingsDialog({
                 checked={settings.theme === theme}
                 onChange={() => onSettings({ ...settings, theme })}
               />
-              {theme === "system" ? "Follow the system" : theme === "light" ? "Light" : "Dark"}
+              {t(THEME_KEYS[theme])}
             </label>
           ))}
         </fieldset>
+        <LanguageSetting settings={settings} onSettings={onSettings} />
+      </section>
+
+      <section className="settings-section" aria-labelledby="settings-writing">
+        <h3 id="settings-writing" className="section-title">
+          {t("settings.writing")}
+        </h3>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={settings.spellCheck !== false}
+            onChange={(event) => toggle("spellCheck", event.target.checked)}
+          />
+          {t("settings.spellCheck")}
+        </label>
       </section>
 
       <section className="settings-section" aria-labelledby="settings-privacy">
         <h3 id="settings-privacy" className="section-title">
-          Privacy and notifications
+          {t("settings.privacy")}
         </h3>
         <label className="check">
           <input
@@ -277,7 +311,7 @@ export function SettingsDialog({
             checked={settings.readReceipts}
             onChange={(event) => toggle("readReceipts", event.target.checked)}
           />
-          Send read receipts (never to message requests)
+          {t("settings.readReceipts")}
         </label>
         <label className="check">
           <input
@@ -285,7 +319,7 @@ export function SettingsDialog({
             checked={settings.typingIndicators}
             onChange={(event) => toggle("typingIndicators", event.target.checked)}
           />
-          Send typing indicators (never to message requests)
+          {t("settings.typingIndicators")}
         </label>
         <label className="check">
           <input
@@ -293,7 +327,7 @@ export function SettingsDialog({
             checked={settings.notifications}
             onChange={(event) => toggle("notifications", event.target.checked)}
           />
-          Desktop notifications for new messages
+          {t("settings.notifications")}
         </label>
         <label className="check">
           <input
@@ -302,44 +336,52 @@ export function SettingsDialog({
             disabled={!settings.notifications}
             onChange={(event) => toggle("notificationPreview", event.target.checked)}
           />
-          Show message text in notifications (never for requests)
+          {t("settings.notificationPreview")}
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={settings.closeToTray === true}
+            onChange={(event) => toggle("closeToTray", event.target.checked)}
+          />
+          {t("settings.closeToTray")}
         </label>
       </section>
 
       <section className="settings-section" aria-labelledby="settings-security">
         <h3 id="settings-security" className="section-title">
-          Security
+          {t("settings.security")}
         </h3>
         <PassphraseForm />
         <button type="button" className="button" onClick={onLock}>
-          Lock now
+          {t("settings.lockNow")}
         </button>
       </section>
 
       <section className="settings-section" aria-labelledby="settings-ledger">
         <h3 id="settings-ledger" className="section-title">
-          Consent record
+          {t("settings.ledger")}
         </h3>
-        <p className="muted">Every consent decision made in this profile, oldest first. It is only ever added to.</p>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Consent record entries">
+        <p className="muted">{t("settings.ledgerLead")}</p>
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t("settings.ledgerEntries")}>
           <table className="ledger">
             <thead>
               <tr>
                 <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Account</th>
-                <th scope="col">Decision</th>
-                <th scope="col">About</th>
+                <th scope="col">{t("settings.column.when")}</th>
+                <th scope="col">{t("settings.column.account")}</th>
+                <th scope="col">{t("settings.column.decision")}</th>
+                <th scope="col">{t("settings.column.about")}</th>
               </tr>
             </thead>
             <tbody>
               {ledger.map((entry) => (
                 <tr key={entry.seq}>
                   <td>{entry.seq}</td>
-                  <td>{new Date(entry.at).toLocaleString()}</td>
+                  <td>{new Date(entry.at).toLocaleString(currentLocale())}</td>
                   <td className="mono">{entry.account}</td>
                   <td>
-                    {DECISIONS[entry.decision]}
+                    {t(DECISIONS[entry.decision])}
                     {entry.disclosure_version ? ` (${entry.disclosure_version})` : ""}
                   </td>
                   <td className="mono">{entry.counterpart}</td>
@@ -349,7 +391,7 @@ export function SettingsDialog({
           </table>
         </div>
         <button type="button" className="button" onClick={() => void exportLedger()}>
-          Export consent record
+          {t("settings.exportLedger")}
         </button>
       </section>
 

@@ -1,15 +1,19 @@
 // The unlocked app: sidebar with the inbox, the open chat, dialogs; event handling, title and
-// notifications.
+// notifications; the language setting as the profile's settings hold it.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountInfo, ConnectionState, Contact, Conversation, InboxLayout } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { draftsByChat, withDraft, type DraftsByChat } from "../logic/drafts";
+import { applyLanguageSetting, currentLanguageSetting } from "../i18n";
 import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
+import { adjacentChat, nextUnreadChat } from "../logic/chatNavigation";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
-import { networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
+import { filterShowing, inboxRows, networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
 import { withMute, withoutMute } from "../logic/mute";
 import { noticeFor } from "../logic/notifications";
+import { switcherEntries, type SwitcherEntry } from "../logic/quickSwitcher";
 import { typingChanged, typingStopped, type TypingState } from "../logic/typing";
 import { useBackend } from "./context";
 import { ContactDetails } from "./ContactDetails";
@@ -20,9 +24,16 @@ import { InteropReviewBanner } from "./InteropReviewBanner";
 import { useInteropReview } from "./useInteropReview";
 import { useMuteClock } from "./useMuteClock";
 import { ConversationView } from "./ConversationView";
+import { KeyboardHints } from "./KeyboardHints";
 import { Inbox, type InboxStatus } from "./Inbox";
 import { NewChatDialog } from "./NewChat";
+import { QuickSwitcher } from "./QuickSwitcher";
 import { SettingsDialog } from "./SettingsDialog";
+import { ShortcutSheet } from "./ShortcutSheet";
+import { Toast, useToast } from "./Toast";
+import { useKnownPeople } from "./useKnownPeople";
+import { useShortcuts } from "./useShortcuts";
+import type { TimelineAnchor } from "../logic/timeline";
 
 type Props = {
   accounts: AccountInfo[];
@@ -39,7 +50,7 @@ type Props = {
   openDialog?: ShellDialog;
 };
 
-export type ShellDialog = "settings" | "new-chat" | "new-group" | "contact";
+export type ShellDialog = "settings" | "new-chat" | "new-group" | "contact" | "switcher" | "shortcuts";
 type Connection = { state: ConnectionState; retryInMs: number | null };
 const NOBODY: string[] = [];
 
@@ -55,6 +66,7 @@ export function Shell({
   openDialog,
 }: Props) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [conversations, setConversations] = useState<Conversation[]>([]);
   // Each chat's draft, for the inbox's previews: loaded with the inbox, then told of every save.
   const [drafts, setDrafts] = useState<DraftsByChat>({});
@@ -62,11 +74,24 @@ export function Shell({
   const [connections, setConnections] = useState<Record<string, Connection>>({});
   const [layout, setLayout] = useState<InboxLayout>("combined");
   const [selected, setSelected] = useState<string | null>(null);
+  // A chosen search result: its chat opens at that message (until another chat is chosen).
+  const [found, setFound] = useState<{ conversation: string; anchor: TimelineAnchor; at: number } | null>(null);
+  useEffect(() => {
+    if (found !== null && found.conversation !== selected) setFound(null);
+  }, [found, selected]);
   const [filter, setFilter] = useState<InboxFilter>({ kind: "all" });
   const [contact, setContact] = useState<Contact | null>(null);
   // Who is typing in each chat (`name@network`: its person, or members of its group).
   const [typing, setTyping] = useState<TypingState>({});
   const [dialog, setDialog] = useState<ShellDialog | null>(openDialog ?? null);
+  // A person picked in the quick switcher who has no chat yet: New chat starts one with them.
+  const [newChatWith, setNewChatWith] = useState<{ account: string; peer: string } | null>(null);
+  const [toast, showToast] = useToast();
+  // The chat list as shown (filter, search and order applied): Alt+Up/Down step through it.
+  const visibleRows = useRef<Conversation[]>([]);
+  const searchField = useRef<HTMLInputElement>(null);
+  // The open chat's message field: a chat opened from the keyboard gets the focus there.
+  const composerField = useRef<HTMLTextAreaElement | null>(null);
   const toReview = useInteropReview(accounts);
   // Bumped when events were lost: the open chat is rebuilt from a fresh query.
   const [generation, setGeneration] = useState(0);
@@ -148,7 +173,7 @@ export function Shell({
             document.visibilityState === "visible" &&
             document.hasFocus();
           const notice = noticeFor(message, conversation, prefs, open, announcedRequests.current);
-          if (notice) void backend.notify(notice.title, notice.body);
+          if (notice) void backend.notify(notice.title, notice.body, message.conversation);
           break;
         }
         case "resync":
@@ -194,11 +219,30 @@ export function Shell({
   }, [backend, currentAccount, currentPeer]);
   useEffect(loadContact, [loadContact, current?.last_activity, current?.read_only]);
 
+  // The settings are read at unlock: where their language is not the one kept for the screens
+  // before unlock (kept elsewhere, or forgotten), it applies from here on. A change made in
+  // Settings has applied already (LanguageSetting), so it is the same by then.
+  useEffect(() => {
+    if (settings.language !== currentLanguageSetting()) applyLanguageSetting(settings.language);
+  }, [settings.language]);
+
   const muteClock = useMuteClock(settings.muted);
   useEffect(() => {
     const unread = unreadTotal(conversations, settings, muteClock);
     document.title = unread > 0 ? `(${unread}) Isthmus` : "Isthmus";
-  }, [conversations, settings, muteClock]);
+    // The desktop shows it on the tray icon and the launcher's badge too.
+    void backend.setUnreadCount(unread).catch(() => undefined);
+  }, [backend, conversations, settings, muteClock]);
+
+  // A clicked notification opens its chat, wherever the list's filter stands.
+  useEffect(
+    () =>
+      backend.onOpenConversation((id) => {
+        setFilter({ kind: "all" });
+        setSelected(id);
+      }),
+    [backend],
+  );
 
   const mute = (ms: number | null | false) => {
     if (!current) return;
@@ -216,34 +260,88 @@ export function Shell({
     });
   };
 
+  /** Opens a chat; the new chat's message field gets the focus when `focusComposer` (it is
+   * mounted anew for each chat, so focus in the old one would otherwise be lost). */
+  const openFromKeyboard = (id: string, focusComposer: boolean) => {
+    setSelected(id);
+    if (focusComposer) setTimeout(() => composerField.current?.focus(), 0);
+  };
+  const composerFocused = () => composerField.current !== null && document.activeElement === composerField.current;
+
+  const openSwitcherEntry = (entry: SwitcherEntry) => {
+    setDialog(null);
+    if (entry.kind === "chat") {
+      // A chat the list does not show now (another filter, a request, archived): show its folder.
+      const chat = conversations.find((conversation) => conversation.id === entry.conversation);
+      if (chat && !visibleRows.current.some((conversation) => conversation.id === chat.id))
+        setFilter(filterShowing(chat, layout, settings));
+      openFromKeyboard(entry.conversation, true);
+      return;
+    }
+    setNewChatWith({ account: entry.account, peer: entry.address });
+    setDialog("new-chat");
+  };
+
+  const goToNextUnread = () => {
+    const now = Date.now();
+    const focus = composerFocused();
+    const shown = nextUnreadChat(visibleRows.current, selected, settings, now);
+    if (shown) return openFromKeyboard(shown, focus);
+    // None in the list as filtered: look in the whole inbox, and show it there.
+    const all = inboxRows(conversations, { kind: "all" }, layout, settings);
+    const anywhere = nextUnreadChat(all, selected, settings, now);
+    if (!anywhere) return showToast(t("shell.noUnread"));
+    setFilter({ kind: "all" });
+    openFromKeyboard(anywhere, focus);
+  };
+
+  const step = (direction: 1 | -1) => {
+    const next = adjacentChat(visibleRows.current, selected, direction);
+    if (next) openFromKeyboard(next, composerFocused());
+  };
+
+  useShortcuts({
+    "quick-switcher": () => setDialog("switcher"),
+    search: () => {
+      searchField.current?.focus();
+      searchField.current?.select();
+    },
+    "previous-chat": () => step(-1),
+    "next-chat": () => step(1),
+    "next-unread": goToNextUnread,
+    "shortcut-sheet": () => setDialog("shortcuts"),
+  });
+  const people = useKnownPeople(backend, accounts, dialog === "switcher");
+
   const down = accounts.filter((account) => {
     const connection = connections[account.address];
     return connection !== undefined && connection.state !== "connected";
   });
+  const offline = down.some((account) => connections[account.address]?.state === "offline");
   const networks = networksOf(conversations, [...accounts.map((account) => account.network), ...peered]);
 
   return (
     <div className="app">
-      <nav className="sidebar" aria-label="Chats">
+      <nav className="sidebar" aria-label={t("shell.chats")}>
         <header className="sidebar__header">
           <h1 className="sidebar__title">Isthmus</h1>
           <div className="sidebar__tools">
             <button type="button" className="button button--small" onClick={() => setDialog("new-chat")}>
-              New chat
+              {t("newChat.title")}
             </button>
             <button type="button" className="button button--small" onClick={() => setDialog("new-group")}>
-              New group
+              {t("newGroup.title")}
             </button>
             <button type="button" className="button button--small" onClick={() => setDialog("settings")}>
-              Settings
+              {t("settings.title")}
             </button>
           </div>
         </header>
         {down.length > 0 && (
           <p className="banner banner--warning connection-banner" role="status">
-            {down.some((account) => connections[account.address]?.state === "offline") ? "Offline" : "Connecting"}:{" "}
-            {down.map((account) => account.address).join(", ")}. Messages you send wait and go out when the connection
-            is back.
+            {t(offline ? "shell.offline" : "shell.connecting", {
+              accounts: down.map((account) => account.address).join(", "),
+            })}
           </p>
         )}
         <InteropReviewBanner
@@ -264,14 +362,28 @@ export function Shell({
           selected={selected}
           drafts={drafts}
           onSelect={setSelected}
+          onOpenHit={(hit) => {
+            setFound({
+              conversation: hit.conversation,
+              anchor: { seq: hit.seq, message: hit.message },
+              at: Date.now(),
+            });
+            setSelected(hit.conversation);
+          }}
           filter={filter}
           onFilter={setFilter}
+          searchField={searchField}
+          onVisibleRows={(rows) => {
+            visibleRows.current = rows;
+          }}
         />
+        <KeyboardHints onSwitcher={() => setDialog("switcher")} onShortcuts={() => setDialog("shortcuts")} />
       </nav>
       <main className="main">
         {current ? (
           <ConversationView
-            key={`${current.id}:${generation}`}
+            key={`${current.id}:${generation}:${found?.conversation === current.id ? found.at : ""}`}
+            anchor={found?.conversation === current.id ? found.anchor : null}
             conversation={current}
             contact={contact}
             settings={settings}
@@ -285,12 +397,18 @@ export function Shell({
               loadContact();
               reload();
             }}
+            onAccountsChanged={() => {
+              onAccountsChanged();
+              reload();
+            }}
+            composerField={composerField}
+            onToast={showToast}
             onClosed={() => setSelected(null)}
           />
         ) : (
           <div className="placeholder">
-            <h2>No chat open</h2>
-            <p>Choose a chat on the left, or start a new one.</p>
+            <h2>{t("shell.noChatOpen")}</h2>
+            <p>{t("shell.chooseChat")}</p>
           </div>
         )}
       </main>
@@ -317,9 +435,15 @@ export function Shell({
       {dialog === "new-chat" && (
         <NewChatDialog
           accounts={accounts}
-          onClose={() => setDialog(null)}
+          initial={newChatWith}
+          onAccountsChanged={onAccountsChanged}
+          onClose={() => {
+            setDialog(null);
+            setNewChatWith(null);
+          }}
           onOpened={(conversation) => {
             setDialog(null);
+            setNewChatWith(null);
             setConversations((list) =>
               list.some((item) => item.id === conversation.id) ? list : [conversation, ...list],
             );
@@ -347,6 +471,15 @@ export function Shell({
       {dialog === "contact" && current && current.group === null && (
         <ContactDetails conversation={current} onClose={() => setDialog(null)} onChanged={loadContact} />
       )}
+      {dialog === "switcher" && (
+        <QuickSwitcher
+          entries={switcherEntries(conversations, people)}
+          onPick={openSwitcherEntry}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "shortcuts" && <ShortcutSheet onClose={() => setDialog(null)} />}
+      <Toast text={toast} />
       {onboarding && (
         <InteropOnboarding
           account={onboarding}

@@ -2,7 +2,9 @@
 import { useState, type FormEvent } from "react";
 import type { ProfileState } from "../backend/backend";
 import { asUserError } from "../backend/backend";
-import { describeError } from "../logic/errors";
+import { DEMO_PASSPHRASE } from "../demo/fixtures";
+import { useTranslation } from "react-i18next";
+import { describeError } from "../i18n/errors";
 import { useBackend } from "./context";
 
 const MIN_LENGTH = 8;
@@ -15,6 +17,7 @@ export function StartScreen({
   onUnlocked: () => void;
 }) {
   const backend = useBackend();
+  const { t } = useTranslation();
   const [passphrase, setPassphrase] = useState("");
   const [confirm, setConfirm] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -25,8 +28,8 @@ export function StartScreen({
     event.preventDefault();
     setError(null);
     if (creating) {
-      if (passphrase.length < MIN_LENGTH) return setError(`Use at least ${MIN_LENGTH} characters.`);
-      if (passphrase !== confirm) return setError("The two passphrases are not the same.");
+      if (passphrase.length < MIN_LENGTH) return setError(t("start.tooShort", { count: MIN_LENGTH }));
+      if (passphrase !== confirm) return setError(t("start.notSame"));
     }
     setBusy(true);
     try {
@@ -46,13 +49,9 @@ export function StartScreen({
     <main className="start">
       <form className="start__card" onSubmit={submit} noValidate>
         <h1 className="start__title">Isthmus</h1>
-        <p className="start__lead">
-          {creating
-            ? "Create your profile. Everything Isthmus keeps on this computer is encrypted with your passphrase. There is no way to recover it if you forget it."
-            : "Enter your passphrase to unlock your profile."}
-        </p>
+        <p className="start__lead">{creating ? t("start.createLead") : t("start.unlockLead")}</p>
         <label className="field">
-          <span className="field__label">Passphrase</span>
+          <span className="field__label">{t("start.passphrase")}</span>
           <input
             className="input"
             type="password"
@@ -66,7 +65,7 @@ export function StartScreen({
         </label>
         {creating && (
           <label className="field">
-            <span className="field__label">Passphrase again</span>
+            <span className="field__label">{t("start.passphraseAgain")}</span>
             <input
               className="input"
               type="password"
@@ -82,10 +81,10 @@ export function StartScreen({
           </p>
         )}
         <button className="button button--primary" type="submit" disabled={busy}>
-          {creating ? "Create profile" : "Unlock"}
+          {creating ? t("start.create") : t("start.unlock")}
         </button>
         {backend.kind === "demo" && !creating && (
-          <p className="start__hint">Demo: the passphrase is “correct horse battery”.</p>
+          <p className="start__hint">{t("start.demoHint", { passphrase: DEMO_PASSPHRASE })}</p>
         )}
       </form>
     </main>

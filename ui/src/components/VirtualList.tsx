@@ -23,7 +23,10 @@ type Props<T> = {
   /** Told whether the list is scrolled to its end, after every scroll. */
   onAtBottom?: (atBottom: boolean) => void;
   onNearTop?: () => void;
-  /** Bring this row into view whenever it changes. */
+  /** Called when scrolled close to the end (a timeline opened in its middle reads on). */
+  onNearBottom?: () => void;
+  /** Bring this row into view whenever it changes (a list that mounts with one starts there,
+   * not at its bottom). */
   revealIndex?: number | null;
   rowProps?: (item: T, index: number) => HTMLAttributes<HTMLDivElement>;
 } & Omit<HTMLAttributes<HTMLDivElement>, "children">;
@@ -37,6 +40,7 @@ export function VirtualList<T>({
   stickToBottom = false,
   onAtBottom,
   onNearTop,
+  onNearBottom,
   revealIndex,
   rowProps,
   className,
@@ -47,7 +51,7 @@ export function VirtualList<T>({
   const [version, setVersion] = useState(0);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
-  const atBottom = useRef(true);
+  const atBottom = useRef(revealIndex === null || revealIndex === undefined);
   const anchor = useRef<{ key: string; delta: number } | null>(null);
   const observer = useRef<ResizeObserver | null>(null);
 
@@ -112,6 +116,12 @@ export function VirtualList<T>({
       element.scrollTop = target;
       setScrollTop(target);
     }
+    // Keep the revealed row where it is while the rows around it get measured.
+    const item = items[revealIndex];
+    if (item !== undefined) {
+      anchor.current = { key: keyOf(item), delta: element.scrollTop - (win.offsets[revealIndex] ?? 0) };
+      atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revealIndex]);
 
@@ -125,7 +135,8 @@ export function VirtualList<T>({
     anchor.current = firstItem ? { key: keyOf(firstItem), delta: element.scrollTop - (win.offsets[first] ?? 0) } : null;
     setScrollTop(element.scrollTop);
     if (onNearTop && element.scrollTop < 400) onNearTop();
-  }, [items, keyOf, onAtBottom, onNearTop, win.offsets]);
+    if (onNearBottom && element.scrollHeight - element.scrollTop - element.clientHeight < 400) onNearBottom();
+  }, [items, keyOf, onAtBottom, onNearTop, onNearBottom, win.offsets]);
 
   const measure = useCallback((node: HTMLDivElement | null) => {
     if (node) observer.current?.observe(node);

@@ -28,6 +28,33 @@ function fakeBackend() {
         return () => listeners.delete(listener);
       },
       messages: () => new Promise<Page<Message>>((resolve) => waiting.push(resolve)),
+      messagesAfter: async (): Promise<Page<Message>> => ({ items: [], next_cursor: null }),
+    },
+  };
+}
+
+/** A backend over a stored timeline that answers pages as the engine does, at once. */
+function timelineBackend(stored: Message[]) {
+  const listeners = new Set<(event: BackendEvent) => void>();
+  const page = (items: Message[], limit: number, cursor: (m: Message) => number) => ({
+    items,
+    next_cursor: items.length === limit ? cursor(items[items.length - 1] as Message) : null,
+  });
+  return {
+    emit: (event: BackendEvent) => listeners.forEach((listener) => listener(event)),
+    backend: {
+      listen: async (listener: (event: BackendEvent) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      messages: async (_c: string, before: number | null, limit: number): Promise<Page<Message>> => {
+        const older = stored.filter((m) => before === null || m.seq < before).sort((a, b) => b.seq - a.seq);
+        return page(older.slice(0, limit), limit, (m) => m.seq);
+      },
+      messagesAfter: async (_c: string, after: number, limit: number): Promise<Page<Message>> => {
+        const later = stored.filter((m) => m.seq > after).sort((a, b) => a.seq - b.seq);
+        return page(later.slice(0, limit), limit, (m) => m.seq);
+      },
     },
   };
 }
@@ -88,5 +115,27 @@ describe("useTimeline", () => {
       for (let seq = 1; seq <= 12; seq++) fake.emit({ type: "message_added", message: message(seq, `${seq}`) });
     });
     await waitFor(() => expect(result.current.messages).toHaveLength(12));
+  });
+
+  it("opens around a search result, reads newer pages on demand, and only then follows new messages", async () => {
+    const stored = Array.from({ length: 10 }, (_, index) => message(index + 1, `m${index + 1}`));
+    const fake = timelineBackend(stored);
+    const anchor = { seq: 5, message: "m5" };
+    const { result } = renderHook(() => useTimeline(fake.backend, "c", 2, () => undefined, undefined, anchor));
+    await waitFor(() => expect(result.current.loading).toBe(false));
+    const seqs = () => result.current.messages.map((m) => m.seq).sort((a, b) => a - b);
+    expect(seqs()).toEqual([4, 5, 6, 7]);
+    // A message arriving now lies beyond pages not read yet: it waits for them.
+    const late = message(11, "late");
+    stored.push(late);
+    act(() => fake.emit({ type: "message_added", message: late }));
+    expect(seqs()).toEqual([4, 5, 6, 7]);
+    for (let read = 0; read < 3 && result.current.loadNewer !== null; read++) {
+      await act(async () => result.current.loadNewer?.());
+    }
+    await waitFor(() => expect(result.current.loadNewer).toBeNull());
+    expect(seqs()).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    act(() => fake.emit({ type: "message_added", message: message(12, "live") }));
+    expect(seqs()).toContain(12);
   });
 });

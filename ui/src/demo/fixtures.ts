@@ -183,6 +183,8 @@ export type FixtureOptions = {
 
 export const FIXTURE_NOW = Date.UTC(2026, 2, 10, 11, 30);
 export const BIG_CHAT_PEER = `archive.bot@${MEADOW}`;
+/** What archive.bot's oldest message says. */
+export const BIG_CHAT_FIRST_LINE = "First entry: a quokka crossed the bridge at dawn.";
 const DEFAULT_BIG_CHAT = 1500;
 
 /** The demo world for a seed: the fixtures the demo backend, stories and benchmarks share. */
@@ -392,6 +394,8 @@ export function buildWorld(
       count: Math.max(1, scale.bigChatMessages ?? DEFAULT_BIG_CHAT),
       ageMinutes: 60 * 30,
       lazy: true,
+      // The oldest entry holds a word found nowhere else: search finds it 1,500 messages back.
+      lines: [BIG_CHAT_FIRST_LINE],
     });
     specs.push({
       account: main.address,

@@ -1,7 +1,11 @@
-// Times, sizes and safety numbers as the UI writes them.
+// Times, sizes and safety numbers as the UI writes them, in the UI's locale (locale.ts); delivery
+// statuses in the language shown.
+import type { ParseKeys } from "i18next";
 import type { MessageStatus } from "../bindings";
+import { i18n } from "../i18n";
+import { currentLocale } from "./locale";
 
-export function formatTime(ms: number, now: number, locale?: string): string {
+export function formatTime(ms: number, now: number, locale = currentLocale()): string {
   const date = new Date(ms);
   const today = new Date(now);
   if (date.toDateString() === today.toDateString()) {
@@ -11,14 +15,27 @@ export function formatTime(ms: number, now: number, locale?: string): string {
   return date.toLocaleDateString(locale, { day: "numeric", month: "short" });
 }
 
-export function formatClock(ms: number, locale?: string): string {
+export function formatClock(ms: number, locale = currentLocale()): string {
   return new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** Decimal units, as the desktop's file manager counts (1 kB = 1000 bytes), largest first. */
+const SIZE_UNITS = [
+  { unit: "gigabyte", bytes: 1e9 },
+  { unit: "megabyte", bytes: 1e6 },
+  { unit: "kilobyte", bytes: 1e3 },
+] as const;
+
+/** A file size with the locale's number format and unit ("1.5 MB", "1,5 MB", "1,5 Mo"). */
+export function formatSize(bytes: number, locale = currentLocale()): string {
+  const step = SIZE_UNITS.find((candidate) => bytes >= candidate.bytes);
+  if (!step) return new Intl.NumberFormat(locale, { style: "unit", unit: "byte", unitDisplay: "long" }).format(bytes);
+  return new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: step.unit,
+    unitDisplay: "short",
+    maximumFractionDigits: 1,
+  }).format(bytes / step.bytes);
 }
 
 /** 60 digits as twelve groups of five. */
@@ -29,38 +46,19 @@ export function safetyGroups(digits: string): string[] {
   return groups;
 }
 
-export function statusLabel(status: MessageStatus): string {
-  switch (status) {
-    case "pending":
-      return "Sending";
-    case "sent":
-      return "Sent";
-    case "delivered":
-      return "Delivered";
-    case "read":
-      return "Read";
-    case "failed":
-      return "Not sent";
-    case "received":
-      return "Received";
-  }
-}
+/** Each delivery status's words (a table of literal keys: the catalogs' test and the type check read them). */
+const STATUS_KEYS: Record<MessageStatus, ParseKeys> = {
+  pending: "status.pending",
+  sent: "status.sent",
+  delivered: "status.delivered",
+  read: "status.read",
+  failed: "status.failed",
+  received: "status.received",
+};
 
-export function statusMark(status: MessageStatus): string {
-  switch (status) {
-    case "pending":
-      return "◷";
-    case "sent":
-      return "✓";
-    case "delivered":
-      return "✓✓";
-    case "read":
-      return "✓✓";
-    case "failed":
-      return "!";
-    case "received":
-      return "";
-  }
+/** A message's delivery status in words, in the language shown. */
+export function statusLabel(status: MessageStatus): string {
+  return i18n.t(STATUS_KEYS[status]);
 }
 
 /** How wide a picture's thumbnail shows in the timeline, in CSS pixels. */

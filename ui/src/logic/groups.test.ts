@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, Group, GroupNotice } from "../bindings";
 import { defaultSettings } from "../backend/backend";
+import { i18n } from "../i18n";
 import { address } from "../demo/fixtures";
 import { chatName, groupBlockedReason, groupCandidates, memberDraft, memberNetworks, noticeText } from "./groups";
 import { inboxRows } from "./inbox";
@@ -82,6 +83,25 @@ describe("group notices are worded from their fields, from the user's point of v
     expect(noticeText(notice("renamed", "bea@meadow.example"), ME)).toBe(
       "bea@meadow.example renamed the group to “Bridge builders”",
     );
+  });
+  it("says them in the language shown, the verb agreeing with who did it (German: du hast, er hat)", async () => {
+    await i18n.changeLanguage("de");
+    try {
+      expect(noticeText(notice("created", ME), ME)).toBe("Du hast die Gruppe „Bridge builders“ erstellt");
+      expect(noticeText(notice("created", "noor@harbor.example"), ME)).toBe(
+        "noor@harbor.example hat die Gruppe „Bridge builders“ erstellt",
+      );
+      // "you" among others is the object: "dich", not "du".
+      expect(noticeText(notice("added", "noor@harbor.example", ["bea@meadow.example", ME]), ME)).toBe(
+        "noor@harbor.example hat bea@meadow.example und dich hinzugefügt",
+      );
+      expect(noticeText(notice("made_admin", ME, ["bea@meadow.example", "heron@harbor.example"]), ME)).toBe(
+        "Du hast bea@meadow.example und heron@harbor.example zu Admins gemacht",
+      );
+    } finally {
+      // English is what every other test here expects.
+      await i18n.changeLanguage("en");
+    }
   });
 });
 

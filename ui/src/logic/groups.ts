@@ -1,44 +1,52 @@
 // Groups as the UI words them: notices in the timeline, a chat's name, why a group chat cannot
 // send, and the list of people a new group is made of. Worded from the notice's fields (kind, by,
-// targets, name), never from the English `body` the engine adds for plain front ends.
+// targets, name) in the language shown, never from the English `body` the engine adds for plain
+// front ends.
 import type { Conversation, Group, GroupMember, GroupNotice, Membership } from "../bindings";
+import { i18n } from "../i18n";
 import { addressText, parseAddress } from "./address";
 
-/** `name@network` as a person reads it in a line: "you" for the account itself. */
-function who(address: string, me: string, capital: boolean): string {
-  if (address === me) return capital ? "You" : "you";
-  return address;
+/** `name@network` as a person reads it in a list: "you" (as an object: German "dich") for the account itself. */
+function who(address: string, me: string): string {
+  return address === me ? i18n.t("groupNotice.you") : address;
 }
 
-function list(addresses: string[], me: string): string {
-  const names = addresses.map((address) => who(address, me, false));
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+/** "a", "a and b", "a, b and c", in the language shown. */
+export function listText(names: string[]): string {
+  const last = names[names.length - 1];
+  if (last === undefined || names.length === 1) return names.join("");
+  return i18n.t("common.and", { rest: names.slice(0, -1).join(", "), last });
 }
 
-/** The line a group change shows in the timeline, from the point of view of `me`. */
+/** The line a group change shows in the timeline, from the point of view of `me`. Each change has
+ * its own sentence for "you did it" (the verb agrees with its subject in other languages). */
 export function noticeText(notice: GroupNotice, me: string): string {
-  const by = who(notice.by, me, true);
-  const targets = list(notice.targets, me);
+  const mine = notice.by === me;
+  const by = notice.by;
+  const name = notice.name;
+  const targets = listText(notice.targets.map((address) => who(address, me)));
+  const count = notice.targets.length;
   switch (notice.kind) {
     case "created":
-      return `${by} created the group “${notice.name}”`;
+      return mine ? i18n.t("groupNotice.youCreated", { name }) : i18n.t("groupNotice.created", { by, name });
     case "added_you":
-      return `${by} added you to “${notice.name}”`;
+      return i18n.t("groupNotice.addedYou", { by, name });
     case "invited_you":
-      return `${by} invited you to “${notice.name}”`;
+      return i18n.t("groupNotice.invitedYou", { by, name });
     case "added":
-      return `${by} added ${targets}`;
+      return mine ? i18n.t("groupNotice.youAdded", { targets }) : i18n.t("groupNotice.added", { by, targets });
     case "removed":
-      return notice.targets.includes(me) ? `${by} removed you from the group` : `${by} removed ${targets}`;
+      if (notice.targets.includes(me)) return i18n.t("groupNotice.removedYou", { by });
+      return mine ? i18n.t("groupNotice.youRemoved", { targets }) : i18n.t("groupNotice.removed", { by, targets });
     case "left":
-      return `${by} left the group`;
+      return mine ? i18n.t("groupNotice.youLeft") : i18n.t("groupNotice.left", { by });
     case "renamed":
-      return `${by} renamed the group to “${notice.name}”`;
+      return mine ? i18n.t("groupNotice.youRenamed", { name }) : i18n.t("groupNotice.renamed", { by, name });
     case "made_admin":
-      return notice.targets.length === 1 && notice.targets[0] === me
-        ? `${by} made you an admin`
-        : `${by} made ${targets} ${notice.targets.length > 1 ? "admins" : "an admin"}`;
+      if (count === 1 && notice.targets[0] === me) return i18n.t("groupNotice.madeYouAdmin", { by });
+      return mine
+        ? i18n.t("groupNotice.youMadeAdmin", { targets, count })
+        : i18n.t("groupNotice.madeAdmin", { by, targets, count });
   }
 }
 
@@ -64,13 +72,13 @@ export function isAdmin(group: Group, address: string): boolean {
 export function membershipText(membership: Membership): string {
   switch (membership.state) {
     case "member":
-      return "You are a member.";
+      return i18n.t("membership.member");
     case "invited":
-      return `${membership.by} invited you. Nothing of the group reaches you until you accept.`;
+      return i18n.t("membership.invited", { by: membership.by });
     case "left":
-      return "You left this group. The chat stays, read-only.";
+      return i18n.t("membership.left");
     case "removed":
-      return "An admin removed you from this group. The chat stays, read-only.";
+      return i18n.t("membership.removed");
   }
 }
 
@@ -79,17 +87,19 @@ export function groupBlockedReason(conversation: Conversation, group: Group | nu
   const refusal = conversation.send_refusal;
   if (refusal === null) return null;
   if (refusal === "not_group_member") {
-    if (conversation.request || group?.membership.state === "invited")
-      return "Accept the invitation to write in this group.";
-    if (group?.membership.state === "left") return "You left this group. Its chat is read-only.";
-    if (group?.membership.state === "removed") return "You were removed from this group. Its chat is read-only.";
-    return "You are not a member of this group any more. Its chat is read-only.";
+    if (conversation.request || group?.membership.state === "invited") return i18n.t("sendRefusal.groupInvitation");
+    if (group?.membership.state === "left") return i18n.t("sendRefusal.groupLeft");
+    if (group?.membership.state === "removed") return i18n.t("sendRefusal.groupRemoved");
+    return i18n.t("sendRefusal.groupNotMember");
   }
   if (refusal === "interop_off") {
-    const home = group ? parseAddress(group.creator)?.network : undefined;
-    return `This group is read-only: its home network${home ? `, ${home},` : ""} is one you turned off for ${addressText(conversation.account)}.`;
+    const account = addressText(conversation.account);
+    const network = group ? parseAddress(group.creator)?.network : undefined;
+    return network
+      ? i18n.t("sendRefusal.groupHomeOff", { network, account })
+      : i18n.t("sendRefusal.groupHomeOffUnnamed", { account });
   }
-  return "This group cannot be written to right now.";
+  return i18n.t("sendRefusal.groupOther");
 }
 
 export type MemberDraft = { members: string[]; invalid: string[] };

@@ -81,3 +81,15 @@ export function unreadTotal(conversations: Conversation[], flags: ChatFlags, now
 export function requestCount(conversations: Conversation[]): number {
   return conversations.filter((conversation) => conversation.request).length;
 }
+
+/** A filter under which `conversation` shows: All where it can, else its own folder (a request
+ * under Requests, an archived chat under Archived, another network's in its separate folder). */
+export function filterShowing(conversation: Conversation, layout: InboxLayout, flags: ChatFlags): InboxFilter {
+  const candidates: InboxFilter[] = [
+    { kind: "all" },
+    { kind: "requests" },
+    { kind: "archived" },
+    { kind: "other-networks" },
+  ];
+  return candidates.find((filter) => matchesFilter(conversation, filter, layout, flags)) ?? { kind: "all" };
+}

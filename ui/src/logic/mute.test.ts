@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { isMuted, MUTE_CHOICES, muteOf, muteText, nextMuteEnd, withMute, withoutMute, type MuteEntry } from "./mute";
+import { i18n } from "../i18n";
+import {
+  isMuted,
+  MUTE_CHOICES,
+  muteChoiceText,
+  muteOf,
+  muteText,
+  nextMuteEnd,
+  withMute,
+  withoutMute,
+  type MuteEntry,
+} from "./mute";
 
 const HOUR = 3_600_000;
 const now = new Date(2026, 11, 7, 14, 0).getTime();
@@ -20,7 +31,7 @@ describe("mute", () => {
   });
 
   it("offers 1 hour, 8 hours and always", () => {
-    expect(MUTE_CHOICES.map((choice) => [choice.label, choice.ms])).toEqual([
+    expect(MUTE_CHOICES.map((choice) => [muteChoiceText(choice.ms), choice.ms])).toEqual([
       ["1 hour", HOUR],
       ["8 hours", 8 * HOUR],
       ["Always", null],
@@ -47,5 +58,18 @@ describe("mute", () => {
     expect(muteText("always", now)).toBe("Muted");
     expect(muteText(now + HOUR, now, "en-GB")).toBe("Muted until 15:00");
     expect(muteText(now + 11 * HOUR, now, "en-GB")).toBe("Muted until Tue 01:00");
+  });
+
+  it("says it in the language shown, the day and time in its locale", async () => {
+    await i18n.changeLanguage("de");
+    try {
+      expect(MUTE_CHOICES.map((choice) => muteChoiceText(choice.ms))).toEqual(["1 Stunde", "8 Stunden", "Immer"]);
+      expect(muteText("always", now)).toBe("Stummgeschaltet");
+      // ICU versions differ in whether the short weekday has its period ("Di." or "Di").
+      expect(muteText(now + 11 * HOUR, now, "de-DE")).toMatch(/^Stummgeschaltet bis Di\.? 01:00$/);
+    } finally {
+      // English is what every other test here expects.
+      await i18n.changeLanguage("en");
+    }
   });
 });

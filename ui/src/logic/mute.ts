@@ -2,7 +2,9 @@
 // chat id (muted always: what older settings hold) or `{ id, until }` (muted until then, in ms
 // since the epoch). A mute that has run out counts as none, wherever it is read.
 import type { ConversationId } from "../bindings";
+import { i18n } from "../i18n";
 import { formatClock } from "./format";
+import { currentLocale } from "./locale";
 
 export type MuteEntry = ConversationId | { id: ConversationId; until: number };
 
@@ -14,11 +16,12 @@ type MuteFlags = { muted: readonly MuteEntry[] };
 const HOUR = 3_600_000;
 
 /** What Mute offers, in order: `ms` is how long, null for always. */
-export const MUTE_CHOICES: readonly { label: string; ms: number | null }[] = [
-  { label: "1 hour", ms: HOUR },
-  { label: "8 hours", ms: 8 * HOUR },
-  { label: "Always", ms: null },
-];
+export const MUTE_CHOICES: readonly { ms: number | null }[] = [{ ms: HOUR }, { ms: 8 * HOUR }, { ms: null }];
+
+/** A choice of `MUTE_CHOICES` in words, in the language shown: "1 hour", "8 hours", "Always". */
+export function muteChoiceText(ms: number | null): string {
+  return ms === null ? i18n.t("mute.always") : i18n.t("mute.hours", { count: ms / HOUR });
+}
 
 function entryId(entry: MuteEntry): ConversationId {
   return typeof entry === "string" ? entry : entry.id;
@@ -53,9 +56,10 @@ export function nextMuteEnd(muted: readonly MuteEntry[], now: number): number | 
 }
 
 /** What a muted chat says about it: "Muted", "Muted until 14:05", "Muted until Tue 14:05". */
-export function muteText(mute: Exclude<Mute, null>, now: number, locale?: string): string {
-  if (mute === "always") return "Muted";
-  const sameDay = new Date(mute).toDateString() === new Date(now).toDateString();
-  const day = sameDay ? "" : `${new Date(mute).toLocaleDateString(locale, { weekday: "short" })} `;
-  return `Muted until ${day}${formatClock(mute, locale)}`;
+export function muteText(mute: Exclude<Mute, null>, now: number, locale = currentLocale()): string {
+  if (mute === "always") return i18n.t("mute.muted");
+  const time = formatClock(mute, locale);
+  if (new Date(mute).toDateString() === new Date(now).toDateString()) return i18n.t("mute.mutedUntil", { time });
+  const day = new Date(mute).toLocaleDateString(locale, { weekday: "short" });
+  return i18n.t("mute.mutedUntilDay", { day, time });
 }

@@ -1,6 +1,7 @@
-// Which desktop notification an incoming message gets, if any.
+// Which desktop notification an incoming message gets, if any, worded in the language shown.
 import type { Conversation, Message } from "../bindings";
 import type { Settings } from "../backend/backend";
+import { i18n } from "../i18n";
 import { addressText } from "./address";
 import { chatName, noticeText } from "./groups";
 import { isMuted } from "./mute";
@@ -32,8 +33,9 @@ export function noticeFor(
   if (!conversation || conversation.request) {
     if (announced.has(message.conversation)) return null;
     announced.add(message.conversation);
-    if (conversation?.group != null) return { title: "New group invitation", body: "Someone invited you to a group." };
-    return { title: "New message request", body: "Someone new wants to message you." };
+    if (conversation?.group != null)
+      return { title: i18n.t("notification.invitationTitle"), body: i18n.t("notification.invitationBody") };
+    return { title: i18n.t("notification.requestTitle"), body: i18n.t("notification.requestBody") };
   }
   if (conversation.group !== null) {
     // A change the user made is stored as a line of the group's own, not news to them.
@@ -41,11 +43,14 @@ export function noticeFor(
     const who = message.author.split("@")[0] ?? message.author;
     const words = message.notice
       ? noticeText(message.notice, addressText(conversation.account))
-      : `${who}: ${message.body || "Attachment"}`;
-    return { title: chatName(conversation), body: prefs.notificationPreview ? words : "New message" };
+      : `${who}: ${message.body || i18n.t("common.attachment")}`;
+    return {
+      title: chatName(conversation),
+      body: prefs.notificationPreview ? words : i18n.t("notification.newMessage"),
+    };
   }
   return {
     title: conversation.peer.name,
-    body: prefs.notificationPreview ? message.body || "Attachment" : "New message",
+    body: prefs.notificationPreview ? message.body || i18n.t("common.attachment") : i18n.t("notification.newMessage"),
   };
 }

@@ -1,6 +1,7 @@
 // How far one of the user's group messages got, from each member's receipt
 // (`groupMessageReceipts`): "Delivered to 3 of 4, read by 2".
 import type { Group, MemberReceipt } from "../bindings";
+import { i18n } from "../i18n";
 
 export type ReceiptSummary = {
   /** The other members the message counts against (the group's current members but the user). */
@@ -28,10 +29,9 @@ export function summarizeReceipts(group: Group, own: string, receipts: MemberRec
   };
 }
 
-/** "Delivered to 3 of 4, read by 2", or "Not delivered to anyone yet (4 members)". */
+/** "Delivered to 3 of 4, read by 2", or "Not delivered to anyone yet (4 members)", in the language shown. */
 export function receiptText(summary: ReceiptSummary): string {
-  if (summary.members === 0) return "No one else is in the group";
-  if (summary.delivered === 0)
-    return `Not delivered to anyone yet (${summary.members === 1 ? "1 member" : `${summary.members} members`})`;
-  return `Delivered to ${summary.delivered} of ${summary.members}, read by ${summary.read}`;
+  if (summary.members === 0) return i18n.t("receipts.nobodyElse");
+  if (summary.delivered === 0) return i18n.t("receipts.notDelivered", { count: summary.members });
+  return i18n.t("receipts.delivered", { delivered: summary.delivered, members: summary.members, read: summary.read });
 }

@@ -44,6 +44,8 @@ export async function openTimeline(
   conversation: ConversationId,
   limit: number,
   handlers: TimelineHandlers,
+  /** Reads the first page; the newest by default (a chat opened at a search result reads around it). */
+  read: () => Promise<Page<Message>> = () => backend.messages(conversation, null, limit),
 ): Promise<() => void> {
   const early: BackendEvent[] = [];
   let live = false;
@@ -55,7 +57,7 @@ export async function openTimeline(
   });
   let page: Page<Message>;
   try {
-    page = await backend.messages(conversation, null, limit);
+    page = await read();
   } catch (caught) {
     stop();
     throw caught;
@@ -66,5 +68,29 @@ export async function openTimeline(
   return () => {
     stopped = true;
     stop();
+  };
+}
+
+/** Where a chat opens when a search result is chosen: the message and its place in the timeline. */
+export type TimelineAnchor = { seq: number; message: string };
+
+/**
+ * The first page of a chat opened at `anchor`: `limit` messages up to and including it, and
+ * `limit` after it. `newer` is the cursor for the next page after those (null: the newest
+ * message is loaded, and new ones join as they arrive).
+ */
+export async function readAround(
+  backend: Pick<Backend, "messages" | "messagesAfter">,
+  conversation: ConversationId,
+  anchor: TimelineAnchor,
+  limit: number,
+): Promise<{ page: Page<Message>; newer: number | null }> {
+  const [before, after] = await Promise.all([
+    backend.messages(conversation, anchor.seq + 1, limit),
+    backend.messagesAfter(conversation, anchor.seq, limit),
+  ]);
+  return {
+    page: { items: [...after.items].reverse().concat(before.items), next_cursor: before.next_cursor },
+    newer: after.next_cursor,
   };
 }

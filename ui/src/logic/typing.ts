@@ -1,6 +1,7 @@
 // Who is typing in each chat: the engine's `typing` events (conversation, author, started) kept as
 // a list of authors per chat, and the line that says so. In a one-to-one chat the author is the
 // other person; in a group, any member.
+import { i18n } from "../i18n";
 
 /** Who is typing, per chat id, in the order they started. */
 export type TypingState = Record<string, string[]>;
@@ -20,13 +21,14 @@ export function typingStopped(state: TypingState, conversation: string, author: 
 }
 
 /** The line under the timeline: "bea is typing…", "bea and heron are typing…",
- * "bea, heron and 2 others are typing…"; empty when nobody is. `nameOf` words an author. */
+ * "bea, heron and 2 others are typing…" (in the language shown); empty when nobody is. `nameOf`
+ * words an author. */
 export function typingText(authors: string[], nameOf: (author: string) => string): string {
   const names = authors.map(nameOf);
-  const [first, second] = names;
+  const [first, second, third] = names;
   if (first === undefined) return "";
-  if (second === undefined) return `${first} is typing…`;
-  if (names.length === 2) return `${first} and ${second} are typing…`;
-  if (names.length === 3) return `${first}, ${second} and ${names[2]} are typing…`;
-  return `${first}, ${second} and ${names.length - 2} others are typing…`;
+  if (second === undefined) return i18n.t("typing.one", { name: first });
+  if (third === undefined) return i18n.t("typing.two", { first, second });
+  if (names.length === 3) return i18n.t("typing.three", { first, second, third });
+  return i18n.t("typing.more", { first, second, count: names.length - 2 });
 }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { expect, type Page } from "@playwright/test";
+import { words } from "./catalog";
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve("axe-core/axe.min.js");
@@ -30,9 +31,17 @@ export async function openInbox(page: Page, extra = "", speed = 0.3): Promise<vo
   await expect(page.getByRole("listbox", { name: "Chats" })).toBeVisible();
 }
 
-/** Finds the chat through search (the list is virtualized: far rows are not in the DOM). */
+/** The inbox's search field, in whichever language the page speaks (its name from the catalogs). */
+export function inboxSearch(page: Page) {
+  return page
+    .getByRole("searchbox", { name: words("en", "inbox.search"), exact: true })
+    .or(page.getByRole("searchbox", { name: words("de", "inbox.search"), exact: true }));
+}
+
+/** Finds the chat through search (the list is virtualized: far rows are not in the DOM); works in
+ * every language the UI speaks. */
 export async function openChat(page: Page, name: string): Promise<void> {
-  const search = page.getByLabel("Search chats and messages");
+  const search = inboxSearch(page);
   await search.fill(name);
   await page.getByRole("option").filter({ hasText: name }).first().click();
   await search.fill("");

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { chat } from "../test/conversations";
+import { insertText, sendRemedy } from "./composer";
+
+const contact = { verified: false, blocked: false, key_change_held: false, first_contact_confirmed: true };
+
+describe("the remedy offered where sending is refused", () => {
+  it("offers to allow the network for a chat read-only because it is off", () => {
+    const readOnly = chat("x", "bea@harbor.example", { read_only: true, send_refusal: "interop_off" });
+    expect(sendRemedy(readOnly, null)).toEqual({
+      kind: "allow-network",
+      account: "ada@meadow.example",
+      network: "harbor.example",
+    });
+  });
+  it("offers to review a held key change, and to unblock, from the contact's newer state", () => {
+    const open = chat("x", "bea@meadow.example");
+    expect(sendRemedy(open, { ...contact, key_change_held: true })).toEqual({ kind: "review-key-change" });
+    expect(sendRemedy(open, { ...contact, blocked: true })).toEqual({ kind: "unblock" });
+    expect(sendRemedy(open, contact)).toBeNull();
+  });
+  it("offers nothing for a request: its bar answers it", () => {
+    const request = chat("x", "zara@meadow.example", { request: true, send_refusal: "request_pending" });
+    expect(sendRemedy(request, null)).toBeNull();
+  });
+});
+
+describe("inserting an emoji where the caret was", () => {
+  it("replaces the selection and puts the caret after the insert", () => {
+    expect(insertText("Hi there", 2, 2, " 👋")).toEqual({ text: "Hi 👋 there", caret: 5 });
+    expect(insertText("Hi there", 3, 8, "🙂")).toEqual({ text: "Hi 🙂", caret: 5 });
+  });
+  it("keeps a caret outside the text within it (a draft that changed meanwhile)", () => {
+    expect(insertText("ok", 10, 12, "!")).toEqual({ text: "ok!", caret: 3 });
+  });
+});
