@@ -14,6 +14,7 @@ import { useInteropReview } from "./useInteropReview";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { LanguageSetting } from "./LanguageSetting";
+import { SearchIndexSetting } from "./SearchIndexSetting";
 import { NetworkMark } from "./Marks";
 
 type Props = {
@@ -357,6 +358,8 @@ export function SettingsDialog({
           {t("settings.lockNow")}
         </button>
       </section>
+
+      <SearchIndexSetting />
 
       <section className="settings-section" aria-labelledby="settings-ledger">
         <h3 id="settings-ledger" className="section-title">

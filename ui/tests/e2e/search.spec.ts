@@ -36,3 +36,10 @@ test("search words must start words; a short word matches whole words; more resu
   await hits(page).getByRole("button", { name: "Show more" }).click();
   await expect(hits(page).getByRole("listitem")).toHaveCount(60);
 });
+
+test("the search index can be rebuilt from Settings", async ({ page }) => {
+  await openInbox(page);
+  await page.getByRole("navigation", { name: "Chats" }).getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Rebuild the search index" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^Indexed \d+ messages\.$/ })).toBeVisible();
+});
