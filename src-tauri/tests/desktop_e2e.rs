@@ -224,7 +224,7 @@ async fn search(driver: &Driver, screens: &Screens) -> webdriver::Result<()> {
     let complete = "//*[@role='option'][contains(., 'robin@meadow.test')][contains(., '5001/5001')]";
     driver.wait_for(complete, HISTORY).await?;
     driver.type_into("#inbox-search", "QUOKK", UI).await?;
-    let hit = "//section[@aria-labelledby='search-hits-title']\
+    let hit = "//section[contains(@class,'search-hits')]\
                //button[contains(@class,'search-hit')][.//mark[normalize-space()='quokka']]";
     driver.wait_for(hit, NETWORK).await?;
     screens.capture("search");

@@ -102,9 +102,14 @@ test.describe("a German system", () => {
     await page.goto("/?backend=demo&seed=1&quiet&speed=0.3");
     await expect(page.getByRole("button", { name: "Neuer Chat" })).toBeVisible();
 
-    // The quick switcher opens the chat, from the keyboard.
-    await page.keyboard.press("Control+k");
+    // The quick switcher opens the chat, from the keyboard (once the inbox, which listens for
+    // the shortcut, is there).
+    await expect(page.getByRole("listbox", { name: "Chats" })).toBeVisible();
     const switcher = page.getByRole("dialog", { name: "Zu einem Chat oder einer Person wechseln" });
+    await expect(async () => {
+      await page.keyboard.press("Control+k");
+      await expect(switcher).toBeVisible({ timeout: 1000 });
+    }).toPass();
     await switcher.getByRole("combobox", { name: "Name oder Adresse" }).fill("bea");
     await page.keyboard.press("Enter");
     await expect(switcher).toBeHidden();
