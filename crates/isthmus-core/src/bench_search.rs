@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use isthmus_proto::Address;
 
-use crate::ids::{ConversationId, MessageId};
-use crate::model::{Direction, Message, MessageStatus};
+use crate::ids::ConversationId;
+use crate::model::Message;
 use crate::search::{self, terms, Query, SearchResults};
 use crate::store::{KdfParams, Profile, SealedStore, Tree};
 use crate::tx::Tx;
@@ -60,7 +60,11 @@ impl SearchCorpus {
         for (chat, body, sent_at) in bodies {
             let id = self.chats[chat % self.chats.len()];
             let mut conversation = conversations::load(&tx, &id)?.ok_or(crate::Error::NoSuchConversation)?;
-            conversations::append(&mut tx, &mut conversation, message(body, sent_at))?;
+            conversations::append(
+                &mut tx,
+                &mut conversation,
+                Message::received("peer@harbor.test".into(), body, sent_at),
+            )?;
             staged += 1;
             if staged == 500 {
                 tx.commit()?;
@@ -154,25 +158,4 @@ fn folder_size(dir: &std::path::Path) -> u64 {
             Err(_) => 0,
         })
         .sum()
-}
-
-fn message(body: String, sent_at: u64) -> Message {
-    Message {
-        id: MessageId::random(),
-        conversation: ConversationId([0; 32]),
-        seq: 0,
-        direction: Direction::Incoming,
-        author: "peer@harbor.test".into(),
-        body,
-        sent_at,
-        stored_at: sent_at,
-        status: MessageStatus::Received,
-        failure: None,
-        quote: None,
-        reactions: Vec::new(),
-        edited: false,
-        deleted: false,
-        attachments: Vec::new(),
-        notice: None,
-    }
 }

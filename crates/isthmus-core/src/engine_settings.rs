@@ -66,8 +66,8 @@ mod tests {
     use isthmus_proto::Address;
 
     use super::*;
-    use crate::ids::{ConversationId, MessageId};
-    use crate::model::{Direction, Message, MessageStatus};
+    use crate::ids::ConversationId;
+    use crate::model::Message;
     use crate::store::Profile;
     use crate::tx::Tx;
 
@@ -75,24 +75,7 @@ mod tests {
     fn receive_one(engine: &Engine, account: &Address, peer: &Address) -> ConversationId {
         let mut tx = Tx::new(engine.store().clone());
         let mut conversation = crate::conversations::load_or_create(&tx, account, peer).expect("conversation");
-        let message = Message {
-            id: MessageId::random(),
-            conversation: conversation.id,
-            seq: 0,
-            direction: Direction::Incoming,
-            author: peer.to_string(),
-            body: "hello".into(),
-            sent_at: 1,
-            stored_at: 1,
-            status: MessageStatus::Received,
-            failure: None,
-            quote: None,
-            reactions: Vec::new(),
-            edited: false,
-            deleted: false,
-            attachments: Vec::new(),
-            notice: None,
-        };
+        let message = Message::received(peer.to_string(), "hello".into(), 1);
         crate::conversations::append(&mut tx, &mut conversation, message).expect("append");
         conversation.unread += 1;
         crate::conversations::save(&mut tx, &conversation).expect("save");

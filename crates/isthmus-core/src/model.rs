@@ -95,6 +95,31 @@ pub struct Message {
     pub notice: Option<GroupNotice>,
 }
 
+impl Message {
+    /// A message that arrived from `author`, before `conversations::append` stores it (which
+    /// fills in its conversation and place): received, unread, with nothing attached.
+    pub fn received(author: String, body: String, sent_at: u64) -> Message {
+        Message {
+            id: crate::ids::MessageId::random(),
+            conversation: crate::ids::ConversationId([0; 32]),
+            seq: 0,
+            direction: Direction::Incoming,
+            author,
+            body,
+            sent_at,
+            stored_at: sent_at,
+            status: MessageStatus::Received,
+            failure: None,
+            quote: None,
+            reactions: Vec::new(),
+            edited: false,
+            deleted: false,
+            attachments: Vec::new(),
+            notice: None,
+        }
+    }
+}
+
 /// What changed in a group, by whom, about whom.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,8 +2,7 @@
 
 use crate::conversations;
 use crate::events::Event;
-use crate::ids::MessageId;
-use crate::model::{Direction, GroupChangeKind, GroupNotice, Message, MessageStatus};
+use crate::model::{GroupChangeKind, GroupNotice, Message};
 use crate::time::now_ms;
 use crate::tx::Tx;
 use crate::Result;
@@ -36,24 +35,8 @@ pub fn note(tx: &mut Tx, events: &mut Vec<Event>, group: &Group, notice: GroupNo
         conversation.unread += 1;
     }
     let now = now_ms();
-    let message = Message {
-        id: MessageId::random(),
-        conversation: conversation.id,
-        seq: 0,
-        direction: Direction::Incoming,
-        author: notice.by.clone(),
-        body: describe(&notice, &me),
-        sent_at: now,
-        stored_at: now,
-        status: MessageStatus::Received,
-        failure: None,
-        quote: None,
-        reactions: Vec::new(),
-        edited: false,
-        deleted: false,
-        attachments: Vec::new(),
-        notice: Some(notice),
-    };
+    let body = describe(&notice, &me);
+    let message = Message { notice: Some(notice.clone()), ..Message::received(notice.by.clone(), body, now) };
     let message = conversations::append(tx, &mut conversation, message)?;
     events.push(Event::MessageAdded { message });
     events.push(Event::ConversationChanged { conversation });

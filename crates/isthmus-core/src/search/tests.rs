@@ -7,8 +7,8 @@ use isthmus_proto::Address;
 
 use super::*;
 use crate::conversations;
-use crate::ids::{ConversationId, MessageId};
-use crate::model::{Direction, Message, MessageStatus};
+use crate::ids::ConversationId;
+use crate::model::{Message, MessageStatus};
 use crate::store::Profile;
 use crate::tx::Tx;
 
@@ -70,24 +70,7 @@ fn address(text: &str) -> Address {
 }
 
 fn message(body: &str, sent_at: u64) -> Message {
-    Message {
-        id: MessageId::random(),
-        conversation: ConversationId([0; 32]),
-        seq: 0,
-        direction: Direction::Incoming,
-        author: "bob@harbor.test".into(),
-        body: body.into(),
-        sent_at,
-        stored_at: sent_at,
-        status: MessageStatus::Received,
-        failure: None,
-        quote: None,
-        reactions: Vec::new(),
-        edited: false,
-        deleted: false,
-        attachments: Vec::new(),
-        notice: None,
-    }
+    Message::received("bob@harbor.test".into(), body.into(), sent_at)
 }
 
 fn plain(snippet: &[SnippetPart]) -> String {
