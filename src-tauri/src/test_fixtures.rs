@@ -30,17 +30,7 @@ pub fn message(conversation: ConversationId, id: MessageId, status: MessageStatu
         conversation,
         seq: 1,
         direction: Direction::Outgoing,
-        author: "me@meadow.test".into(),
-        body: "hello".into(),
-        sent_at: 0,
-        stored_at: 0,
         status,
-        failure: None,
-        quote: None,
-        reactions: Vec::new(),
-        edited: false,
-        deleted: false,
-        attachments: Vec::new(),
-        notice: None,
+        ..Message::received("me@meadow.test".into(), "hello".into(), 0)
     }
 }

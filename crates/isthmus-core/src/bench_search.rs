@@ -121,7 +121,8 @@ impl SearchCorpus {
         let mut matches = 0;
         for chat in &self.chats {
             for message in conversations::messages(&self.store, chat, None, usize::MAX)?.items {
-                let folded: Vec<String> = terms::words(&message.body).map(|(_, word)| terms::fold(word)).collect();
+                let Some(text) = search::index::searchable_text(&message) else { continue };
+                let folded: Vec<String> = terms::words(&text).map(|(_, word)| terms::fold(word)).collect();
                 if words.iter().all(|q| folded.iter().any(|word| terms::matches(word, q))) {
                     matches += 1;
                 }

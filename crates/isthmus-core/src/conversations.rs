@@ -260,22 +260,9 @@ mod tests {
 
     fn message(status: MessageStatus) -> Message {
         Message {
-            id: MessageId::random(),
-            conversation: ConversationId([0; 32]),
-            seq: 0,
             direction: Direction::Outgoing,
-            author: "alice@meadow.test".into(),
-            body: "hi".into(),
-            sent_at: 0,
-            stored_at: 0,
             status,
-            failure: None,
-            quote: None,
-            reactions: Vec::new(),
-            edited: false,
-            deleted: false,
-            attachments: Vec::new(),
-            notice: None,
+            ..Message::received("alice@meadow.test".into(), "hi".into(), 0)
         }
     }
 

@@ -14,8 +14,9 @@ use crate::tx::Tx;
 use crate::Result;
 
 /// What of a message is searchable: its text and its files' names. Deleted messages and group
-/// notices (which the timeline words in English for plain front ends) are not.
-fn searchable_text(message: &Message) -> Option<String> {
+/// notices (which the timeline words in English for plain front ends) are not. The index is
+/// built from it, and a hit's snippet cut from it.
+pub fn searchable_text(message: &Message) -> Option<String> {
     if message.deleted || message.notice.is_some() {
         return None;
     }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::doc::Doc;
+use super::index;
 use super::keys::{self, Key};
 use super::snippet::{snippet, SnippetPart};
 use super::terms;
@@ -94,14 +95,7 @@ pub fn search(store: &SealedStore, query: &Query) -> Result<SearchResults> {
         }
         next_cursor = Some(cursor_of(*sent_at, doc_key));
         let Some(message) = conversations::at(store, &doc.conversation, doc.seq)? else { continue };
-        if message.deleted {
-            continue;
-        }
-        let mut text = message.body.clone();
-        for attachment in &message.attachments {
-            text.push('\n');
-            text.push_str(&attachment.file_name);
-        }
+        let Some(text) = index::searchable_text(&message) else { continue };
         let Some(snippet) = snippet(&text, &words) else { continue };
         hits.push(SearchHit {
             conversation: message.conversation,
