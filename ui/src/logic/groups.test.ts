@@ -6,28 +6,10 @@ import { address } from "../demo/fixtures";
 import { chatName, groupBlockedReason, groupCandidates, memberDraft, memberNetworks, noticeText } from "./groups";
 import { inboxRows } from "./inbox";
 import { matchesName } from "./search";
+import { chat } from "../test/conversations";
 
 const ME = "ada@meadow.example";
 
-function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    account: address(ME),
-    peer: address(peer),
-    created_at: 0,
-    last_activity: 0,
-    last_preview: "",
-    last_status: null,
-    unread: 0,
-    next_seq: 1,
-    request: false,
-    read_only: false,
-    send_refusal: null,
-    group: null,
-    title: null,
-    ...extra,
-  };
-}
 const groupChat = (id: string, title: string, extra: Partial<Conversation> = {}) =>
   chat(id, ME, { group: `g-${id}`, title, ...extra });
 

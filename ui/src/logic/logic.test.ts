@@ -16,27 +16,7 @@ import { matchesName } from "./search";
 import { addressText } from "./address";
 import { computeWindow, prefixOffsets, rowAt, scrollToReveal } from "./windowing";
 import { message } from "../test/messages";
-
-function chat(id: string, peer: string, extra: Partial<Conversation> = {}): Conversation {
-  const [name = "", network = ""] = peer.split("@");
-  return {
-    id,
-    account: { name: "ada", network: "meadow.example", device: 1 },
-    peer: { name, network, device: 1 },
-    created_at: 0,
-    last_activity: 0,
-    last_preview: "",
-    last_status: null,
-    unread: 0,
-    next_seq: 1,
-    request: false,
-    read_only: false,
-    send_refusal: null,
-    group: null,
-    title: null,
-    ...extra,
-  };
-}
+import { chat } from "../test/conversations";
 
 const noFlags = { pinned: [], muted: [], archived: [] };
 const chats = [

@@ -1,23 +1,14 @@
 // Messages for unit tests: message `seq` of chat "c", from bea, received.
 import type { Message } from "../bindings";
+import { incomingMessage } from "../backend/demoMessages";
 
 export function message(seq: number, body: string, sentAt = seq): Message {
   return {
+    ...incomingMessage("bea@meadow.example", body),
     id: `m${seq}`,
     conversation: "c",
     seq,
-    direction: "incoming",
-    author: "bea@meadow.example",
-    body,
     sent_at: sentAt,
     stored_at: sentAt,
-    status: "received",
-    failure: null,
-    quote: null,
-    reactions: [],
-    edited: false,
-    notice: null,
-    deleted: false,
-    attachments: [],
   };
 }
