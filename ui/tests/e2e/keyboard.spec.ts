@@ -45,11 +45,19 @@ test("Ctrl+K: the quick switcher finds a chat by part of its name, arrows and En
 
 test("the quick switcher offers a group's member without a chat, and starts one with them", async ({ page }) => {
   await openInbox(page);
-  await page.keyboard.press("Control+k");
   const switcher = page.getByRole("dialog", { name: "Go to a chat or person" });
+  await expect(async () => {
+    await page.keyboard.press("Control+k");
+    await expect(switcher).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await page.keyboard.type("ulla");
   const person = switcher.getByRole("option").filter({ hasText: "ulla@harbor.example" });
   await expect(person).toContainText("Start a chat");
+  // Enter opens the highlighted row: the arrow keys bring it to ulla's.
+  await expect(async () => {
+    if ((await person.getAttribute("aria-selected")) !== "true") await page.keyboard.press("ArrowDown");
+    await expect(person).toHaveAttribute("aria-selected", "true", { timeout: 300 });
+  }).toPass();
   await page.keyboard.press("Enter");
   // Another network: the first contact is asked, exactly as for a typed address.
   const confirm = page.getByRole("dialog", { name: "Write to ulla@harbor.example?" });
