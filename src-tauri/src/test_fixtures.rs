@@ -20,6 +20,7 @@ pub fn conversation(id: ConversationId, unread: u32) -> Conversation {
         send_refusal: None,
         group: None,
         title: None,
+        matrix: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every test builds its own networks and people, so tests run in parallel without sharing state.
 
 pub mod balancer;
+pub mod matrix;
 pub mod process;
 pub mod raw;
 pub mod tls;

@@ -126,7 +126,12 @@ group: GroupId | null,
 /**
  * The chat's name when it is not the peer's address: a group's name.
  */
-title: string | null, };
+title: string | null, 
+/**
+ * A chat on Matrix, reached through the account's own Matrix client: its room. `None` for
+ * an Isthmus chat. `account` and `peer` are then the Matrix ids written as addresses.
+ */
+matrix: MatrixChat | null, };
 
 export type Page<T> = { items: Array<T>, next_cursor: number | null, };
 
@@ -136,7 +141,7 @@ export type TransferDirection = "upload" | "download";
 
 export type Event = { "type": "message_added", message: Message, } | { "type": "message_updated", message: Message, } | { "type": "conversation_changed", conversation: Conversation, } | { "type": "typing", conversation: ConversationId, author: string, started: boolean, } | { "type": "connection", account: string, state: ConnectionState, retry_in_ms: number | null, } | { "type": "queue_drained", account: string, } | { "type": "key_changed", account: string, peer: string, } | { "type": "conversation_removed", conversation: ConversationId, } | { "type": "transfer", conversation: ConversationId, message: MessageId, index: number, direction: TransferDirection, done: number, total: number, } | { "type": "consent_recorded", entry: LedgerEntry, };
 
-export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "unknown_group" | "not_group_admin" | "not_group_member" | "invalid_group" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "invalid_argument" | "internal";
+export type ErrorCode = "wrong_passphrase" | "profile_exists" | "profile_missing" | "profile_in_use" | "profile_locked" | "storage_corrupt" | "storage" | "invalid_address" | "unknown_account" | "unknown_conversation" | "unknown_message" | "unknown_group" | "not_group_admin" | "not_group_member" | "invalid_group" | "interop_off" | "disclosure_outdated" | "first_contact_required" | "request_pending" | "blocked" | "key_change_unacknowledged" | "recipient_busy" | "first_contact_limit" | "attachment_tampered" | "attachment_too_large" | "attachment_gone" | "quota_exceeded" | "not_downloaded" | "name_taken" | "network_not_peered" | "relay_unreachable" | "tls_untrusted" | "insecure_relay" | "invalid_relay_url" | "invalid_ca_certificate" | "relay_rejected" | "report_not_sent" | "invitation_required" | "unauthorized" | "rate_limited" | "too_large" | "crypto" | "protocol" | "invalid_argument" | "invalid_matrix_id" | "homeserver_unreachable" | "homeserver_refused" | "matrix_account_exists" | "internal";
 
 export type UserError = { code: ErrorCode, message: string, };
 
@@ -145,6 +150,30 @@ export type AccountInfo = { address: string, network: string, relay_url: string,
  * Whether the relay is trusted through a CA certificate the user added.
  */
 private_ca: boolean, };
+
+export type MatrixAccountInfo = { 
+/**
+ * `@name:server`.
+ */
+user_id: string, 
+/**
+ * The same id written as an address (`name@server`): the `account` of its chats.
+ */
+address: string, homeserver: string, device_id: string, enabled: boolean, };
+
+export type MatrixChat = { 
+/**
+ * `!opaque:server`.
+ */
+room: string, 
+/**
+ * The account's own Matrix id, `@name:server`.
+ */
+account: string, 
+/**
+ * The other person's Matrix id in a direct chat.
+ */
+peer: string, encrypted: boolean, };
 
 export type SafetyNumber = { 
 /**

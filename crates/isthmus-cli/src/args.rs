@@ -89,6 +89,9 @@ pub enum Command {
         #[arg(long)]
         set: Option<String>,
     },
+    /// Matrix accounts: sign in, turn on or off, sign out, open a direct chat.
+    #[command(subcommand)]
+    Matrix(crate::matrix_commands::MatrixCommand),
     /// Search the messages of every account and chat (or of one chat) by the start of their words.
     Search(crate::search_command::SearchArgs),
     /// Show the safety number with a contact.

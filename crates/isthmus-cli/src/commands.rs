@@ -65,6 +65,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search(args) => crate::search_command::search(&context, args).await,
+        Command::Matrix(command) => crate::matrix_commands::run(&context, command).await,
         Command::SafetyNumber { account, peer } => {
             let engine = context.engine()?;
             let number = engine.safety_number(&address(&account)?, &address(&peer)?).await?;
@@ -146,11 +147,13 @@ async fn account(context: &CliContext, command: AccountCommand) -> Result<ExitCo
 }
 
 async fn send(context: &CliContext, args: SendArgs) -> Result<ExitCode> {
-    let engine = context.engine()?;
+    let engine = context.engine_with_matrix().await?;
     let from = address(&args.from)?;
     let to = address(&args.to)?;
     let mut events = engine.subscribe();
-    engine.connect(&from)?;
+    if engine.matrix_accounts()?.iter().all(|account| account.address != from.account()) {
+        engine.connect(&from)?;
+    }
     let quote = args.reply_to.as_deref().map(str::parse).transpose()?;
     let message =
         engine.send(&from, &to, Outgoing::Text { body: args.text, quote }).await?.context("no message was created")?;
@@ -251,8 +254,9 @@ async fn messages(context: &CliContext, args: MessagesArgs) -> Result<ExitCode> 
 async fn listen(context: &CliContext, args: ListenArgs) -> Result<ExitCode> {
     let engine = context.engine()?;
     let mut events = engine.subscribe();
+    isthmus_matrix::start_all(&engine).await?;
     let accounts = engine.accounts()?;
-    if accounts.is_empty() {
+    if accounts.is_empty() && engine.matrix_accounts()?.is_empty() {
         bail!("the profile has no account yet: add one with `isthmus-cli account add`");
     }
     engine.start()?;
@@ -326,15 +330,15 @@ async fn run_sandbox(context: &CliContext, args: SandboxArgs) -> Result<ExitCode
     });
     context.print(&summary, || {
         let mut text = String::from("Isthmus sandbox: two peered networks on this machine.\n\n");
-        text += &format!(
+        text.push_str(&format!(
             "  {}  relay {}\n  {}  relay {}\n\nDemo people:\n",
             crate::sandbox::MEADOW,
             sandbox.meadow.url(),
             crate::sandbox::HARBOR,
             sandbox.harbor.url()
-        );
+        ));
         for person in &sandbox.people {
-            text += &format!("  {:<24} {}\n", person.address.to_string(), person.role);
+            text.push_str(&format!("  {:<24} {}\n", person.address.to_string(), person.role));
         }
         let meadow_url = sandbox.meadow.url();
         let (m, h) = (crate::sandbox::MEADOW, crate::sandbox::HARBOR);
@@ -352,9 +356,9 @@ async fn run_sandbox(context: &CliContext, args: SandboxArgs) -> Result<ExitCode
             format!("isthmus-cli send --from me@{m} --to juniper@{h} \"hello\""),
             "isthmus-cli listen".to_owned(),
         ] {
-            text += &format!("  {line}\n");
+            text.push_str(&format!("  {line}\n"));
         }
-        text += &format!("\nData: {}\nPress Ctrl-C to stop.", sandbox.data_dir.display());
+        text.push_str(&format!("\nData: {}\nPress Ctrl-C to stop.", sandbox.data_dir.display()));
         text
     });
     let until = async {

@@ -22,9 +22,9 @@ pub async fn interop(context: &CliContext, command: InteropCommand) -> Result<Ex
             context.print(&disclosure, || {
                 let mut text = format!("{}\n\n", disclosure.title);
                 for fact in &disclosure.facts {
-                    text += &format!("  - {fact}\n");
+                    text.push_str(&format!("  - {fact}\n"));
                 }
-                text + &format!("\nTo accept: --accept-disclosure {}", disclosure.version)
+                text + format!("\nTo accept: --accept-disclosure {}", disclosure.version).as_str()
             });
             return Ok(ExitCode::SUCCESS);
         }
@@ -73,7 +73,7 @@ fn pair(pair: &Pair) -> Result<(isthmus_proto::Address, isthmus_proto::Address)>
 }
 
 pub async fn request(context: &CliContext, command: RequestCommand) -> Result<ExitCode> {
-    let engine = context.engine()?;
+    let engine = context.engine_with_matrix().await?;
     match command {
         RequestCommand::List { account } => {
             let account = account.as_deref().map(address).transpose()?;
@@ -128,7 +128,7 @@ pub async fn request(context: &CliContext, command: RequestCommand) -> Result<Ex
 }
 
 pub async fn contact(context: &CliContext, command: ContactCommand) -> Result<ExitCode> {
-    let engine = context.engine()?;
+    let engine = context.engine_with_matrix().await?;
     let done = |what: &str, peer: &isthmus_proto::Address| {
         context.print(&serde_json::json!({ "done": what, "peer": peer.to_string() }), || format!("{what}: {peer}"));
     };

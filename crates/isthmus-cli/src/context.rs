@@ -35,6 +35,14 @@ impl CliContext {
         Ok(Engine::open(self.unlock()?)?)
     }
 
+    /// The engine with the clients of the Matrix accounts that are on running, for commands
+    /// that may act on a Matrix chat (send, requests, blocks, listen).
+    pub(crate) async fn engine_with_matrix(&self) -> Result<Engine> {
+        let engine = self.engine()?;
+        isthmus_matrix::start_all(&engine).await?;
+        Ok(engine)
+    }
+
     /// Prints `value` as one JSON line, or `human` for people. Much of it is other people's
     /// text (bodies, names, previews): every control and format character is printed as a
     /// visible escape, so nobody can send a terminal an escape sequence through us. Bodies go

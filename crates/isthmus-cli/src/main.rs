@@ -7,6 +7,7 @@ mod commands;
 mod consent_commands;
 mod context;
 mod group_commands;
+mod matrix_commands;
 mod media_commands;
 mod passphrase;
 mod sandbox;

@@ -5,6 +5,7 @@
 use ts_rs::{Config, TS};
 
 use crate::account::AccountInfo;
+use crate::matrix_link::MatrixAccountInfo;
 use crate::consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport};
 use crate::drafts::Draft;
 use crate::engine_consent::InboxLayout;
@@ -51,6 +52,8 @@ pub fn typescript() -> String {
         ErrorCode::decl(&cfg),
         UserError::decl(&cfg),
         AccountInfo::decl(&cfg),
+        MatrixAccountInfo::decl(&cfg),
+        crate::model::MatrixChat::decl(&cfg),
         SafetyNumber::decl(&cfg),
         Disclosure::decl(&cfg),
         Decision::decl(&cfg),

@@ -72,6 +72,7 @@ pub fn blank(id: ConversationId, account: &Address, peer: &Address) -> Conversat
         send_refusal: None,
         group: None,
         title: None,
+        matrix: None,
     }
 }
 
@@ -209,6 +210,12 @@ pub fn list(store: &SealedStore, account: Option<&Address>) -> Result<Vec<Conver
 /// Fills in what a conversation does not store but every answer about it carries: whether it
 /// is read-only, and why it may not send (from the contact's record in `store`).
 pub fn fill_in(store: &SealedStore, conversation: &mut Conversation, accounts: &[crate::account::AccountRecord]) {
+    if conversation.is_matrix() {
+        // A profile has few Matrix accounts: reading them here keeps one signature for all chats.
+        let matrix = crate::matrix_link::accounts::load_all(store).unwrap_or_default();
+        crate::matrix_link::rules::fill_in(store, conversation, &matrix);
+        return;
+    }
     if let Some(group) = &conversation.group {
         let refusal = crate::groups::reach::refusal_code(store, &conversation.account, group, accounts);
         conversation.read_only = refusal.is_some();

@@ -69,7 +69,8 @@ pub fn accept_request(state: &mut WorkerState, id: ConversationId) -> Result<Con
     let read: Vec<MessageId> = incoming.iter().filter(|m| m.status == MessageStatus::Read).map(|m| m.id).collect();
     for (kind, ids) in [(wire::receipt_message::Kind::Delivered, delivered), (wire::receipt_message::Kind::Read, read)]
     {
-        if !ids.is_empty() {
+        // A Matrix chat has no Signal receipts; its client answers for itself once joined.
+        if !ids.is_empty() && !conversation.is_matrix() {
             queue_receipt(&mut tx, &key, &conversation.peer, kind, ids)?;
         }
     }

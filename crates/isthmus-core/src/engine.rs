@@ -48,6 +48,18 @@ pub(crate) struct Inner {
     relays: Mutex<HashMap<Address, RelayClient>>,
     /// Held while the search index is rebuilt, so two rebuilds never interleave.
     pub(crate) search_rebuild: tokio::sync::Mutex<()>,
+    /// The running Matrix clients, by Matrix id (`engine_matrix`).
+    pub(crate) matrix: Mutex<HashMap<String, Arc<dyn crate::matrix_link::MatrixLink>>>,
+    /// Held by a Matrix send until its event is recorded, and by the ingestion of a Matrix
+    /// event while it checks whether it knows it: the echo of the user's own send is then
+    /// always recognised as theirs.
+    pub(crate) matrix_order: tokio::sync::Mutex<()>,
+}
+
+impl Inner {
+    pub(crate) fn profile_dir(&self) -> Option<&std::path::Path> {
+        self._profile.dir()
+    }
 }
 
 /// The tasks that keep one account online; they stop when this is dropped.
@@ -101,6 +113,8 @@ impl Engine {
                 online: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
                 search_rebuild: tokio::sync::Mutex::new(()),
+                matrix: Mutex::new(HashMap::new()),
+                matrix_order: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -300,6 +314,13 @@ impl Engine {
                 let _ = task.await;
             }
         }
+        let matrix: Vec<_> = match self.inner.matrix.lock() {
+            Ok(mut links) => links.drain().map(|(_, link)| link).collect(),
+            Err(_) => Vec::new(),
+        };
+        for link in matrix {
+            link.stop().await;
+        }
         self.inner.store.flush()?;
         self.inner.worker.stop().await;
         Ok(())
@@ -316,6 +337,9 @@ impl Engine {
     /// Sends text, a reply, a reaction, an edit or a delete to `peer` from `account`.
     /// Returns the new message for text; the change is already stored as pending.
     pub async fn send(&self, account: &Address, peer: &Address, outgoing: Outgoing) -> Result<Option<Message>> {
+        if let Some(matrix) = self.matrix_by_address(account)? {
+            return self.matrix_send(matrix, peer, outgoing).await;
+        }
         self.prepare_send(account, peer).await?;
         let (from, to) = (account.clone(), peer.clone());
         let message = self
@@ -384,6 +408,9 @@ impl Engine {
         if !self.privacy()?.typing_indicators {
             return Ok(());
         }
+        if let Some(matrix) = self.matrix_by_address(account)? {
+            return self.matrix_send_typing(matrix, peer, started).await;
+        }
         if !self.is_online(account) {
             return Ok(());
         }
@@ -419,14 +446,19 @@ impl Engine {
 
     /// Marks a conversation read and sends read receipts for what was unread.
     pub async fn mark_read(&self, conversation: ConversationId) -> Result<()> {
-        let account = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), &conversation)?
-            .ok_or(Error::NoSuchConversation)?
-            .account;
+        let chat = conversations::load(&crate::tx::Tx::new(self.inner.store.clone()), &conversation)?
+            .ok_or(Error::NoSuchConversation)?;
         self.inner
             .worker
             .call(move |state| Box::pin(async move { crate::read_marks::mark_read(state, conversation) }))
             .await?;
-        self.wake_sender(&account);
+        if chat.is_matrix() {
+            if chat.unread > 0 {
+                self.matrix_read_receipt(&chat).await?;
+            }
+            return Ok(());
+        }
+        self.wake_sender(&chat.account);
         Ok(())
     }
 

@@ -131,6 +131,14 @@ impl Engine {
 
     pub async fn accept_request(&self, id: ConversationId) -> Result<Conversation> {
         let conversation = self.conversation_or_fail(&id)?;
+        if conversation.is_matrix() {
+            self.matrix_decide_request(&conversation, true).await?;
+            return self
+                .inner
+                .worker
+                .call(move |state| Box::pin(async move { crate::decisions::accept_request(state, id) }))
+                .await;
+        }
         let record = self.account(&conversation.account)?;
         self.relay(&record)?.add_contact(&Self::credentials(&record), &conversation.peer).await?;
         let accepted = self
@@ -144,8 +152,12 @@ impl Engine {
 
     pub async fn delete_request(&self, id: ConversationId) -> Result<()> {
         let conversation = self.conversation_or_fail(&id)?;
-        let record = self.account(&conversation.account)?;
-        self.relay(&record)?.delete_request(&Self::credentials(&record), &conversation.peer).await?;
+        if conversation.is_matrix() {
+            self.matrix_decide_request(&conversation, false).await?;
+        } else {
+            let record = self.account(&conversation.account)?;
+            self.relay(&record)?.delete_request(&Self::credentials(&record), &conversation.peer).await?;
+        }
         self.inner
             .worker
             .call(move |state| Box::pin(async move { crate::decisions::delete_request(state, id) }))
@@ -174,8 +186,12 @@ impl Engine {
 
     /// Blocks `peer`: the relay refuses them from every network, and the client drops them too.
     pub async fn block(&self, account: &Address, peer: &Address) -> Result<()> {
-        let record = self.account(account)?;
-        self.relay(&record)?.block(&Self::credentials(&record), peer).await?;
+        if let Some(matrix) = self.matrix_by_address(account)? {
+            self.matrix_set_blocked(&matrix, peer, true).await?;
+        } else {
+            let record = self.account(account)?;
+            self.relay(&record)?.block(&Self::credentials(&record), peer).await?;
+        }
         let (address, peer) = (account.clone(), peer.clone());
         self.inner
             .worker
@@ -184,8 +200,12 @@ impl Engine {
     }
 
     pub async fn unblock(&self, account: &Address, peer: &Address) -> Result<()> {
-        let record = self.account(account)?;
-        self.relay(&record)?.unblock(&Self::credentials(&record), peer).await?;
+        if let Some(matrix) = self.matrix_by_address(account)? {
+            self.matrix_set_blocked(&matrix, peer, false).await?;
+        } else {
+            let record = self.account(account)?;
+            self.relay(&record)?.unblock(&Self::credentials(&record), peer).await?;
+        }
         let (address, peer) = (account.clone(), peer.clone());
         self.inner
             .worker
@@ -211,6 +231,20 @@ impl Engine {
     ) -> Result<()> {
         let conversation = self.conversation_or_fail(&id)?;
         let peer = conversation.peer.clone();
+        if conversation.is_matrix() {
+            // Matrix takes reports at the user's own homeserver, about events it knows.
+            self.matrix_report(&conversation, &message_ids, reason).await?;
+            let address = conversation.account.clone();
+            let about = peer.clone();
+            self.inner
+                .worker
+                .call(move |state| Box::pin(async move { crate::decisions::record_report(state, &address, &about) }))
+                .await?;
+            if and_block {
+                self.block(&conversation.account, &peer).await?;
+            }
+            return Ok(());
+        }
         self.report_in(conversation, peer, message_ids, reason, note, and_block).await
     }
 

@@ -69,6 +69,14 @@ pub enum ErrorCode {
     Protocol,
     /// A value handed in by a front end that cannot be used (a search cursor from elsewhere).
     InvalidArgument,
+    /// A Matrix id that is not `@name:server`, or one an address cannot hold (the message says why).
+    InvalidMatrixId,
+    /// The Matrix homeserver could not be reached (or found from the id's server).
+    HomeserverUnreachable,
+    /// The Matrix homeserver refused (the message says what it answered).
+    HomeserverRefused,
+    /// A Matrix account of this profile is signed in already.
+    MatrixAccountExists,
     Internal,
 }
 
@@ -148,6 +156,15 @@ pub enum Error {
     Stopped,
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("not a usable Matrix id: {0}")]
+    InvalidMatrixId(String),
+    #[error("cannot reach the Matrix homeserver: {0}")]
+    HomeserverUnreachable(String),
+    /// The homeserver answered with an error; a wrong password is `Unauthorized`.
+    #[error("the Matrix homeserver refused: {message}")]
+    Homeserver { code: ErrorCode, message: String },
+    #[error("{0} is signed in already")]
+    MatrixAccountExists(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -209,6 +226,10 @@ impl Error {
             Error::Protocol(_) => ErrorCode::Protocol,
             Error::Stopped => ErrorCode::Internal,
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            Error::InvalidMatrixId(_) => ErrorCode::InvalidMatrixId,
+            Error::HomeserverUnreachable(_) => ErrorCode::HomeserverUnreachable,
+            Error::Homeserver { code, .. } => *code,
+            Error::MatrixAccountExists(_) => ErrorCode::MatrixAccountExists,
         }
     }
 
@@ -217,7 +238,11 @@ impl Error {
         // A certificate that is refused now may be renewed later: the outbox keeps trying.
         matches!(
             self.code(),
-            ErrorCode::RelayUnreachable | ErrorCode::TlsUntrusted | ErrorCode::RateLimited | ErrorCode::Internal
+            ErrorCode::RelayUnreachable
+                | ErrorCode::HomeserverUnreachable
+                | ErrorCode::TlsUntrusted
+                | ErrorCode::RateLimited
+                | ErrorCode::Internal
         ) || matches!(self, Error::Relay { code: Some(code), .. } if code.is_transient())
     }
 }

@@ -184,11 +184,33 @@ pub struct Conversation {
     /// The chat's name when it is not the peer's address: a group's name.
     #[serde(default)]
     pub title: Option<String>,
+    /// A chat on Matrix, reached through the account's own Matrix client: its room. `None` for
+    /// an Isthmus chat. `account` and `peer` are then the Matrix ids written as addresses.
+    #[serde(default)]
+    pub matrix: Option<MatrixChat>,
+}
+
+/// What a Matrix chat is on Matrix: the room, the full ids, and whether the room is end-to-end
+/// encrypted (an unencrypted room is marked as such wherever the chat is shown).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixChat {
+    /// `!opaque:server`.
+    pub room: String,
+    /// The account's own Matrix id, `@name:server`.
+    pub account: String,
+    /// The other person's Matrix id in a direct chat.
+    pub peer: String,
+    pub encrypted: bool,
 }
 
 impl Conversation {
     pub fn is_cross_network(&self) -> bool {
         self.account.network != self.peer.network
+    }
+
+    pub fn is_matrix(&self) -> bool {
+        self.matrix.is_some()
     }
 
     pub fn is_group(&self) -> bool {

@@ -55,7 +55,12 @@ pub fn mark_read(state: &mut WorkerState, conversation_id: ConversationId) -> Re
     conversations::save(&mut tx, &conversation)?;
     // A pending request gets no read receipt: the sender must not learn it was seen. Nor does
     // anyone while the user has turned read receipts off.
-    if !read_ids.is_empty() && !conversation.request && crate::engine_settings::privacy(&state.store)?.read_receipts {
+    // A Matrix chat's receipt goes through its client (`Engine::mark_read`).
+    if !read_ids.is_empty()
+        && !conversation.request
+        && !conversation.is_matrix()
+        && crate::engine_settings::privacy(&state.store)?.read_receipts
+    {
         let account = account_key(&state.store, &conversation.account);
         let kind = wire::receipt_message::Kind::Read;
         match conversation.group {

@@ -1371,5 +1371,6 @@ function emptyConversation(
     send_refusal: null,
     group: null,
     title: null,
+    matrix: null,
   };
 }

@@ -244,6 +244,7 @@ export class DemoGroups {
       send_refusal: null,
       group: id,
       title: checkedName,
+      matrix: null,
     });
     this.note(group, "created", account, []);
     if (added.length > 0 && !this.host.offline) {

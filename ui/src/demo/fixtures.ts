@@ -493,6 +493,7 @@ export function buildWorld(
       send_refusal: null,
       group: null,
       title: null,
+      matrix: null,
     });
     const contact = newContact();
     if (!spec.request) contact.first_contact_confirmed = true;

@@ -223,6 +223,7 @@ export function demoGroupWorld(now: number): DemoGroupWorld {
       send_refusal: null,
       group: spec.id,
       title: spec.name,
+      matrix: null,
     });
     messages.set(spec.conversation, list);
   }

@@ -18,6 +18,7 @@ export function chat(id: string, peer: string, extra: Partial<Conversation> = {}
     send_refusal: null,
     group: null,
     title: null,
+    matrix: null,
     ...extra,
   };
 }

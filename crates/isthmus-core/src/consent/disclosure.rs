@@ -47,6 +47,29 @@ pub fn disclosure(network: &str) -> Disclosure {
     }
 }
 
+/// The Matrix disclosure's version. Change the text of `matrix_disclosure` only together with it.
+pub const MATRIX_DISCLOSURE_VERSION: &str = "matrix-disclosure-v1";
+
+/// What a person is told before turning Matrix on for a Matrix account. Matrix is not a network
+/// of Isthmus's kind: it is an open federation, and its rooms may not be encrypted.
+pub fn matrix_disclosure() -> Disclosure {
+    Disclosure {
+        version: MATRIX_DISCLOSURE_VERSION,
+        network: "Matrix".to_owned(),
+        title: "Turn on chats with Matrix?".to_owned(),
+        facts: vec![
+            "Matrix is an open federation: anyone on any Matrix server can invite you. Invitations from people you have no chat with arrive as requests you can accept, decline, block or report.".to_owned(),
+            "Spam and scams can come from any server. Nothing goes back to a request (no read receipt, no typing) until you accept it.".to_owned(),
+            "Room state and metadata (who is in a room, names, when messages were sent) are kept on every server that takes part, under that server's own policies.".to_owned(),
+            "Messages are end-to-end encrypted where the room is. Some rooms are not encrypted; those are marked as unencrypted, and everything in them is readable by the servers.".to_owned(),
+            "Your Matrix client runs on this device: Isthmus decrypts nothing anywhere else.".to_owned(),
+            format!("Some features don't work with Matrix: {}.", NOT_AVAILABLE_ACROSS_NETWORKS.join(", ")),
+            "You can turn this off at any time. Your Matrix chats then become read-only.".to_owned(),
+        ],
+        not_available: NOT_AVAILABLE_ACROSS_NETWORKS.to_vec(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

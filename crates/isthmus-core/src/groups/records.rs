@@ -199,6 +199,7 @@ pub fn conversation(tx: &Tx, group: &Group) -> Result<Conversation> {
         request: matches!(group.membership, Membership::Invited { .. }),
         group: Some(group.id),
         title: Some(group.name.clone()),
+        matrix: None,
         ..crate::conversations::blank(group.conversation, &group.account, &group.account)
     })
 }

@@ -56,10 +56,17 @@ pub enum Tree {
     /// Search index: `conversation ++ seq` markers of messages stored or changed and not yet
     /// (re)indexed. Keys only.
     SearchPending,
+    /// Accounts on networks the engine reaches through a linked client (Matrix): who, where, the
+    /// client's session and whether the user turned the network on. Keyed by a name hash.
+    LinkedAccounts,
+    /// A linked network's event ids and the messages they are: `e ++ hash(event)` names the
+    /// message, `m ++ conversation ++ message` (and `r ++ … ++ emoji` for the user's own
+    /// reactions) names the event. Sealed values; the keys are keyed hashes.
+    LinkedEvents,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 24] = [
+    pub const ALL: [Tree; 26] = [
         Tree::Meta,
         Tree::Accounts,
         Tree::LocalIdentity,
@@ -84,6 +91,8 @@ impl Tree {
         Tree::SearchPostings,
         Tree::SearchPrefixes,
         Tree::SearchPending,
+        Tree::LinkedAccounts,
+        Tree::LinkedEvents,
     ];
 
     /// The on-disk name. Short and meaningless on purpose: it says nothing about the user.
@@ -113,6 +122,8 @@ impl Tree {
             Tree::SearchPostings => "search_postings",
             Tree::SearchPrefixes => "search_prefixes",
             Tree::SearchPending => "search_pending",
+            Tree::LinkedAccounts => "linked_accounts",
+            Tree::LinkedEvents => "linked_events",
         }
     }
 }
