@@ -12,7 +12,8 @@ use matrix_sdk::deserialized_responses::EncryptionInfo;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::receipt::SyncReceiptEvent;
 use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
-use matrix_sdk::ruma::events::room::message::{OriginalSyncRoomMessageEvent, Relation};
+use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent, Relation};
+use matrix_sdk::ruma::events::room::MediaSource;
 use matrix_sdk::ruma::events::typing::SyncTypingEvent;
 use matrix_sdk::ruma::OwnedRoomId;
 use matrix_sdk::{Client, Room};
@@ -103,6 +104,13 @@ pub enum PeerSaw {
         room: OwnedRoomId,
         sender: String,
     },
+    /// A picture or file, with where to download it.
+    File {
+        sender: String,
+        name: String,
+        source: MediaSource,
+        encrypted: bool,
+    },
 }
 
 /// A Matrix user driven by matrix-sdk in the test (in-memory store), syncing in the background.
@@ -141,6 +149,16 @@ impl MatrixPeer {
             move |event: OriginalSyncRoomMessageEvent, room: Room, encryption: Option<EncryptionInfo>| {
                 let add = add.clone();
                 async move {
+                    let file = match &event.content.msgtype {
+                        MessageType::Image(image) => Some((image.filename().to_owned(), image.source.clone())),
+                        MessageType::File(file) => Some((file.filename().to_owned(), file.source.clone())),
+                        _ => None,
+                    };
+                    if let Some((name, source)) = file {
+                        let sender = event.sender.to_string();
+                        add(PeerSaw::File { sender, name, source, encrypted: encryption.is_some() });
+                        return;
+                    }
                     let (edits, reply_to) = match &event.content.relates_to {
                         Some(Relation::Replacement(r)) => (Some(r.event_id.to_string()), None),
                         Some(Relation::Reply { in_reply_to }) => (None, Some(in_reply_to.event_id.to_string())),
@@ -232,6 +250,13 @@ impl MatrixPeer {
                 bail!("{} waited in vain for {what}", self.user_id);
             }
         }
+    }
+
+    /// Downloads (and decrypts) a file that reached this user.
+    pub async fn download(&self, source: MediaSource) -> Result<Vec<u8>> {
+        use matrix_sdk::media::{MediaFormat, MediaRequestParameters};
+        let request = MediaRequestParameters { source, format: MediaFormat::File };
+        Ok(self.client.media().get_media_content(&request, false).await?)
     }
 
     /// Everything seen so far.

@@ -20,6 +20,8 @@ use matrix_sdk::ruma::events::relation::Annotation;
 use matrix_sdk::ruma::events::room::message::{ReplacementMetadata, RoomMessageEventContent};
 use matrix_sdk::ruma::OwnedEventId;
 
+const PHOTO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/photo-with-gps.jpg");
+
 /// An Isthmus person on a relay, in a profile on disk, with a Matrix account signed in and on.
 async fn person_with_matrix(dir: &std::path::Path, homeserver: &Homeserver) -> Result<(Person, String, Address)> {
     let meadow = relay("meadow.test").await?;
@@ -40,7 +42,7 @@ async fn turn_on(person: &Person, user_id: &str) -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_matrix_chat_carries_encrypted_text_reactions_edits_receipts_and_typing() -> Result<()> {
+async fn a_matrix_chat_carries_encrypted_text_reactions_edits_receipts_typing_and_pictures() -> Result<()> {
     let Some(homeserver) = Homeserver::from_env()? else { return Ok(()) };
     let dir = tempfile::tempdir()?;
     let (mut ulla, user_id, me) = person_with_matrix(dir.path(), &homeserver).await?;
@@ -161,6 +163,41 @@ async fn a_matrix_chat_carries_encrypted_text_reactions_edits_receipts_and_typin
         _ => None,
     })
     .await?;
+
+    // Pictures both ways, through the same cleaning as Isthmus attachments: no camera metadata
+    // leaves with ulla's, and what vic's carries is stripped before ulla keeps it.
+    let original = std::fs::read(PHOTO)?;
+    assert!(contains(&original, b"FixtureCam"), "the fixture really has camera metadata to strip");
+    let picture = ulla.engine.send_file(&me, &vic_address, std::path::Path::new(PHOTO), "", false).await?;
+    assert_eq!(picture.status, MessageStatus::Sent);
+    let (source, encrypted) = vic
+        .wait_for("ulla's picture", |saw| match saw {
+            PeerSaw::File { sender, source, encrypted, .. } if sender == &user_id => Some((source.clone(), *encrypted)),
+            _ => None,
+        })
+        .await?;
+    assert!(encrypted, "the picture's event is end to end encrypted");
+    assert!(matches!(source, matrix_sdk::ruma::events::room::MediaSource::Encrypted(_)), "and so is the file");
+    let received = vic.download(source).await?;
+    assert!(received.starts_with(&[0xFF, 0xD8]), "vic gets a JPEG");
+    assert!(!contains(&received, b"Exif") && !contains(&received, b"FixtureCam"), "without its metadata");
+    let mime: mime::Mime = "image/jpeg".parse()?;
+    vic_room.send_attachment("view.jpg", &mime, original.clone(), Default::default()).await?;
+    let arrived = ulla
+        .wait_for("vic's picture", |event| match event {
+            Event::MessageAdded { message } if message.author == vic_name && !message.attachments.is_empty() => {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+        .await?;
+    let attachment = &arrived.attachments[0];
+    assert_eq!((attachment.content_type.as_str(), attachment.width, attachment.height), ("image/jpeg", 1200, 1600));
+    assert!(attachment.downloaded && attachment.thumbnail.is_some(), "kept in the profile, with a thumbnail");
+    let folder = tempfile::tempdir()?;
+    let saved = ulla.engine.save_attachment(arrived.conversation, arrived.id, 0, folder.path()).await?;
+    let kept = std::fs::read(&saved.path)?;
+    assert!(!contains(&kept, b"Exif") && !contains(&kept, b"FixtureCam"), "vic's picture lost its metadata here");
 
     // The chat is in the one inbox, beside Isthmus chats, marked as Matrix.
     let inbox = ulla.engine.conversations(None)?;

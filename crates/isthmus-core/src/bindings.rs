@@ -5,7 +5,6 @@
 use ts_rs::{Config, TS};
 
 use crate::account::AccountInfo;
-use crate::matrix_link::MatrixAccountInfo;
 use crate::consent::{Contact, Decision, Disclosure, LedgerEntry, UnopenedSender, UnsentReport};
 use crate::drafts::Draft;
 use crate::engine_consent::InboxLayout;
@@ -14,6 +13,7 @@ use crate::error::{ErrorCode, UserError};
 use crate::events::{ConnectionState, Event, TransferDirection};
 use crate::groups::{Group, GroupMember, MemberReceipt, Membership};
 use crate::ids::{ConversationId, EnvelopeId, GroupId, MessageId};
+use crate::matrix_link::MatrixAccountInfo;
 use crate::model::{
     Attachment, Conversation, Direction, GroupChangeKind, GroupNotice, Message, MessageStatus, Page, Quote, Reaction,
 };

@@ -234,12 +234,140 @@ impl Engine {
     /// An event of a room's timeline.
     pub async fn matrix_event(&self, user_id: &str, room: &str, event: MatrixEvent) -> Result<()> {
         let me = self.matrix_account_or_fail(user_id)?.address()?;
+        let prepared = match &event {
+            MatrixEvent::Message { event: id, sender, attachment: Some(media), .. }
+                if events_map::target(&Tx::new(self.inner.store.clone()), user_id, id)?.is_none() =>
+            {
+                let origin = accounts::matrix_address(sender).map(|a| a.network.to_string()).unwrap_or_default();
+                Some(self.prepared_received(media.clone(), origin).await?)
+            }
+            _ => None,
+        };
+        let local = prepared.as_ref().and_then(|record| record.local_file.clone());
         // Waits for a send in progress to record its event, so its echo is known as the user's.
         let _order = self.inner.matrix_order.lock().await;
         let (user_id, room) = (user_id.to_owned(), room.to_owned());
+        let stored = self
+            .inner
+            .worker
+            .call(move |state| Box::pin(async move { ingest::event(state, &user_id, &me, &room, event, prepared) }))
+            .await;
+        if !matches!(stored, Ok(true)) {
+            if let Some(local) = local {
+                let _ = std::fs::remove_file(self.inner.files.join(local));
+            }
+        }
+        stored.map(|_| ())
+    }
+
+    /// A file a Matrix client delivered, checked and cleaned as an Isthmus attachment is, and
+    /// kept encrypted in the profile.
+    async fn prepared_received(
+        &self,
+        media: crate::matrix_link::ingest::MatrixMedia,
+        origin: String,
+    ) -> Result<crate::media::records::AttachmentRecord> {
+        let (files, max) = (self.inner.files.clone(), self.inner.max_attachment_bytes);
+        tokio::task::spawn_blocking(move || {
+            let source = crate::media::prepare::Source::Bytes { name: &media.file_name, bytes: &media.bytes };
+            crate::media::prepare::prepare_from(source, false, &files, max, &origin)
+        })
+        .await
+        .map_err(|_| Error::Stopped)?
+    }
+
+    /// Sends a file to a Matrix chat: prepared as for an Isthmus chat (a picture is re-encoded
+    /// without its metadata), shown at once as pending, then handed to the Matrix client, which
+    /// encrypts and uploads it to the user's own homeserver.
+    pub(crate) async fn matrix_send_file(
+        &self,
+        account: MatrixAccount,
+        peer: &Address,
+        path: &std::path::Path,
+        caption: &str,
+        as_file: bool,
+    ) -> Result<Message> {
+        let (conversation, link) = self.matrix_writable(account.clone(), peer)?;
+        let chat = conversation.matrix.clone().ok_or(Error::NoSuchConversation)?;
+        let address = account.address()?;
+        let record = self.prepared_attachment(&address, path, as_file).await?;
+        let local = self.inner.files.join(record.local_file.clone().unwrap_or_default());
+        let key = record.key.clone();
+        let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+            let key: [u8; 32] = key.as_slice().try_into().map_err(|_| Error::Crypto("attachment key".into()))?;
+            let mut plain = Vec::new();
+            let file = std::fs::File::open(&local).map_err(|e| Error::Store(crate::store::Error::Io(e)))?;
+            crate::media::cipher::decrypt(&key, std::io::BufReader::new(file), &mut plain)
+                .map_err(|e| Error::Crypto(e.to_string()))?;
+            Ok(plain)
+        })
+        .await
+        .map_err(|_| Error::Stopped)??;
+        let file = crate::matrix_link::MatrixFile {
+            file_name: record.file_name.clone(),
+            content_type: record.content_type.clone(),
+            bytes,
+            caption: caption.to_owned(),
+        };
+        let id = conversation.id;
+        let caption = caption.to_owned();
+        let _order = self.inner.matrix_order.lock().await;
+        let added = self
+            .inner
+            .worker
+            .call(move |state| {
+                Box::pin(async move {
+                    let mut tx = Tx::new(state.store.clone());
+                    let mut conversation = conversations::load(&tx, &id)?.ok_or(Error::NoSuchConversation)?;
+                    let (message, _) = crate::media_ops::store_attachment_message(
+                        &mut tx,
+                        &mut conversation,
+                        &address,
+                        caption,
+                        &record,
+                    )?;
+                    tx.commit()?;
+                    state.durable();
+                    state.emit([
+                        Event::MessageAdded { message: message.clone() },
+                        Event::ConversationChanged { conversation },
+                    ]);
+                    Ok(message)
+                })
+            })
+            .await?;
+        let sent = link.send_file(&chat, file).await;
+        self.settle_matrix_send(account.user_id.clone(), added, sent).await
+    }
+
+    /// Records what the homeserver answered to a new message: its event (sent), or why not
+    /// (failed).
+    async fn settle_matrix_send(&self, user_id: String, added: Message, sent: Result<String>) -> Result<Message> {
         self.inner
             .worker
-            .call(move |state| Box::pin(async move { ingest::event(state, &user_id, &me, &room, event) }))
+            .call(move |state| {
+                Box::pin(async move {
+                    let mut tx = Tx::new(state.store.clone());
+                    let mut message = conversations::find(&tx, &added.conversation, &added.id)?.unwrap_or(added);
+                    match &sent {
+                        Ok(event) => {
+                            let at = MessageRef { conversation: message.conversation, message: message.id };
+                            events_map::link(&mut tx, &user_id, event, &EventTarget { at, reaction: None }, true)?;
+                            conversations::advance_status(&mut message, MessageStatus::Sent);
+                        }
+                        Err(error) => {
+                            message.status = MessageStatus::Failed;
+                            message.failure = Some(error.to_string());
+                        }
+                    }
+                    let mut events = Vec::new();
+                    crate::message_changes::save(&mut tx, &mut events, &message)?;
+                    tx.commit()?;
+                    state.durable();
+                    state.emit(events);
+                    Ok(message)
+                })
+            })
             .await
     }
 
@@ -319,42 +447,7 @@ impl Engine {
                 // Shown at once as pending; the homeserver's answer makes it sent, or failed.
                 let added = self.compose_matrix(id, me, outgoing).await?.ok_or(Error::NoSuchMessage)?;
                 let sent = link.send(&chat, remote).await;
-                let user_id = account.user_id.clone();
-                let message = added.clone();
-                let updated = self
-                    .inner
-                    .worker
-                    .call(move |state| {
-                        Box::pin(async move {
-                            let mut tx = Tx::new(state.store.clone());
-                            let mut message =
-                                conversations::find(&tx, &message.conversation, &message.id)?.unwrap_or(message);
-                            match &sent {
-                                Ok(event) => {
-                                    let at = MessageRef { conversation: message.conversation, message: message.id };
-                                    events_map::link(
-                                        &mut tx,
-                                        &user_id,
-                                        event,
-                                        &EventTarget { at, reaction: None },
-                                        true,
-                                    )?;
-                                    conversations::advance_status(&mut message, MessageStatus::Sent);
-                                }
-                                Err(error) => {
-                                    message.status = MessageStatus::Failed;
-                                    message.failure = Some(error.to_string());
-                                }
-                            }
-                            let mut events = Vec::new();
-                            crate::message_changes::save(&mut tx, &mut events, &message)?;
-                            tx.commit()?;
-                            state.durable();
-                            state.emit(events);
-                            Ok(message)
-                        })
-                    })
-                    .await?;
+                let updated = self.settle_matrix_send(account.user_id.clone(), added, sent).await?;
                 Ok(Some(updated))
             }
             _ => {

@@ -45,6 +45,9 @@ impl Engine {
         caption: &str,
         as_file: bool,
     ) -> Result<Message> {
+        if let Some(matrix) = self.matrix_by_address(account)? {
+            return self.matrix_send_file(matrix, peer, path, caption, as_file).await;
+        }
         self.prepare_send(account, peer).await?;
         let record = self.prepared_attachment(account, path, as_file).await?;
         let (from, to, caption) = (account.clone(), peer.clone(), caption.to_owned());

@@ -36,7 +36,7 @@ impl MatrixClient {
     pub(crate) fn start(engine: Engine, account: MatrixAccount, client: Client) -> Self {
         let (seen, incoming) = mpsc::unbounded_channel();
         ingest::register(&client, seen);
-        let ingesting = tokio::spawn(ingest::run(engine, account.user_id.clone(), incoming));
+        let ingesting = tokio::spawn(ingest::run(engine, client.clone(), account.user_id.clone(), incoming));
         let syncing = tokio::spawn(sync_loop(client.clone()));
         MatrixClient { client, tasks: Mutex::new(vec![syncing, ingesting]) }
     }

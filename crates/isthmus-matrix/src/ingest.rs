@@ -5,13 +5,15 @@
 
 use std::collections::HashSet;
 
-use isthmus_core::matrix_link::ingest::{MatrixEvent, MatrixRoom};
+use isthmus_core::matrix_link::ingest::{MatrixEvent, MatrixMedia, MatrixRoom};
 use isthmus_core::{Engine, MatrixChat};
+use matrix_sdk::media::{MediaFormat, MediaRequestParameters};
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::receipt::{ReceiptThread, ReceiptType, SyncReceiptEvent};
 use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent, StrippedRoomMemberEvent};
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent, Relation};
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
+use matrix_sdk::ruma::events::room::MediaSource;
 use matrix_sdk::ruma::events::typing::SyncTypingEvent;
 use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
 use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
@@ -24,6 +26,13 @@ pub(crate) enum Seen {
     Event {
         room: Room,
         event: MatrixEvent,
+    },
+    /// A file or picture, to download (and decrypt) before the engine hears of it.
+    Media {
+        room: Room,
+        event: MatrixEvent,
+        source: MediaSource,
+        file_name: String,
     },
     Typing {
         room: Room,
@@ -46,8 +55,14 @@ pub(crate) fn register(client: &Client, seen: mpsc::UnboundedSender<Seen>) {
     client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, room: Room| {
         let out = out.clone();
         async move {
-            if let Some(event) = message(event) {
-                let _ = out.send(Seen::Event { room, event });
+            match message(event) {
+                Some((event, None)) => {
+                    let _ = out.send(Seen::Event { room, event });
+                }
+                Some((event, Some((source, file_name)))) => {
+                    let _ = out.send(Seen::Media { room, event, source, file_name });
+                }
+                None => {}
             }
         }
     });
@@ -129,26 +144,44 @@ pub(crate) fn register(client: &Client, seen: mpsc::UnboundedSender<Seen>) {
     });
 }
 
-/// A room message as the engine sees it: text (and notices and emotes as text), an edit, or
-/// None for what Isthmus does not show yet.
-fn message(event: OriginalSyncRoomMessageEvent) -> Option<MatrixEvent> {
+/// A room message as the engine sees it: text (notices and emotes as text), a file or picture
+/// (with where to download it), an edit, or None for what Isthmus does not show yet.
+fn message(event: OriginalSyncRoomMessageEvent) -> Option<(MatrixEvent, Option<(MediaSource, String)>)> {
     let (event_id, sender) = (event.event_id.to_string(), event.sender.to_string());
     let sent_at = u64::from(event.origin_server_ts.0);
     match event.content.relates_to {
         Some(Relation::Replacement(replacement)) => {
             let body = text_of(&replacement.new_content.msgtype)?;
-            Some(MatrixEvent::Edit { event: event_id, sender, target: replacement.event_id.to_string(), body })
+            Some((MatrixEvent::Edit { event: event_id, sender, target: replacement.event_id.to_string(), body }, None))
         }
         relation => {
             let reply_to = match relation {
                 Some(Relation::Reply { in_reply_to }) => Some(in_reply_to.event_id.to_string()),
                 _ => None,
             };
-            let body = text_of(&event.content.msgtype)?;
+            let media = media_of(&event.content.msgtype);
+            let body = match (&media, text_of(&event.content.msgtype)) {
+                (Some((_, _, caption)), _) => caption.clone(),
+                (None, Some(text)) => text,
+                (None, None) => return None,
+            };
             let body = if reply_to.is_some() { strip_reply_fallback(&body) } else { body };
-            Some(MatrixEvent::Message { event: event_id, sender, body, sent_at, reply_to })
+            let message = MatrixEvent::Message { event: event_id, sender, body, sent_at, reply_to, attachment: None };
+            Some((message, media.map(|(source, name, _)| (source, name))))
         }
     }
+}
+
+/// A file message's source, file name and caption (empty when the body is only the name).
+fn media_of(message: &MessageType) -> Option<(MediaSource, String, String)> {
+    let (source, name, caption) = match message {
+        MessageType::Image(image) => (image.source.clone(), image.filename().to_owned(), image.caption()),
+        MessageType::File(file) => (file.source.clone(), file.filename().to_owned(), file.caption()),
+        MessageType::Video(video) => (video.source.clone(), video.filename().to_owned(), video.caption()),
+        MessageType::Audio(audio) => (audio.source.clone(), audio.filename().to_owned(), audio.caption()),
+        _ => return None,
+    };
+    Some((source, name, caption.unwrap_or_default().to_owned()))
 }
 
 fn text_of(message: &MessageType) -> Option<String> {
@@ -174,7 +207,7 @@ fn strip_reply_fallback(body: &str) -> String {
 }
 
 /// Tells the engine what the handlers saw, in order, until the client stops.
-pub(crate) async fn run(engine: Engine, user_id: String, mut seen: mpsc::UnboundedReceiver<Seen>) {
+pub(crate) async fn run(engine: Engine, client: Client, user_id: String, mut seen: mpsc::UnboundedReceiver<Seen>) {
     let mut known: HashSet<OwnedRoomId> = HashSet::new();
     while let Some(item) = seen.recv().await {
         let outcome = match item {
@@ -183,6 +216,26 @@ pub(crate) async fn run(engine: Engine, user_id: String, mut seen: mpsc::Unbound
                 Ok(true) => engine.matrix_event(&user_id, room.room_id().as_str(), event).await,
                 other => other.map(|_| ()),
             },
+            Seen::Media { room, mut event, source, file_name } => {
+                match joined(&engine, &user_id, &room, &mut known).await {
+                    Ok(true) => {
+                        let request = MediaRequestParameters { source, format: MediaFormat::File };
+                        match client.media().get_media_content(&request, false).await {
+                            Ok(bytes) => {
+                                if let MatrixEvent::Message { attachment, .. } = &mut event {
+                                    *attachment = Some(MatrixMedia { file_name, bytes });
+                                }
+                            }
+                            // The message still arrives, with its caption; the file is missing.
+                            Err(error) => {
+                                tracing::warn!(error = %errors::redacted(&error), "a Matrix file could not be downloaded")
+                            }
+                        }
+                        engine.matrix_event(&user_id, room.room_id().as_str(), event).await
+                    }
+                    other => other.map(|_| ()),
+                }
+            }
             Seen::Typing { room, users } => match joined(&engine, &user_id, &room, &mut known).await {
                 Ok(true) => engine.matrix_typing(&user_id, room.room_id().as_str(), &users),
                 other => other.map(|_| ()),

@@ -24,6 +24,21 @@ pub struct MatrixRoom {
     pub invited: bool,
 }
 
+/// A file or picture as its Matrix client downloaded and decrypted it. The engine checks and
+/// cleans it as it does an Isthmus attachment (size limit, images re-encoded without their
+/// metadata with bounded decoding) before anything is kept, and keeps it encrypted.
+#[derive(Clone)]
+pub struct MatrixMedia {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for MatrixMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MatrixMedia({} bytes)", self.bytes.len())
+    }
+}
+
 /// What the engine made of a room: its chat, and whether the client should join it now (an
 /// invitation from someone the user already chats with is no request).
 #[derive(Clone, Debug)]
@@ -35,12 +50,14 @@ pub struct RoomOutcome {
 /// One timeline event of a room, in the engine's terms (ids are Matrix ids).
 #[derive(Clone, Debug)]
 pub enum MatrixEvent {
+    /// Text, or a file or picture with `body` as its caption.
     Message {
         event: String,
         sender: String,
         body: String,
         sent_at: u64,
         reply_to: Option<String>,
+        attachment: Option<MatrixMedia>,
     },
     Reaction {
         event: String,
@@ -112,27 +129,32 @@ pub(crate) fn room_conversation(tx: &Tx, user_id: &str, room: &str) -> Result<Op
     }
 }
 
+/// Stores one event; false when it changed nothing (seen before, or about nothing known).
 pub(crate) fn event(
     state: &mut WorkerState,
     user_id: &str,
     me: &Address,
     room: &str,
     event: MatrixEvent,
-) -> Result<()> {
+    prepared: Option<crate::media::records::AttachmentRecord>,
+) -> Result<bool> {
     let mut tx = Tx::new(state.store.clone());
     let Some(mut conversation) = room_conversation(&tx, user_id, room)? else {
-        return Ok(());
+        return Ok(false);
     };
     let mut events = Vec::new();
     let author =
         |sender: &str| super::matrix_address(sender).map(|a| a.account()).unwrap_or_else(|_| sender.to_owned());
     let own = |sender: &str| author(sender) == me.account();
     match event {
-        MatrixEvent::Message { event, sender, body, sent_at, reply_to } => {
+        MatrixEvent::Message { event, sender, body, sent_at, reply_to, attachment: _ } => {
             if events_map::target(&tx, user_id, &event)?.is_some() {
-                return Ok(());
+                return Ok(false);
             }
             let mut message = Message::received(author(&sender), body, sent_at);
+            if let Some(record) = &prepared {
+                message.attachments = vec![record.view()];
+            }
             if own(&sender) {
                 // Sent from another of the user's devices.
                 message.direction = Direction::Outgoing;
@@ -143,6 +165,9 @@ pub(crate) fn event(
                 message.quote = quote(&tx, user_id, &conversation.id, &reply_to)?;
             }
             let message = conversations::append(&mut tx, &mut conversation, message)?;
+            if let Some(record) = &prepared {
+                crate::media::records::save(&mut tx, &conversation.id, &message.id, 0, record)?;
+            }
             if message.direction == Direction::Incoming {
                 conversation.unread += 1;
                 conversations::save(&mut tx, &conversation)?;
@@ -155,9 +180,9 @@ pub(crate) fn event(
         }
         MatrixEvent::Reaction { event, sender, target, emoji } => {
             if events_map::target(&tx, user_id, &event)?.is_some() {
-                return Ok(());
+                return Ok(false);
             }
-            let Some(mut message) = target_message(&tx, user_id, &target)? else { return Ok(()) };
+            let Some(mut message) = target_message(&tx, user_id, &target)? else { return Ok(false) };
             let by = author(&sender);
             Change::React { emoji: emoji.clone(), remove: false }.apply(&mut message, &by);
             let at = MessageRef { conversation: message.conversation, message: message.id };
@@ -170,13 +195,13 @@ pub(crate) fn event(
         }
         MatrixEvent::Edit { event, sender, target, body } => {
             if events_map::target(&tx, user_id, &event)?.is_some() {
-                return Ok(());
+                return Ok(false);
             }
-            let Some(mut message) = target_message(&tx, user_id, &target)? else { return Ok(()) };
+            let Some(mut message) = target_message(&tx, user_id, &target)? else { return Ok(false) };
             let change = Change::Edit { body };
             let by = author(&sender);
             if !change.allowed_from(&message, &by) {
-                return Ok(());
+                return Ok(false);
             }
             change.apply(&mut message, &by);
             let target = EventTarget {
@@ -188,17 +213,17 @@ pub(crate) fn event(
         }
         MatrixEvent::Redaction { event, sender, target } => {
             if events_map::target(&tx, user_id, &event)?.is_some() {
-                return Ok(());
+                return Ok(false);
             }
-            let Some(found) = events_map::target(&tx, user_id, &target)? else { return Ok(()) };
+            let Some(found) = events_map::target(&tx, user_id, &target)? else { return Ok(false) };
             let Some(mut message) = conversations::find(&tx, &found.at.conversation, &found.at.message)? else {
-                return Ok(());
+                return Ok(false);
             };
             let by = author(&sender);
             match found.reaction {
                 Some(reaction) => {
                     if reaction.author != by {
-                        return Ok(());
+                        return Ok(false);
                     }
                     Change::React { emoji: reaction.emoji.clone(), remove: true }.apply(&mut message, &by);
                     if own(&sender) {
@@ -207,7 +232,7 @@ pub(crate) fn event(
                 }
                 None => {
                     if !Change::Delete.allowed_from(&message, &by) {
-                        return Ok(());
+                        return Ok(false);
                     }
                     Change::Delete.apply(&mut message, &by);
                 }
@@ -217,11 +242,11 @@ pub(crate) fn event(
         }
         MatrixEvent::Read { sender, event } => {
             if own(&sender) {
-                return Ok(());
+                return Ok(false);
             }
-            let Some(found) = events_map::target(&tx, user_id, &event)? else { return Ok(()) };
+            let Some(found) = events_map::target(&tx, user_id, &event)? else { return Ok(false) };
             let Some(up_to) = conversations::find(&tx, &found.at.conversation, &found.at.message)? else {
-                return Ok(());
+                return Ok(false);
             };
             read_up_to(&mut tx, &mut events, &state.store, &found.at.conversation, up_to.seq)?;
         }
@@ -229,7 +254,7 @@ pub(crate) fn event(
     tx.commit()?;
     state.durable();
     state.emit(events);
-    Ok(())
+    Ok(true)
 }
 
 fn target_message(tx: &Tx, user_id: &str, event: &str) -> Result<Option<Message>> {

@@ -39,6 +39,54 @@ pub fn content_type(name: &str, head: &[u8]) -> String {
     .to_owned()
 }
 
+/// Where an attachment's plaintext comes from: a file the user picked, or bytes a linked
+/// network (Matrix) delivered, which never touch the disk unencrypted.
+pub enum Source<'a> {
+    File(&'a Path),
+    Bytes { name: &'a str, bytes: &'a [u8] },
+}
+
+impl Source<'_> {
+    fn size(&self) -> Result<u64> {
+        match self {
+            Source::File(path) => Ok(std::fs::metadata(path).map_err(io)?.len()),
+            Source::Bytes { bytes, .. } => Ok(bytes.len() as u64),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Source::File(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            Source::Bytes { name, .. } => (*name).to_owned(),
+        }
+    }
+
+    fn head(&self) -> Result<Vec<u8>> {
+        match self {
+            Source::File(path) => {
+                let mut head = [0u8; 64];
+                let len = File::open(path).and_then(|mut f| f.read(&mut head)).map_err(io)?;
+                Ok(head[..len].to_vec())
+            }
+            Source::Bytes { bytes, .. } => Ok(bytes[..bytes.len().min(64)].to_vec()),
+        }
+    }
+
+    fn all(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Source::File(path) => Ok(std::borrow::Cow::Owned(std::fs::read(path).map_err(io)?)),
+            Source::Bytes { bytes, .. } => Ok(std::borrow::Cow::Borrowed(bytes)),
+        }
+    }
+
+    fn reader(&self) -> Result<Box<dyn Read + '_>> {
+        match self {
+            Source::File(path) => Ok(Box::new(BufReader::new(File::open(path).map_err(io)?))),
+            Source::Bytes { bytes, .. } => Ok(Box::new(*bytes)),
+        }
+    }
+}
+
 /// Encrypts the file at `path` into `files_dir`; images (unless `as_file`) are re-encoded
 /// without metadata and get a thumbnail first. Returns the record, without a media id yet.
 pub fn prepare(
@@ -48,14 +96,25 @@ pub fn prepare(
     max_bytes: u64,
     origin_network: &str,
 ) -> Result<AttachmentRecord> {
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    prepare_from(Source::File(path), as_file, files_dir, max_bytes, origin_network)
+}
+
+/// `prepare` for any source: the same limits, the same cleaning of images (metadata gone,
+/// decoding bounded), the same encryption into the profile.
+pub fn prepare_from(
+    source: Source<'_>,
+    as_file: bool,
+    files_dir: &Path,
+    max_bytes: u64,
+    origin_network: &str,
+) -> Result<AttachmentRecord> {
+    let size = source.size()?;
     if size > max_bytes {
         return Err(Error::AttachmentTooLarge { size, max: max_bytes });
     }
-    let file_name = names::sanitize(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-    let mut head = [0u8; 64];
-    let head_len = File::open(path).and_then(|mut f| f.read(&mut head)).map_err(io)?;
-    let head = &head[..head_len];
+    let file_name = names::sanitize(&source.name());
+    let head = source.head()?;
+    let head = head.as_slice();
 
     let key = cipher::new_key();
     let mut local = [0u8; 16];
@@ -70,7 +129,7 @@ pub fn prepare(
             note = Some("Sent as a file: the image is too large to process.".to_owned());
             None
         } else {
-            match images::prepare(&std::fs::read(path).map_err(io)?) {
+            match images::prepare(&source.all()?) {
                 Ok(prepared) => Some(prepared),
                 Err(error) => {
                     note = Some(format!("Sent as a file: {error}."));
@@ -83,7 +142,7 @@ pub fn prepare(
     };
     let encrypted = match &processed {
         Some(image) => cipher::encrypt(&key, image.bytes.as_slice(), out),
-        None => cipher::encrypt(&key, BufReader::new(File::open(path).map_err(io)?), out),
+        None => cipher::encrypt(&key, source.reader()?, out),
     };
     let digest = match encrypted {
         Ok(digest) => digest,
