@@ -5,8 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
-use hmac::{Hmac, Mac};
+use anyhow::{bail, Result};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::deserialized_responses::EncryptionInfo;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
@@ -57,21 +56,8 @@ impl Homeserver {
     pub async fn register(&self, name: &str) -> Result<(String, String)> {
         let username = format!("{name}{}", rand::random::<u32>());
         let password = format!("pw-{}", rand::random::<u64>());
-        let http = reqwest::Client::new();
-        let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
-        let nonce: serde_json::Value = http.get(&endpoint).send().await?.error_for_status()?.json().await?;
-        let nonce = nonce["nonce"].as_str().context("no nonce")?.to_owned();
-        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.secret.as_bytes())?;
-        mac.update(format!("{nonce}\0{username}\0{password}\0notadmin").as_bytes());
-        let body = serde_json::json!({
-            "nonce": nonce, "username": username, "password": password, "admin": false,
-            "mac": hex::encode(mac.finalize().into_bytes()),
-        });
-        let response = http.post(&endpoint).json(&body).send().await?;
-        if !response.status().is_success() {
-            bail!("registration failed: {}", response.text().await?);
-        }
-        Ok((format!("@{username}:{}", self.server_name), password))
+        let registered = isthmus_matrix::shared_secret::register(&self.url, &self.secret, &username, &password).await?;
+        Ok((registered.user_id, password))
     }
 }
 

@@ -1,5 +1,8 @@
 //! `isthmus-cli scenario run` through the binary: every shipped scenario passes, an impossible
 //! expectation fails and is named, a malformed file is refused, and JUnit XML carries the result.
+//! Scenarios with Matrix people run against the homeserver the test command starts
+//! (ISTHMUS_TEST_MATRIX_URL); without one they are skipped with a note, unless
+//! ISTHMUS_REQUIRE_MATRIX says they must run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -35,15 +38,43 @@ fn summary(stdout: &str) -> (usize, usize) {
     (number(passed, " passed"), number(failed, " failed"))
 }
 
-#[test]
-fn every_shipped_scenario_passes() {
+/// Every scenario file shipped in scenarios/, sorted.
+fn shipped() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repository().join("scenarios"))
         .expect("the scenarios folder")
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| path.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 16, "one file per consent flow ships in scenarios/ (found {})", files.len());
+    files
+}
+
+/// Whether a scenario file declares a `kind = "matrix"` network (it needs a homeserver).
+fn needs_a_homeserver(path: &Path) -> bool {
+    let text = std::fs::read_to_string(path).expect("read the scenario");
+    let file: toml::Table = toml::from_str(&text).expect("a shipped scenario is TOML");
+    let networks = file.get("network").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+    networks.iter().any(|network| network.get("kind").and_then(toml::Value::as_str) == Some("matrix"))
+}
+
+/// Runs `files` and checks that every one passed.
+fn all_pass(files: &[PathBuf]) {
+    let args: Vec<&std::ffi::OsStr> = files.iter().map(|p| p.as_os_str()).collect();
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "every shipped scenario must hold, as testers replay them as they are:\n{stdout}\n{stderr}");
+    assert_eq!(
+        summary(&stdout),
+        (files.len(), 0),
+        "the summary counts every file as passed and none failed:\n{stdout}"
+    );
+    assert!(!stdout.contains('✘'), "no step may fail in a shipped scenario:\n{stdout}");
+}
+
+#[test]
+fn every_shipped_scenario_passes() {
+    let all = shipped();
+    assert!(all.len() >= 16, "one file per consent flow ships in scenarios/ (found {})", all.len());
+    let files: Vec<PathBuf> = all.into_iter().filter(|file| !needs_a_homeserver(file)).collect();
     for group_flow in [
         "group_added_across_networks",
         "group_invitation_contacts_only",
@@ -56,15 +87,95 @@ fn every_shipped_scenario_passes() {
             "each group consent flow ships as a scenario (issue 16): {group_flow}.toml is missing"
         );
     }
-    let args: Vec<&std::ffi::OsStr> = files.iter().map(|p| p.as_os_str()).collect();
-    let (code, stdout, stderr) = run(&args);
-    assert_eq!(code, 0, "every shipped scenario must hold, as testers replay them as they are:\n{stdout}\n{stderr}");
-    assert_eq!(
-        summary(&stdout),
-        (files.len(), 0),
-        "the summary counts every file as passed and none failed:\n{stdout}"
+    all_pass(&files);
+}
+
+#[test]
+fn every_shipped_matrix_scenario_passes_against_a_homeserver() {
+    let files: Vec<PathBuf> = shipped().into_iter().filter(|file| needs_a_homeserver(file)).collect();
+    for flow in ["matrix_request", "matrix_off_read_only"] {
+        assert!(
+            files.iter().any(|f| f.file_stem().is_some_and(|stem| stem == flow)),
+            "each Matrix consent flow ships as a scenario of kind matrix: {flow}.toml is missing"
+        );
+    }
+    if !matrix_runs(&format!("{} Matrix scenario(s)", files.len())) {
+        return;
+    }
+    all_pass(&files);
+}
+
+/// Whether Matrix scenarios run here: with a homeserver, or when ISTHMUS_REQUIRE_MATRIX says
+/// they must (under the test command, which starts one: a missing homeserver then fails them,
+/// with the variables named). Otherwise says what is skipped.
+fn matrix_runs(what: &str) -> bool {
+    let homeserver = std::env::var_os("ISTHMUS_TEST_MATRIX_URL").is_some();
+    if !homeserver && std::env::var_os("ISTHMUS_REQUIRE_MATRIX").is_none() {
+        eprintln!(
+            "skipped {what}: no homeserver (set ISTHMUS_TEST_MATRIX_URL and ISTHMUS_TEST_MATRIX_SHARED_SECRET; \
+             scripts/synapse runs one, scripts/test does it all)"
+        );
+        return false;
+    }
+    true
+}
+
+/// Two Matrix people, vic with a chat open to wren that wren accepted, then `steps`.
+fn matrix_file(steps: &str) -> String {
+    let people = "[[network]]\nname = \"localhost\"\nkind = \"matrix\"\n\
+        [[person]]\nname = \"vic\"\nnetwork = \"localhost\"\nallows = [\"matrix\"]\n\
+        [[person]]\nname = \"wren\"\nnetwork = \"localhost\"\nallows = [\"matrix\"]\n";
+    let chat = "[[step]]\ndo = \"open\"\nperson = \"vic\"\npeer = \"wren\"\n\
+        [[step]]\ndo = \"expect_request\"\nperson = \"wren\"\nfrom = \"vic\"\n\
+        [[step]]\ndo = \"accept\"\nperson = \"wren\"\npeer = \"vic\"\n\
+        [[step]]\ndo = \"send\"\nfrom = \"vic\"\nto = \"wren\"\ntext = \"m1\"\n";
+    format!("name = \"t\"\n{people}{chat}{steps}")
+}
+
+#[test]
+fn the_matrix_settle_wait_sees_what_did_arrive() {
+    if !matrix_runs("the Matrix settle-wait check") {
+        return;
+    }
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let arrived = folder.path().join("arrived.toml");
+    let no_message = "[[step]]\ndo = \"expect_no_message\"\nperson = \"wren\"\nfrom = \"vic\"\ntext = \"m1\"\n";
+    std::fs::write(&arrived, matrix_file(no_message)).expect("write the file");
+    let read = folder.path().join("read.toml");
+    let receipt = "[[step]]\ndo = \"expect_message\"\nperson = \"wren\"\nfrom = \"vic\"\ntext = \"m1\"\n\
+        [[step]]\ndo = \"mark_read\"\nperson = \"wren\"\npeer = \"vic\"\n\
+        [[step]]\ndo = \"expect_status\"\nperson = \"vic\"\npeer = \"wren\"\ntext = \"m1\"\nstatus = \"sent\"\n";
+    std::fs::write(&read, matrix_file(receipt)).expect("write the file");
+    let (code, stdout, _) = run(&[arrived.as_os_str(), read.as_os_str()]);
+    assert_eq!(code, 1, "both negative expectations are wrong and must fail:\n{stdout}");
+    assert_eq!(summary(&stdout), (0, 2), "both files fail:\n{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.contains('✘') && l.contains("wren has it")),
+        "wren accepted, so vic's message reached her: the settle wait must see it, not pass:\n{stdout}"
     );
-    assert!(!stdout.contains('✘'), "no step may fail in a shipped scenario:\n{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.contains('✘') && l.contains("expected sent and no receipt, got read")),
+        "wren read the chat, so the read receipt came back: the settle wait must see it:\n{stdout}"
+    );
+}
+
+#[test]
+fn a_matrix_scenario_without_a_homeserver_fails_and_names_what_is_missing() {
+    let file = repository().join("scenarios/matrix_request.toml");
+    let output = cli()
+        .args(["scenario", "run"])
+        .arg(&file)
+        .env_remove("ISTHMUS_TEST_MATRIX_URL")
+        .env_remove("ISTHMUS_TEST_MATRIX_SHARED_SECRET")
+        .output()
+        .expect("run the CLI");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "the file is fine, the run is not: it fails (exit 1):\n{stdout}");
+    assert!(
+        stdout.contains("ISTHMUS_TEST_MATRIX_URL") && stdout.contains("ISTHMUS_TEST_MATRIX_SHARED_SECRET"),
+        "the setup failure names both variables, so a tester knows what to set:\n{stdout}"
+    );
+    assert!(stdout.contains("skipped: the setup failed"), "and no step runs without a homeserver:\n{stdout}");
 }
 
 #[test]
@@ -134,6 +245,16 @@ fn a_malformed_file_exits_2_and_says_where_and_what() {
             "missing field `peer`",
         ),
         ("bad_toml.toml", "name = \"x\"\n[[step]\n", ":2:"),
+        (
+            "matrix_limits.toml",
+            "name = \"x\"\n[[network]]\nname = \"localhost\"\nkind = \"matrix\"\n[network.limits]\npending_requests_per_recipient = 2\n",
+            "limits are for Isthmus relays",
+        ),
+        (
+            "matrix_delivered.toml",
+            "name = \"x\"\n[[network]]\nname = \"localhost\"\nkind = \"matrix\"\n[[person]]\nname = \"vic\"\nnetwork = \"localhost\"\n[[person]]\nname = \"wren\"\nnetwork = \"localhost\"\n[[step]]\ndo = \"send\"\nfrom = \"vic\"\nto = \"wren\"\ntext = \"hi\"\nexpect = \"delivered\"\n",
+            "Matrix has no delivery receipts",
+        ),
     ] {
         let path = folder.path().join(name);
         std::fs::write(&path, text).expect("write the file");

@@ -15,6 +15,7 @@ mod client;
 mod errors;
 mod ingest;
 mod session;
+pub mod shared_secret;
 
 use std::sync::Arc;
 

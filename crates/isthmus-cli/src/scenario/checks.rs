@@ -137,11 +137,11 @@ pub async fn run(world: &World, action: &Action, progress: &Progress) -> Result<
         }
         Action::ExpectNoMessage { text, .. } => {
             let from = other?;
-            sync::settle(world, progress, &from, &person.address).await?;
+            let point = sync::settle(world, progress, &from, &person.address).await?;
             let author = from.account();
             match find_message(person, &from, |m| m.author == author && m.body == *text)? {
                 Some(_) => bail!("{actor} has it"),
-                None => Ok("not received, after the sync point".into()),
+                None => Ok(format!("not received, after {point}")),
             }
         }
         Action::ExpectRequest { .. } => {
@@ -152,11 +152,11 @@ pub async fn run(world: &World, action: &Action, progress: &Progress) -> Result<
         }
         Action::ExpectNoRequest { .. } => {
             let from = other?;
-            sync::settle(world, progress, &from, &person.address).await?;
+            let point = sync::settle(world, progress, &from, &person.address).await?;
             if has_request(person, &from)? {
                 bail!("{actor} has a request from {from}");
             }
-            Ok("no request, after the sync point".into())
+            Ok(format!("no request, after {point}"))
         }
         Action::ExpectReadOnly { value, .. } => {
             let peer = other?;
@@ -232,12 +232,12 @@ async fn expect_status(
         StatusExpectation::Sent => {
             // Sent first, then the sync point back: a receipt on its way would now be stored.
             reaches(progress, person, message, MessageStatus::Sent).await?;
-            sync::settle(world, progress, peer, &person.address).await?;
+            let point = sync::settle(world, progress, peer, &person.address).await?;
             let current = reload(person, message)?;
             if current.status != MessageStatus::Sent {
                 bail!("expected sent and no receipt, got {}", status_name(&current));
             }
-            Ok("sent, and no receipt after the sync point".into())
+            Ok(format!("sent, and no receipt after {point}"))
         }
     }
 }

@@ -6,12 +6,18 @@
 //! - `steps`: actions; `checks`: expectations; `report`: text, JSON lines and JUnit XML.
 //! - Groups, by topic: `group_model`, `group_parse`, `group_steps` (actions) and
 //!   `group_checks` (expectations).
+//! - Matrix people (networks of kind `matrix`): `homeserver` (where it is, registration),
+//!   `matrix_person` (setup, on and off, `open`) and `matrix_parse` (what a file may ask of
+//!   them).
 
 mod checks;
 mod group_checks;
 mod group_model;
 mod group_parse;
 mod group_steps;
+mod homeserver;
+mod matrix_parse;
+mod matrix_person;
 mod model;
 mod parse;
 mod report;

@@ -22,18 +22,39 @@ pub struct Scenario {
 
 #[derive(Debug, Clone)]
 pub struct Network {
+    /// The relay's domain, or the Matrix homeserver's server name.
     pub name: NetworkName,
-    /// A running relay to use instead of starting one in this process.
+    pub kind: NetworkKind,
+    /// A running relay to use instead of starting one in this process; for a Matrix network,
+    /// the homeserver's URL (else ISTHMUS_TEST_MATRIX_URL).
     pub url: Option<String>,
+    /// A Matrix network's registration shared secret (else ISTHMUS_TEST_MATRIX_SHARED_SECRET).
+    pub shared_secret: Option<String>,
     /// Limits for the in-process relay (the relay's defaults, overridden field by field).
     pub limits: isthmus_relay::Limits,
 }
+
+/// What a `[[network]]` is: Isthmus relays, or a Matrix homeserver with people on it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkKind {
+    #[default]
+    Isthmus,
+    Matrix,
+}
+
+/// What `allow`, `revoke` and `allows` name to turn Matrix on or off for a Matrix person (the
+/// consent ledger's counterpart for it, too).
+pub const MATRIX: &str = "matrix";
 
 #[derive(Debug, Clone)]
 pub struct PersonSpec {
     pub name: String,
     pub network: NetworkName,
-    /// Networks this person allows at the start, under the current disclosure.
+    /// The kind of the person's network: an Isthmus account, or a Matrix one.
+    pub kind: NetworkKind,
+    /// Networks this person allows at the start, under the current disclosure (for a Matrix
+    /// person, at most `matrix`, under the Matrix disclosure).
     pub allows: Vec<NetworkName>,
 }
 
@@ -167,6 +188,12 @@ pub enum Action {
         peer: String,
         expect: Option<String>,
     },
+    /// Opens a direct Matrix chat (Matrix people only).
+    Open {
+        person: String,
+        peer: String,
+        expect: Option<String>,
+    },
     ExpectStatus {
         person: String,
         peer: String,
@@ -256,6 +283,7 @@ impl Action {
             Action::ExpectVerified { .. } => "expect_verified",
             Action::ExpectLedger { .. } => "expect_ledger",
             Action::MarkRead { .. } => "mark_read",
+            Action::Open { .. } => "open",
             Action::ExpectStatus { .. } => "expect_status",
             Action::WaitMs { .. } => "wait_ms",
             Action::Group(group) => group.name(),
@@ -286,6 +314,7 @@ impl Action {
             | Action::Verify { person, peer, .. }
             | Action::ExpectVerified { person, peer, .. }
             | Action::MarkRead { person, peer, .. }
+            | Action::Open { person, peer, .. }
             | Action::ExpectStatus { person, peer, .. } => (Some(person), vec![peer]),
             Action::WaitMs { .. } => (None, Vec::new()),
             Action::Group(group) => {
@@ -309,7 +338,8 @@ impl Action {
             | Action::ChangeIdentityKey { expect, .. }
             | Action::Acknowledge { expect, .. }
             | Action::Verify { expect, .. }
-            | Action::MarkRead { expect, .. } => Some(expect),
+            | Action::MarkRead { expect, .. }
+            | Action::Open { expect, .. } => Some(expect),
             Action::Group(group) => group.action_expect(),
             _ => None,
         }
@@ -363,6 +393,7 @@ impl Action {
                 format!("{person}'s ledger is [{}]", decisions.join(", "))
             }
             Action::MarkRead { person, peer, .. } => format!("{person} reads the chat with {peer}"),
+            Action::Open { person, peer, .. } => format!("{person} opens a Matrix chat with {peer}"),
             Action::ExpectStatus { person, peer, text, status } => {
                 format!("{person}'s {} to {peer} is {status}", quoted(text))
             }

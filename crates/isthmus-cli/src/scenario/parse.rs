@@ -12,8 +12,10 @@ use serde::Deserialize;
 
 use super::group_model::{GroupAction, GROUP_STEPS};
 use super::group_parse::{self, Labels};
+use super::matrix_parse::{self, Roster};
 use super::model::{
-    Action, ActionOutcome, Network, PersonSpec, Scenario, SendOutcome, StatusExpectation, Step, DEFAULT_STEP_TIMEOUT,
+    Action, ActionOutcome, Network, NetworkKind, PersonSpec, Scenario, SendOutcome, StatusExpectation, Step,
+    DEFAULT_STEP_TIMEOUT,
 };
 
 /// A file that cannot be run as written.
@@ -50,7 +52,9 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawNetwork {
     name: String,
+    kind: Option<NetworkKind>,
     url: Option<String>,
+    shared_secret: Option<String>,
     limits: Option<isthmus_relay::Limits>,
 }
 
@@ -90,7 +94,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FileError> {
         if networks.iter().any(|n: &Network| n.name == name) {
             return Err(fail(None, format!("network {name} is declared twice")));
         }
-        networks.push(Network { name, url: network.url, limits: network.limits.unwrap_or_default() });
+        let kind = network.kind.unwrap_or_default();
+        matrix_parse::check_network(&name, kind, network.limits.is_some(), network.shared_secret.is_some())
+            .map_err(|message| fail(None, message))?;
+        networks.push(Network {
+            name,
+            kind,
+            url: network.url,
+            shared_secret: network.shared_secret,
+            limits: network.limits.unwrap_or_default(),
+        });
     }
     let declared = |network: &str, what: &str| -> Result<NetworkName, FileError> {
         let name = NetworkName::parse(network).map_err(|error| fail(None, format!("{what}: {network:?}: {error}")))?;
@@ -109,14 +122,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FileError> {
             return Err(fail(None, format!("person {} is declared twice", person.name)));
         }
         let network = declared(&person.network, &format!("person {}", person.name))?;
-        let allows = person
-            .allows
-            .iter()
-            .map(|n| declared(n, &format!("person {} allows", person.name)))
-            .collect::<Result<_, _>>()?;
-        people.push(PersonSpec { name: person.name, network, allows });
+        let kind = networks.iter().find(|n| n.name == network).map(|n| n.kind).unwrap_or_default();
+        let allows = match kind {
+            NetworkKind::Isthmus => person
+                .allows
+                .iter()
+                .map(|n| {
+                    matrix_parse::check_isthmus_allows(&person.name, n, &networks).map_err(|m| fail(None, m))?;
+                    declared(n, &format!("person {} allows", person.name))
+                })
+                .collect::<Result<_, _>>()?,
+            NetworkKind::Matrix => {
+                matrix_parse::matrix_person(&person.name, &person.allows).map_err(|message| fail(None, message))?
+            }
+        };
+        people.push(PersonSpec { name: person.name, network, kind, allows });
     }
     let names: HashSet<&str> = people.iter().map(|p| p.name.as_str()).collect();
+    let roster = Roster::new(&networks, &people);
 
     let mut labels = Labels::default();
     let mut steps = Vec::new();
@@ -150,6 +173,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FileError> {
             table.try_into().map_err(read)?
         };
         check(&action, &names).map_err(|message| at(format!("{kind}: {message}")))?;
+        matrix_parse::check(&action, &roster, timeout).map_err(|message| at(format!("{kind}: {message}")))?;
         if let Action::Group(group) = &action {
             group_parse::check(group, &mut labels).map_err(|message| at(format!("{kind}: {message}")))?;
         }
@@ -158,7 +182,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FileError> {
     Ok(Scenario { file: path.to_path_buf(), name: raw.name, description: raw.description, networks, people, steps })
 }
 
-const KNOWN_STEPS: [&str; 23] = [
+const KNOWN_STEPS: [&str; 24] = [
     "allow",
     "revoke",
     "confirm",
@@ -180,6 +204,7 @@ const KNOWN_STEPS: [&str; 23] = [
     "expect_verified",
     "expect_ledger",
     "mark_read",
+    "open",
     "expect_status",
     "wait_ms",
 ];

@@ -10,6 +10,7 @@ use isthmus_proto::NetworkName;
 
 use super::checks::{self, code_of};
 use super::group_steps;
+use super::matrix_person;
 use super::model::{Action, ActionOutcome, SendOutcome};
 use super::parse;
 use super::sync::Progress;
@@ -36,7 +37,7 @@ pub async fn run(world: &World, action: &Action, progress: &Progress) -> Result<
         _ => {
             let expect = action.action_expect().cloned().flatten();
             let outcome = parse::action_outcome(expect.as_deref()).map_err(|e| anyhow!(e))?;
-            let result = act(world, action).await?;
+            let result = act(world, action, progress).await?;
             judge(outcome, result)
         }
     }
@@ -59,7 +60,7 @@ pub fn judge(outcome: ActionOutcome, result: isthmus_core::Result<()>) -> Result
 
 /// Performs a consent or safety action. The outer `Result` is a scenario problem (an unknown
 /// name); the inner one is the engine's answer, which the step's `expect` judges.
-async fn act(world: &World, action: &Action) -> Result<isthmus_core::Result<()>> {
+async fn act(world: &World, action: &Action, progress: &Progress) -> Result<isthmus_core::Result<()>> {
     let (Some(actor), others) = action.participants() else { bail!("{} names nobody", action.name()) };
     let person = world.person(actor)?;
     let (engine, me) = (&person.engine, &person.address);
@@ -67,6 +68,9 @@ async fn act(world: &World, action: &Action) -> Result<isthmus_core::Result<()>>
     let peer = || peer.clone().ok_or_else(|| anyhow!("{} names no peer", action.name()));
     let network = |raw: &str| NetworkName::parse(raw).map_err(|e| anyhow!("{raw}: {e}"));
     Ok(match action {
+        Action::Allow { .. } if person.matrix.is_some() => matrix_person::switch(person, true, progress).await?,
+        Action::Revoke { .. } if person.matrix.is_some() => matrix_person::switch(person, false, progress).await?,
+        Action::Open { peer: who, .. } => matrix_person::open(person, &world.matrix_id(who)?).await?,
         Action::Allow { network: raw, .. } => {
             engine.enable_interop(me, &network(raw)?, DISCLOSURE_VERSION).await.map(drop)
         }

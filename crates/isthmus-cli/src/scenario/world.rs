@@ -1,21 +1,34 @@
-//! The world a scenario runs in: one relay per network (started in this process and peered with
-//! each other, or running elsewhere at a given URL), one engine per person, and the groups the
-//! scenario created, by their labels.
+//! The world a scenario runs in: one relay per Isthmus network (started in this process and
+//! peered with each other, or running elsewhere at a given URL), a homeserver per matrix
+//! network (running elsewhere), one engine per person, and the groups the scenario created, by
+//! their labels.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
 use isthmus_core::{Engine, GroupId, Profile, RelayTrust, DISCLOSURE_VERSION};
 use isthmus_proto::{Address, NetworkName};
 use isthmus_relay::{RelayConfig, RunningRelay};
 
-use super::model::Scenario;
+use super::homeserver::{Homeserver, URL_VAR};
+use super::matrix_person::{self, MatrixUser};
+use super::model::{NetworkKind, PersonSpec, Scenario};
+use super::sync::Progress;
 
-/// A person of the scenario: an in-memory profile with one account, online.
+/// A person of the scenario: an in-memory profile with one account, online (an Isthmus
+/// account), or signed in (a Matrix account, `matrix`).
 pub struct Person {
     pub engine: Engine,
     pub address: Address,
+    pub matrix: Option<MatrixUser>,
+}
+
+impl Person {
+    /// The person's Matrix account; `parse` keeps Matrix steps to Matrix people.
+    pub fn matrix(&self) -> Result<&MatrixUser> {
+        self.matrix.as_ref().ok_or_else(|| anyhow!("{} is not a Matrix person", self.address))
+    }
 }
 
 /// A group a `create_group` step created: the id every member's engine knows it by, and who
@@ -36,10 +49,21 @@ impl World {
     /// Starts or joins every network, peers the in-process relays with each other, and brings
     /// every person online with the networks they allow.
     pub async fn build(scenario: &Scenario, relay_urls: &HashMap<String, String>) -> Result<Self> {
+        // Homeservers first: a missing URL or secret fails before anything starts.
+        let mut homeservers: HashMap<NetworkName, Arc<Homeserver>> = HashMap::new();
+        for network in scenario.networks.iter().filter(|n| n.kind == NetworkKind::Matrix) {
+            if relay_urls.contains_key(network.name.as_str()) {
+                bail!(
+                    "--relay names {}, a matrix network: its homeserver is the url of its [[network]], or {URL_VAR}",
+                    network.name
+                );
+            }
+            homeservers.insert(network.name.clone(), Arc::new(Homeserver::of(network)?));
+        }
         let mut relays = Vec::new();
         let mut urls: HashMap<NetworkName, String> = HashMap::new();
         let mut external = false;
-        for network in &scenario.networks {
+        for network in scenario.networks.iter().filter(|n| n.kind == NetworkKind::Isthmus) {
             let given = relay_urls.get(network.name.as_str()).or(network.url.as_ref());
             let url = match given {
                 Some(url) => {
@@ -65,32 +89,27 @@ impl World {
             relay.set_peers(others.collect());
         }
 
-        // Running relays keep accounts from earlier runs: a suffix keeps names free.
-        let suffix = external.then(run_suffix);
+        // Running relays and homeservers keep accounts from earlier runs: a suffix keeps names free.
+        let suffix = run_suffix();
         let mut people = BTreeMap::new();
         for spec in &scenario.people {
-            let url = urls.get(&spec.network).ok_or_else(|| anyhow!("no relay for {}", spec.network))?;
-            let account = match &suffix {
-                Some(suffix) => format!("{}-{suffix}", spec.name),
-                None => spec.name.clone(),
+            let person = match homeservers.get(&spec.network) {
+                Some(homeserver) => matrix_person::join(spec, homeserver.clone(), &suffix).await?,
+                None => {
+                    let url = urls.get(&spec.network).ok_or_else(|| anyhow!("no relay for {}", spec.network))?;
+                    isthmus_person(spec, url, external.then_some(suffix.as_str())).await?
+                }
             };
-            let engine = Engine::open(Profile::in_memory())?;
-            let info = engine
-                .add_account(url, &account, RelayTrust::default())
-                .await
-                .with_context(|| format!("adding {}'s account on {} ({url})", spec.name, spec.network))?;
-            let address: Address = info.address.parse()?;
-            if address.network != spec.network {
-                bail!("the relay at {url} says it is {}, but the file says {}", address.network, spec.network);
+            people.insert(spec.name.clone(), person);
+        }
+        // Matrix clients that were turned on start side by side; each must be ready.
+        let progress = Progress::default();
+        for person in people.values() {
+            if let Some(user) = &person.matrix {
+                if person.engine.matrix_attached(&user.user_id) {
+                    user.ready(&progress).await?;
+                }
             }
-            for network in &spec.allows {
-                engine
-                    .enable_interop(&address, network, DISCLOSURE_VERSION)
-                    .await
-                    .with_context(|| format!("{} allowing {network}", spec.name))?;
-            }
-            engine.connect(&address)?;
-            people.insert(spec.name.clone(), Person { engine, address });
         }
         Ok(Self { relays, people, groups: Mutex::default() })
     }
@@ -104,6 +123,18 @@ impl World {
         match self.people.get(who) {
             Some(person) => Ok(person.address.clone()),
             None => who.parse::<Address>().with_context(|| format!("{who} is neither a person nor an address")),
+        }
+    }
+
+    /// The Matrix id a step means: a Matrix person's, or a literal `name@server` as
+    /// `@name:server`.
+    pub fn matrix_id(&self, who: &str) -> Result<String> {
+        match self.people.get(who) {
+            Some(person) => Ok(person.matrix()?.user_id.clone()),
+            None => {
+                let address = self.address(who)?;
+                Ok(format!("@{}:{}", address.name, address.network))
+            }
         }
     }
 
@@ -137,7 +168,33 @@ impl World {
     }
 }
 
-/// A short tag unique enough for one run against long-lived relays.
+/// An Isthmus person: an account on the relay at `url` (named `name-suffix` on a running relay),
+/// the networks they allow, online.
+async fn isthmus_person(spec: &PersonSpec, url: &str, suffix: Option<&str>) -> Result<Person> {
+    let account = match suffix {
+        Some(suffix) => format!("{}-{suffix}", spec.name),
+        None => spec.name.clone(),
+    };
+    let engine = Engine::open(Profile::in_memory())?;
+    let info = engine
+        .add_account(url, &account, RelayTrust::default())
+        .await
+        .with_context(|| format!("adding {}'s account on {} ({url})", spec.name, spec.network))?;
+    let address: Address = info.address.parse()?;
+    if address.network != spec.network {
+        bail!("the relay at {url} says it is {}, but the file says {}", address.network, spec.network);
+    }
+    for network in &spec.allows {
+        engine
+            .enable_interop(&address, network, DISCLOSURE_VERSION)
+            .await
+            .with_context(|| format!("{} allowing {network}", spec.name))?;
+    }
+    engine.connect(&address)?;
+    Ok(Person { engine, address, matrix: None })
+}
+
+/// A short tag unique enough for one run against long-lived relays and homeservers.
 fn run_suffix() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
