@@ -317,3 +317,45 @@ async fn an_invitation_from_a_stranger_is_a_request_until_accepted() -> Result<(
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_says_what_went_wrong_and_keeps_nothing_and_signing_out_keeps_the_chats() -> Result<()> {
+    let Some(homeserver) = Homeserver::from_env()? else { return Ok(()) };
+    let dir = tempfile::tempdir()?;
+    let meadow = relay("meadow.test").await?;
+    let ulla = Person::join_on_disk(dir.path(), &meadow, "ulla").await?;
+    let (user_id, password) = homeserver.register("ulla").await?;
+    let attempt = |user: &str, password: &str, url: &str| {
+        let mut request = SignIn::new(user, password);
+        request.homeserver = Some(url.to_owned());
+        isthmus_matrix::sign_in(&ulla.engine, request)
+    };
+
+    let wrong = attempt(&user_id, "not the password", &homeserver.url).await.expect_err("a wrong password");
+    assert_eq!(wrong.code(), ErrorCode::Unauthorized, "{wrong}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let unreachable =
+        attempt(&user_id, &password, &format!("http://127.0.0.1:{closed}")).await.expect_err("nobody there");
+    assert_eq!(unreachable.code(), ErrorCode::HomeserverUnreachable, "{unreachable}");
+    let invalid = attempt("ulla", &password, &homeserver.url).await.expect_err("not an id");
+    assert_eq!(invalid.code(), ErrorCode::InvalidMatrixId);
+    assert!(ulla.engine.matrix_accounts()?.is_empty(), "a failed sign-in keeps nothing");
+
+    attempt(&user_id, &password, &homeserver.url).await?;
+    let twice = attempt(&user_id, &password, &homeserver.url).await.expect_err("signed in already");
+    assert_eq!(twice.code(), ErrorCode::MatrixAccountExists);
+    turn_on(&ulla, &user_id).await?;
+    let vic = MatrixPeer::start(&homeserver, "vic", true).await?;
+    let chat = ulla.engine.open_matrix_chat(&user_id, &vic.user_id).await?;
+    vic.joined(&chat.matrix.as_ref().context("matrix")?.room).await?;
+
+    // Signing out: the account and its client's store go, the chat stays, read-only.
+    let store = ulla.engine.matrix_store_dir(&user_id);
+    assert!(store.exists());
+    isthmus_matrix::sign_out(&ulla.engine, &user_id).await?;
+    assert!(ulla.engine.matrix_accounts()?.is_empty());
+    assert!(!store.exists(), "the Matrix client's store is removed");
+    let kept = ulla.engine.conversation(&chat.id)?.context("the chat stays")?;
+    assert!(kept.read_only && kept.send_refusal == Some(ErrorCode::InteropOff));
+    Ok(())
+}
