@@ -88,7 +88,11 @@ pub fn run() {
 /// because it names the addresses it works with.
 fn init_logging() {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("ISTHMUS_LOG").unwrap_or_else(|_| "warn".into());
-    for quiet in ["libsignal_protocol_syft=off", "libsignal_core_syft=off", "spqr_syft=off"] {
+    // matrix-sdk's own lines name rooms and people: only its errors are shown.
+    let quiet = ["libsignal_protocol_syft=off", "libsignal_core_syft=off", "spqr_syft=off", "matrix_sdk=error"];
+    let quiet =
+        quiet.into_iter().chain(["matrix_sdk_crypto=error", "matrix_sdk_base=error", "matrix_sdk_sqlite=error"]);
+    for quiet in quiet {
         if let Ok(directive) = quiet.parse() {
             filter = filter.add_directive(directive);
         }

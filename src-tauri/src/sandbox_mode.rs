@@ -59,19 +59,19 @@ impl SandboxMode {
     /// What testers need to join from the CLI; printed to stdout at start.
     pub fn summary(&self) -> String {
         let mut text = String::from("Isthmus sandbox: two peered networks in this app.\n");
-        text += &format!(
+        text.push_str(&format!(
             "  {MEADOW}  relay {}\n  {HARBOR}  relay {}\n",
             self.sandbox.meadow.url(),
             self.sandbox.harbor.url()
-        );
-        text += &format!("You are {} (profile passphrase: {PASSPHRASE}).\nDemo people:\n", self.account);
+        ));
+        text.push_str(&format!("You are {} (profile passphrase: {PASSPHRASE}).\nDemo people:\n", self.account));
         for person in &self.sandbox.people {
-            text += &format!("  {:<24} {}\n", person.address.to_string(), person.role);
+            text.push_str(&format!("  {:<24} {}\n", person.address.to_string(), person.role));
         }
-        text += &format!(
+        text.push_str(&format!(
             "Join with the CLI: isthmus-cli account add --relay {} --name YOU (see `isthmus-cli sandbox --help`)\n",
             self.sandbox.meadow.url()
-        );
+        ));
         text
     }
 

@@ -79,6 +79,11 @@ impl AppState {
         }
         let forwarder = crate::events::spawn_forwarder(app.clone(), &engine)?;
         engine.start()?;
+        // Matrix accounts the person turned on sync again; one that cannot reach its
+        // homeserver now keeps trying in the background.
+        if let Err(error) = isthmus_matrix::start_all(&engine).await {
+            tracing::warn!(code = ?error.code(), "the Matrix accounts could not start");
+        }
         // The shell's own settings as this profile keeps them (close to tray, spell checking).
         match stored_desktop_prefs(&engine) {
             Ok(prefs) => desktop_prefs::apply(app, prefs),

@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod desktop;
 pub mod drafts;
 pub mod groups;
+pub mod matrix;
 pub mod media;
 pub mod messages;
 pub mod profile;
@@ -38,6 +39,12 @@ commands![
     accounts::discoverability,
     accounts::set_discoverability,
     accounts::unopened_first_contacts,
+    matrix::matrix_accounts,
+    matrix::matrix_disclosure,
+    matrix::matrix_sign_in,
+    matrix::matrix_set_enabled,
+    matrix::matrix_sign_out,
+    matrix::open_matrix_chat,
     accounts::unsent_reports,
     conversations::conversations,
     conversations::conversation,

@@ -42,6 +42,7 @@ import type {
   GroupId,
   InboxLayout,
   LedgerEntry,
+  MatrixAccountInfo,
   MemberReceipt,
   Message,
   MessageId,
@@ -317,6 +318,33 @@ export interface Backend {
   ledger(): Promise<LedgerEntry[]>;
   /** The ledger as a JSON document for the user to keep. */
   exportLedger(): Promise<string>;
+
+  // --- Matrix accounts ------------------------------------------------------------------------
+  // A Matrix account's chats are ordinary conversations with `matrix` set: their `account` and
+  // `peer` are the Matrix ids written as addresses (`@vic:example.org` is `vic@example.org`), so
+  // send, markRead, requests, block, report and typing go through the methods above unchanged.
+  // A stranger's invitation is a request. An account is off until the user turns it on under the
+  // Matrix disclosure; while off (or once signed out) its chats are read-only (`interop_off`).
+  /** The profile's Matrix accounts, oldest first. */
+  matrixAccounts(): Promise<MatrixAccountInfo[]>;
+  /** What turning Matrix on means, with the version `matrixSetEnabled` must be given. */
+  matrixDisclosure(): Promise<Disclosure>;
+  /**
+   * Signs in to a Matrix account (`@name:server`) and adds it to the profile, off. `homeserver` is
+   * the homeserver's URL, or null to discover it from the id's server. Rejects `invalid_matrix_id`,
+   * `matrix_account_exists`, `homeserver_unreachable`, `homeserver_refused`, `unauthorized` (the
+   * password), `invalid_relay_url` (the homeserver URL); nothing is stored then.
+   */
+  matrixSignIn(userId: string, password: string, homeserver: string | null): Promise<MatrixAccountInfo>;
+  /** Turns Matrix on (with the version of the Matrix disclosure shown, else `disclosure_outdated`)
+   * or off (`disclosureVersion` null) for an account; either is recorded in the ledger. */
+  matrixSetEnabled(userId: string, enabled: boolean, disclosureVersion: string | null): Promise<MatrixAccountInfo>;
+  /** Signs the account out of this profile: the homeserver forgets this device; its chats stay, read-only. */
+  matrixSignOut(userId: string): Promise<void>;
+  /** The direct chat with the Matrix user `peer` (`@name:server`), opened (an encrypted room with
+   * them invited) if there is none. Rejects `interop_off` while Matrix is off for the account,
+   * `invalid_matrix_id`, `blocked`. */
+  openMatrixChat(userId: string, peer: string): Promise<Conversation>;
 
   // --- Contacts and safety ------------------------------------------------------------------
   contact(account: AddressText, peer: AddressText): Promise<Contact>;

@@ -18,6 +18,7 @@ import type {
   GroupId,
   InboxLayout,
   LedgerEntry,
+  MatrixAccountInfo,
   MemberReceipt,
   Message,
   MessageId,
@@ -53,6 +54,7 @@ import { makeThumbnail } from "../demo/thumbnails";
 import { DemoDrafts } from "./demoDrafts";
 import { searchDemo } from "./demoSearch";
 import { DemoGroups } from "./demoGroups";
+import { DemoMatrix } from "./demoMatrix";
 import { consentedUnder, interopToReview } from "./demoReview";
 import {
   defaultSettings,
@@ -161,6 +163,8 @@ export class DemoBackend implements Backend {
   private readonly groupRules: DemoGroups;
   /** Drafts per chat, by the engine's rules (demoDrafts.ts). */
   private readonly draftStore = new DemoDrafts();
+  /** Matrix accounts and their chats, by the engine's rules (demoMatrix.ts). */
+  private readonly matrix: DemoMatrix;
 
   constructor(private readonly options: DemoOptions) {
     this.random = seededRandom(options.seed * 7919 + 17);
@@ -187,6 +191,15 @@ export class DemoBackend implements Backend {
       remove: (conversation) => this.remove(conversation),
       later: (ms, action) => this.later(ms, action),
       emit: (event) => this.emit(event),
+      nextId: () => ++this.counter,
+    });
+    this.matrix = new DemoMatrix({
+      world: () => this.world,
+      hasAccount: (addressText) => this.world.accounts.some((account) => account.address === addressText),
+      contactOf: (account, peer) => this.contactOf(account, peer),
+      record: (account, counterpart, decision, version) => this.record(account, counterpart, decision, version),
+      changed: (conversation) => this.changed(conversation),
+      create: (account, peer, matrix) => this.create(account, peer, matrix),
       nextId: () => ++this.counter,
     });
     const first = this.world.accounts[0];
@@ -236,6 +249,7 @@ export class DemoBackend implements Backend {
   }
 
   private readOnly(conversation: Conversation): boolean {
+    if (conversation.matrix !== null) return this.matrix.readOnly(conversation);
     const account = this.world.accounts.find((candidate) => candidate.address === text(conversation.account));
     if (!account || conversation.peer.network === account.network) return false;
     return !account.interop.includes(conversation.peer.network);
@@ -243,6 +257,7 @@ export class DemoBackend implements Backend {
 
   /** A chat as the engine answers it: with what it fills in (read-only, why it may not send). */
   private view(conversation: Conversation): Conversation {
+    if (conversation.matrix !== null) return this.matrix.view(conversation);
     if (conversation.group !== null) {
       const refusal = this.groupRules.refusal(conversation);
       return { ...conversation, read_only: refusal !== null, send_refusal: refusal };
@@ -364,6 +379,8 @@ export class DemoBackend implements Backend {
   private chatForSend(account: AddressText, peer: AddressText): Conversation {
     const existing = this.find(account, peer);
     if (existing) return existing;
+    // As the engine: a Matrix chat is opened with openMatrixChat, never by a first send.
+    if (this.matrix.byAddress(account)) throw fail("unknown_conversation", "Open the Matrix chat first.");
     const info = this.account(account);
     const peerAddress = address(peer);
     if (!peerAddress.name || !peerAddress.network) throw fail("invalid_address", "Addresses look like name@network.");
@@ -608,8 +625,8 @@ export class DemoBackend implements Backend {
     return this.view(this.create(account, peer));
   }
 
-  private create(account: AddressText, peer: AddressText): Conversation {
-    const conversation = emptyConversation(`n${++this.counter}`, account, peer, false);
+  private create(account: AddressText, peer: AddressText, matrix: Conversation["matrix"] = null): Conversation {
+    const conversation = { ...emptyConversation(`n${++this.counter}`, account, peer, false), matrix };
     this.world.conversations.set(conversation.id, conversation);
     this.changed(conversation);
     return conversation;
@@ -1026,6 +1043,8 @@ export class DemoBackend implements Backend {
     if (conversation.group !== null)
       throw fail("invalid_group", "A group invitation is answered with acceptGroupInvitation.");
     if (!conversation.request) return this.view(conversation);
+    // Accepting a Matrix invitation joins its room: the account's client must be running.
+    if (conversation.matrix !== null) this.matrix.requireOn(conversation);
     conversation.request = false;
     const contact = this.contactOf(text(conversation.account), text(conversation.peer));
     contact.first_contact_confirmed = true;
@@ -1046,13 +1065,15 @@ export class DemoBackend implements Backend {
   async deleteRequest(conversationId: ConversationId): Promise<void> {
     this.requireUnlocked();
     const conversation = this.conversationOrFail(conversationId);
+    // Deleting a Matrix invitation declines it on the homeserver: the client must be running.
+    if (conversation.matrix !== null) this.matrix.requireOn(conversation);
     this.record(text(conversation.account), text(conversation.peer), "request_deleted");
     this.remove(conversation);
   }
 
   async block(account: AddressText, peer: AddressText): Promise<void> {
     this.requireUnlocked();
-    this.account(account);
+    this.reachable(account);
     this.contactOf(account, peer).blocked = true;
     const conversation = this.find(account, peer);
     if (conversation?.request) {
@@ -1066,6 +1087,7 @@ export class DemoBackend implements Backend {
 
   async unblock(account: AddressText, peer: AddressText): Promise<void> {
     this.requireUnlocked();
+    this.reachable(account);
     this.contactOf(account, peer).blocked = false;
     this.record(account, peer, "unblocked");
     const conversation = this.find(account, peer);
@@ -1081,6 +1103,8 @@ export class DemoBackend implements Backend {
   ): Promise<void> {
     this.requireUnlocked();
     const conversation = this.conversationOrFail(conversationId);
+    // A Matrix report goes to the account's homeserver, through its running client.
+    if (conversation.matrix !== null) this.reachable(text(conversation.account));
     await this.reportIn(conversation, text(conversation.peer), messageIds, reason, andBlock);
   }
 
@@ -1235,6 +1259,52 @@ export class DemoBackend implements Backend {
 
   async exportLedger(): Promise<string> {
     return JSON.stringify({ format: "isthmus-consent-ledger", version: 1, entries: await this.ledger() }, null, 2);
+  }
+
+  // --- Matrix -------------------------------------------------------------------------------
+
+  /** The account (Isthmus or Matrix) whose relay or homeserver a block or report goes to: a
+   * Matrix one must be on, its client running (engine_matrix.rs `matrix_link`). */
+  private reachable(account: AddressText): void {
+    const matrix = this.matrix.byAddress(account);
+    if (!matrix) {
+      this.account(account);
+      return;
+    }
+    if (!matrix.enabled) throw fail("homeserver_unreachable", `${matrix.user_id} is not connected`);
+  }
+
+  async matrixAccounts(): Promise<MatrixAccountInfo[]> {
+    this.requireUnlocked();
+    return this.matrix.list();
+  }
+
+  async matrixDisclosure(): Promise<Disclosure> {
+    return this.matrix.disclosure();
+  }
+
+  async matrixSignIn(userId: string, password: string, homeserver: string | null): Promise<MatrixAccountInfo> {
+    this.requireUnlocked();
+    return this.matrix.signIn(userId, password, homeserver);
+  }
+
+  async matrixSetEnabled(
+    userId: string,
+    enabled: boolean,
+    disclosureVersion: string | null,
+  ): Promise<MatrixAccountInfo> {
+    this.requireUnlocked();
+    return this.matrix.setEnabled(userId, enabled, disclosureVersion);
+  }
+
+  async matrixSignOut(userId: string): Promise<void> {
+    this.requireUnlocked();
+    this.matrix.signOut(userId);
+  }
+
+  async openMatrixChat(userId: string, peer: string): Promise<Conversation> {
+    this.requireUnlocked();
+    return this.view(this.matrix.openChat(userId, peer));
   }
 
   // --- contacts -----------------------------------------------------------------------------

@@ -71,3 +71,32 @@ describe("the Tauri backend's desktop bridge", () => {
     expect(handlers.has(OPEN_CONVERSATION_EVENT) || handlers.has(FILE_DROP_EVENT)).toBe(false);
   });
 });
+
+describe("the Tauri backend's Matrix commands", () => {
+  it("invoke the commands the shell names, with camelCase arguments and null for what is left out", async () => {
+    // The shell (src-tauri) implements exactly these names and argument objects: a typo on
+    // either side would only show in the desktop app.
+    const { TauriBackend } = await import("./tauri");
+    const backend = new TauriBackend();
+    invoked.length = 0;
+    await backend.matrixAccounts();
+    await backend.matrixDisclosure();
+    await backend.matrixSignIn("@ulla:matrix.example", "secret", null);
+    await backend.matrixSetEnabled("@ulla:matrix.example", true, "matrix-disclosure-v1");
+    await backend.matrixSetEnabled("@ulla:matrix.example", false, null);
+    await backend.matrixSignOut("@ulla:matrix.example");
+    await backend.openMatrixChat("@ulla:matrix.example", "@vic:example.org");
+    expect(invoked).toEqual([
+      ["matrix_accounts", {}],
+      ["matrix_disclosure", {}],
+      ["matrix_sign_in", { userId: "@ulla:matrix.example", password: "secret", homeserver: null }],
+      [
+        "matrix_set_enabled",
+        { userId: "@ulla:matrix.example", enabled: true, disclosureVersion: "matrix-disclosure-v1" },
+      ],
+      ["matrix_set_enabled", { userId: "@ulla:matrix.example", enabled: false, disclosureVersion: null }],
+      ["matrix_sign_out", { userId: "@ulla:matrix.example" }],
+      ["open_matrix_chat", { userId: "@ulla:matrix.example", peer: "@vic:example.org" }],
+    ]);
+  });
+});

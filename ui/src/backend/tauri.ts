@@ -17,6 +17,7 @@ import type {
   GroupId,
   InboxLayout,
   LedgerEntry,
+  MatrixAccountInfo,
   MemberReceipt,
   Message,
   MessageId,
@@ -213,6 +214,15 @@ export class TauriBackend implements Backend {
   setInboxLayout = (layout: InboxLayout) => call<void>("set_inbox_layout", { layout });
   ledger = () => call<LedgerEntry[]>("ledger");
   exportLedger = () => call<string>("export_ledger");
+
+  matrixAccounts = () => call<MatrixAccountInfo[]>("matrix_accounts");
+  matrixDisclosure = () => call<Disclosure>("matrix_disclosure");
+  matrixSignIn = (userId: string, password: string, homeserver: string | null) =>
+    call<MatrixAccountInfo>("matrix_sign_in", { userId, password, homeserver });
+  matrixSetEnabled = (userId: string, enabled: boolean, disclosureVersion: string | null) =>
+    call<MatrixAccountInfo>("matrix_set_enabled", { userId, enabled, disclosureVersion });
+  matrixSignOut = (userId: string) => call<void>("matrix_sign_out", { userId });
+  openMatrixChat = (userId: string, peer: string) => call<Conversation>("open_matrix_chat", { userId, peer });
 
   contact = (account: AddressText, peer: AddressText) => call<Contact>("contact", { account, peer });
   safetyNumber = (account: AddressText, peer: AddressText) => call<SafetyNumber>("safety_number", { account, peer });

@@ -3,6 +3,7 @@
 import { useTranslation } from "react-i18next";
 import type { Conversation, Message, Outgoing } from "../bindings";
 import { addressText } from "../logic/address";
+import { peerShown } from "../logic/matrix";
 import { ConfirmDialog, KeyChangeDialog, LinkDialog, ReportDialog } from "./ConsentDialogs";
 import { useBackend } from "./context";
 
@@ -51,6 +52,8 @@ export function ChatDialogs({
   const { t } = useTranslation();
   const account = addressText(conversation.account);
   const peer = addressText(conversation.peer);
+  // Who they are to the person reading: their Matrix id in a Matrix chat.
+  const who = peerShown(conversation);
   return (
     <>
       {dialog?.kind === "link" && (
@@ -66,7 +69,7 @@ export function ChatDialogs({
       {dialog?.kind === "delete" && (
         <ConfirmDialog
           title={t("deleteMessage.title")}
-          facts={[conversation.group !== null ? t("deleteMessage.inGroup") : t("deleteMessage.inChat", { peer })]}
+          facts={[conversation.group !== null ? t("deleteMessage.inGroup") : t("deleteMessage.inChat", { peer: who })]}
           confirmLabel={t("deleteMessage.confirm")}
           danger
           onClose={() => onClose()}
@@ -78,9 +81,9 @@ export function ChatDialogs({
       )}
       {dialog?.kind === "block" && (
         <ConfirmDialog
-          title={t("block.title", { peer })}
+          title={t("block.title", { peer: who })}
           facts={[
-            t("block.noReach", { peer }),
+            t("block.noReach", { peer: who }),
             t("block.notTold"),
             conversation.request ? t("block.requestRemoved") : t("block.chatStays"),
           ]}
@@ -99,7 +102,7 @@ export function ChatDialogs({
       {dialog?.kind === "delete-request" && (
         <ConfirmDialog
           title={t("deleteRequest.title")}
-          facts={[t("deleteRequest.removed", { peer }), t("deleteRequest.notTold")]}
+          facts={[t("deleteRequest.removed", { peer: who }), t("deleteRequest.notTold")]}
           confirmLabel={t("deleteRequest.confirm")}
           danger
           onClose={() => onClose()}
@@ -111,14 +114,14 @@ export function ChatDialogs({
       )}
       {dialog?.kind === "report" && (
         <ReportDialog
-          peer={peer}
+          peer={who}
           onClose={() => onClose()}
           onReport={(reason, note, andBlock) => {
             onClose();
             const theirs = messages.filter((message) => message.direction === "incoming").map((message) => message.id);
             void run(() => backend.report(conversation.id, theirs, reason, note, andBlock)).then((ok) => {
               onContactChanged();
-              if (ok) onNotice(andBlock ? t("report.doneAndBlocked", { peer }) : t("report.done", { peer }));
+              if (ok) onNotice(andBlock ? t("report.doneAndBlocked", { peer: who }) : t("report.done", { peer: who }));
               if (ok && andBlock && conversation.request) onClosed();
             });
           }}

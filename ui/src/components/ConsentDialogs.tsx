@@ -9,7 +9,7 @@ import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { NetworkMark } from "./Marks";
 
-function Facts({ disclosure, id }: { disclosure: Disclosure; id?: string }) {
+export function Facts({ disclosure, id }: { disclosure: Disclosure; id?: string }) {
   return (
     <ul className="facts" id={id}>
       {disclosure.facts.map((fact) => (

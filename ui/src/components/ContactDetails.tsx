@@ -1,4 +1,5 @@
-// Contact details: address, network, safety number (digits and QR), verify, block, report.
+// Contact details: address, network, safety number (digits and QR), verify, block, report. A Matrix
+// chat's person has their Matrix id, and no safety number: Matrix checks devices its own way.
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Contact, Conversation, SafetyNumber } from "../bindings";
@@ -9,7 +10,8 @@ import { safetyGroups } from "../logic/format";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { ReportDialog } from "./ConsentDialogs";
-import { NetworkMark } from "./Marks";
+import { accountShown, peerShown } from "../logic/matrix";
+import { MatrixMark, NetworkMark, UnencryptedMark } from "./Marks";
 import { QrCode } from "./QrCode";
 
 export function ContactDetails({
@@ -29,6 +31,7 @@ export function ContactDetails({
   const [safety, setSafety] = useState<SafetyNumber | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reporting, setReporting] = useState(false);
+  const matrix = conversation.matrix;
 
   const reload = () => {
     void backend.contact(account, peer).then(setContact);
@@ -36,8 +39,9 @@ export function ContactDetails({
   };
   useEffect(() => {
     void backend.contact(account, peer).then(setContact);
+    if (matrix !== null) return;
     void backend.safetyNumber(account, peer).then(setSafety, (caught) => setError(describeError(asUserError(caught))));
-  }, [backend, account, peer]);
+  }, [backend, account, peer, matrix]);
 
   const run = (action: () => Promise<void>) =>
     void action().then(reload, (caught) => setError(describeError(asUserError(caught))));
@@ -45,14 +49,20 @@ export function ContactDetails({
   return (
     <Dialog title={conversation.peer.name} onClose={onClose} wide>
       <dl className="details">
-        <dt>{t("contact.address")}</dt>
-        <dd className="mono">{peer}</dd>
+        <dt>{matrix !== null ? t("matrix.id") : t("contact.address")}</dt>
+        <dd className="mono">{peerShown(conversation)}</dd>
         <dt>{t("contact.network")}</dt>
-        <dd>
-          <NetworkMark network={conversation.peer.network} /> {conversation.peer.network}
-        </dd>
+        {matrix !== null ? (
+          <dd>
+            <MatrixMark /> {matrix.encrypted ? t("contact.matrixEncrypted") : <UnencryptedMark />}
+          </dd>
+        ) : (
+          <dd>
+            <NetworkMark network={conversation.peer.network} /> {conversation.peer.network}
+          </dd>
+        )}
         <dt>{t("contact.account")}</dt>
-        <dd className="mono">{account}</dd>
+        <dd className="mono">{accountShown(conversation)}</dd>
         <dt>{t("contact.status")}</dt>
         <dd>
           {contact?.verified ? t("contact.verified") : t("contact.notVerified")}
@@ -61,8 +71,12 @@ export function ContactDetails({
         </dd>
       </dl>
       <h3 className="section-title">{t("contact.safetyNumber")}</h3>
-      <p className="muted">{t("contact.compare", { name: conversation.peer.name })}</p>
-      {safety ? (
+      {matrix !== null ? (
+        <p className="muted">{t("contact.matrixNoSafetyNumber")}</p>
+      ) : (
+        <p className="muted">{t("contact.compare", { name: conversation.peer.name })}</p>
+      )}
+      {matrix !== null ? null : safety ? (
         <div className="safety">
           <p
             className="safety__digits mono"
@@ -79,13 +93,13 @@ export function ContactDetails({
       ) : (
         <p role="status">{error ?? t("common.loading")}</p>
       )}
-      {error && safety && (
+      {error && (safety || matrix !== null) && (
         <p className="notice notice--error" role="alert">
           {error}
         </p>
       )}
       <div className="dialog__actions">
-        {contact && (
+        {contact && matrix === null && (
           <button
             type="button"
             className="button"
@@ -109,7 +123,7 @@ export function ContactDetails({
       </div>
       {reporting && (
         <ReportDialog
-          peer={peer}
+          peer={peerShown(conversation)}
           onClose={() => setReporting(false)}
           onReport={(reason, note, andBlock) => {
             setReporting(false);

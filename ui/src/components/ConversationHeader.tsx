@@ -7,9 +7,10 @@ import type { Contact, Conversation, Group } from "../bindings";
 import { addressText } from "../logic/address";
 import { useState } from "react";
 import { chatName, memberNetworks } from "../logic/groups";
+import { accountShown, peerShown } from "../logic/matrix";
 import { MUTE_CHOICES, muteChoiceText, muteText, type Mute } from "../logic/mute";
 import { Icon } from "./Icon";
-import { Avatar, GroupMark, NetworkMark } from "./Marks";
+import { Avatar, GroupMark, NetworkMark, PeerMarks } from "./Marks";
 
 type Flag = "pinned" | "archived";
 
@@ -125,8 +126,8 @@ export function ConversationHeader({
   onContactDetails,
 }: Props) {
   const { t } = useTranslation();
-  const account = addressText(conversation.account);
-  const peer = addressText(conversation.peer);
+  const account = accountShown(conversation);
+  const peer = peerShown(conversation);
   const isGroup = conversation.group !== null;
   return (
     <header className="conversation__header">
@@ -145,7 +146,7 @@ export function ConversationHeader({
             )}
           </h2>
           <p className="conversation__address">
-            {peer} <NetworkMark network={conversation.peer.network} />{" "}
+            {peer} <PeerMarks conversation={conversation} />{" "}
             <span className="muted">{t("common.via", { account })}</span>
           </p>
         </div>

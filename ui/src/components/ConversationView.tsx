@@ -9,6 +9,7 @@ import { sendBlockedReason, sendRemedy, type SendRemedy } from "../logic/compose
 import { timelineRows, type TimelineRow } from "../logic/days";
 import { describeError } from "../i18n/errors";
 import { chatName } from "../logic/groups";
+import { peerShown } from "../logic/matrix";
 import { muteOf } from "../logic/mute";
 import { receiptText, summarizeReceipts } from "../logic/receipts";
 import { typingText } from "../logic/typing";
@@ -305,7 +306,7 @@ export function ConversationView({
         canWrite={blockedReason === null}
         transfers={transfers}
         actions={actions}
-        peerName={peer}
+        peerName={peerShown(conversation)}
         showAuthor={groupId !== null}
       />
     );
@@ -406,7 +407,11 @@ export function ConversationView({
               : {}
           }
           role="log"
-          aria-label={groupId !== null ? t("conversation.groupLog", { name }) : t("conversation.log", { peer })}
+          aria-label={
+            groupId !== null
+              ? t("conversation.groupLog", { name })
+              : t("conversation.log", { peer: peerShown(conversation) })
+          }
           tabIndex={0}
         />
       )}

@@ -82,3 +82,12 @@ export const Drafts: Story = {
     ),
   },
 };
+/** Matrix chats among the others: the Matrix mark and the person's Matrix id, one room not
+ * encrypted, a Matrix invitation under Requests; the Matrix filter is offered. */
+export const MatrixChats: Story = {
+  args: {
+    conversations: all.filter((c) => c.matrix !== null || c.peer.network === "harbor.example"),
+  },
+};
+/** The Matrix filter chosen: only Matrix chats. */
+export const MatrixFilter: Story = { args: { filter: { kind: "matrix" } } };

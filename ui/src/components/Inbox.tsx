@@ -8,13 +8,14 @@ import { addressText, isOtherNetwork, networkLabel } from "../logic/address";
 import { draftPreview, type DraftsByChat } from "../logic/drafts";
 import { formatTime } from "../logic/format";
 import { chatName } from "../logic/groups";
-import { filterKey, inboxRows, requestCount, type InboxFilter } from "../logic/inbox";
+import { anyMatrixChat, filterKey, inboxRows, requestCount, type InboxFilter } from "../logic/inbox";
 import { muteOf, muteText } from "../logic/mute";
+import { peerShown } from "../logic/matrix";
 import { matchesName } from "../logic/search";
 import { ariaKeyShortcut } from "../logic/shortcuts";
 import { useBackend } from "./context";
 import { Icon } from "./Icon";
-import { Avatar, GroupMark, NetworkMark, StatusMark } from "./Marks";
+import { Avatar, GroupMark, PeerMarks, StatusMark } from "./Marks";
 import { SearchHits } from "./SearchHits";
 import { useMessageSearch } from "./useMessageSearch";
 import { VirtualList } from "./VirtualList";
@@ -67,8 +68,8 @@ function ChatRow({ conversation, settings, now, draft }: RowProps) {
           </div>
         ) : (
           <div className="chat-row__address">
-            <span className="chat-row__addr-text">{addressText(conversation.peer)}</span>
-            <NetworkMark network={conversation.peer.network} />
+            <span className="chat-row__addr-text">{peerShown(conversation)}</span>
+            <PeerMarks conversation={conversation} compact />
           </div>
         )}
         <div className="chat-row__bottom">
@@ -153,6 +154,7 @@ export function Inbox({
       filter: { kind: "network", network } as InboxFilter,
       label: networkLabel(network),
     })),
+    ...(anyMatrixChat(conversations) ? [{ filter: { kind: "matrix" } as InboxFilter, label: t("matrix.mark") }] : []),
     ...(layout === "separate" && anyOther
       ? [{ filter: { kind: "other-networks" } as InboxFilter, label: t("inbox.filter.otherNetworks") }]
       : []),

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import type { MessageStatus } from "../bindings";
-import { Avatar, NetworkMark, StatusMark } from "./Marks";
+import { Avatar, MatrixMark, NetworkMark, StatusMark, UnencryptedMark } from "./Marks";
 
 const meta = { title: "Components/Marks", parameters: { layout: "padded" } } satisfies Meta;
 export default meta;
@@ -16,6 +16,17 @@ export const NetworkMarks: Story = {
       {NETWORKS.map((network) => (
         <NetworkMark key={network} network={network} />
       ))}
+    </div>
+  ),
+};
+/** A Matrix chat's mark (token --network-matrix), and the mark of a Matrix room that is not
+ * encrypted (compact, as in the chat list: the icon alone, named, with the explanation as its title). */
+export const MatrixMarks: Story = {
+  render: () => (
+    <div className="story-pad">
+      <MatrixMark />
+      <UnencryptedMark />
+      <UnencryptedMark compact />
     </div>
   ),
 };

@@ -1,7 +1,7 @@
 // Small visual pieces: avatar, network mark, delivery status.
 import { useTranslation } from "react-i18next";
-import { Check, CheckCheck, CircleAlert, Clock, Users, type LucideIcon } from "lucide-react";
-import type { MessageStatus } from "../bindings";
+import { Check, CheckCheck, CircleAlert, Clock, LockOpen, Users, type LucideIcon } from "lucide-react";
+import type { Conversation, MessageStatus } from "../bindings";
 import { avatarHue, initials, networkColorToken, networkLabel } from "../logic/address";
 import { statusLabel } from "../logic/format";
 import { Icon } from "./Icon";
@@ -28,6 +28,56 @@ export function NetworkMark({ network }: { network: string }) {
       <span className="network-mark__dot" aria-hidden="true" />
       {networkLabel(network)}
     </span>
+  );
+}
+
+/** Marks a chat as a Matrix one (where an Isthmus chat shows its network's mark). */
+export function MatrixMark() {
+  const { t } = useTranslation();
+  return (
+    <span
+      className="network-mark"
+      style={{ ["--mark" as string]: "var(--network-matrix)" }}
+      title={t("matrix.markTitle")}
+    >
+      <span className="network-mark__dot" aria-hidden="true" />
+      {t("matrix.mark")}
+    </span>
+  );
+}
+
+/** Marks a Matrix chat whose room is not end-to-end encrypted: its servers can read it. `compact`
+ * (a chat list's row, where the width is the address's) shows the icon alone, named. */
+export function UnencryptedMark({ compact = false }: { compact?: boolean }) {
+  const { t } = useTranslation();
+  if (compact) {
+    return (
+      <span className="unencrypted-mark" title={t("matrix.unencryptedTitle")}>
+        <Icon icon={LockOpen} label={t("matrix.unencrypted")} />
+      </span>
+    );
+  }
+  return (
+    <span className="unencrypted-mark" title={t("matrix.unencryptedTitle")}>
+      <Icon icon={LockOpen} /> {t("matrix.unencrypted")}
+    </span>
+  );
+}
+
+/** Where a one-to-one chat's person is: their network's mark, or Matrix's (and whether its room
+ * is not encrypted; `compact` in a chat list's row). */
+export function PeerMarks({ conversation, compact = false }: { conversation: Conversation; compact?: boolean }) {
+  if (conversation.matrix === null) return <NetworkMark network={conversation.peer.network} />;
+  return (
+    <>
+      <MatrixMark />
+      {!conversation.matrix.encrypted && (
+        <>
+          {" "}
+          <UnencryptedMark compact={compact} />
+        </>
+      )}
+    </>
   );
 }
 

@@ -2,8 +2,8 @@
 // answers (accept, block, report, delete).
 import { Trans, useTranslation } from "react-i18next";
 import type { Conversation } from "../bindings";
-import { addressText } from "../logic/address";
-import { NetworkMark } from "./Marks";
+import { accountShown, peerShown } from "../logic/matrix";
+import { PeerMarks } from "./Marks";
 
 type Props = {
   conversation: Conversation;
@@ -14,8 +14,8 @@ type Props = {
 };
 
 export function RequestBar({ conversation, onAccept, onBlock, onReport, onDelete }: Props) {
-  const account = addressText(conversation.account);
-  const peer = addressText(conversation.peer);
+  const account = accountShown(conversation);
+  const peer = peerShown(conversation);
   const { t } = useTranslation();
   return (
     <div className="request-bar" role="region" aria-label={t("request.label")}>
@@ -23,7 +23,7 @@ export function RequestBar({ conversation, onAccept, onBlock, onReport, onDelete
         <Trans
           i18nKey="request.text"
           values={{ peer, account }}
-          components={{ strong: <strong />, network: <NetworkMark network={conversation.peer.network} /> }}
+          components={{ strong: <strong />, network: <PeerMarks conversation={conversation} /> }}
         />
       </p>
       <div className="request-bar__actions">

@@ -3,7 +3,7 @@
 import { useTranslation } from "react-i18next";
 import type { Conversation, SearchHit } from "../bindings";
 import { formatTime } from "../logic/format";
-import { addressText } from "../logic/address";
+import { peerShown } from "../logic/matrix";
 import { chatName } from "../logic/groups";
 import type { MessageSearch } from "./useMessageSearch";
 
@@ -49,7 +49,7 @@ export function SearchHits({ search, conversations, now, onOpen }: Props) {
                       ? hit.author
                       : conversation.group !== null
                         ? chatName(conversation)
-                        : addressText(conversation.peer)}
+                        : peerShown(conversation)}
                   </span>
                   <span className="search-hit__when">{formatTime(hit.sent_at, now)}</span>
                 </span>

@@ -1,4 +1,4 @@
-// Settings: accounts, interop per network, inbox layout, theme, language, spell checking, privacy,
+// Settings: accounts, interop per network, Matrix accounts, inbox layout, theme, language, spell checking, privacy,
 // notifications, passphrase, lock, and the consent record.
 import { useEffect, useState, type FormEvent } from "react";
 import type { ParseKeys } from "i18next";
@@ -14,6 +14,7 @@ import { useInteropReview } from "./useInteropReview";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 import { LanguageSetting } from "./LanguageSetting";
+import { MatrixAccounts } from "./MatrixAccounts";
 import { SearchIndexSetting } from "./SearchIndexSetting";
 import { NetworkMark } from "./Marks";
 
@@ -245,6 +246,8 @@ export function SettingsDialog({
           </button>
         )}
       </section>
+
+      <MatrixAccounts onChanged={onAccountsChanged} />
 
       <section className="settings-section" aria-labelledby="settings-layout">
         <h3 id="settings-layout" className="section-title">

@@ -8,10 +8,12 @@ import type {
   Conversation,
   Group,
   LedgerEntry,
+  MatrixAccountInfo,
   Message,
   MessageStatus,
 } from "../bindings";
 import { demoGroupWorld } from "./groupFixtures";
+import { demoMatrixWorld } from "./matrixFixtures";
 import { seededRandom, type Random } from "./random";
 import { makeThumbnail } from "./thumbnails";
 
@@ -27,6 +29,8 @@ export type DemoWorld = {
   ledger: LedgerEntry[];
   /** Groups by id (their chats are in `conversations`, with `group` set). */
   groups: Map<string, Group>;
+  /** Matrix accounts, oldest first (their chats are in `conversations`, with `matrix` set). */
+  matrixAccounts: MatrixAccountInfo[];
 };
 
 /** A world with nothing in it (no profile yet). */
@@ -39,6 +43,7 @@ export function emptyWorld(): DemoWorld {
     contacts: new Map(),
     ledger: [],
     groups: new Map(),
+    matrixAccounts: [],
   };
 }
 
@@ -529,7 +534,18 @@ export function buildWorld(
       disclosure_version: null,
     });
   }
-  return { accounts, conversations, messages, lazyMessages, contacts, ledger, groups };
+  let matrixAccounts: MatrixAccountInfo[] = [];
+  if (full) {
+    // The Matrix account and its decision always; its chats only in the hand-written world
+    // (matrixFixtures.ts), as the groups.
+    const made = demoMatrixWorld(now, scale.chats === undefined);
+    matrixAccounts = made.accounts;
+    for (const conversation of made.conversations) conversations.set(conversation.id, conversation);
+    for (const [id, list] of made.messages) messages.set(id, list);
+    for (const [key, contact] of made.contacts) contacts.set(key, contact);
+    for (const decision of made.decisions) record(decision);
+  }
+  return { accounts, conversations, messages, lazyMessages, contacts, ledger, groups, matrixAccounts };
 }
 
 /** The messages of a hand-written chat: quotes, reactions, edits, deletes and attachments drawn from the shared stream. */

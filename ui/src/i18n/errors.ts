@@ -39,6 +39,9 @@ export const ERROR_KEYS: Partial<Record<ErrorCode, ParseKeys>> = {
   unknown_group: "error.unknown_group",
   not_group_admin: "error.not_group_admin",
   not_group_member: "error.not_group_member",
+  invalid_matrix_id: "error.invalid_matrix_id",
+  homeserver_unreachable: "error.homeserver_unreachable",
+  matrix_account_exists: "error.matrix_account_exists",
 };
 
 export function describeError(error: UserError): string {
@@ -46,6 +49,8 @@ export function describeError(error: UserError): string {
   if (error.code === "report_not_sent") return error.message;
   // The engine says why a group name or member list cannot be used (too long, too many, nobody new).
   if (error.code === "invalid_group") return i18n.t("error.invalid_group", { reason: error.message });
+  // The Matrix homeserver's own answer (M_USER_DEACTIVATED, a limit) is what the person can act on.
+  if (error.code === "homeserver_refused") return i18n.t("error.homeserver_refused", { reason: error.message });
   const key = ERROR_KEYS[error.code];
   return key ? i18n.t(key) : i18n.t("error.generic", { code: error.code });
 }

@@ -16,9 +16,10 @@ export function parseAddress(text: string): Address | null {
   return { name, network, device: 1 };
 }
 
-/** The chat is with someone on another network than the account's own. */
+/** The chat is with someone on another network than the account's own. A Matrix chat always
+ * is, whatever the servers' names (the engine's rule, matrix_link/rules.rs). */
 export function isOtherNetwork(conversation: Conversation): boolean {
-  return conversation.peer.network !== conversation.account.network;
+  return conversation.matrix !== null || conversation.peer.network !== conversation.account.network;
 }
 
 /** Up to two letters for an avatar. */

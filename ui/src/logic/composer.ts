@@ -32,7 +32,10 @@ export function sendRemedy(
   }
   switch (refusalOf(conversation, contact)) {
     case "interop_off":
-      return { kind: "allow-network", account, network: conversation.peer.network };
+      // A Matrix account is turned on in Settings (it may be signed out, too): no remedy here.
+      return conversation.matrix !== null
+        ? null
+        : { kind: "allow-network", account, network: conversation.peer.network };
     case "key_change_unacknowledged":
       return { kind: "review-key-change" };
     case "blocked":
@@ -54,6 +57,8 @@ export function sendBlockedReason(
     case null:
       return null;
     case "interop_off":
+      if (conversation.matrix !== null)
+        return i18n.t("sendRefusal.matrixOff", { account: conversation.matrix.account });
       return i18n.t("sendRefusal.interopOff", {
         network: conversation.peer.network,
         account: addressText(conversation.account),

@@ -6,6 +6,7 @@ import { isMuted, type MuteEntry } from "./mute";
 export type InboxFilter =
   | { kind: "all" }
   | { kind: "network"; network: string }
+  | { kind: "matrix" }
   | { kind: "requests" }
   | { kind: "unread" }
   | { kind: "archived" }
@@ -35,7 +36,9 @@ export function matchesFilter(
     case "other-networks":
       return isOtherNetwork(conversation);
     case "network":
-      return conversation.peer.network === filter.network;
+      return conversation.matrix === null && conversation.peer.network === filter.network;
+    case "matrix":
+      return conversation.matrix !== null;
     case "unread":
       return conversation.unread > 0;
   }
@@ -64,11 +67,17 @@ export function inboxRows(
   );
 }
 
-/** The networks chats are on, sorted, for the per-network filters. */
+/** The networks chats are on, sorted, for the per-network filters. Matrix servers are none of
+ * them: Matrix chats have a filter of their own (`matrix`). */
 export function networksOf(conversations: Conversation[], accountNetworks: string[]): string[] {
   const all = new Set(accountNetworks);
-  for (const conversation of conversations) all.add(conversation.peer.network);
+  for (const conversation of conversations) if (conversation.matrix === null) all.add(conversation.peer.network);
   return [...all].sort();
+}
+
+/** Whether any accepted chat is a Matrix one (the Matrix filter is offered then). */
+export function anyMatrixChat(conversations: Conversation[]): boolean {
+  return conversations.some((conversation) => conversation.matrix !== null && !conversation.request);
 }
 
 /** Unread messages for the title and badge: accepted chats not muted at `now` only. */

@@ -45,8 +45,11 @@ export function sendState(
   };
 }
 
-/** The state of an existing chat, as the UI has it. */
+/** The state of an existing chat, as the UI has it. A Matrix chat is always another network's,
+ * and Matrix has no key-change hold of Isthmus's kind (the engine's rule, matrix_link/rules.rs). */
 export function sendStateOf(conversation: Conversation, contact: Contact | null): SendState {
-  const cross = conversation.account.network !== conversation.peer.network;
-  return sendState(contact, cross, !conversation.read_only, conversation.request ? "request" : "open");
+  const matrix = conversation.matrix !== null;
+  const cross = matrix || conversation.account.network !== conversation.peer.network;
+  const state = sendState(contact, cross, !conversation.read_only, conversation.request ? "request" : "open");
+  return matrix ? { ...state, key_change_held: false, first_contact_confirmed: true } : state;
 }

@@ -16,7 +16,7 @@ export type SwitcherEntry =
       key: string;
       conversation: ConversationId;
       title: string;
-      /** The person's address, or for a group the account it is in. */
+      /** The person's address (a Matrix chat's: their Matrix id), or for a group the account it is in. */
       address: string;
       account: string;
       group: boolean;
@@ -43,14 +43,16 @@ export function switcherEntries(
     const account = addressText(conversation.account);
     const group = conversation.group !== null;
     const address = group ? account : addressText(conversation.peer);
+    // A Matrix chat shows its person's Matrix id (the chat is opened by id, never by address).
+    const shown = conversation.matrix?.peer ?? address;
     if (!group) withChat.add(`${account}|${address}`);
     return {
       kind: "chat",
       key: `chat:${conversation.id}`,
       conversation: conversation.id,
       title: chatName(conversation),
-      address,
-      account,
+      address: shown,
+      account: conversation.matrix?.account ?? account,
       group,
       unread: conversation.unread,
     };

@@ -14,3 +14,20 @@ export async function scrollToMiddle({ canvasElement }: { canvasElement: HTMLEle
     list.scrollTop = target;
   }
 }
+
+/** A play function that scrolls the element with this id into view (a section far down a dialog),
+ * found by id so it works in every language. */
+export function scrollToId(id: string) {
+  return async ({ canvasElement }: { canvasElement: HTMLElement }): Promise<void> => {
+    const document = canvasElement.ownerDocument;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const element = document.getElementById(id);
+      if (element) {
+        element.scrollIntoView({ block: "start" });
+        return;
+      }
+      await pause(50);
+    }
+    throw new Error(`no element #${id} to scroll to`);
+  };
+}
