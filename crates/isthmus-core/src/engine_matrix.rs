@@ -93,18 +93,11 @@ impl Engine {
             link.stop().await;
         }
         let user_id = user_id.to_owned();
-        self.inner
-            .worker
-            .call(move |state| {
-                Box::pin(async move {
-                    let mut tx = Tx::new(state.store.clone());
-                    accounts::remove(&mut tx, &user_id);
-                    tx.commit()?;
-                    state.durable();
-                    Ok(())
-                })
-            })
-            .await?;
+        self.matrix_write(move |tx| {
+            accounts::remove(tx, &user_id);
+            Ok(((), Vec::new()))
+        })
+        .await?;
         self.emit_matrix_chats_changed()
     }
 
@@ -133,22 +126,14 @@ impl Engine {
         account.disclosure_version = enabled.then(|| MATRIX_DISCLOSURE_VERSION.to_owned());
         let address = account.address()?.account();
         let record = account.clone();
-        self.inner
-            .worker
-            .call(move |state| {
-                Box::pin(async move {
-                    let mut tx = Tx::new(state.store.clone());
-                    accounts::save(&mut tx, &record)?;
-                    let decision = if enabled { Decision::InteropEnabled } else { Decision::InteropDisabled };
-                    let version = enabled.then_some(MATRIX_DISCLOSURE_VERSION);
-                    let entry = ledger::append(&mut tx, &address, MATRIX_NETWORK, decision, version)?;
-                    tx.commit()?;
-                    state.durable();
-                    state.emit([Event::ConsentRecorded { entry }]);
-                    Ok(())
-                })
-            })
-            .await?;
+        self.matrix_write(move |tx| {
+            accounts::save(tx, &record)?;
+            let decision = if enabled { Decision::InteropEnabled } else { Decision::InteropDisabled };
+            let version = enabled.then_some(MATRIX_DISCLOSURE_VERSION);
+            let entry = ledger::append(tx, &address, MATRIX_NETWORK, decision, version)?;
+            Ok(((), vec![Event::ConsentRecorded { entry }]))
+        })
+        .await?;
         self.emit_matrix_chats_changed()?;
         Ok(MatrixAccountInfo::from(&account))
     }
@@ -184,15 +169,25 @@ impl Engine {
 
     async fn save_matrix_account(&self, account: &MatrixAccount) -> Result<()> {
         let record = account.clone();
+        self.matrix_write(move |tx| Ok((accounts::save(tx, &record)?, Vec::new()))).await
+    }
+
+    /// Runs `change` on the worker in one transaction, on disk before it answers; then its
+    /// events go out.
+    async fn matrix_write<T: Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut Tx) -> Result<(T, Vec<Event>)> + Send + 'static,
+    ) -> Result<T> {
         self.inner
             .worker
             .call(move |state| {
                 Box::pin(async move {
                     let mut tx = Tx::new(state.store.clone());
-                    accounts::save(&mut tx, &record)?;
+                    let (answer, events) = change(&mut tx)?;
                     tx.commit()?;
                     state.durable();
-                    Ok(())
+                    state.emit(events);
+                    Ok(answer)
                 })
             })
             .await

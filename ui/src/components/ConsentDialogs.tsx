@@ -1,6 +1,6 @@
 // The consent prompts. Each states the facts plainly and records nothing until the user chooses.
 import type { ParseKeys } from "i18next";
-import { useEffect, useId, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useId, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import type { AccountInfo, Disclosure, InboxLayout, Message, MessageId, ReportReason } from "../bindings";
 import { asUserError } from "../backend/backend";
@@ -16,6 +16,61 @@ export function Facts({ disclosure, id }: { disclosure: Disclosure; id?: string 
         <li key={fact}>{fact}</li>
       ))}
     </ul>
+  );
+}
+
+/** Every disclosure prompt has this shape: what it is about, the facts, and one button that
+ * records the decision under the version shown (`decide`). Nothing is recorded until then. */
+export function DisclosurePrompt<T>({
+  load,
+  fallbackTitle,
+  intro,
+  allowLabel,
+  decide,
+  onClose,
+  onDone,
+}: {
+  load: () => Promise<Disclosure>;
+  fallbackTitle: string;
+  intro: ReactNode;
+  allowLabel: string;
+  decide: (version: string) => Promise<T>;
+  onClose: () => void;
+  onDone: (result: T) => void;
+}) {
+  const { t } = useTranslation();
+  const factsId = useId();
+  const [disclosure, setDisclosure] = useState<Disclosure | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void load().then(setDisclosure, (caught) => setError(describeError(asUserError(caught))));
+  }, [load]);
+  const allow = async () => {
+    if (!disclosure) return;
+    try {
+      onDone(await decide(disclosure.version));
+    } catch (caught) {
+      setError(describeError(asUserError(caught)));
+    }
+  };
+  return (
+    <Dialog title={disclosure?.title ?? fallbackTitle} onClose={onClose} describedBy={factsId}>
+      <p>{intro}</p>
+      {disclosure && <Facts disclosure={disclosure} id={factsId} />}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={onClose}>
+          {t("action.notNow")}
+        </button>
+        <button type="button" className="button button--primary" onClick={allow} disabled={!disclosure}>
+          {allowLabel}
+        </button>
+      </div>
+    </Dialog>
   );
 }
 
@@ -36,46 +91,23 @@ export function DisclosureDialog({
 }) {
   const backend = useBackend();
   const { t } = useTranslation();
-  const factsId = useId();
-  const [disclosure, setDisclosure] = useState<Disclosure | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void backend.disclosure(network).then(setDisclosure);
-  }, [backend, network]);
-  const allow = async () => {
-    if (!disclosure) return;
-    try {
-      onDone(await backend.enableInterop(account, network, disclosure.version));
-    } catch (caught) {
-      setError(describeError(asUserError(caught)));
-    }
-  };
+  const load = useCallback(() => backend.disclosure(network), [backend, network]);
   return (
-    <Dialog title={disclosure?.title ?? t("disclosure.title", { network })} onClose={onClose} describedBy={factsId}>
-      {review ? (
-        <p>
-          <Trans i18nKey="disclosure.review" values={{ account, network }} components={{ strong: <strong /> }} />
-        </p>
-      ) : (
-        <p>
-          <Trans i18nKey="disclosure.forAccount" values={{ account }} components={{ strong: <strong /> }} />
-        </p>
-      )}
-      {disclosure && <Facts disclosure={disclosure} id={factsId} />}
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog__actions">
-        <button type="button" className="button" onClick={onClose}>
-          {t("action.notNow")}
-        </button>
-        <button type="button" className="button button--primary" onClick={allow} disabled={!disclosure}>
-          {t("disclosure.allow", { network })}
-        </button>
-      </div>
-    </Dialog>
+    <DisclosurePrompt
+      load={load}
+      fallbackTitle={t("disclosure.title", { network })}
+      intro={
+        <Trans
+          i18nKey={review ? "disclosure.review" : "disclosure.forAccount"}
+          values={{ account, network }}
+          components={{ strong: <strong /> }}
+        />
+      }
+      allowLabel={t("disclosure.allow", { network })}
+      decide={(version) => backend.enableInterop(account, network, version)}
+      onClose={onClose}
+      onDone={onDone}
+    />
   );
 }
 

@@ -1,12 +1,12 @@
 // The Matrix consent prompts: turning Matrix on for an account (the engine's Matrix disclosure, in
 // the same kind of dialog as the interop disclosure), turning it off, and signing out. Each states
 // what will happen and records nothing until the user chooses.
-import { useEffect, useId, useState } from "react";
+import { useCallback, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import type { Disclosure, MatrixAccountInfo } from "../bindings";
+import type { MatrixAccountInfo } from "../bindings";
 import { asUserError } from "../backend/backend";
 import { describeError } from "../i18n/errors";
-import { Facts } from "./ConsentDialogs";
+import { DisclosurePrompt } from "./ConsentDialogs";
 import { useBackend } from "./context";
 import { Dialog } from "./Dialog";
 
@@ -22,40 +22,17 @@ export function MatrixDisclosureDialog({
 }) {
   const backend = useBackend();
   const { t } = useTranslation();
-  const factsId = useId();
-  const [disclosure, setDisclosure] = useState<Disclosure | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void backend.matrixDisclosure().then(setDisclosure, (caught) => setError(describeError(asUserError(caught))));
-  }, [backend]);
-  const allow = async () => {
-    if (!disclosure) return;
-    try {
-      onDone(await backend.matrixSetEnabled(userId, true, disclosure.version));
-    } catch (caught) {
-      setError(describeError(asUserError(caught)));
-    }
-  };
+  const load = useCallback(() => backend.matrixDisclosure(), [backend]);
   return (
-    <Dialog title={disclosure?.title ?? t("matrix.disclosureTitle")} onClose={onClose} describedBy={factsId}>
-      <p>
-        <Trans i18nKey="disclosure.forAccount" values={{ account: userId }} components={{ strong: <strong /> }} />
-      </p>
-      {disclosure && <Facts disclosure={disclosure} id={factsId} />}
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog__actions">
-        <button type="button" className="button" onClick={onClose}>
-          {t("action.notNow")}
-        </button>
-        <button type="button" className="button button--primary" onClick={allow} disabled={!disclosure}>
-          {t("matrix.turnOnConfirm")}
-        </button>
-      </div>
-    </Dialog>
+    <DisclosurePrompt
+      load={load}
+      fallbackTitle={t("matrix.disclosureTitle")}
+      intro={<Trans i18nKey="disclosure.forAccount" values={{ account: userId }} components={{ strong: <strong /> }} />}
+      allowLabel={t("matrix.turnOnConfirm")}
+      decide={(version) => backend.matrixSetEnabled(userId, true, version)}
+      onClose={onClose}
+      onDone={onDone}
+    />
   );
 }
 

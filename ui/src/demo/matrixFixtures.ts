@@ -4,6 +4,7 @@
 // other fixture as it was.
 import type { Contact, Conversation, LedgerEntry, MatrixAccountInfo, Message } from "../bindings";
 import { address, contactKey, newContact } from "./fixtures";
+import { incomingMessage } from "../backend/demoMessages";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -122,22 +123,14 @@ export function demoMatrixWorld(now: number, withChats: boolean): DemoMatrixWorl
     const list = spec.lines.map((line, index): Message => {
       const at = now - line.minutesAgo * MINUTE;
       return {
+        ...incomingMessage(line.mine ? account.address : peer, line.text),
         id: `${spec.conversation}-m${index + 1}`,
         conversation: spec.conversation,
         seq: index + 1,
         direction: line.mine ? "outgoing" : "incoming",
-        author: line.mine ? account.address : peer,
-        body: line.text,
         sent_at: at,
         stored_at: at + 500,
         status: line.mine ? "read" : "received",
-        failure: null,
-        quote: null,
-        reactions: [],
-        edited: false,
-        notice: null,
-        deleted: false,
-        attachments: [],
       };
     });
     const last = list[list.length - 1];
