@@ -101,6 +101,11 @@ impl Engine {
         };
         std::fs::create_dir_all(&files).map_err(crate::store::Error::Io)?;
         let worker = Worker::spawn(store.clone(), events.clone())?;
+        // A profile without a chat has a complete index: nothing to rebuild on its first start,
+        // where the rebuild's clearing would race the first searches.
+        if !crate::search::is_current(&store)? && store.raw().scan_prefix(Tree::Conversations, &[])?.is_empty() {
+            crate::search::mark_current(&store)?;
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 _profile: profile,

@@ -145,3 +145,14 @@ impl Engine {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Engine, Profile};
+
+    #[tokio::test]
+    async fn a_new_profile_has_a_current_index_and_nothing_to_rebuild() {
+        let engine = Engine::open(Profile::in_memory()).expect("opens");
+        assert!(engine.search_index_is_current().expect("reads"), "an empty profile's index is complete");
+    }
+}
