@@ -359,3 +359,40 @@ async fn signing_in_says_what_went_wrong_and_keeps_nothing_and_signing_out_keeps
     assert!(kept.read_only && kept.send_refusal == Some(ErrorCode::InteropOff));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_matrix_accounts_in_one_profile_each_keep_their_own_chats_and_switch() -> Result<()> {
+    let Some(homeserver) = Homeserver::from_env()? else { return Ok(()) };
+    let dir = tempfile::tempdir()?;
+    let (ulla, work, work_address) = person_with_matrix(dir.path(), &homeserver).await?;
+    let (home, home_password) = homeserver.register("ullahome").await?;
+    let mut second = SignIn::new(&home, &home_password);
+    second.homeserver = Some(homeserver.url.clone());
+    let home_address: Address = isthmus_matrix::sign_in(&ulla.engine, second).await?.address.parse()?;
+    turn_on(&ulla, &work).await?;
+    turn_on(&ulla, &home).await?;
+    assert_eq!(ulla.engine.matrix_accounts()?.len(), 2);
+
+    let vic = MatrixPeer::start(&homeserver, "vic", true).await?;
+    let vic_address = isthmus_core::matrix_link::matrix_address(&vic.user_id)?;
+    let from_work = ulla.engine.open_matrix_chat(&work, &vic.user_id).await?;
+    let from_home = ulla.engine.open_matrix_chat(&home, &vic.user_id).await?;
+    assert_ne!(from_work.id, from_home.id, "one chat per account");
+    vic.joined(&from_work.matrix.as_ref().context("matrix")?.room).await?;
+    vic.joined(&from_home.matrix.as_ref().context("matrix")?.room).await?;
+    ulla.engine.send_text(&work_address, &vic_address, "from-work-3141").await?;
+    ulla.engine.send_text(&home_address, &vic_address, "from-home-2718").await?;
+    for text in ["from-work-3141", "from-home-2718"] {
+        vic.wait_for(text, |saw| matches!(saw, PeerSaw::Message { body, .. } if body == text).then_some(())).await?;
+    }
+
+    // Off for one account leaves the other's chat writable.
+    isthmus_matrix::set_enabled(&ulla.engine, &home, false, None).await?;
+    assert!(ulla.engine.conversation(&from_home.id)?.context("home chat")?.read_only);
+    assert!(!ulla.engine.conversation(&from_work.id)?.context("work chat")?.read_only);
+    let sent = ulla.engine.send_text(&work_address, &vic_address, "still-here-1618").await?;
+    assert_eq!(sent.status, MessageStatus::Sent, "the homeserver took it");
+    let refused = ulla.engine.send_text(&home_address, &vic_address, "not sent").await.expect_err("off");
+    assert_eq!(refused.code(), ErrorCode::InteropOff);
+    Ok(())
+}
