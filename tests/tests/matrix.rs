@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use isthmus_core::consent::disclosure::MATRIX_DISCLOSURE_VERSION;
-use isthmus_core::{Decision, ErrorCode, Event, MessageStatus, Outgoing};
+use isthmus_core::{ConnectionState, Decision, ErrorCode, Event, MessageStatus, Outgoing};
 use isthmus_e2e::matrix::{Homeserver, MatrixPeer, PeerSaw};
 use isthmus_e2e::{contains, files_under, relay, Person};
 use isthmus_matrix::SignIn;
@@ -242,6 +242,13 @@ async fn an_invitation_from_a_stranger_is_a_request_until_accepted() -> Result<(
     let dir = tempfile::tempdir()?;
     let (mut ulla, user_id, me) = person_with_matrix(dir.path(), &homeserver).await?;
     turn_on(&ulla, &user_id).await?;
+    // The account's connection is told as a relay connection is: connecting, then connected.
+    let account = me.account();
+    ulla.wait_for("the Matrix account to connect", |event| match event {
+        Event::Connection { account: which, state: ConnectionState::Connected, .. } if *which == account => Some(()),
+        _ => None,
+    })
+    .await?;
     let wren = MatrixPeer::start(&homeserver, "wren", false).await?;
     let wren_address = isthmus_core::matrix_link::matrix_address(&wren.user_id)?;
 

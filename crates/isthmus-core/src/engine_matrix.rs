@@ -366,6 +366,14 @@ impl Engine {
             .await
     }
 
+    /// How the account's client stands with its homeserver, told as the same `Connection` event
+    /// a relay connection sends (the account is its Matrix id written as an address).
+    pub fn matrix_connection(&self, user_id: &str, state: crate::events::ConnectionState, retry_in_ms: Option<u64>) {
+        if let Ok(address) = accounts::matrix_address(user_id) {
+            let _ = self.events().send(Event::Connection { account: address.account(), state, retry_in_ms });
+        }
+    }
+
     /// Who is typing in a room now (Matrix sends the whole list each time).
     pub fn matrix_typing(&self, user_id: &str, room: &str, typing: &[String]) -> Result<()> {
         let tx = Tx::new(self.inner.store.clone());

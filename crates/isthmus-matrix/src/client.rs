@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use isthmus_core::matrix_link::{MatrixAccount, MatrixFile, MatrixLink, MatrixOutgoing};
-use isthmus_core::{Engine, Error, MatrixChat, Result};
+use isthmus_core::{ConnectionState, Engine, Error, MatrixChat, Result};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::receipt::create_receipt::v3::ReceiptType;
 use matrix_sdk::ruma::events::reaction::ReactionEventContent;
@@ -36,8 +36,8 @@ impl MatrixClient {
     pub(crate) fn start(engine: Engine, account: MatrixAccount, client: Client) -> Self {
         let (seen, incoming) = mpsc::unbounded_channel();
         ingest::register(&client, seen);
-        let ingesting = tokio::spawn(ingest::run(engine, client.clone(), account.user_id.clone(), incoming));
-        let syncing = tokio::spawn(sync_loop(client.clone()));
+        let ingesting = tokio::spawn(ingest::run(engine.clone(), client.clone(), account.user_id.clone(), incoming));
+        let syncing = tokio::spawn(sync_loop(client.clone(), engine.clone(), account.user_id.clone()));
         MatrixClient { client, tasks: Mutex::new(vec![syncing, ingesting]) }
     }
 
@@ -48,29 +48,39 @@ impl MatrixClient {
 }
 
 /// Syncs until stopped; while the homeserver cannot be reached, tries again after a pause that
-/// doubles up to a minute. A session the homeserver no longer knows ends the loop (the user
-/// has to sign in again).
-async fn sync_loop(client: Client) {
+/// doubles up to a minute. The engine hears how the account stands (connecting, connected,
+/// offline with when it tries again), as it does of a relay connection. A session the
+/// homeserver no longer knows ends the loop (the user has to sign in again).
+async fn sync_loop(client: Client, engine: Engine, user_id: String) {
     let backoff = Arc::new(AtomicU64::new(0));
+    let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    engine.matrix_connection(&user_id, ConnectionState::Connecting, None);
     let settings = SyncSettings::default().timeout(SYNC_TIMEOUT);
     let result = client
         .sync_with_result_callback(settings, |result| {
-            let backoff = backoff.clone();
+            let (backoff, connected, engine, user_id) =
+                (backoff.clone(), connected.clone(), engine.clone(), user_id.clone());
             async move {
                 match result {
                     Ok(_) => {
                         backoff.store(0, Ordering::Relaxed);
+                        if !connected.swap(true, Ordering::Relaxed) {
+                            engine.matrix_connection(&user_id, ConnectionState::Connected, None);
+                        }
                         Ok(LoopCtrl::Continue)
                     }
                     Err(error) => {
                         let error = from_sdk(error);
+                        connected.store(false, Ordering::Relaxed);
                         if error.code() == isthmus_core::ErrorCode::Unauthorized {
                             tracing::warn!("the Matrix homeserver no longer knows this session; sign in again");
+                            engine.matrix_connection(&user_id, ConnectionState::Offline, None);
                             return Ok(LoopCtrl::Break);
                         }
                         let wait = (backoff.load(Ordering::Relaxed) * 2).clamp(500, MAX_BACKOFF_MS);
                         backoff.store(wait, Ordering::Relaxed);
                         tracing::info!(code = ?error.code(), wait_ms = wait, "Matrix sync failed; trying again");
+                        engine.matrix_connection(&user_id, ConnectionState::Offline, Some(wait));
                         tokio::time::sleep(Duration::from_millis(wait)).await;
                         Ok(LoopCtrl::Continue)
                     }

@@ -2,13 +2,14 @@
 // notifications; the language setting as the profile's settings hold it.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { AccountInfo, ConnectionState, Contact, Conversation, InboxLayout } from "../bindings";
+import type { AccountInfo, Contact, Conversation, InboxLayout, MatrixAccountInfo } from "../bindings";
 import { asUserError, type Settings } from "../backend/backend";
 import { draftsByChat, withDraft, type DraftsByChat } from "../logic/drafts";
 import { applyLanguageSetting, currentLanguageSetting } from "../i18n";
 import { describeError } from "../logic/errors";
 import { addressText } from "../logic/address";
 import { adjacentChat, nextUnreadChat } from "../logic/chatNavigation";
+import { accountsDown, watchedAccounts, type Connection } from "../logic/connections";
 import { noteInJournals, reconcile, withChanged, type ChatJournal } from "../logic/conversationList";
 import { filterShowing, inboxRows, networksOf, unreadTotal, type InboxFilter } from "../logic/inbox";
 import { withMute, withoutMute } from "../logic/mute";
@@ -51,7 +52,6 @@ type Props = {
 };
 
 export type ShellDialog = "settings" | "new-chat" | "new-group" | "contact" | "switcher" | "shortcuts";
-type Connection = { state: ConnectionState; retryInMs: number | null };
 const NOBODY: string[] = [];
 
 export function Shell({
@@ -72,6 +72,9 @@ export function Shell({
   const [drafts, setDrafts] = useState<DraftsByChat>({});
   const [status, setStatus] = useState<InboxStatus>({ kind: "loading" });
   const [connections, setConnections] = useState<Record<string, Connection>>({});
+  // The Matrix accounts, for the connection banner: read again after each consent decision (on or
+  // off) and whenever a dialog closes (a sign-in or sign-out in Settings).
+  const [matrixAccounts, setMatrixAccounts] = useState<MatrixAccountInfo[]>([]);
   const [layout, setLayout] = useState<InboxLayout>("combined");
   const [selected, setSelected] = useState<string | null>(null);
   // A chosen search result: its chat opens at that message (until another chat is chosen).
@@ -84,6 +87,17 @@ export function Shell({
   // Who is typing in each chat (`name@network`: its person, or members of its group).
   const [typing, setTyping] = useState<TypingState>({});
   const [dialog, setDialog] = useState<ShellDialog | null>(openDialog ?? null);
+  useEffect(() => {
+    if (dialog !== null) return;
+    let current = true;
+    void backend.matrixAccounts().then(
+      (found) => current && setMatrixAccounts(found),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [backend, dialog]);
   // A person picked in the quick switcher who has no chat yet: New chat starts one with them.
   const [newChatWith, setNewChatWith] = useState<{ account: string; peer: string } | null>(null);
   const [toast, showToast] = useToast();
@@ -152,6 +166,9 @@ export function Shell({
           noteInJournals(journals.current, event.conversation, null);
           setConversations((current) => current.filter((conversation) => conversation.id !== event.conversation));
           if (selectedRef.current === event.conversation) setSelected(null);
+          break;
+        case "consent_recorded":
+          void backend.matrixAccounts().then(setMatrixAccounts, () => undefined);
           break;
         case "connection":
           setConnections((current) => ({
@@ -313,11 +330,7 @@ export function Shell({
   });
   const people = useKnownPeople(backend, accounts, dialog === "switcher");
 
-  const down = accounts.filter((account) => {
-    const connection = connections[account.address];
-    return connection !== undefined && connection.state !== "connected";
-  });
-  const offline = down.some((account) => connections[account.address]?.state === "offline");
+  const { down, offline } = accountsDown(watchedAccounts(accounts, matrixAccounts), connections);
   const networks = networksOf(conversations, [...accounts.map((account) => account.network), ...peered]);
 
   return (
@@ -340,7 +353,7 @@ export function Shell({
         {down.length > 0 && (
           <p className="banner banner--warning connection-banner" role="status">
             {t(offline ? "shell.offline" : "shell.connecting", {
-              accounts: down.map((account) => account.address).join(", "),
+              accounts: down.join(", "),
             })}
           </p>
         )}
