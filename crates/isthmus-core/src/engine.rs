@@ -383,7 +383,6 @@ impl Engine {
     /// unacknowledged key changes stop sending too.
     fn check_may_send(&self, record: &AccountRecord, peer: &Address) -> Result<bool> {
         use crate::may_send::{refusal, ChatState, SendState};
-        use crate::ErrorCode;
         let tx = crate::tx::Tx::new(self.inner.store.clone());
         let contact = crate::consent::contacts::load(&tx, &record.address, peer)?;
         let existing =
@@ -398,12 +397,7 @@ impl Engine {
             SendState::of(&contact, !same_network, same_network || record.interop.contains(&peer.network), chat);
         match refusal(&state) {
             None => Ok(existing.is_none()),
-            Some(ErrorCode::InteropOff) => Err(Error::InteropOff(peer.network.to_string())),
-            Some(ErrorCode::Blocked) => Err(Error::Blocked(peer.to_string())),
-            Some(ErrorCode::KeyChangeUnacknowledged) => Err(Error::KeyChangeUnacknowledged(peer.to_string())),
-            Some(ErrorCode::RequestPending) => Err(Error::RequestPending),
-            Some(ErrorCode::FirstContactRequired) => Err(Error::FirstContactRequired(peer.to_string())),
-            Some(other) => Err(Error::Protocol(format!("the send rule gave {other:?}"))),
+            Some(code) => Err(crate::may_send::refusal_error(code, peer.network.as_str(), peer)),
         }
     }
 

@@ -248,6 +248,15 @@ impl Error {
 }
 
 impl Error {
+    /// Checks a server's base URL by the one rule for relays and homeserver alike (`https://`,
+    /// or plain `http://` on this machine unless `allow_insecure`), as the error a person sees.
+    pub fn check_server_url(base_url: &str, allow_insecure: bool) -> Result<()> {
+        isthmus_tls::check_url(base_url, allow_insecure).map_err(|error| match error {
+            isthmus_tls::UrlPolicyError::InsecureRemote => Error::InsecureRelay,
+            isthmus_tls::UrlPolicyError::NotHttp(_) => Error::BadRelayUrl(base_url.to_owned()),
+        })
+    }
+
     /// A refusal with a code from the relay's closed set.
     pub fn relay(code: RelayCode, message: impl Into<String>) -> Self {
         Error::Relay { code: Some(code), message: message.into() }

@@ -70,6 +70,20 @@ pub fn refusal(state: &SendState) -> Option<ErrorCode> {
     }
 }
 
+/// The error a send answers for the rule's `code`: `network` is the one not allowed (for
+/// `interop_off`), `peer` the person the chat is with.
+pub fn refusal_error(code: ErrorCode, network: &str, peer: &isthmus_proto::Address) -> crate::Error {
+    use crate::Error;
+    match code {
+        ErrorCode::InteropOff => Error::InteropOff(network.to_owned()),
+        ErrorCode::Blocked => Error::Blocked(peer.to_string()),
+        ErrorCode::KeyChangeUnacknowledged => Error::KeyChangeUnacknowledged(peer.to_string()),
+        ErrorCode::RequestPending => Error::RequestPending,
+        ErrorCode::FirstContactRequired => Error::FirstContactRequired(peer.to_string()),
+        other => Error::Protocol(format!("the send rule gave {other:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

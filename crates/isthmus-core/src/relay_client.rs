@@ -57,10 +57,7 @@ impl RelayClient {
     /// allowed) and a CA that is not a certificate, before anything goes over the network.
     pub fn new(base_url: &str, trust: &RelayTrust) -> Result<Self> {
         let base = base_url.trim().trim_end_matches('/').to_owned();
-        isthmus_tls::check_url(&base, trust.allow_insecure_http).map_err(|error| match error {
-            isthmus_tls::UrlPolicyError::InsecureRemote => Error::InsecureRelay,
-            isthmus_tls::UrlPolicyError::NotHttp(_) => Error::BadRelayUrl(base.clone()),
-        })?;
+        Error::check_server_url(&base, trust.allow_insecure_http)?;
         let tls = isthmus_tls::client_config(trust.ca_pem.as_deref().map(str::as_bytes))
             .map_err(|error| Error::BadCaCertificate(error.to_string()))?;
         let http = Client::builder()

@@ -8,7 +8,6 @@ use isthmus_proto::Address;
 use crate::may_send::{refusal, ChatState, SendState};
 use crate::model::Conversation;
 use crate::store::SealedStore;
-use crate::ErrorCode;
 
 use super::accounts::MatrixAccount;
 
@@ -39,13 +38,8 @@ pub fn fill_in(store: &SealedStore, conversation: &mut Conversation, accounts: &
     conversation.send_refusal = refusal(&state);
 }
 
-/// Why the user may not write now, as the error a send answers.
+/// Why the user may not write now, as the error a send answers (the one mapping of
+/// `may_send::refusal_error`, with Matrix as the network).
 pub fn refusal_error(state: &SendState, network: &str, peer: &Address) -> Option<crate::Error> {
-    use crate::Error;
-    refusal(state).map(|code| match code {
-        ErrorCode::InteropOff => Error::InteropOff(network.to_owned()),
-        ErrorCode::Blocked => Error::Blocked(peer.to_string()),
-        ErrorCode::RequestPending => Error::RequestPending,
-        other => Error::Protocol(format!("the send rule gave {other:?}")),
-    })
+    refusal(state).map(|code| crate::may_send::refusal_error(code, network, peer))
 }
