@@ -119,8 +119,13 @@ impl MatrixPeer {
     /// when this returns. With `auto_join` it accepts every invitation.
     pub async fn start(homeserver: &Homeserver, name: &str, auto_join: bool) -> Result<Self> {
         let (user_id, password) = homeserver.register(name).await?;
+        Self::sign_in(homeserver, user_id, &password, auto_join).await
+    }
+
+    /// Another device of an existing account (`user_id`, `password`), driven by the test.
+    pub async fn sign_in(homeserver: &Homeserver, user_id: String, password: &str, auto_join: bool) -> Result<Self> {
         let client = Client::builder().homeserver_url(&homeserver.url).build().await?;
-        client.matrix_auth().login_username(&user_id, &password).initial_device_display_name("test peer").await?;
+        client.matrix_auth().login_username(&user_id, password).initial_device_display_name("test peer").await?;
         let seen = Arc::new(Mutex::new(Vec::new()));
         let changed = Arc::new(Notify::new());
         let record = {

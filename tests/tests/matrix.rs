@@ -330,8 +330,9 @@ async fn signing_in_says_what_went_wrong_and_keeps_nothing_and_signing_out_keeps
     let Some(homeserver) = Homeserver::from_env()? else { return Ok(()) };
     let dir = tempfile::tempdir()?;
     let meadow = relay("meadow.test").await?;
-    let ulla = Person::join_on_disk(dir.path(), &meadow, "ulla").await?;
+    let mut ulla = Person::join_on_disk(dir.path(), &meadow, "ulla").await?;
     let (user_id, password) = homeserver.register("ulla").await?;
+    let me = isthmus_core::matrix_link::matrix_address(&user_id)?;
     let attempt = |user: &str, password: &str, url: &str| {
         let mut request = SignIn::new(user, password);
         request.homeserver = Some(url.to_owned());
@@ -346,7 +347,10 @@ async fn signing_in_says_what_went_wrong_and_keeps_nothing_and_signing_out_keeps
     assert_eq!(unreachable.code(), ErrorCode::HomeserverUnreachable, "{unreachable}");
     let invalid = attempt("ulla", &password, &homeserver.url).await.expect_err("not an id");
     assert_eq!(invalid.code(), ErrorCode::InvalidMatrixId);
+    let insecure = attempt(&user_id, &password, "http://matrix.example.org").await.expect_err("plain http elsewhere");
+    assert_eq!(insecure.code(), ErrorCode::InsecureRelay, "the relays' rule: http:// only on this machine");
     assert!(ulla.engine.matrix_accounts()?.is_empty(), "a failed sign-in keeps nothing");
+    assert!(!ulla.engine.matrix_store_dir(&user_id).exists(), "not even the client's store");
 
     attempt(&user_id, &password, &homeserver.url).await?;
     let twice = attempt(&user_id, &password, &homeserver.url).await.expect_err("signed in already");
@@ -354,7 +358,29 @@ async fn signing_in_says_what_went_wrong_and_keeps_nothing_and_signing_out_keeps
     turn_on(&ulla, &user_id).await?;
     let vic = MatrixPeer::start(&homeserver, "vic", true).await?;
     let chat = ulla.engine.open_matrix_chat(&user_id, &vic.user_id).await?;
-    vic.joined(&chat.matrix.as_ref().context("matrix")?.room).await?;
+    let vic_room = vic.joined(&chat.matrix.as_ref().context("matrix")?.room).await?;
+
+    // A reaction ulla takes back from another of her devices is gone here too.
+    let vic_address = isthmus_core::matrix_link::matrix_address(&vic.user_id)?;
+    vic_room.send(RoomMessageEventContent::text_plain("sorrel-bridge-9090")).await?;
+    let note = ulla.receives(&vic_address, "sorrel-bridge-9090").await?;
+    ulla.engine
+        .send(&me, &vic_address, Outgoing::Reaction { target: note.id, emoji: "🌿".into(), remove: false })
+        .await?;
+    let reaction = vic
+        .wait_for("ulla's reaction", |saw| match saw {
+            PeerSaw::Reaction { event, sender, key, .. } if sender == &user_id && key == "🌿" => Some(event.clone()),
+            _ => None,
+        })
+        .await?;
+    let other_device = MatrixPeer::sign_in(&homeserver, user_id.clone(), &password, false).await?;
+    let room_there = other_device.joined(&chat.matrix.as_ref().context("matrix")?.room).await?;
+    room_there.redact(<&matrix_sdk::ruma::EventId>::try_from(reaction.as_str())?, None, None).await?;
+    ulla.wait_for("the reaction taken back", |event| match event {
+        Event::MessageUpdated { message } if message.id == note.id && message.reactions.is_empty() => Some(()),
+        _ => None,
+    })
+    .await?;
 
     // Signing out: the account and its client's store go, the chat stays, read-only.
     let store = ulla.engine.matrix_store_dir(&user_id);

@@ -465,11 +465,13 @@ impl Engine {
                 };
                 let event = link.send(&chat, remote).await?;
                 let user_id = account.user_id.clone();
+                let author = me.clone();
                 self.compose_matrix_change(id, me, outgoing, move |tx| {
                     if let Some((target, emoji)) = reaction {
                         let at = MessageRef { conversation: id, message: target };
                         events_map::set_own_reaction(tx, &at, &emoji, Some(&event))?;
-                        let reaction = crate::model::Reaction { author: String::new(), emoji };
+                        // Its redaction, from this device or another, takes back exactly this.
+                        let reaction = crate::model::Reaction { author, emoji };
                         events_map::link(tx, &user_id, &event, &EventTarget { at, reaction: Some(reaction) }, false)?;
                     } else if let Some((target, emoji)) = removed {
                         events_map::set_own_reaction(

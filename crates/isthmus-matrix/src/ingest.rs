@@ -292,8 +292,8 @@ async fn joined(
     if room.state() != RoomState::Joined {
         return Ok(false);
     }
+    let encrypted = room.is_encrypted().await.unwrap_or(false);
     if let Some(conversation) = engine.matrix_room_chat(user_id, room.room_id().as_str())? {
-        let encrypted = room.is_encrypted().await.unwrap_or(false);
         if conversation.matrix.as_ref().is_some_and(|chat| chat.encrypted == encrypted) && !conversation.request {
             known.insert(room.room_id().to_owned());
             return Ok(true);
@@ -302,12 +302,7 @@ async fn joined(
     let Some(peer) = direct_peer(user_id, room).await else {
         return Ok(false);
     };
-    let chat = MatrixChat {
-        room: room.room_id().to_string(),
-        account: user_id.to_owned(),
-        peer,
-        encrypted: room.is_encrypted().await.unwrap_or(false),
-    };
+    let chat = MatrixChat { room: room.room_id().to_string(), account: user_id.to_owned(), peer, encrypted };
     engine.matrix_room(user_id, MatrixRoom { chat, invited: false }).await?;
     known.insert(room.room_id().to_owned());
     Ok(true)

@@ -40,10 +40,20 @@ pub(crate) async fn sign_in(engine: &Engine, request: SignIn) -> Result<MatrixAc
     if engine.matrix_account(&request.user_id)?.is_some() {
         return Err(Error::MatrixAccountExists(request.user_id));
     }
+    // A store from an earlier, unfinished sign-in would hold another device's keys; a sign-in
+    // that fails leaves none either.
+    remove_store(engine, &request.user_id);
+    let signed_in = signed_in_account(engine, &request).await;
+    if signed_in.is_err() {
+        remove_store(engine, &request.user_id);
+    }
+    engine.add_matrix_account(signed_in?).await
+}
+
+/// Signs in with a client of its own and answers the account to keep, off.
+async fn signed_in_account(engine: &Engine, request: &SignIn) -> Result<MatrixAccount> {
     let server = request.user_id.split_once(':').map(|(_, server)| server.to_owned()).unwrap_or_default();
     let target = request.homeserver.clone().unwrap_or(server);
-    // A store from an earlier, unfinished sign-in would hold another device's keys.
-    remove_store(engine, &request.user_id);
     let client = build(engine, &request.user_id, &target, &request.trust, request.homeserver.is_none()).await?;
     let response = client
         .matrix_auth()
@@ -55,7 +65,6 @@ pub(crate) async fn sign_in(engine: &Engine, request: SignIn) -> Result<MatrixAc
         // The homeserver signed in someone else (another spelling of the name): refuse it, the
         // chats would carry an id the person did not type.
         let _ = client.matrix_auth().logout().await;
-        remove_store(engine, &request.user_id);
         return Err(Error::InvalidMatrixId(format!(
             "{}: the homeserver signed in {} instead",
             request.user_id, response.user_id
@@ -64,7 +73,7 @@ pub(crate) async fn sign_in(engine: &Engine, request: SignIn) -> Result<MatrixAc
     let session =
         client.matrix_auth().session().ok_or_else(|| Error::Protocol("signed in without a session".into()))?;
     let kept = Kept { session, trust: request.trust.clone() };
-    let account = MatrixAccount {
+    Ok(MatrixAccount {
         user_id: request.user_id.clone(),
         homeserver: client.homeserver().to_string(),
         device_id: response.device_id.to_string(),
@@ -72,8 +81,7 @@ pub(crate) async fn sign_in(engine: &Engine, request: SignIn) -> Result<MatrixAc
         disclosure_version: None,
         added_at: isthmus_core::time::now_ms(),
         session: serde_json::to_value(&kept).map_err(|e| Error::Protocol(e.to_string()))?,
-    };
-    engine.add_matrix_account(account).await
+    })
 }
 
 /// The account's client, its session restored from the profile. Nothing goes over the network.
@@ -88,16 +96,15 @@ pub(crate) async fn restore(engine: &Engine, account: &MatrixAccount) -> Result<
 async fn build(engine: &Engine, user_id: &str, target: &str, trust: &RelayTrust, discover: bool) -> Result<Client> {
     let http = http_client(trust)?;
     let builder = Client::builder().http_client(http);
-    let builder = if discover {
-        builder.server_name_or_homeserver_url(target)
-    } else {
-        isthmus_tls::check_url(target, trust.allow_insecure_http).map_err(|e| Error::BadRelayUrl(e.to_string()))?;
-        builder.homeserver_url(target)
-    };
+    let builder = if discover { builder.server_name_or_homeserver_url(target) } else { builder.homeserver_url(target) };
     let dir = engine.matrix_store_dir(user_id);
     std::fs::create_dir_all(&dir).map_err(|e| Error::Store(isthmus_core::store::Error::Io(e)))?;
     let passphrase = hex::encode(engine.matrix_store_key(user_id));
-    builder.sqlite_store(&dir, Some(&passphrase)).build().await.map_err(errors::from_build)
+    let client = builder.sqlite_store(&dir, Some(&passphrase)).build().await.map_err(errors::from_build)?;
+    // The relays' rule, for a homeserver typed in or discovered (a server's .well-known must not
+    // send the password over plain http to another machine either). No password was sent yet.
+    Error::check_server_url(client.homeserver().as_str(), trust.allow_insecure_http)?;
+    Ok(client)
 }
 
 /// A reqwest client with Isthmus's TLS trust (the system's and the bundled web roots, and the

@@ -26,7 +26,7 @@ impl std::fmt::Debug for Registered {
 pub async fn register(url: &str, shared_secret: &str, username: &str, password: &str) -> Result<Registered> {
     let refused = |message: String| Error::Homeserver { code: ErrorCode::HomeserverRefused, message };
     let unreachable = |error: reqwest::Error| Error::HomeserverUnreachable(error.to_string());
-    isthmus_tls::check_url(url, false).map_err(|e| Error::BadRelayUrl(e.to_string()))?;
+    Error::check_server_url(url, false)?;
     let tls = isthmus_tls::client_config(None).map_err(|e| Error::HomeserverUnreachable(e.to_string()))?;
     let http = reqwest::Client::builder().use_preconfigured_tls(tls).build().map_err(unreachable)?;
     let endpoint = format!("{}/_synapse/admin/v1/register", url.trim_end_matches('/'));
